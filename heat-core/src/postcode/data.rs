@@ -1,0 +1,218 @@
+//! Embedded postcode reference data (ONSPD February 2025), decoded once on first use.
+//!
+//! Source and rebuild script: `heat-core/data/postcodes/SOURCE.md`, `tools/build_postcode_data.py`.
+
+use once_cell::sync::Lazy;
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+const AREAS_CSV: &str = include_str!("../../data/postcodes/areas.csv");
+const DISTRICTS_CSV: &str = include_str!("../../data/postcodes/districts.csv");
+const LIVE_UNITS: &[u8] = include_bytes!("../../data/postcodes/live_units.bin");
+
+/// The vintage of the embedded reference data.
+pub(crate) const DATA_VERSION: &str = "ONSPD February 2025";
+
+/// The letters that can appear in the last two places of a postcode, in unit-index order.
+pub(crate) const INWARD_LETTERS: &[u8; 20] = b"ABDEFGHJLNPQRSTUWXYZ";
+
+/// Units per outcode: 10 sectors x 20 x 20 unit letters.
+const UNITS_PER_OUTCODE: usize = 4000;
+const WORDS_PER_OUTCODE: usize = UNITS_PER_OUTCODE.div_ceil(64);
+
+pub(crate) struct ReferenceData {
+    /// Area name per 2-letter key (see [`area_key`]); empty when the area does not exist.
+    area_names: Vec<&'static str>,
+    /// Sorted outcode keys (see [`outcode_key`]).
+    outcodes: Vec<u32>,
+    /// Live-unit bitmap per outcode, same order as `outcodes`.
+    live: Vec<[u64; WORDS_PER_OUTCODE]>,
+    /// Whether the outcode's units are in the embedded live list (false for BT).
+    live_covered: Vec<bool>,
+    pub area_count: usize,
+    pub live_count: usize,
+}
+
+pub(crate) static DATA: Lazy<ReferenceData> = Lazy::new(ReferenceData::load);
+
+/// Postcodes a user added to the live check (e.g. from their own NSPL), consulted only when the
+/// embedded list says "not live", so the common path takes no lock.
+static EXTRA_LIVE: Lazy<RwLock<Option<Arc<HashSet<[u8; 7]>>>>> = Lazy::new(|| RwLock::new(None));
+
+/// Key for a 1- or 2-letter area: 27 * first + second (0 when absent).
+pub(crate) fn area_key(area: &[u8]) -> Option<usize> {
+    let first = *area.first()?;
+    if !first.is_ascii_uppercase() || area.len() > 2 {
+        return None;
+    }
+    let second = match area.get(1) {
+        None => 0,
+        Some(b) if b.is_ascii_uppercase() => (b - b'A' + 1) as usize,
+        Some(_) => return None,
+    };
+    Some((first - b'A') as usize * 27 + second)
+}
+
+/// Big-endian packing of an outcode (2 to 4 bytes) so that keys sort like the strings.
+pub(crate) fn outcode_key(outcode: &[u8]) -> u32 {
+    let mut key = 0u32;
+    for i in 0..4 {
+        key = (key << 8) | u32::from(*outcode.get(i).unwrap_or(&0));
+    }
+    key
+}
+
+/// Index 0..20 of an inward unit letter, or `None` for C, I, K, M, O, V and non-letters.
+pub(crate) fn inward_letter_index(b: u8) -> Option<usize> {
+    INWARD_LETTERS.iter().position(|l| *l == b)
+}
+
+struct BitReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    fn bit(&mut self) -> Option<u32> {
+        let byte = *self.bytes.get(self.pos / 8)?;
+        let bit = (byte >> (7 - self.pos % 8)) & 1;
+        self.pos += 1;
+        Some(u32::from(bit))
+    }
+
+    fn bits(&mut self, width: u32) -> Option<u32> {
+        let mut v = 0;
+        for _ in 0..width {
+            v = (v << 1) | self.bit()?;
+        }
+        Some(v)
+    }
+
+    fn gamma(&mut self) -> Option<u32> {
+        let mut zeros = 0;
+        while self.bit()? == 0 {
+            zeros += 1;
+            if zeros > 31 {
+                return None;
+            }
+        }
+        Some((1 << zeros) | self.bits(zeros)?)
+    }
+}
+
+impl ReferenceData {
+    fn load() -> ReferenceData {
+        let mut area_names = vec![""; 26 * 27];
+        let mut area_count = 0;
+        for line in AREAS_CSV.lines().skip(1) {
+            let Some((area, name)) = line.split_once(',') else { continue };
+            if let Some(k) = area_key(area.as_bytes()) {
+                area_names[k] = name;
+                area_count += 1;
+            }
+        }
+        let mut outcodes = Vec::new();
+        let mut live_covered = Vec::new();
+        for line in DISTRICTS_CSV.lines().skip(1) {
+            let Some((outcode, _)) = line.split_once(',') else { continue };
+            outcodes.push(outcode_key(outcode.as_bytes()));
+            live_covered.push(!outcode.starts_with("BT"));
+        }
+        let (live, live_count) = decode_live(outcodes.len());
+        ReferenceData {
+            area_names,
+            outcodes,
+            live,
+            live_covered,
+            area_count,
+            live_count,
+        }
+    }
+
+    /// The name of a postcode area, if it exists.
+    pub fn area_name(&self, area: &[u8]) -> Option<&'static str> {
+        let name = *self.area_names.get(area_key(area)?)?;
+        (!name.is_empty()).then_some(name)
+    }
+
+    /// The index of a live outcode.
+    pub fn outcode_index(&self, outcode: &[u8]) -> Option<usize> {
+        self.outcodes.binary_search(&outcode_key(outcode)).ok()
+    }
+
+    /// The number of outcodes (districts and sub-districts).
+    pub fn outcode_count(&self) -> usize {
+        self.outcodes.len()
+    }
+
+    /// Whether the embedded list covers units of this outcode (false for Northern Ireland).
+    pub fn live_covered(&self, outcode_index: usize) -> bool {
+        self.live_covered.get(outcode_index).copied().unwrap_or(false)
+    }
+
+    /// Whether `sector` digit and unit letters are live in the outcode.
+    pub fn is_live_unit(&self, outcode_index: usize, sector: u8, unit: [u8; 2]) -> bool {
+        let (Some(a), Some(b)) = (inward_letter_index(unit[0]), inward_letter_index(unit[1])) else {
+            return false;
+        };
+        if !sector.is_ascii_digit() {
+            return false;
+        }
+        let bit = (sector - b'0') as usize * 400 + a * 20 + b;
+        self.live
+            .get(outcode_index)
+            .is_some_and(|words| words[bit / 64] >> (bit % 64) & 1 == 1)
+    }
+}
+
+fn decode_live(outcode_count: usize) -> (Vec<[u64; WORDS_PER_OUTCODE]>, usize) {
+    let mut live = vec![[0u64; WORDS_PER_OUTCODE]; outcode_count];
+    let (Some(header), Some(body)) = (LIVE_UNITS.get(..12), LIVE_UNITS.get(12..)) else {
+        return (live, 0);
+    };
+    if &header[..8] != b"HKLIVE01" {
+        return (live, 0);
+    }
+    let mut reader = BitReader { bytes: body, pos: 0 };
+    let mut count = 0;
+    for words in live.iter_mut() {
+        let Some(mask) = reader.bits(10) else { break };
+        for sector in 0..10 {
+            if mask >> (9 - sector) & 1 == 0 {
+                continue;
+            }
+            let Some(n) = reader.gamma() else { break };
+            let mut unit: i64 = -1;
+            for _ in 0..n {
+                let Some(gap) = reader.gamma() else { break };
+                unit += i64::from(gap);
+                let bit = sector * 400 + unit as usize;
+                if bit < UNITS_PER_OUTCODE {
+                    words[bit / 64] |= 1 << (bit % 64);
+                    count += 1;
+                }
+            }
+        }
+    }
+    (live, count)
+}
+
+/// Add postcodes (compact, upper-case, 5 to 7 bytes) to the live check for this process.
+pub(crate) fn extend_live(postcodes: HashSet<[u8; 7]>) {
+    let mut guard = match EXTRA_LIVE.write() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let mut merged: HashSet<[u8; 7]> = guard.as_deref().cloned().unwrap_or_default();
+    merged.extend(postcodes);
+    *guard = Some(Arc::new(merged));
+}
+
+/// Whether a user-loaded live list holds this compact postcode.
+pub(crate) fn in_extra_live(compact: [u8; 7]) -> Option<bool> {
+    let guard = match EXTRA_LIVE.read() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    guard.as_ref().map(|set| set.contains(&compact))
+}
