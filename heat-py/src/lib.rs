@@ -1,1 +1,16 @@
-//! placeholder
+//! Python bindings for heat-core (package `heatkit`). Converts arguments, releases the GIL,
+//! calls the core and converts results back; no domain rules live here.
+
+mod columns;
+mod errors;
+mod postcode;
+
+use pyo3::prelude::*;
+
+/// The compiled part of `heatkit`; import `heatkit`, not this module.
+#[pymodule]
+fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    postcode::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

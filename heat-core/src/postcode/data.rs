@@ -25,6 +25,8 @@ pub(crate) struct ReferenceData {
     area_names: Vec<&'static str>,
     /// Sorted outcode keys (see [`outcode_key`]).
     outcodes: Vec<u32>,
+    /// The outcodes as text, same order.
+    pub outcode_names: Vec<&'static str>,
     /// Live-unit bitmap per outcode, same order as `outcodes`.
     live: Vec<[u64; WORDS_PER_OUTCODE]>,
     /// Whether the outcode's units are in the embedded live list (false for BT).
@@ -113,15 +115,18 @@ impl ReferenceData {
         }
         let mut outcodes = Vec::new();
         let mut live_covered = Vec::new();
+        let mut outcode_names = Vec::new();
         for line in DISTRICTS_CSV.lines().skip(1) {
             let Some((outcode, _)) = line.split_once(',') else { continue };
             outcodes.push(outcode_key(outcode.as_bytes()));
+            outcode_names.push(outcode);
             live_covered.push(!outcode.starts_with("BT"));
         }
         let (live, live_count) = decode_live(outcodes.len());
         ReferenceData {
             area_names,
             outcodes,
+            outcode_names,
             live,
             live_covered,
             area_count,

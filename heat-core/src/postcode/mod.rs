@@ -353,6 +353,17 @@ pub fn data_version() -> &'static str {
     data::DATA_VERSION
 }
 
+/// Every outcode (district or sub-district) with live postcodes, sorted.
+///
+/// ```
+/// let outcodes = heat_core::postcode::outcodes();
+/// assert_eq!(outcodes.len(), 2977);
+/// assert!(outcodes.contains(&"SW1A") && !outcodes.contains(&"SW1"));
+/// ```
+pub fn outcodes() -> &'static [&'static str] {
+    &DATA.outcode_names
+}
+
 /// Counts of the embedded reference data: (areas, outcodes, live postcodes).
 ///
 /// ```

@@ -1,0 +1,101 @@
+"""Turning user columns (list, pandas, polars, pyarrow) into what the compiled kernels take, and
+results back into the caller's kind. No rules live here: only conversion."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Tuple
+
+
+def _module_of(obj: Any) -> str:
+    return type(obj).__module__.split(".")[0]
+
+
+def kind_of(values: Any) -> str:
+    """One of "pandas", "polars", "pyarrow", "arrow" (other capsule objects) or "list"."""
+    module = _module_of(values)
+    if module == "pandas" and type(values).__name__ == "Series":
+        return "pandas"
+    if module == "polars" and type(values).__name__ == "Series":
+        return "polars"
+    if module == "pyarrow" and type(values).__name__ in ("Array", "ChunkedArray", "StringArray",
+                                                        "LargeStringArray", "StringViewArray",
+                                                        "NullArray", "DictionaryArray"):
+        return "pyarrow"
+    if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
+        return "arrow"
+    return "list"
+
+
+def _pyarrow() -> Optional[Any]:
+    try:
+        import pyarrow
+
+        return pyarrow
+    except ImportError:  # pragma: no cover - exercised only without pyarrow
+        return None
+
+
+def to_kernel_input(values: Any) -> Tuple[Any, str]:
+    """What to hand the Rust kernel, and the input's kind."""
+    kind = kind_of(values)
+    if kind == "pandas":
+        pa = _pyarrow()
+        if pa is not None:
+            return pa.array(values, from_pandas=True), kind
+        return list(values), kind
+    if kind == "polars" and not hasattr(values, "__arrow_c_stream__"):
+        return values.to_arrow(), kind
+    return values, kind
+
+
+def column_like(result: Any, original: Any, kind: str, name: Optional[str] = None) -> Any:
+    """A kernel result (Arrow chunked array or list) as the same kind as ``original``."""
+    if kind == "list":
+        return result
+    if kind == "pandas":
+        import pandas as pd
+
+        if isinstance(result, list):
+            data = result
+        else:
+            data = _pyarrow().chunked_array(result).to_pandas().to_numpy()  # type: ignore[union-attr]
+        return pd.Series(data, index=original.index, name=name if name is not None else original.name, dtype=object)
+    if kind == "polars":
+        import polars as pl
+
+        series_name = name if name is not None else original.name
+        try:
+            series = pl.Series(series_name, result)
+        except Exception:  # older polars: go through pyarrow
+            series = pl.Series(series_name, _pyarrow().chunked_array(result))  # type: ignore[union-attr]
+        return series.alias(series_name)
+    if kind == "pyarrow":
+        pa = _pyarrow()
+        chunked = pa.chunked_array(result)  # type: ignore[union-attr]
+        if type(original).__name__ == "ChunkedArray":
+            return chunked
+        return chunked.combine_chunks()
+    return result
+
+
+def table_like(columns: Dict[str, Any], original: Any, kind: str) -> Any:
+    """Named kernel columns as a table of the caller's family (pandas/polars DataFrame, pyarrow Table)."""
+    if kind == "pandas":
+        import pandas as pd
+
+        data = {k: column_like(v, original, "pandas", name=k) for k, v in columns.items()}
+        return pd.DataFrame(data, index=original.index)
+    if kind == "polars":
+        import polars as pl
+
+        return pl.DataFrame([column_like(v, original, "polars", name=k) for k, v in columns.items()])
+    pa = _pyarrow()
+    if pa is None:  # pragma: no cover
+        raise ImportError("pyarrow is needed to return an Arrow table")
+    return pa.table({k: pa.chunked_array(v) for k, v in columns.items()})
+
+
+def apply(values: Any, kernel: Callable[[Any], Any]) -> Tuple[Any, str]:
+    """Run ``kernel`` on the column form of ``values``; returns (raw result, kind)."""
+    data, kind = to_kernel_input(values)
+    return kernel(data), kind

@@ -1,0 +1,48 @@
+"""Exceptions raised by heatkit. Every one is a ``ValueError`` carrying a stable ``code``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+__all__ = ["HeatError", "InvalidPostcodeError"]
+
+
+class HeatError(ValueError):
+    """Base class of heatkit's errors.
+
+    Attributes:
+        code: a stable snake_case code (e.g. ``"bad_letter_position"``).
+        detail: machine-readable detail (the character, length, shape, rule or area), or None.
+        row: the 0-based row of a batch input the error is about, or None.
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.normalise_postcode("SW1A 1AC")
+    ... except heatkit.HeatError as e:
+    ...     print(e.code, e.detail)
+    bad_letter_position inward_letter_cikmov
+    """
+
+    code: str
+    detail: Optional[str]
+    row: Optional[int]
+
+    def __init__(
+        self, message: str, code: str, *, detail: Optional[str] = None, row: Optional[int] = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.detail = detail
+        self.row = row
+
+
+class InvalidPostcodeError(HeatError):
+    """A value is not a valid UK postcode; ``code`` says which check failed.
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.normalise_postcode("SW1A")
+    ... except heatkit.InvalidPostcodeError as e:
+    ...     print(e.code, e.detail, str(e))
+    too_short 4 postcode is too short: 4 letters and digits, a full postcode has 5 to 7
+    """

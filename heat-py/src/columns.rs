@@ -1,0 +1,199 @@
+//! Columns of text from Python: a list (or other sequence) of objects, or anything that speaks the
+//! Arrow PyCapsule interface (pyarrow, polars, nanoarrow, arro3; pandas via pyarrow).
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_schema::DataType;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyFloat, PyString};
+use pyo3_arrow::input::AnyArray;
+use pyo3_arrow::PyChunkedArray;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Rows per unit of parallel work.
+const BLOCK: usize = 1 << 15;
+
+/// One cell of a text column.
+#[derive(Debug, Clone, Copy)]
+pub enum Text<'a> {
+    /// None, NaN, pd.NA or an Arrow null.
+    Missing,
+    /// A string.
+    Value(&'a str),
+    /// Something else (only from Python lists); holds the type name.
+    NotText(&'a str),
+}
+
+enum OwnedCell {
+    Missing,
+    Value(String),
+    NotText(String),
+}
+
+enum Blocks {
+    Arrow(Vec<ArrayRef>),
+    Cells(Vec<OwnedCell>),
+}
+
+/// A text column with its rows split into blocks for parallel work.
+pub struct TextColumn {
+    blocks: Blocks,
+    /// Whether the input was an Arrow object (so results go back as Arrow).
+    pub is_arrow: bool,
+}
+
+fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
+    if obj.is_none() {
+        return true;
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return f.value().is_nan();
+    }
+    // pandas.NA, pandas.NaT and numpy NaN-like scalars
+    obj.get_type()
+        .name()
+        .map(|n| matches!(n.to_str().unwrap_or(""), "NAType" | "NaTType"))
+        .unwrap_or(false)
+}
+
+/// One Python value as a cell.
+fn cell(obj: &Bound<'_, PyAny>) -> OwnedCell {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return match s.to_str() {
+            Ok(v) => OwnedCell::Value(v.to_string()),
+            // lone surrogates cannot be UTF-8: report the row rather than drop it
+            Err(_) => OwnedCell::NotText("str with unpaired surrogates".to_string()),
+        };
+    }
+    if is_missing(obj) {
+        return OwnedCell::Missing;
+    }
+    let name = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_string());
+    OwnedCell::NotText(name)
+}
+
+/// Make string-like Arrow chunks iterable as text; reject other types.
+fn text_chunk(chunk: ArrayRef) -> PyResult<ArrayRef> {
+    match chunk.data_type() {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(chunk),
+        DataType::Dictionary(_, value) if value.is_string() || **value == DataType::Utf8View => {
+            arrow_cast::cast(&chunk, &DataType::Utf8)
+                .map_err(|e| PyTypeError::new_err(format!("cannot read the text column: {e}")))
+        }
+        other => Err(PyTypeError::new_err(format!(
+            "expected a column of text, got Arrow type {other}"
+        ))),
+    }
+}
+
+impl TextColumn {
+    /// Read a Python value: an Arrow-capsule object, or any iterable of objects.
+    pub fn from_py(values: &Bound<'_, PyAny>) -> PyResult<TextColumn> {
+        if values.hasattr("__arrow_c_array__")? || values.hasattr("__arrow_c_stream__")? {
+            let chunked = values.extract::<AnyArray>()?.into_chunked_array()?;
+            let mut blocks = Vec::new();
+            for chunk in chunked.chunks() {
+                let chunk = text_chunk(chunk.clone())?;
+                let mut offset = 0;
+                while offset < chunk.len() {
+                    let len = BLOCK.min(chunk.len() - offset);
+                    blocks.push(chunk.slice(offset, len));
+                    offset += len;
+                }
+            }
+            return Ok(TextColumn {
+                blocks: Blocks::Arrow(blocks),
+                is_arrow: true,
+            });
+        }
+        if values.cast::<PyString>().is_ok() {
+            return Err(PyTypeError::new_err(
+                "expected a list or column of values, got a single str",
+            ));
+        }
+        let cells = values
+            .try_iter()?
+            .map(|item| item.map(|obj| cell(&obj)))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(TextColumn {
+            blocks: Blocks::Cells(cells),
+            is_arrow: false,
+        })
+    }
+
+    /// Run `f(first_row, cells)` over blocks of rows in parallel, results in row order.
+    pub fn par_blocks<R, F>(&self, f: F) -> Vec<R>
+    where
+        R: Send,
+        F: Fn(usize, &mut dyn Iterator<Item = Text<'_>>) -> R + Sync,
+    {
+        match &self.blocks {
+            Blocks::Arrow(arrays) => {
+                let mut starts = Vec::with_capacity(arrays.len());
+                let mut row = 0;
+                for a in arrays {
+                    starts.push(row);
+                    row += a.len();
+                }
+                arrays
+                    .par_iter()
+                    .zip(starts)
+                    .map(|(array, start)| f(start, &mut arrow_texts(array.as_ref())))
+                    .collect()
+            }
+            Blocks::Cells(cells) => cells
+                .par_chunks(BLOCK)
+                .enumerate()
+                .map(|(i, block)| {
+                    let mut it = block.iter().map(|c| match c {
+                        OwnedCell::Missing => Text::Missing,
+                        OwnedCell::Value(s) => Text::Value(s),
+                        OwnedCell::NotText(t) => Text::NotText(t),
+                    });
+                    f(i * BLOCK, &mut it)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn wrap(v: Option<&str>) -> Text<'_> {
+    v.map_or(Text::Missing, Text::Value)
+}
+
+fn arrow_texts(array: &dyn Array) -> Box<dyn Iterator<Item = Text<'_>> + '_> {
+    match array.data_type() {
+        DataType::Utf8 => Box::new(array.as_string::<i32>().iter().map(wrap)),
+        DataType::LargeUtf8 => Box::new(array.as_string::<i64>().iter().map(wrap)),
+        DataType::Utf8View => Box::new(array.as_string_view().iter().map(wrap)),
+        _ => Box::new((0..array.len()).map(|_| Text::Missing)),
+    }
+}
+
+/// Blocks of string results as a Python object of the input's family: an Arrow chunked array
+/// (the Python layer turns it back into pyarrow, polars or pandas) or a list.
+pub fn strings_to_py(
+    py: Python<'_>,
+    blocks: Vec<StringArray>,
+    as_arrow: bool,
+) -> PyResult<Py<PyAny>> {
+    if as_arrow {
+        let chunks: Vec<ArrayRef> = blocks.into_iter().map(|a| Arc::new(a) as ArrayRef).collect();
+        let field = Arc::new(arrow_schema::Field::new("", DataType::Utf8, true));
+        let chunked = PyChunkedArray::try_new(chunks, field)?;
+        return Ok(chunked.into_pyobject(py)?.into_any().unbind());
+    }
+    let list = pyo3::types::PyList::empty(py);
+    for block in &blocks {
+        for v in block.iter() {
+            list.append(v)?;
+        }
+    }
+    Ok(list.into_any().unbind())
+}

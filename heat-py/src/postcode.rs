@@ -1,0 +1,399 @@
+//! `heatkit` postcode functions: thin wrappers over `heat_core::postcode`.
+
+use crate::columns::{strings_to_py, Text, TextColumn};
+use crate::errors::postcode_error;
+use arrow_array::builder::StringBuilder;
+use arrow_array::StringArray;
+use heat_core::postcode::{self as core, Check, Level, Postcode, PostcodeError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+fn level(name: &str) -> PyResult<Level> {
+    name.parse::<Level>()
+        .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// A str argument; `None` is an empty postcode; anything else is a TypeError.
+fn text_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    match value.cast::<PyString>() {
+        Ok(s) => Ok(Some(s.to_str()?.to_string())),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "expected str, got {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+/// A valid UK postcode and its parts.
+#[pyclass(name = "Postcode", module = "heatkit", frozen, eq, hash, ord, str)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PyPostcode(Postcode);
+
+impl std::fmt::Display for PyPostcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+#[pymethods]
+impl PyPostcode {
+    /// The canonical form, e.g. "SW1A 1AA".
+    #[getter]
+    fn postcode(&self) -> &str {
+        self.0.as_str()
+    }
+    /// The outward code ("SW1A").
+    #[getter]
+    fn outward(&self) -> &str {
+        self.0.outward()
+    }
+    /// The inward code ("1AA").
+    #[getter]
+    fn inward(&self) -> &str {
+        self.0.inward()
+    }
+    /// The area ("SW").
+    #[getter]
+    fn area(&self) -> &str {
+        self.0.area()
+    }
+    /// The district ("SW1").
+    #[getter]
+    fn district(&self) -> &str {
+        self.0.district()
+    }
+    /// The sub-district ("SW1A"), or None.
+    #[getter]
+    fn sub_district(&self) -> Option<&str> {
+        self.0.sub_district()
+    }
+    /// The sector ("SW1A 1").
+    #[getter]
+    fn sector(&self) -> &str {
+        self.0.sector()
+    }
+    /// The unit ("AA").
+    #[getter]
+    fn unit(&self) -> &str {
+        self.0.unit()
+    }
+    /// The area's name ("South West London"), or None.
+    #[getter]
+    fn area_name(&self) -> Option<&'static str> {
+        self.0.area_name()
+    }
+    /// "live", "not_live" or "not_covered" (Northern Ireland).
+    #[getter]
+    fn liveness(&self) -> &'static str {
+        match self.0.liveness() {
+            core::Liveness::Live => "live",
+            core::Liveness::NotLive => "not_live",
+            core::Liveness::NotCovered => "not_covered",
+        }
+    }
+    fn __repr__(&self) -> String {
+        format!("Postcode('{}')", self.0.as_str())
+    }
+}
+
+/// What check_postcode found.
+#[pyclass(name = "PostcodeCheck", module = "heatkit", frozen, get_all)]
+pub struct PyPostcodeCheck {
+    /// The value as given (None when missing).
+    input: Option<String>,
+    /// The canonical postcode (valid or fixed), the canonical special code, or None.
+    postcode: Option<String>,
+    /// "valid", "fixed", "special" or "invalid".
+    status: &'static str,
+    /// A stable code (error, special kind, or warning such as "not_live"), or None.
+    code: Option<&'static str>,
+    /// A human sentence.
+    message: String,
+    /// (position, from, to) for each character replaced by the fix.
+    substitutions: Vec<(usize, char, char)>,
+}
+
+#[pymethods]
+impl PyPostcodeCheck {
+    fn __repr__(&self) -> String {
+        let py_str = |v: Option<&str>| v.map_or("None".to_string(), |s| format!("'{s}'"));
+        format!(
+            "PostcodeCheck(postcode={}, status='{}', code={})",
+            py_str(self.postcode.as_deref()),
+            self.status,
+            py_str(self.code)
+        )
+    }
+}
+
+impl PyPostcodeCheck {
+    fn new(input: Option<String>, c: Check) -> Self {
+        PyPostcodeCheck {
+            input,
+            postcode: c.postcode,
+            status: c.status.as_str(),
+            code: c.code,
+            message: c.message,
+            substitutions: c
+                .substitutions
+                .iter()
+                .map(|s| (s.position, s.from, s.to))
+                .collect(),
+        }
+    }
+}
+
+fn missing_check() -> Check {
+    let err = PostcodeError::Empty;
+    Check {
+        postcode: None,
+        status: core::Status::Invalid,
+        code: Some(err.code()),
+        message: err.to_string(),
+        substitutions: Vec::new(),
+    }
+}
+
+/// Normalise a postcode to "SW1A 1AA" form; raises InvalidPostcodeError.
+#[pyfunction]
+#[pyo3(signature = (s, *, level = "district"))]
+fn normalise_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<String> {
+    let level = self::level(level)?;
+    let s = text_arg(s)?.unwrap_or_default();
+    core::normalise_at(&s, level).map_err(|e| postcode_error(py, &e, None))
+}
+
+/// Whether s is a valid postcode at level; False for None and non-str values.
+#[pyfunction]
+#[pyo3(signature = (s, *, level = "district"))]
+fn is_valid_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<bool> {
+    let level = self::level(level)?;
+    Ok(match s.cast::<PyString>() {
+        Ok(s) => s.to_str().map(|v| core::is_valid(v, level)).unwrap_or(false),
+        Err(_) => false,
+    })
+}
+
+/// Normalise and repair O/0, I/1, S/5 slips; raises InvalidPostcodeError when unfixable.
+#[pyfunction]
+fn fix_postcode(py: Python<'_>, s: &Bound<'_, PyAny>) -> PyResult<String> {
+    let s = text_arg(s)?.unwrap_or_default();
+    core::fix(&s)
+        .map(|f| f.postcode.as_str().to_string())
+        .map_err(|e| postcode_error(py, &e, None))
+}
+
+/// Parse a postcode into its parts; raises InvalidPostcodeError.
+#[pyfunction]
+#[pyo3(signature = (s, *, level = "district"))]
+fn parse_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcode> {
+    let level = self::level(level)?;
+    let s = text_arg(s)?.unwrap_or_default();
+    Postcode::parse_at(&s, level)
+        .map(PyPostcode)
+        .map_err(|e| postcode_error(py, &e, None))
+}
+
+/// Everything about one value: status, code, message, canonical form and substitutions.
+#[pyfunction]
+#[pyo3(signature = (s, *, level = "district"))]
+fn check_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck> {
+    let level = self::level(level)?;
+    let input = text_arg(s)?;
+    let c = match &input {
+        Some(v) => core::check_at(v, level),
+        None => missing_check(),
+    };
+    Ok(PyPostcodeCheck::new(input, c))
+}
+
+/// A failed row: (row, code, message).
+type RowIssue = (usize, &'static str, String);
+
+fn not_text_issue(row: usize, type_name: &str) -> RowIssue {
+    (
+        row,
+        "not_text",
+        format!("row {row}: expected text, got {type_name}"),
+    )
+}
+
+/// Batch kernel behind `heatkit.normalise_postcodes`: returns (values, issues) where values is an
+/// Arrow chunked array or a list (matching the input) and issues lists (row, code, message).
+#[pyfunction]
+#[pyo3(signature = (values, *, level = "district", fix = false))]
+fn _normalise_postcodes(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    level: &str,
+    fix: bool,
+) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
+    let level = self::level(level)?;
+    let column = TextColumn::from_py(values)?;
+    let blocks = py.detach(|| {
+        column.par_blocks(|start, cells| {
+            let mut out = StringBuilder::new();
+            let mut issues = Vec::new();
+            for (i, cell) in cells.enumerate() {
+                let row = start + i;
+                match cell {
+                    Text::Missing => out.append_null(),
+                    Text::NotText(t) => {
+                        out.append_null();
+                        issues.push(not_text_issue(row, t));
+                    }
+                    Text::Value(s) => {
+                        let result = if fix {
+                            core::fix(s).and_then(|f| {
+                                if level == Level::Live {
+                                    Postcode::parse_at(f.postcode.as_str(), level)
+                                } else {
+                                    Ok(f.postcode)
+                                }
+                            })
+                        } else {
+                            Postcode::parse_at(s, level)
+                        };
+                        match result {
+                            Ok(p) => out.append_value(p.as_str()),
+                            Err(e) => {
+                                out.append_null();
+                                issues.push((row, e.code(), format!("row {row}: {e}")));
+                            }
+                        }
+                    }
+                }
+            }
+            (out.finish(), issues)
+        })
+    });
+    let mut arrays: Vec<StringArray> = Vec::with_capacity(blocks.len());
+    let mut issues = Vec::new();
+    for (a, mut i) in blocks {
+        arrays.push(a);
+        issues.append(&mut i);
+    }
+    Ok((strings_to_py(py, arrays, column.is_arrow)?, issues))
+}
+
+/// Batch kernel behind `heatkit.check_postcodes`: a list of PostcodeCheck for list input, or a
+/// dict of Arrow columns (postcode, status, code, message, substitutions) for Arrow input.
+#[pyfunction]
+#[pyo3(signature = (values, *, level = "district"))]
+fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> PyResult<Py<PyAny>> {
+    let level = self::level(level)?;
+    let column = TextColumn::from_py(values)?;
+    if !column.is_arrow {
+        let checks: Vec<(Option<String>, Check)> = py.detach(|| {
+            column
+                .par_blocks(|start, cells| {
+                    cells
+                        .enumerate()
+                        .map(|(i, cell)| match cell {
+                            Text::Missing => (None, missing_check()),
+                            Text::Value(s) => (Some(s.to_string()), core::check_at(s, level)),
+                            Text::NotText(t) => {
+                                let (_, code, message) = not_text_issue(start + i, t);
+                                let mut c = missing_check();
+                                c.code = Some(code);
+                                c.message = message;
+                                (None, c)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .into_iter()
+                .flatten()
+                .collect()
+        });
+        let list = pyo3::types::PyList::empty(py);
+        for (input, c) in checks {
+            list.append(Py::new(py, PyPostcodeCheck::new(input, c))?)?;
+        }
+        return Ok(list.into_any().unbind());
+    }
+    type Columns = [StringArray; 5];
+    let blocks: Vec<Columns> = py.detach(|| {
+        column.par_blocks(|_, cells| {
+            let mut b: [StringBuilder; 5] = Default::default();
+            for cell in cells {
+                let c = match cell {
+                    Text::Value(s) => core::check_at(s, level),
+                    _ => missing_check(),
+                };
+                b[0].append_option(c.postcode.as_deref());
+                b[1].append_value(c.status.as_str());
+                b[2].append_option(c.code);
+                b[3].append_value(&c.message);
+                let subs: Vec<String> = c
+                    .substitutions
+                    .iter()
+                    .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
+                    .collect();
+                b[4].append_value(subs.join(";"));
+            }
+            b.map(|mut x| x.finish())
+        })
+    });
+    let dict = PyDict::new(py);
+    let names = ["postcode", "status", "code", "message", "substitutions"];
+    let mut per_column: [Vec<StringArray>; 5] = Default::default();
+    for block in blocks {
+        for (k, a) in block.into_iter().enumerate() {
+            per_column[k].push(a);
+        }
+    }
+    for (name, arrays) in names.iter().zip(per_column) {
+        dict.set_item(name, strings_to_py(py, arrays, true)?)?;
+    }
+    Ok(dict.into_any().unbind())
+}
+
+/// The vintage of the embedded postcode data ("ONSPD February 2025").
+#[pyfunction]
+fn data_version() -> &'static str {
+    core::data_version()
+}
+
+/// Add live postcodes from an ONSPD/NSPL-style CSV for this process; returns
+/// (added, terminated, invalid_rows) where invalid_rows lists (row, code).
+#[pyfunction]
+fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(usize, usize, Vec<(usize, &'static str)>)> {
+    let file = std::fs::File::open(&path).map_err(|e| {
+        crate::errors::heat_error(
+            py,
+            "HeatError",
+            &format!("cannot open {}: {e}", path.display()),
+            "io_error",
+            None,
+            None,
+        )
+    })?;
+    let summary = py
+        .detach(|| core::load_live_postcodes(std::io::BufReader::new(file)))
+        .map_err(|e| crate::errors::heat_error(py, "HeatError", &e.to_string(), e.code(), None, None))?;
+    Ok((
+        summary.added,
+        summary.terminated,
+        summary.invalid.iter().map(|(r, e)| (*r, e.code())).collect(),
+    ))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyPostcode>()?;
+    m.add_class::<PyPostcodeCheck>()?;
+    m.add_function(wrap_pyfunction!(normalise_postcode, m)?)?;
+    m.add_function(wrap_pyfunction!(is_valid_postcode, m)?)?;
+    m.add_function(wrap_pyfunction!(fix_postcode, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_postcode, m)?)?;
+    m.add_function(wrap_pyfunction!(check_postcode, m)?)?;
+    m.add_function(wrap_pyfunction!(_normalise_postcodes, m)?)?;
+    m.add_function(wrap_pyfunction!(_check_postcodes, m)?)?;
+    m.add_function(wrap_pyfunction!(data_version, m)?)?;
+    m.add_function(wrap_pyfunction!(load_live_postcodes, m)?)?;
+    Ok(())
+}

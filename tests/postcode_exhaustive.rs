@@ -1,0 +1,62 @@
+//! Every live postcode in the shared ONSPD list validates, and every single O/0, I/1 or S/5 slip
+//! of one is fixed back. Reads `../shared/data/postcodes/` (present beside the repo in CI).
+//! Run in release: `cargo test --release --test postcode_exhaustive`.
+
+use heat_core::postcode::{fix, Level, Postcode};
+use std::io::Read;
+
+fn live_list() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/postcodes/live_postcodes_gb_ci_im_onspd_2025_02.txt.xz"
+    );
+    let file = std::fs::File::open(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (the shared folder must sit beside the repo)"));
+    let mut xz = std::io::BufReader::new(file);
+    let mut raw = Vec::new();
+    lzma_rs::xz_decompress(&mut xz, &mut raw).expect("xz");
+    let mut text = String::new();
+    raw.as_slice().read_to_string(&mut text).expect("ascii");
+    text
+}
+
+fn swap(b: u8) -> Option<u8> {
+    Some(match b {
+        b'O' => b'0',
+        b'0' => b'O',
+        b'I' => b'1',
+        b'1' => b'I',
+        b'S' => b'5',
+        b'5' => b'S',
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_live_postcode_validates_and_every_single_slip_is_fixed_back() {
+    let text = live_list();
+    let mut postcodes = 0usize;
+    let mut slips = 0usize;
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        let p = Postcode::parse_at(line, Level::Live).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(p.as_str(), line);
+        postcodes += 1;
+        let bytes = line.as_bytes();
+        for i in 0..bytes.len() {
+            let Some(other) = swap(bytes[i]) else { continue };
+            let mut slipped = bytes.to_vec();
+            slipped[i] = other;
+            let slipped = String::from_utf8(slipped).expect("ascii");
+            slips += 1;
+            match fix(&slipped) {
+                Ok(f) if f.postcode.as_str() == line && f.substitutions.len() == 1 => {}
+                other => wrong.push(format!("{slipped} -> {other:?}")),
+            }
+        }
+    }
+    assert_eq!(postcodes, 1_749_487);
+    assert!(slips > 1_000_000, "{slips} slips");
+    assert!(wrong.is_empty(), "{} of {slips} slips not fixed back, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    println!("{postcodes} live postcodes validated; {slips} single slips all fixed back");
+}
