@@ -2,6 +2,8 @@
 //! of one is fixed back. Reads `../shared/data/postcodes/` (present beside the repo in CI).
 //! Run in release: `cargo test --release --test postcode_exhaustive`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use heat_core::postcode::{fix, Level, Postcode};
 use std::io::Read;
 
@@ -44,7 +46,9 @@ fn every_live_postcode_validates_and_every_single_slip_is_fixed_back() {
         postcodes += 1;
         let bytes = line.as_bytes();
         for i in 0..bytes.len() {
-            let Some(other) = swap(bytes[i]) else { continue };
+            let Some(other) = swap(bytes[i]) else {
+                continue;
+            };
             let mut slipped = bytes.to_vec();
             slipped[i] = other;
             let slipped = String::from_utf8(slipped).expect("ascii");
@@ -57,6 +61,11 @@ fn every_live_postcode_validates_and_every_single_slip_is_fixed_back() {
     }
     assert_eq!(postcodes, 1_749_487);
     assert!(slips > 1_000_000, "{slips} slips");
-    assert!(wrong.is_empty(), "{} of {slips} slips not fixed back, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{} of {slips} slips not fixed back, e.g. {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
     println!("{postcodes} live postcodes validated; {slips} single slips all fixed back");
 }

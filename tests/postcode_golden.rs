@@ -1,16 +1,25 @@
 //! Golden cases shared with the Python tests (`tests/cases/postcodes/`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use heat_core::postcode::{self, check, fix, Level, Postcode};
 use std::collections::HashMap;
 
 fn cases(name: &str) -> Vec<HashMap<String, String>> {
-    let path = format!("{}/../tests/cases/postcodes/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../tests/cases/postcodes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let headers = rdr.headers().expect("header").clone();
     rdr.records()
         .map(|r| {
             let r = r.expect("row");
-            headers.iter().map(String::from).zip(r.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
@@ -29,7 +38,9 @@ fn unescape(s: &str) -> String {
             Some('n') => out.push('\n'),
             Some('u') => {
                 let hex: String = chars.by_ref().take(4).collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"));
+                out.push(
+                    char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("char"),
+                );
             }
             Some(other) => {
                 out.push('\\');
@@ -47,10 +58,20 @@ fn valid_cases_parse_into_their_parts() {
     assert_eq!(rows.len(), 194);
     for row in rows {
         for input in [&row["postcode"], &row["compact"]] {
-            let p = Postcode::parse_at(input, Level::Live).unwrap_or_else(|e| panic!("{input}: {e}"));
+            let p =
+                Postcode::parse_at(input, Level::Live).unwrap_or_else(|e| panic!("{input}: {e}"));
             let sub = (!row["sub_district"].is_empty()).then_some(row["sub_district"].as_str());
             assert_eq!(
-                (p.as_str(), p.outward(), p.inward(), p.area(), p.district(), p.sub_district(), p.sector(), p.unit()),
+                (
+                    p.as_str(),
+                    p.outward(),
+                    p.inward(),
+                    p.area(),
+                    p.district(),
+                    p.sub_district(),
+                    p.sector(),
+                    p.unit()
+                ),
                 (
                     row["postcode"].as_str(),
                     row["outward"].as_str(),
@@ -76,7 +97,11 @@ fn invalid_cases_fail_with_their_reason() {
         let err = postcode::normalise_at(&input, Level::Live).expect_err(&input);
         assert_eq!(err.code(), row["reason"], "{input:?}");
         if !row["detail"].is_empty() {
-            assert_eq!(err.detail().as_deref(), Some(row["detail"].as_str()), "{input:?}");
+            assert_eq!(
+                err.detail().as_deref(),
+                Some(row["detail"].as_str()),
+                "{input:?}"
+            );
         }
         assert!(!postcode::is_valid(&input, Level::Live));
     }
@@ -92,14 +117,22 @@ fn messy_cases_normalise_and_fix() {
         if row["expected_normalised"].is_empty() {
             assert!(normalised.is_err(), "{input:?} should need fixing");
         } else {
-            assert_eq!(normalised.as_deref().ok(), Some(row["expected_normalised"].as_str()), "{input:?}");
+            assert_eq!(
+                normalised.as_deref().ok(),
+                Some(row["expected_normalised"].as_str()),
+                "{input:?}"
+            );
         }
         let fixed = fix(&input);
         match row["fix_result"].as_str() {
             "unchanged" | "substituted" | "" => {
                 let fixed = fixed.unwrap_or_else(|e| panic!("{input:?}: {e}"));
                 assert_eq!(fixed.postcode.as_str(), row["expected_fixed"], "{input:?}");
-                assert_eq!(fixed.substitutions.is_empty(), row["fix_result"] != "substituted", "{input:?}");
+                assert_eq!(
+                    fixed.substitutions.is_empty(),
+                    row["fix_result"] != "substituted",
+                    "{input:?}"
+                );
             }
             unfixable => {
                 let code = unfixable
@@ -122,7 +155,11 @@ fn special_cases_are_labelled_and_fail_strict_validation() {
         match row["strict_uk_result"].split_once(':') {
             Some((code, detail)) => {
                 let err = postcode::normalise_at(input, Level::Live).expect_err(input);
-                assert_eq!((err.code(), err.detail().as_deref()), (code, Some(detail)), "{input}");
+                assert_eq!(
+                    (err.code(), err.detail().as_deref()),
+                    (code, Some(detail)),
+                    "{input}"
+                );
             }
             None => assert!(postcode::is_valid(input, Level::Live), "{input}"),
         }
@@ -157,8 +194,18 @@ fn heatkit_check_cases() {
             .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
             .collect();
         assert_eq!(
-            (c.status.as_str(), c.code, c.postcode.as_deref(), subs.join(";")),
-            (row["status"].as_str(), code, pc, row["substitutions"].clone()),
+            (
+                c.status.as_str(),
+                c.code,
+                c.postcode.as_deref(),
+                subs.join(";")
+            ),
+            (
+                row["status"].as_str(),
+                code,
+                pc,
+                row["substitutions"].clone()
+            ),
             "{input:?}: {}",
             row["note"]
         );

@@ -1,6 +1,8 @@
 //! Property tests: normalise is idempotent, fix is the identity on valid input,
 //! parse(display(p)) == p, and nothing panics on arbitrary Unicode.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use heat_core::postcode::{self, check, fix, recognise_special, Level, Postcode};
 use proptest::prelude::*;
 
@@ -11,11 +13,14 @@ fn postcode_like() -> impl Strategy<Value = String> {
         3 => prop::sample::select(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".to_vec()),
         1 => prop::sample::select(b"OI0S15 -".to_vec()),
     ];
-    (prop::collection::vec(ch, 2..10), any::<bool>())
-        .prop_map(|(bytes, lower)| {
-            let s = String::from_utf8(bytes).unwrap_or_default();
-            if lower { s.to_lowercase() } else { s }
-        })
+    (prop::collection::vec(ch, 2..10), any::<bool>()).prop_map(|(bytes, lower)| {
+        let s = String::from_utf8(bytes).unwrap_or_default();
+        if lower {
+            s.to_lowercase()
+        } else {
+            s
+        }
+    })
 }
 
 /// Real outcodes with any inward code, sometimes with one confusable character swapped.
@@ -32,7 +37,15 @@ fn near_postcode() -> impl Strategy<Value = String> {
             let mut s: Vec<u8> = format!("{out} {d}{}{}", a as char, b as char).into_bytes();
             if slip {
                 let i = at.index(s.len());
-                s[i] = match s[i] { b'O' => b'0', b'0' => b'O', b'I' => b'1', b'1' => b'I', b'S' => b'5', b'5' => b'S', x => x };
+                s[i] = match s[i] {
+                    b'O' => b'0',
+                    b'0' => b'O',
+                    b'I' => b'1',
+                    b'1' => b'I',
+                    b'S' => b'5',
+                    b'5' => b'S',
+                    x => x,
+                };
             }
             String::from_utf8(s).unwrap_or_default()
         })

@@ -23,13 +23,13 @@ pub enum Text<'a> {
     /// A string.
     Value(&'a str),
     /// Something else (only from Python lists); holds the type name.
-    NotText(&'a str),
+    Other(&'a str),
 }
 
 enum OwnedCell {
     Missing,
     Value(String),
-    NotText(String),
+    Other(String),
 }
 
 enum Blocks {
@@ -64,7 +64,7 @@ fn cell(obj: &Bound<'_, PyAny>) -> OwnedCell {
         return match s.to_str() {
             Ok(v) => OwnedCell::Value(v.to_string()),
             // lone surrogates cannot be UTF-8: report the row rather than drop it
-            Err(_) => OwnedCell::NotText("str with unpaired surrogates".to_string()),
+            Err(_) => OwnedCell::Other("str with unpaired surrogates".to_string()),
         };
     }
     if is_missing(obj) {
@@ -75,7 +75,7 @@ fn cell(obj: &Bound<'_, PyAny>) -> OwnedCell {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "object".to_string());
-    OwnedCell::NotText(name)
+    OwnedCell::Other(name)
 }
 
 /// Make string-like Arrow chunks iterable as text; reject other types.
@@ -154,7 +154,7 @@ impl TextColumn {
                     let mut it = block.iter().map(|c| match c {
                         OwnedCell::Missing => Text::Missing,
                         OwnedCell::Value(s) => Text::Value(s),
-                        OwnedCell::NotText(t) => Text::NotText(t),
+                        OwnedCell::Other(t) => Text::Other(t),
                     });
                     f(i * BLOCK, &mut it)
                 })
@@ -184,7 +184,10 @@ pub fn strings_to_py(
     as_arrow: bool,
 ) -> PyResult<Py<PyAny>> {
     if as_arrow {
-        let chunks: Vec<ArrayRef> = blocks.into_iter().map(|a| Arc::new(a) as ArrayRef).collect();
+        let chunks: Vec<ArrayRef> = blocks
+            .into_iter()
+            .map(|a| Arc::new(a) as ArrayRef)
+            .collect();
         let field = Arc::new(arrow_schema::Field::new("", DataType::Utf8, true));
         let chunked = PyChunkedArray::try_new(chunks, field)?;
         return Ok(chunked.into_pyobject(py)?.into_any().unbind());

@@ -173,7 +173,10 @@ fn normalise_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyRe
 fn is_valid_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<bool> {
     let level = self::level(level)?;
     Ok(match s.cast::<PyString>() {
-        Ok(s) => s.to_str().map(|v| core::is_valid(v, level)).unwrap_or(false),
+        Ok(s) => s
+            .to_str()
+            .map(|v| core::is_valid(v, level))
+            .unwrap_or(false),
         Err(_) => false,
     })
 }
@@ -242,7 +245,7 @@ fn _normalise_postcodes(
                 let row = start + i;
                 match cell {
                     Text::Missing => out.append_null(),
-                    Text::NotText(t) => {
+                    Text::Other(t) => {
                         out.append_null();
                         issues.push(not_text_issue(row, t));
                     }
@@ -296,7 +299,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
                         .map(|(i, cell)| match cell {
                             Text::Missing => (None, missing_check()),
                             Text::Value(s) => (Some(s.to_string()), core::check_at(s, level)),
-                            Text::NotText(t) => {
+                            Text::Other(t) => {
                                 let (_, code, message) = not_text_issue(start + i, t);
                                 let mut c = missing_check();
                                 c.code = Some(code);
@@ -359,10 +362,13 @@ fn data_version() -> &'static str {
     core::data_version()
 }
 
+/// (added, terminated, invalid rows as (row, code)).
+type LoadSummary = (usize, usize, Vec<(usize, &'static str)>);
+
 /// Add live postcodes from an ONSPD/NSPL-style CSV for this process; returns
 /// (added, terminated, invalid_rows) where invalid_rows lists (row, code).
 #[pyfunction]
-fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(usize, usize, Vec<(usize, &'static str)>)> {
+fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<LoadSummary> {
     let file = std::fs::File::open(&path).map_err(|e| {
         crate::errors::heat_error(
             py,
@@ -375,11 +381,17 @@ fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<(us
     })?;
     let summary = py
         .detach(|| core::load_live_postcodes(std::io::BufReader::new(file)))
-        .map_err(|e| crate::errors::heat_error(py, "HeatError", &e.to_string(), e.code(), None, None))?;
+        .map_err(|e| {
+            crate::errors::heat_error(py, "HeatError", &e.to_string(), e.code(), None, None)
+        })?;
     Ok((
         summary.added,
         summary.terminated,
-        summary.invalid.iter().map(|(r, e)| (*r, e.code())).collect(),
+        summary
+            .invalid
+            .iter()
+            .map(|(r, e)| (*r, e.code()))
+            .collect(),
     ))
 }
 

@@ -136,9 +136,7 @@ pub fn check_at(input: &str, level: Level) -> Check {
         return invalid(&err);
     }
     match fix_compact(&compact) {
-        Ok(fixed)
-            if level < Level::Live || fixed.postcode.liveness() != Liveness::NotLive =>
-        {
+        Ok(fixed) if level < Level::Live || fixed.postcode.liveness() != Liveness::NotLive => {
             let slips: Vec<String> = fixed
                 .substitutions
                 .iter()

@@ -61,7 +61,10 @@ fn is_edge_punctuation(c: char) -> bool {
 
 /// Hyphens and dashes, dropped anywhere inside a value.
 fn is_hyphen(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    )
 }
 
 /// Invisible format characters (BOM, zero-width space and joiners, soft hyphen, direction marks).
@@ -143,8 +146,14 @@ mod tests {
 
     #[test]
     fn trims_edges_and_drops_inner_spacing() {
-        assert_eq!(clean("  'sw1a - 1aa', ").map(|c| c.as_str().to_string()), Ok("SW1A1AA".into()));
-        assert_eq!(clean("\u{FEFF}SW1A\u{00A0}1AA").map(|c| c.as_str().to_string()), Ok("SW1A1AA".into()));
+        assert_eq!(
+            clean("  'sw1a - 1aa', ").map(|c| c.as_str().to_string()),
+            Ok("SW1A1AA".into())
+        );
+        assert_eq!(
+            clean("\u{FEFF}SW1A\u{00A0}1AA").map(|c| c.as_str().to_string()),
+            Ok("SW1A1AA".into())
+        );
     }
 
     #[test]
@@ -159,6 +168,9 @@ mod tests {
         assert_eq!(clean(" ''  "), Err(PostcodeError::Empty));
         assert_eq!(clean("\u{3000}"), Err(PostcodeError::Empty));
         assert_eq!(clean("SW1A 1A@"), Err(PostcodeError::BadCharacter('@')));
-        assert_eq!(clean("E1 6\u{00C0}N"), Err(PostcodeError::BadCharacter('\u{00C0}')));
+        assert_eq!(
+            clean("E1 6\u{00C0}N"),
+            Err(PostcodeError::BadCharacter('\u{00C0}'))
+        );
     }
 }

@@ -39,7 +39,10 @@ pub(crate) static DATA: Lazy<ReferenceData> = Lazy::new(ReferenceData::load);
 
 /// Postcodes a user added to the live check (e.g. from their own NSPL), consulted only when the
 /// embedded list says "not live", so the common path takes no lock.
-static EXTRA_LIVE: Lazy<RwLock<Option<Arc<HashSet<[u8; 7]>>>>> = Lazy::new(|| RwLock::new(None));
+static EXTRA_LIVE: RwLock<Option<Arc<LiveSet>>> = RwLock::new(None);
+
+/// Compact postcodes (zero-padded) that a user marked live.
+type LiveSet = HashSet<[u8; 7]>;
 
 /// Key for a 1- or 2-letter area: 27 * first + second (0 when absent).
 pub(crate) fn area_key(area: &[u8]) -> Option<usize> {
@@ -107,7 +110,9 @@ impl ReferenceData {
         let mut area_names = vec![""; 26 * 27];
         let mut area_count = 0;
         for line in AREAS_CSV.lines().skip(1) {
-            let Some((area, name)) = line.split_once(',') else { continue };
+            let Some((area, name)) = line.split_once(',') else {
+                continue;
+            };
             if let Some(k) = area_key(area.as_bytes()) {
                 area_names[k] = name;
                 area_count += 1;
@@ -117,7 +122,9 @@ impl ReferenceData {
         let mut live_covered = Vec::new();
         let mut outcode_names = Vec::new();
         for line in DISTRICTS_CSV.lines().skip(1) {
-            let Some((outcode, _)) = line.split_once(',') else { continue };
+            let Some((outcode, _)) = line.split_once(',') else {
+                continue;
+            };
             outcodes.push(outcode_key(outcode.as_bytes()));
             outcode_names.push(outcode);
             live_covered.push(!outcode.starts_with("BT"));
@@ -152,12 +159,16 @@ impl ReferenceData {
 
     /// Whether the embedded list covers units of this outcode (false for Northern Ireland).
     pub fn live_covered(&self, outcode_index: usize) -> bool {
-        self.live_covered.get(outcode_index).copied().unwrap_or(false)
+        self.live_covered
+            .get(outcode_index)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Whether `sector` digit and unit letters are live in the outcode.
     pub fn is_live_unit(&self, outcode_index: usize, sector: u8, unit: [u8; 2]) -> bool {
-        let (Some(a), Some(b)) = (inward_letter_index(unit[0]), inward_letter_index(unit[1])) else {
+        let (Some(a), Some(b)) = (inward_letter_index(unit[0]), inward_letter_index(unit[1]))
+        else {
             return false;
         };
         if !sector.is_ascii_digit() {
@@ -178,7 +189,10 @@ fn decode_live(outcode_count: usize) -> (Vec<[u64; WORDS_PER_OUTCODE]>, usize) {
     if &header[..8] != b"HKLIVE01" {
         return (live, 0);
     }
-    let mut reader = BitReader { bytes: body, pos: 0 };
+    let mut reader = BitReader {
+        bytes: body,
+        pos: 0,
+    };
     let mut count = 0;
     for words in live.iter_mut() {
         let Some(mask) = reader.bits(10) else { break };

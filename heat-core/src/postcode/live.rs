@@ -68,9 +68,11 @@ pub fn load_live_postcodes<R: Read>(reader: R) -> Result<LiveListSummary, LiveLi
     let headers = rdr.headers()?.clone();
     let find = |names: &[&str]| {
         names.iter().find_map(|n| {
-            headers
-                .iter()
-                .position(|h| h.trim().trim_start_matches('\u{FEFF}').eq_ignore_ascii_case(n))
+            headers.iter().position(|h| {
+                h.trim()
+                    .trim_start_matches('\u{FEFF}')
+                    .eq_ignore_ascii_case(n)
+            })
         })
     };
     let column = find(&["pcds", "pcd", "pcd2", "postcode"]).ok_or(LiveListError::MissingColumn)?;
@@ -79,7 +81,10 @@ pub fn load_live_postcodes<R: Read>(reader: R) -> Result<LiveListSummary, LiveLi
     let mut set = HashSet::new();
     for (i, record) in rdr.records().enumerate() {
         let record = record?;
-        if doterm.and_then(|c| record.get(c)).is_some_and(|v| !v.trim().is_empty()) {
+        if doterm
+            .and_then(|c| record.get(c))
+            .is_some_and(|v| !v.trim().is_empty())
+        {
             summary.terminated += 1;
             continue;
         }

@@ -38,7 +38,9 @@ use std::str::FromStr;
 /// assert_eq!("live".parse::<Level>().unwrap(), Level::Live);
 /// assert_eq!(Level::default(), Level::District);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Letters and digits in a UK shape, obeying the letter-position rules.
@@ -403,17 +405,15 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
     };
     let (area_len, has_sub) = match outward_shape {
         Some(shape) if inward_ok => shape,
-        _ => {
-            return Err(PostcodeError::BadFormat {
-                shape: shape_of(b),
-            })
-        }
+        _ => return Err(PostcodeError::BadFormat { shape: shape_of(b) }),
     };
     if matches!(out[0], b'Q' | b'V' | b'X') {
         return Err(PostcodeError::BadLetterPosition(LetterRule::FirstLetterQvx));
     }
     if area_len == 2 && matches!(out[1], b'I' | b'J' | b'Z') {
-        return Err(PostcodeError::BadLetterPosition(LetterRule::SecondLetterIjz));
+        return Err(PostcodeError::BadLetterPosition(
+            LetterRule::SecondLetterIjz,
+        ));
     }
     if has_sub {
         let (last, allowed, rule) = if area_len == 1 {
@@ -426,7 +426,9 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
         }
     }
     if INWARD_NEVER.contains(&inw[1]) || INWARD_NEVER.contains(&inw[2]) {
-        return Err(PostcodeError::BadLetterPosition(LetterRule::InwardLetterCikmov));
+        return Err(PostcodeError::BadLetterPosition(
+            LetterRule::InwardLetterCikmov,
+        ));
     }
     let mut display = [0u8; 8];
     display[..out.len()].copy_from_slice(out);
@@ -441,7 +443,9 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
         return Err(PostcodeError::UnknownArea(postcode.area().to_string()));
     }
     if level >= Level::District && DATA.outcode_index(out).is_none() {
-        return Err(PostcodeError::UnknownDistrict(postcode.outward().to_string()));
+        return Err(PostcodeError::UnknownDistrict(
+            postcode.outward().to_string(),
+        ));
     }
     if level == Level::Live && postcode.liveness() == Liveness::NotLive {
         return Err(PostcodeError::NotLive(postcode.as_str().to_string()));
@@ -465,9 +469,18 @@ mod tests {
 
     #[test]
     fn layers_fail_in_order() {
-        assert_eq!(normalise("ZZ9 9ZZ").unwrap_err().code(), "bad_letter_position");
-        assert_eq!(normalise("JA1 1AA").unwrap_err(), PostcodeError::UnknownArea("JA".into()));
-        assert_eq!(normalise("CR1 1AA").unwrap_err(), PostcodeError::UnknownDistrict("CR1".into()));
+        assert_eq!(
+            normalise("ZZ9 9ZZ").unwrap_err().code(),
+            "bad_letter_position"
+        );
+        assert_eq!(
+            normalise("JA1 1AA").unwrap_err(),
+            PostcodeError::UnknownArea("JA".into())
+        );
+        assert_eq!(
+            normalise("CR1 1AA").unwrap_err(),
+            PostcodeError::UnknownDistrict("CR1".into())
+        );
     }
 
     #[test]

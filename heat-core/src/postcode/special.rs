@@ -202,9 +202,7 @@ pub(super) fn recognise_compact(compact: &Compact) -> Option<Special> {
     }
     let area: String = out.chars().take_while(char::is_ascii_uppercase).collect();
     let rest = &out[area.len()..];
-    let district_shape = !rest.is_empty()
-        && rest.as_bytes()[0].is_ascii_digit()
-        && rest.len() <= 2;
+    let district_shape = !rest.is_empty() && rest.as_bytes()[0].is_ascii_digit() && rest.len() <= 2;
     if (area == "BX" || area == "XX") && district_shape {
         return special(SpecialKind::NonGeographicArea, full());
     }
@@ -232,7 +230,10 @@ fn overseas(s: &str) -> Option<Special> {
         // Anguilla: AI-2640
         [b'A', b'I', rest @ ..] if rest.len() == 4 && all_digits(rest) => format!("AI-{}", &s[2..]),
         // Bermuda (Hamilton): HM 12, HM BX
-        [b'H', b'M', x, y] if (x.is_ascii_digit() && y.is_ascii_digit()) || (x.is_ascii_uppercase() && y.is_ascii_uppercase()) => {
+        [b'H', b'M', x, y]
+            if (x.is_ascii_digit() && y.is_ascii_digit())
+                || (x.is_ascii_uppercase() && y.is_ascii_uppercase()) =>
+        {
             format!("HM {}", &s[2..])
         }
         _ => return None,

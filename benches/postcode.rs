@@ -1,0 +1,72 @@
+//! Postcode throughput: `cargo bench -p heat-core --bench postcode`.
+//! Inputs are built from the embedded outcode list (deterministic), as people type them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use heat_core::postcode::{self, check, fix, Level, Postcode};
+use std::hint::black_box;
+
+const UNIT_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+
+/// A mix: canonical, lower-case compact, padded, and one O/0 I/1 S/5 slip in every tenth row.
+fn inputs(n: usize) -> Vec<String> {
+    let outcodes = postcode::outcodes();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|i| {
+            let r = next();
+            let out = outcodes[(r % outcodes.len() as u64) as usize];
+            let a = UNIT_LETTERS[(r >> 20) as usize % 20] as char;
+            let b = UNIT_LETTERS[(r >> 30) as usize % 20] as char;
+            let pc = format!("{out} {}{a}{b}", (r >> 40) % 10);
+            match i % 10 {
+                0 => pc.replacen('0', "O", 1).replacen('1', "I", 1),
+                1..=3 => pc.to_lowercase().replace(' ', ""),
+                4 => format!("  {pc} "),
+                _ => pc,
+            }
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let data = inputs(100_000);
+    let _ = postcode::is_valid("SW1A 1AA", Level::Live); // load reference data outside timing
+    let mut g = c.benchmark_group("postcode");
+    g.throughput(Throughput::Elements(data.len() as u64));
+    g.bench_function("normalise", |b| {
+        b.iter(|| {
+            data.iter()
+                .filter(|s| postcode::normalise(black_box(s)).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("parse_live", |b| {
+        b.iter(|| {
+            data.iter()
+                .filter(|s| Postcode::parse_at(black_box(s), Level::Live).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("fix", |b| {
+        b.iter(|| data.iter().filter(|s| fix(black_box(s)).is_ok()).count())
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            data.iter()
+                .map(|s| check(black_box(s)).status as u8 as usize)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

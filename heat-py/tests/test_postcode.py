@@ -1,0 +1,245 @@
+"""Postcode functions of heatkit against the golden cases shared with cargo test."""
+
+import lzma
+import math
+
+import pytest
+
+import heatkit
+from conftest import read_cases, unescape
+
+VALID = read_cases("valid.csv")
+INVALID = read_cases("invalid.csv")
+MESSY = read_cases("messy.csv")
+SPECIAL = read_cases("special.csv")
+CHECKS = read_cases("heatkit_check.csv")
+
+
+def test_case_counts():
+    assert (len(VALID), len(INVALID), len(MESSY), len(SPECIAL), len(CHECKS)) == (194, 69, 43, 44, 33)
+
+
+@pytest.mark.parametrize("row", VALID, ids=lambda r: r["postcode"])
+def test_valid_parses_into_parts(row):
+    for value in (row["postcode"], row["compact"], row["compact"].lower()):
+        p = heatkit.parse_postcode(value, level="live")
+        assert (p.postcode, p.outward, p.inward, p.area, p.district, p.sub_district, p.sector, p.unit) == (
+            row["postcode"], row["outward"], row["inward"], row["area"], row["district"],
+            row["sub_district"] or None, row["sector"], row["unit"],
+        )
+        assert str(p) == row["postcode"]
+        assert heatkit.normalise_postcode(value) == row["postcode"]
+        assert heatkit.is_valid_postcode(value, level="live")
+
+
+@pytest.mark.parametrize("row", INVALID, ids=lambda r: r["input_escaped"])
+def test_invalid_raises_with_reason(row):
+    value = unescape(row["input_escaped"])
+    with pytest.raises(heatkit.InvalidPostcodeError) as info:
+        heatkit.normalise_postcode(value, level="live")
+    assert info.value.code == row["reason"]
+    if row["detail"]:
+        assert info.value.detail == row["detail"]
+    assert isinstance(info.value, ValueError) and isinstance(info.value, heatkit.HeatError)
+    assert not heatkit.is_valid_postcode(value, level="live")
+
+
+@pytest.mark.parametrize("row", MESSY, ids=lambda r: r["input_escaped"])
+def test_messy_normalise_and_fix(row):
+    value = unescape(row["input_escaped"])
+    if row["expected_normalised"]:
+        assert heatkit.normalise_postcode(value) == row["expected_normalised"]
+    else:
+        with pytest.raises(heatkit.InvalidPostcodeError):
+            heatkit.normalise_postcode(value)
+    if row["fix_result"].startswith("unfixable:"):
+        code = row["fix_result"].split(":")[1].split(" ")[0]
+        with pytest.raises(heatkit.InvalidPostcodeError) as info:
+            heatkit.fix_postcode(value)
+        assert info.value.code == code
+    else:
+        assert heatkit.fix_postcode(value) == row["expected_fixed"]
+
+
+@pytest.mark.parametrize("row", SPECIAL, ids=lambda r: r["input"])
+def test_special_labelled(row):
+    c = heatkit.check_postcode(row["input"])
+    if row["kind"] == "crown_dependency":
+        assert c.status == "valid"
+    elif row["kind"] == "historical_outcode" or row["input"] == "G1R 0AA":
+        assert c.status == "invalid"
+    else:
+        assert (c.status, c.code, c.postcode) == ("special", row["kind"], row["canonical"] or None)
+    strict = row["strict_uk_result"]
+    if strict == "ok":
+        assert heatkit.is_valid_postcode(row["input"], level="live")
+    else:
+        code, detail = strict.split(":")
+        with pytest.raises(heatkit.InvalidPostcodeError) as info:
+            heatkit.parse_postcode(row["input"], level="live")
+        assert (info.value.code, info.value.detail) == (code, detail)
+
+
+@pytest.mark.parametrize("row", CHECKS, ids=lambda r: r["input_escaped"])
+def test_heatkit_check_cases(row):
+    value = unescape(row["input_escaped"])
+    c = heatkit.check_postcode(value)
+    subs = ";".join(f"{p}:{a}>{b}" for p, a, b in c.substitutions)
+    assert (c.input, c.status, c.code, c.postcode, subs) == (
+        value, row["status"], row["code"] or None, row["postcode"] or None, row["substitutions"]
+    )
+
+
+def test_non_str_and_missing():
+    assert heatkit.is_valid_postcode(None) is False
+    assert heatkit.is_valid_postcode(12345) is False
+    assert heatkit.is_valid_postcode(b"SW1A 1AA") is False
+    with pytest.raises(heatkit.InvalidPostcodeError) as info:
+        heatkit.normalise_postcode(None)
+    assert info.value.code == "empty"
+    with pytest.raises(TypeError):
+        heatkit.normalise_postcode(12345)
+    assert heatkit.check_postcode(None).status == "invalid"
+    with pytest.raises(ValueError, match="unknown level"):
+        heatkit.is_valid_postcode("SW1A 1AA", level="strict")
+
+
+def test_levels():
+    assert heatkit.is_valid_postcode("SO1 1AA", level="area")
+    assert not heatkit.is_valid_postcode("SO1 1AA", level="district")
+    assert heatkit.is_valid_postcode("B1 6SR")
+    assert not heatkit.is_valid_postcode("B1 6SR", level="live")
+    assert heatkit.check_postcode("B1 6SR").code == "not_live"
+
+
+def test_postcode_object():
+    p = heatkit.parse_postcode("sw1a1aa")
+    assert p == heatkit.parse_postcode("SW1A 1AA")
+    assert hash(p) == hash(heatkit.parse_postcode("SW1A 1AA"))
+    assert repr(p) == "Postcode('SW1A 1AA')"
+    assert p.area_name == "South West London"
+    assert p.liveness == "live"
+    assert heatkit.parse_postcode("BT35 8GE").liveness == "not_covered"
+    assert sorted([heatkit.parse_postcode("M1 1AD"), p])[0] == heatkit.parse_postcode("M1 1AD")
+
+
+def test_data_version():
+    assert heatkit.data_version() == "ONSPD February 2025"
+
+
+def test_load_live_postcodes(tmp_path):
+    f = tmp_path / "nspl.csv"
+    f.write_text("pcd,doterm\nBT1 1ZZ,\nBT1 1ZY,201001\nrubbish,\n", encoding="utf-8")
+    added, terminated, invalid = heatkit.load_live_postcodes(f)
+    assert (added, terminated, invalid) == (1, 1, [(3, "bad_format")])
+    assert heatkit.parse_postcode("BT1 1ZZ").liveness == "live"
+    assert heatkit.parse_postcode("BT1 1ZY").liveness == "not_live"
+    with pytest.raises(heatkit.HeatError) as info:
+        heatkit.load_live_postcodes(tmp_path / "missing.csv")
+    assert info.value.code == "io_error"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name\nx\n", encoding="utf-8")
+    with pytest.raises(heatkit.HeatError) as info:
+        heatkit.load_live_postcodes(bad)
+    assert info.value.code == "missing_column"
+
+
+MIXED = ["sw1a1aa", None, math.nan, "nope", "CRO 2YR", "", "BFPO 105", "SW1A 9ZZ"]
+EXPECTED = ["SW1A 1AA", None, None, None, None, None, None, "SW1A 9ZZ"]
+EXPECTED_FIXED = ["SW1A 1AA", None, None, None, "CR0 2YR", None, None, "SW1A 9ZZ"]
+
+
+def test_batch_list():
+    assert heatkit.normalise_postcodes(MIXED) == EXPECTED
+    assert heatkit.normalise_postcodes(MIXED, fix=True) == EXPECTED_FIXED
+    out, issues = heatkit.normalise_postcodes(MIXED, errors="report")
+    assert out == EXPECTED
+    assert [(i.row, i.code) for i in issues] == [
+        (3, "too_short"), (4, "bad_format"), (5, "empty"), (6, "bad_format")
+    ]
+    assert issues[0].message.startswith("row 3: ")
+    with pytest.raises(heatkit.InvalidPostcodeError) as info:
+        heatkit.normalise_postcodes(MIXED, errors="raise")
+    assert (info.value.row, info.value.code) == (3, "too_short")
+    with pytest.raises(TypeError, match="row 1: expected text, got int"):
+        heatkit.normalise_postcodes(["SW1A 1AA", 7], errors="raise")
+    assert heatkit.normalise_postcodes(("SW1A 1AA", 7)) == ["SW1A 1AA", None]
+    with pytest.raises(TypeError):
+        heatkit.normalise_postcodes("SW1A 1AA")
+    with pytest.raises(ValueError):
+        heatkit.normalise_postcodes(MIXED, errors="ignore")
+    assert heatkit.normalise_postcodes([]) == []
+
+
+def test_batch_pyarrow():
+    pa = pytest.importorskip("pyarrow")
+    arr = pa.array(MIXED, from_pandas=True)
+    out = heatkit.normalise_postcodes(arr)
+    assert isinstance(out, pa.Array) and out.to_pylist() == EXPECTED
+    chunked = pa.chunked_array(
+        [pa.array(MIXED[:3], from_pandas=True), pa.array(MIXED[3:], from_pandas=True)]
+    )
+    out = heatkit.normalise_postcodes(chunked, fix=True)
+    assert isinstance(out, pa.ChunkedArray) and out.to_pylist() == EXPECTED_FIXED
+    for typ in (pa.large_string(), pa.string_view()):
+        assert heatkit.normalise_postcodes(arr.cast(typ)).to_pylist() == EXPECTED
+    assert heatkit.normalise_postcodes(arr.dictionary_encode()).to_pylist() == EXPECTED
+    with pytest.raises(TypeError, match="expected a column of text"):
+        heatkit.normalise_postcodes(pa.array([1, 2]))
+    table = heatkit.check_postcodes(arr)
+    assert table.column_names == ["input", "postcode", "status", "code", "message", "substitutions"]
+    assert table.column("status").to_pylist() == [
+        "valid", "invalid", "invalid", "invalid", "fixed", "invalid", "special", "valid"
+    ]
+    assert table.column("substitutions").to_pylist()[4] == "2:O>0"
+
+
+def test_batch_pandas_keeps_index():
+    pd = pytest.importorskip("pandas")
+    s = pd.Series(["sw1a1aa", None, pd.NA, "CRO 2YR", math.nan], index=[10, 11, 12, 13, 14], name="pc")
+    out = heatkit.normalise_postcodes(s, fix=True)
+    assert list(out.index) == [10, 11, 12, 13, 14] and out.name == "pc"
+    assert [None if pd.isna(v) else v for v in out] == ["SW1A 1AA", None, None, "CR0 2YR", None]
+    frame = heatkit.check_postcodes(s)
+    assert list(frame.index) == [10, 11, 12, 13, 14]
+    assert list(frame["status"]) == ["valid", "invalid", "invalid", "fixed", "invalid"]
+    assert frame.loc[13, "postcode"] == "CR0 2YR"
+
+
+def test_batch_polars():
+    pl = pytest.importorskip("polars")
+    s = pl.Series("pc", ["sw1a1aa", None, "CRO 2YR"])
+    out = heatkit.normalise_postcodes(s, fix=True)
+    assert isinstance(out, pl.Series) and out.name == "pc"
+    assert out.to_list() == ["SW1A 1AA", None, "CR0 2YR"]
+    frame = heatkit.check_postcodes(s)
+    assert frame.columns == ["input", "postcode", "status", "code", "message", "substitutions"]
+    assert frame["status"].to_list() == ["valid", "invalid", "fixed"]
+
+
+def test_batch_large_input_is_split_and_ordered():
+    pa = pytest.importorskip("pyarrow")
+    values = [f"sw1a {i % 10}aa" if i % 7 else None for i in range(100_000)]
+    out = heatkit.normalise_postcodes(pa.array(values)).to_pylist()
+    assert out == [None if v is None else v.upper() for v in values]
+    assert heatkit.normalise_postcodes(values) == out
+
+
+def test_every_live_postcode_and_slip_through_python(shared_dir):
+    """Exhaustive, through the Arrow batch path: every live postcode is valid; every single
+    O/0, I/1, S/5 slip is fixed back."""
+    pa = pytest.importorskip("pyarrow")
+    with lzma.open(shared_dir / "data/postcodes/live_postcodes_gb_ci_im_onspd_2025_02.txt.xz", "rt") as f:
+        live = f.read().splitlines()
+    assert len(live) == 1_749_487
+    assert heatkit.normalise_postcodes(pa.array(live), level="live").equals(pa.array(live))
+    swap = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S"}
+    slipped, truth = [], []
+    for pc in live[::7]:
+        for i, ch in enumerate(pc):
+            if ch in swap:
+                slipped.append(pc[:i] + swap[ch] + pc[i + 1:])
+                truth.append(pc)
+    fixed = heatkit.normalise_postcodes(pa.array(slipped), fix=True).to_pylist()
+    assert len(slipped) > 300_000
+    assert fixed == truth

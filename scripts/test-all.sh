@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up and run every test: Rust (fmt, clippy, unit, golden, property, exhaustive, doctests) and
+# Python (extension built fresh into a venv, stubs checked with mypy.stubtest, pytest + doctests).
+# Needs: the Rust toolchain, python3 (3.9+), and ../shared beside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${HEATKIT_VENV:-.venv}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, -D warnings)"
+cargo clippy --workspace --all-targets --release -- -D warnings
+
+step "cargo test (release; unit, golden, property, exhaustive, doctests)"
+cargo test -p heat-core --release
+
+step "Python venv ($VENV) and test dependencies"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" "pytest>=7" "pyarrow>=14" "pandas>=2" "polars>=1" "mypy>=1.10"
+
+step "build the extension (maturin develop --release)"
+VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin develop --release -q -m heat-py/Cargo.toml
+
+step "check the stubs (mypy.stubtest)"
+"$VENV/bin/python" -m mypy.stubtest heatkit --allowlist heat-py/stubtest-allowlist.txt
+
+step "pytest (tests and doctests)"
+"$VENV/bin/python" -m pytest -q heat-py/tests --doctest-modules heat-py/python/heatkit
