@@ -28,7 +28,7 @@ step "build the extension (maturin develop --release)"
 VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin develop --release -q -m heat-py/Cargo.toml
 
 step "check the stubs (mypy.stubtest)"
-"$VENV/bin/python" -m mypy.stubtest heatkit --allowlist heat-py/stubtest-allowlist.txt
+"$VENV/bin/python" -m mypy.stubtest heatkit --mypy-config-file heat-py/mypy.ini --allowlist heat-py/stubtest-allowlist.txt
 
 step "pytest (tests and doctests)"
 "$VENV/bin/python" -m pytest -q heat-py/tests --doctest-modules heat-py/python/heatkit

@@ -48,7 +48,7 @@ __all__ = [
     "parse_postcode",
 ]
 
-Level = Literal["shape", "area", "district", "live"]
+_Level = Literal["shape", "area", "district", "live"]
 
 
 class RowIssue(NamedTuple):
@@ -65,7 +65,7 @@ def normalise_postcodes(
     *,
     fix: bool = False,
     errors: Literal["raise", "null", "report"] = "null",
-    level: Level = "district",
+    level: _Level = "district",
 ) -> Any:
     """Normalise a column of postcodes to ``"SW1A 1AA"`` form in one call (the GIL is released).
 
@@ -98,7 +98,7 @@ def normalise_postcodes(
     return out
 
 
-def check_postcodes(values: Any, *, level: Level = "district") -> Any:
+def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     """Check a column of postcodes in one call (the GIL is released).
 
     For a list, returns a list of PostcodeCheck. For a pandas or polars Series or a pyarrow array,
