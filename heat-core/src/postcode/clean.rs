@@ -91,12 +91,41 @@ fn is_trimmed(c: char) -> bool {
 /// checked by the caller.
 pub(crate) fn clean(input: &str) -> Result<Compact, PostcodeError> {
     if input.is_ascii() {
-        clean_chars(input.chars())
+        clean_ascii(input.as_bytes())
     } else {
         let stripped: String = input.chars().filter(|c| !is_format_char(*c)).collect();
         let normalised: String = stripped.nfkc().collect();
         clean_chars(normalised.chars())
     }
+}
+
+/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters.
+fn clean_ascii(bytes: &[u8]) -> Result<Compact, PostcodeError> {
+    let trimmed = |b: &u8| b.is_ascii() && is_trimmed(*b as char);
+    let start = bytes
+        .iter()
+        .position(|b| !trimmed(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !trimmed(b))
+        .map_or(start, |i| i + 1);
+    let mut compact = Compact {
+        bytes: [0; MAX_LEN],
+        len: 0,
+    };
+    for &b in &bytes[start..end] {
+        match b {
+            b'A'..=b'Z' | b'0'..=b'9' => compact.push(b),
+            b'a'..=b'z' => compact.push(b.to_ascii_uppercase()),
+            b'\t'..=b'\r' | b' ' | b'-' => {}
+            other => return Err(PostcodeError::BadCharacter(other as char)),
+        }
+    }
+    if compact.len == 0 {
+        return Err(PostcodeError::Empty);
+    }
+    Ok(compact)
 }
 
 fn clean_chars<I>(chars: I) -> Result<Compact, PostcodeError>
@@ -161,6 +190,22 @@ mod tests {
         let c = clean("SW1A1AA SW1A2AA").expect("letters only");
         assert_eq!(c.len, 14);
         assert_eq!(c.as_str(), "SW1A1AA");
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_path() {
+        for s in [
+            "  'sw1a - 1aa', ",
+            "SW1A 1A@",
+            "",
+            " \t ",
+            "[EC1A 1BB]",
+            "a.b",
+            "SW1A\x0b1AA",
+            "\"\"",
+        ] {
+            assert_eq!(clean_ascii(s.as_bytes()), clean_chars(s.chars()), "{s:?}");
+        }
     }
 
     #[test]

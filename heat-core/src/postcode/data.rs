@@ -4,6 +4,7 @@
 
 use once_cell::sync::Lazy;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 const AREAS_CSV: &str = include_str!("../../data/postcodes/areas.csv");
@@ -25,6 +26,8 @@ pub(crate) struct ReferenceData {
     area_names: Vec<&'static str>,
     /// Sorted outcode keys (see [`outcode_key`]).
     outcodes: Vec<u32>,
+    /// Open-addressing hash of `outcodes`: (key, index + 1) per slot, 0 = empty.
+    outcode_slots: Vec<(u32, u32)>,
     /// The outcodes as text, same order.
     pub outcode_names: Vec<&'static str>,
     /// Live-unit bitmap per outcode, same order as `outcodes`.
@@ -40,6 +43,9 @@ pub(crate) static DATA: Lazy<ReferenceData> = Lazy::new(ReferenceData::load);
 /// Postcodes a user added to the live check (e.g. from their own NSPL), consulted only when the
 /// embedded list says "not live", so the common path takes no lock.
 static EXTRA_LIVE: RwLock<Option<Arc<LiveSet>>> = RwLock::new(None);
+
+/// Set once a user list is loaded, so the common path never touches the lock.
+static HAS_EXTRA_LIVE: AtomicBool = AtomicBool::new(false);
 
 /// Compact postcodes (zero-padded) that a user marked live.
 type LiveSet = HashSet<[u8; 7]>;
@@ -65,6 +71,13 @@ pub(crate) fn outcode_key(outcode: &[u8]) -> u32 {
         key = (key << 8) | u32::from(*outcode.get(i).unwrap_or(&0));
     }
     key
+}
+
+/// Hash slots for outcode look-up: a power of two, under half full with 2,977 outcodes.
+const SLOTS: usize = 8192;
+
+fn slot_of(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 19) as usize & (SLOTS - 1)
 }
 
 /// Index 0..20 of an inward unit letter, or `None` for C, I, K, M, O, V and non-letters.
@@ -130,9 +143,18 @@ impl ReferenceData {
             live_covered.push(!outcode.starts_with("BT"));
         }
         let (live, live_count) = decode_live(outcodes.len());
+        let mut outcode_slots = vec![(0u32, 0u32); SLOTS];
+        for (i, key) in outcodes.iter().enumerate() {
+            let mut slot = slot_of(*key);
+            while outcode_slots[slot].1 != 0 {
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            outcode_slots[slot] = (*key, i as u32 + 1);
+        }
         ReferenceData {
             area_names,
             outcodes,
+            outcode_slots,
             outcode_names,
             live,
             live_covered,
@@ -149,7 +171,18 @@ impl ReferenceData {
 
     /// The index of a live outcode.
     pub fn outcode_index(&self, outcode: &[u8]) -> Option<usize> {
-        self.outcodes.binary_search(&outcode_key(outcode)).ok()
+        let key = outcode_key(outcode);
+        let mut slot = slot_of(key);
+        loop {
+            let (k, index) = *self.outcode_slots.get(slot)?;
+            if index == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(index as usize - 1);
+            }
+            slot = (slot + 1) & (SLOTS - 1);
+        }
     }
 
     /// The number of outcodes (districts and sub-districts).
@@ -225,10 +258,14 @@ pub(crate) fn extend_live(postcodes: HashSet<[u8; 7]>) {
     let mut merged: HashSet<[u8; 7]> = guard.as_deref().cloned().unwrap_or_default();
     merged.extend(postcodes);
     *guard = Some(Arc::new(merged));
+    HAS_EXTRA_LIVE.store(true, Ordering::Release);
 }
 
 /// Whether a user-loaded live list holds this compact postcode.
 pub(crate) fn in_extra_live(compact: [u8; 7]) -> Option<bool> {
+    if !HAS_EXTRA_LIVE.load(Ordering::Acquire) {
+        return None;
+    }
     let guard = match EXTRA_LIVE.read() {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
