@@ -226,14 +226,16 @@ fn not_text_issue(row: usize, type_name: &str) -> RowIssue {
 }
 
 /// Batch kernel behind `heatkit.normalise_postcodes`: returns (values, issues) where values is an
-/// Arrow chunked array or a list (matching the input) and issues lists (row, code, message).
+/// Arrow chunked array or a list (matching the input) and issues lists (row, code, message) when
+/// `report` is true (empty otherwise).
 #[pyfunction]
-#[pyo3(signature = (values, *, level = "district", fix = false))]
+#[pyo3(signature = (values, *, level = "district", fix = false, report = true))]
 fn _normalise_postcodes(
     py: Python<'_>,
     values: &Bound<'_, PyAny>,
     level: &str,
     fix: bool,
+    report: bool,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let level = self::level(level)?;
     let column = TextColumn::from_py(values)?;
@@ -247,7 +249,9 @@ fn _normalise_postcodes(
                     Text::Missing => out.append_null(),
                     Text::Other(t) => {
                         out.append_null();
-                        issues.push(not_text_issue(row, t));
+                        if report {
+                            issues.push(not_text_issue(row, t));
+                        }
                     }
                     Text::Value(s) => {
                         let result = if fix {
@@ -265,7 +269,9 @@ fn _normalise_postcodes(
                             Ok(p) => out.append_value(p.as_str()),
                             Err(e) => {
                                 out.append_null();
-                                issues.push((row, e.code(), format!("row {row}: {e}")));
+                                if report {
+                                    issues.push((row, e.code(), format!("row {row}: {e}")));
+                                }
                             }
                         }
                     }

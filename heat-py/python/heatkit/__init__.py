@@ -85,7 +85,8 @@ def normalise_postcodes(
     if errors not in ("raise", "null", "report"):
         raise ValueError(f"errors must be 'raise', 'null' or 'report', not {errors!r}")
     (result, issues), kind = _columns.apply(
-        values, lambda data: _normalise_postcodes(data, level=level, fix=fix)
+        values,
+        lambda data: _normalise_postcodes(data, level=level, fix=fix, report=errors != "null"),
     )
     if errors == "raise" and issues:
         row, code, message = issues[0]

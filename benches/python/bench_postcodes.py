@@ -1,0 +1,191 @@
+"""Postcode normalise and fix: heatkit vs the fastest Python peers, same inputs, same run.
+
+Inputs (deterministic, seed 2026) are built from the shared ONSPD live list: 1M values typed as
+people type them (upper, lower, no space, padded), single O/0, I/1, S/5 slips, junk and missing.
+
+Peers (bench venv only): py-uk-postcode (`postcode.to_normalised` / `postcode.fix`),
+uk-postcodes-parsing (`parse(s, attempt_fix=...)`), UkPostcodeParser (`parse_uk_postcode`).
+A peer's "normalised" value is what it returns for a postcode it accepts.
+
+Usage: bash benches/python/run.sh [--rows N] [--slips N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import pathlib
+import random
+import statistics
+import time
+from typing import Callable, List, Optional
+
+import pyarrow as pa
+
+import heatkit
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LIVE = ROOT.parent / "shared/data/postcodes/live_postcodes_gb_ci_im_onspd_2025_02.txt.xz"
+SWAP = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S"}
+
+
+def slip(pc: str, rng: random.Random) -> Optional[str]:
+    spots = [i for i, ch in enumerate(pc) if ch in SWAP]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return pc[:i] + SWAP[pc[i]] + pc[i + 1:]
+
+
+def mixed_inputs(live: List[str], n: int, rng: random.Random) -> List[Optional[str]]:
+    out: List[Optional[str]] = []
+    junk = ["", "n/a", "SW1A", "ABC DEF", "12345", "unknown", "BFPO 105", "ZZ99 3VZ"]
+    while len(out) < n:
+        pc = rng.choice(live)
+        r = rng.random()
+        if r < 0.35:
+            out.append(pc)
+        elif r < 0.55:
+            out.append(pc.lower())
+        elif r < 0.70:
+            out.append(pc.replace(" ", ""))
+        elif r < 0.78:
+            out.append(f"  {pc} ")
+        elif r < 0.88:
+            out.append(slip(pc, rng) or pc)
+        elif r < 0.96:
+            out.append(rng.choice(junk))
+        else:
+            out.append(None)
+    return out
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def per_row(fn: Callable[[str], Optional[str]]) -> Callable[[List[Optional[str]]], List[Optional[str]]]:
+    def run(values: List[Optional[str]]) -> List[Optional[str]]:
+        out: List[Optional[str]] = []
+        for v in values:
+            if v is None:
+                out.append(None)
+                continue
+            try:
+                out.append(fn(v))
+            except Exception:
+                out.append(None)
+        return out
+
+    return run
+
+
+def peers():
+    found = {}
+    try:
+        import postcode as pyuk  # py-uk-postcode
+
+        found["py-uk-postcode"] = (
+            per_row(lambda s: pyuk.to_normalised(s)),
+            per_row(lambda s: pyuk.to_normalised(pyuk.fix(s))),
+        )
+    except ImportError:
+        pass
+    try:
+        import uk_postcodes_parsing as ukp
+
+        def ukp_norm(s: str) -> Optional[str]:
+            p = ukp.parse(s, attempt_fix=False)
+            return p.postcode if p else None
+
+        def ukp_fix(s: str) -> Optional[str]:
+            p = ukp.parse(s, attempt_fix=True)
+            return p.postcode if p else None
+
+        found["uk-postcodes-parsing"] = (per_row(ukp_norm), per_row(ukp_fix))
+    except ImportError:
+        pass
+    try:
+        from ukpostcodeparser import parse_uk_postcode
+
+        def ukpp(s: str) -> Optional[str]:
+            out, inw = parse_uk_postcode(s, incode_mandatory=True)
+            return f"{out} {inw}"
+
+        found["UkPostcodeParser"] = (per_row(ukpp), None)
+    except ImportError:
+        pass
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--slips", type=int, default=200_000)
+    ap.add_argument("--peer-rows", type=int, default=None, help="rows timed for each peer (default: --rows)")
+    args = ap.parse_args()
+    rng = random.Random(2026)
+    with lzma.open(LIVE, "rt") as f:
+        live = f.read().splitlines()
+    values = mixed_inputs(live, args.rows, rng)
+    arrow = pa.array(values)
+    peer_rows = args.peer_rows or args.rows
+
+    print(f"normalise: {len(values):,} mixed inputs (peers timed on {peer_rows:,})")
+    heatkit.normalise_postcodes(arrow)  # warm up: reference data and thread pool
+    rows = []
+    t = best_of(lambda: heatkit.normalise_postcodes(arrow), 5)
+    rows.append(("heatkit (Arrow)", len(values) / t))
+    t = best_of(lambda: heatkit.normalise_postcodes(values), 3)
+    rows.append(("heatkit (list)", len(values) / t))
+    t = best_of(lambda: heatkit.normalise_postcodes(arrow, fix=True), 5)
+    rows.append(("heatkit fix=True (Arrow)", len(values) / t))
+    found = peers()
+    subset = values[:peer_rows]
+    for name, (norm, fix) in found.items():
+        t = best_of(lambda: norm(subset), 1)
+        rows.append((name, len(subset) / t))
+        if fix is not None:
+            t = best_of(lambda: fix(subset), 1)
+            rows.append((f"{name} (fix)", len(subset) / t))
+    peer_best = max((r for n, r in rows if not n.startswith("heatkit")), default=None)
+    for name, rate in rows:
+        ratio = f"{rate / peer_best:8.1f}x fastest peer" if peer_best else ""
+        print(f"  {name:<34} {rate / 1e6:9.3f} M/s  {ratio}")
+
+    # Fix recovery on single slips of live postcodes.
+    truth, slipped = [], []
+    while len(slipped) < args.slips:
+        pc = rng.choice(live)
+        s = slip(pc, rng)
+        if s is not None:
+            truth.append(pc)
+            slipped.append(s)
+    print(f"\nfix: {len(slipped):,} single O/0, I/1, S/5 slips of live postcodes")
+
+    def score(name: str, out: List[Optional[str]]) -> None:
+        right = sum(1 for a, b in zip(out, truth) if a == b)
+        wrong = sum(1 for a, b in zip(out, truth) if a is not None and a != b)
+        print(f"  {name:<34} recovered {right / len(truth):7.3%}  wrong fixes {wrong:,}")
+
+    score("heatkit", heatkit.normalise_postcodes(pa.array(slipped), fix=True).to_pylist())
+    for name, (_, fix) in found.items():
+        if fix is not None:
+            score(name, fix(slipped))
+    # By kind of slip, for the record.
+    kinds = {}
+    fixed = heatkit.normalise_postcodes(pa.array(slipped), fix=True).to_pylist()
+    for s, t, f in zip(slipped, truth, fixed):
+        k = next(f"{a}->{b}" for a, b in zip(t, s) if a != b)
+        ok, n = kinds.get(k, (0, 0))
+        kinds[k] = (ok + (f == t), n + 1)
+    print("  heatkit by slip: " + ", ".join(f"{k} {ok / n:.1%}" for k, (ok, n) in sorted(kinds.items())))
+
+
+if __name__ == "__main__":
+    main()
