@@ -90,18 +90,23 @@ fn is_trimmed(c: char) -> bool {
 /// Errors only with [`PostcodeError::BadCharacter`] or [`PostcodeError::Empty`]; the length is
 /// checked by the caller.
 pub(crate) fn clean(input: &str) -> Result<Compact, PostcodeError> {
-    if input.is_ascii() {
-        clean_ascii(input.as_bytes())
-    } else {
-        let stripped: String = input.chars().filter(|c| !is_format_char(*c)).collect();
-        let normalised: String = stripped.nfkc().collect();
-        clean_chars(normalised.chars())
+    match clean_ascii(input.as_bytes()) {
+        Some(result) => result,
+        None => clean_unicode(input),
     }
 }
 
-/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters.
-fn clean_ascii(bytes: &[u8]) -> Result<Compact, PostcodeError> {
-    let trimmed = |b: &u8| b.is_ascii() && is_trimmed(*b as char);
+/// Drop format characters, apply NFKC, then clean character by character.
+fn clean_unicode(input: &str) -> Result<Compact, PostcodeError> {
+    let stripped: String = input.chars().filter(|c| !is_format_char(*c)).collect();
+    let normalised: String = stripped.nfkc().collect();
+    clean_chars(normalised.chars())
+}
+
+/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters; `None` when
+/// the input has a non-ASCII byte (then the Unicode path runs).
+fn clean_ascii(bytes: &[u8]) -> Option<Result<Compact, PostcodeError>> {
+    let trimmed = |b: &u8| !b.is_ascii_alphanumeric() && b.is_ascii() && is_trimmed(*b as char);
     let start = bytes
         .iter()
         .position(|b| !trimmed(b))
@@ -114,18 +119,26 @@ fn clean_ascii(bytes: &[u8]) -> Result<Compact, PostcodeError> {
         bytes: [0; MAX_LEN],
         len: 0,
     };
+    let mut bad = None;
     for &b in &bytes[start..end] {
         match b {
             b'A'..=b'Z' | b'0'..=b'9' => compact.push(b),
             b'a'..=b'z' => compact.push(b.to_ascii_uppercase()),
             b'\t'..=b'\r' | b' ' | b'-' => {}
-            other => return Err(PostcodeError::BadCharacter(other as char)),
+            0x80.. => return None,
+            other => {
+                bad.get_or_insert(other);
+            }
         }
     }
-    if compact.len == 0 {
-        return Err(PostcodeError::Empty);
+    if !bytes[..start].is_ascii() || !bytes[end..].is_ascii() {
+        return None;
     }
-    Ok(compact)
+    Some(match bad {
+        Some(b) => Err(PostcodeError::BadCharacter(b as char)),
+        None if compact.len == 0 => Err(PostcodeError::Empty),
+        None => Ok(compact),
+    })
 }
 
 fn clean_chars<I>(chars: I) -> Result<Compact, PostcodeError>
@@ -204,8 +217,22 @@ mod tests {
             "SW1A\x0b1AA",
             "\"\"",
         ] {
-            assert_eq!(clean_ascii(s.as_bytes()), clean_chars(s.chars()), "{s:?}");
+            assert_eq!(
+                clean_ascii(s.as_bytes()),
+                Some(clean_chars(s.chars())),
+                "{s:?}"
+            );
         }
+    }
+
+    #[test]
+    fn non_ascii_anywhere_takes_the_unicode_path() {
+        assert_eq!(clean_ascii("SW1A\u{00A0}1AA".as_bytes()), None);
+        assert_eq!(clean_ascii("SW1A 1AA\u{FEFF}".as_bytes()), None);
+        assert_eq!(
+            clean("SW1A @\u{00C0}"),
+            Err(PostcodeError::BadCharacter('@'))
+        );
     }
 
     #[test]
