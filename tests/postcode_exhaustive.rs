@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
+use common::swap;
 use heat_core::postcode::{fix, Level, Postcode};
 use std::io::Read;
 
@@ -20,18 +23,6 @@ fn live_list() -> String {
     let mut text = String::new();
     raw.as_slice().read_to_string(&mut text).expect("ascii");
     text
-}
-
-fn swap(b: u8) -> Option<u8> {
-    Some(match b {
-        b'O' => b'0',
-        b'0' => b'O',
-        b'I' => b'1',
-        b'1' => b'I',
-        b'S' => b'5',
-        b'5' => b'S',
-        _ => return None,
-    })
 }
 
 #[test]

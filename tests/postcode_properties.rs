@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use heat_core::postcode::{self, check, fix, recognise_special, Level, Postcode};
 use proptest::prelude::*;
 
@@ -37,15 +39,7 @@ fn near_postcode() -> impl Strategy<Value = String> {
             let mut s: Vec<u8> = format!("{out} {d}{}{}", a as char, b as char).into_bytes();
             if slip {
                 let i = at.index(s.len());
-                s[i] = match s[i] {
-                    b'O' => b'0',
-                    b'0' => b'O',
-                    b'I' => b'1',
-                    b'1' => b'I',
-                    b'S' => b'5',
-                    b'5' => b'S',
-                    x => x,
-                };
+                s[i] = common::swap(s[i]).unwrap_or(s[i]);
             }
             String::from_utf8(s).unwrap_or_default()
         })
