@@ -148,14 +148,7 @@ impl PyPostcodeCheck {
 }
 
 fn missing_check() -> Check {
-    let err = PostcodeError::Empty;
-    Check {
-        postcode: None,
-        status: core::Status::Invalid,
-        code: Some(err.code()),
-        message: err.to_string(),
-        substitutions: Vec::new(),
-    }
+    Check::from_error(&PostcodeError::Empty)
 }
 
 /// Normalise a postcode to "SW1A 1AA" form; raises InvalidPostcodeError.
@@ -255,13 +248,7 @@ fn _normalise_postcodes(
                     }
                     Text::Value(s) => {
                         let result = if fix {
-                            core::fix(s).and_then(|f| {
-                                if level == Level::Live {
-                                    Postcode::parse_at(f.postcode.as_str(), level)
-                                } else {
-                                    Ok(f.postcode)
-                                }
-                            })
+                            core::fix_at(s, level).map(|f| f.postcode)
                         } else {
                             Postcode::parse_at(s, level)
                         };

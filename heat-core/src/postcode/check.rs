@@ -78,13 +78,22 @@ pub fn check(input: &str) -> Check {
     check_at(input, Level::District)
 }
 
-fn invalid(err: &PostcodeError) -> Check {
-    Check {
-        postcode: None,
-        status: Status::Invalid,
-        code: Some(err.code()),
-        message: err.to_string(),
-        substitutions: Vec::new(),
+impl Check {
+    /// The `invalid` outcome for an error (e.g. [`PostcodeError::Empty`] for a missing value).
+    ///
+    /// ```
+    /// use heat_core::postcode::{Check, PostcodeError, Status};
+    /// let c = Check::from_error(&PostcodeError::Empty);
+    /// assert_eq!((c.status, c.code, c.message.as_str()), (Status::Invalid, Some("empty"), "no postcode given"));
+    /// ```
+    pub fn from_error(err: &PostcodeError) -> Check {
+        Check {
+            postcode: None,
+            status: Status::Invalid,
+            code: Some(err.code()),
+            message: err.to_string(),
+            substitutions: Vec::new(),
+        }
     }
 }
 
@@ -98,7 +107,7 @@ fn invalid(err: &PostcodeError) -> Check {
 pub fn check_at(input: &str, level: Level) -> Check {
     let compact = match clean(input) {
         Ok(c) => c,
-        Err(e) => return invalid(&e),
+        Err(e) => return Check::from_error(&e),
     };
     if let Some(special) = recognise_compact(&compact) {
         return Check {
@@ -133,10 +142,10 @@ pub fn check_at(input: &str, level: Level) -> Check {
         Err(e) => e,
     };
     if matches!(err, PostcodeError::NotLive(_)) {
-        return invalid(&err);
+        return Check::from_error(&err);
     }
-    match fix_compact(&compact) {
-        Ok(fixed) if level < Level::Live || fixed.postcode.liveness() != Liveness::NotLive => {
+    match fix_compact(&compact, level) {
+        Ok(fixed) => {
             let slips: Vec<String> = fixed
                 .substitutions
                 .iter()
@@ -150,6 +159,6 @@ pub fn check_at(input: &str, level: Level) -> Check {
                 substitutions: fixed.substitutions,
             }
         }
-        _ => invalid(&err),
+        _ => Check::from_error(&err),
     }
 }

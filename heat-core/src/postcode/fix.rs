@@ -74,10 +74,30 @@ fn depth(err: &PostcodeError) -> u8 {
 /// assert_eq!(fix("0W1 OAA").unwrap_err().code(), "unknown_area");
 /// ```
 pub fn fix(input: &str) -> Result<Fixed, PostcodeError> {
-    fix_compact(&clean(input)?)
+    fix_compact(&clean(input)?, Level::District)
 }
 
-pub(super) fn fix_compact(compact: &Compact) -> Result<Fixed, PostcodeError> {
+/// [`fix`], then require the result to pass `level` too (at [`Level::Live`]: `not_live` when the
+/// repaired postcode is not in the live list).
+///
+/// ```
+/// use heat_core::postcode::{fix_at, Level};
+/// assert_eq!(fix_at("P016 7GZ", Level::Live).unwrap().postcode.as_str(), "PO16 7GZ");
+/// assert_eq!(fix_at("W1O 1AA", Level::Live).unwrap_err().code(), "not_live");
+/// ```
+pub fn fix_at(input: &str, level: Level) -> Result<Fixed, PostcodeError> {
+    fix_compact(&clean(input)?, level)
+}
+
+pub(super) fn fix_compact(compact: &Compact, level: Level) -> Result<Fixed, PostcodeError> {
+    let fixed = fix_district(compact)?;
+    if level == Level::Live && fixed.postcode.liveness() == Liveness::NotLive {
+        return Err(PostcodeError::NotLive(fixed.postcode.as_str().to_string()));
+    }
+    Ok(fixed)
+}
+
+fn fix_district(compact: &Compact) -> Result<Fixed, PostcodeError> {
     let original = match validate_compact(compact, Level::District) {
         Ok(postcode) => {
             return Ok(Fixed {

@@ -21,7 +21,7 @@ mod special;
 
 pub use check::{check, check_at, Check, Status};
 pub use error::{LetterRule, PostcodeError};
-pub use fix::{fix, Fixed, Substitution};
+pub use fix::{fix, fix_at, Fixed, Substitution};
 pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
 pub use special::{recognise_special, Special, SpecialKind};
 

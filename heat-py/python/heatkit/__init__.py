@@ -113,12 +113,6 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     result, kind = _columns.apply(values, lambda data: _check_postcodes(data, level=level))
     if kind == "list":
         return result
-    if kind == "pyarrow":
-        pa = _columns._pyarrow()
-        inputs: Any = pa.chunked_array(values) if pa is not None else values  # type: ignore[union-attr]
-    else:
-        inputs = values
-    columns = {"input": inputs, **result}
     if kind == "pandas":
         import pandas as pd
 
@@ -130,4 +124,6 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
 
         frame = _columns.table_like(result, values, kind)
         return frame.insert_column(0, pl.Series("input", values))
-    return _columns.table_like(columns, values, kind)
+    pa = _columns._pyarrow()
+    inputs = pa.chunked_array(values) if kind == "pyarrow" else values  # type: ignore[union-attr]
+    return _columns.table_like({"input": inputs, **result}, values, kind)
