@@ -48,6 +48,13 @@ fn bench(c: &mut Criterion) {
                 .count()
         })
     });
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            data.iter()
+                .filter(|s| Postcode::parse(black_box(s)).is_ok())
+                .count()
+        })
+    });
     g.bench_function("parse_live", |b| {
         b.iter(|| {
             data.iter()

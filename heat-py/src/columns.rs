@@ -131,7 +131,7 @@ impl TextColumn {
     pub fn par_blocks<R, F>(&self, f: F) -> Vec<R>
     where
         R: Send,
-        F: Fn(usize, &mut dyn Iterator<Item = Text<'_>>) -> R + Sync,
+        F: Fn(usize, &[Text<'_>]) -> R + Sync,
     {
         match &self.blocks {
             Blocks::Arrow(arrays) => {
@@ -144,19 +144,22 @@ impl TextColumn {
                 arrays
                     .par_iter()
                     .zip(starts)
-                    .map(|(array, start)| f(start, &mut arrow_texts(array.as_ref())))
+                    .map(|(array, start)| f(start, &arrow_texts(array.as_ref())))
                     .collect()
             }
             Blocks::Cells(cells) => cells
                 .par_chunks(BLOCK)
                 .enumerate()
                 .map(|(i, block)| {
-                    let mut it = block.iter().map(|c| match c {
-                        OwnedCell::Missing => Text::Missing,
-                        OwnedCell::Value(s) => Text::Value(s),
-                        OwnedCell::Other(t) => Text::Other(t),
-                    });
-                    f(i * BLOCK, &mut it)
+                    let texts: Vec<Text<'_>> = block
+                        .iter()
+                        .map(|c| match c {
+                            OwnedCell::Missing => Text::Missing,
+                            OwnedCell::Value(s) => Text::Value(s),
+                            OwnedCell::Other(t) => Text::Other(t),
+                        })
+                        .collect();
+                    f(i * BLOCK, &texts)
                 })
                 .collect(),
         }
@@ -167,12 +170,13 @@ fn wrap(v: Option<&str>) -> Text<'_> {
     v.map_or(Text::Missing, Text::Value)
 }
 
-fn arrow_texts(array: &dyn Array) -> Box<dyn Iterator<Item = Text<'_>> + '_> {
+/// The cells of one block, decoded once into a flat slice (no per-row dispatch afterwards).
+fn arrow_texts(array: &dyn Array) -> Vec<Text<'_>> {
     match array.data_type() {
-        DataType::Utf8 => Box::new(array.as_string::<i32>().iter().map(wrap)),
-        DataType::LargeUtf8 => Box::new(array.as_string::<i64>().iter().map(wrap)),
-        DataType::Utf8View => Box::new(array.as_string_view().iter().map(wrap)),
-        _ => Box::new((0..array.len()).map(|_| Text::Missing)),
+        DataType::Utf8 => array.as_string::<i32>().iter().map(wrap).collect(),
+        DataType::LargeUtf8 => array.as_string::<i64>().iter().map(wrap).collect(),
+        DataType::Utf8View => array.as_string_view().iter().map(wrap).collect(),
+        _ => vec![Text::Missing; array.len()],
     }
 }
 

@@ -234,9 +234,9 @@ fn _normalise_postcodes(
     let column = TextColumn::from_py(values)?;
     let blocks = py.detach(|| {
         column.par_blocks(|start, cells| {
-            let mut out = StringBuilder::new();
+            let mut out = StringBuilder::with_capacity(cells.len(), cells.len() * 8);
             let mut issues = Vec::new();
-            for (i, cell) in cells.enumerate() {
+            for (i, cell) in cells.iter().copied().enumerate() {
                 let row = start + i;
                 match cell {
                     Text::Missing => out.append_null(),
@@ -288,8 +288,9 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
             column
                 .par_blocks(|start, cells| {
                     cells
+                        .iter()
                         .enumerate()
-                        .map(|(i, cell)| match cell {
+                        .map(|(i, cell)| match *cell {
                             Text::Missing => (None, missing_check()),
                             Text::Value(s) => (Some(s.to_string()), core::check_at(s, level)),
                             Text::Other(t) => {
@@ -317,7 +318,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
         column.par_blocks(|_, cells| {
             let mut b: [StringBuilder; 5] = Default::default();
             for cell in cells {
-                let c = match cell {
+                let c = match *cell {
                     Text::Value(s) => core::check_at(s, level),
                     _ => missing_check(),
                 };

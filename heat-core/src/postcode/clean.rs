@@ -1,6 +1,6 @@
 //! Character-level cleaning: from whatever was typed to the compact upper-case letters and digits.
 
-use super::PostcodeError;
+use super::{PostcodeError, PostcodePart};
 use unicode_normalization::UnicodeNormalization;
 
 /// The most characters a compact postcode has.
@@ -10,7 +10,9 @@ pub(crate) const MAX_LEN: usize = 7;
 /// digit seen, so it can exceed `MAX_LEN` (only the first seven are stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Compact {
-    pub bytes: [u8; MAX_LEN],
+    /// The first seven letters and digits, then a zero byte (eight bytes, so the whole form can be
+    /// read as one little-endian `u64`).
+    pub bytes: [u8; 8],
     pub len: usize,
 }
 
@@ -89,6 +91,7 @@ fn is_trimmed(c: char) -> bool {
 ///
 /// Errors only with [`PostcodeError::BadCharacter`] or [`PostcodeError::Empty`]; the length is
 /// checked by the caller.
+#[inline(always)]
 pub(crate) fn clean(input: &str) -> Result<Compact, PostcodeError> {
     match clean_ascii(input.as_bytes()) {
         Some(result) => result,
@@ -97,16 +100,73 @@ pub(crate) fn clean(input: &str) -> Result<Compact, PostcodeError> {
 }
 
 /// Drop format characters, apply NFKC, then clean character by character.
+#[cold]
+#[inline(never)]
 fn clean_unicode(input: &str) -> Result<Compact, PostcodeError> {
     let stripped: String = input.chars().filter(|c| !is_format_char(*c)).collect();
     let normalised: String = stripped.nfkc().collect();
     clean_chars(normalised.chars())
 }
 
-/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters; `None` when
-/// the input has a non-ASCII byte (then the Unicode path runs).
+/// Byte classes for the ASCII path, derived from the character rules above.
+const KEEP: u8 = 0;
+const LOWER: u8 = 1;
+const SPACE: u8 = 2;
+const HYPHEN: u8 = 3;
+const EDGE: u8 = 4;
+const BAD: u8 = 5;
+const HIGH: u8 = 6;
+
+const fn byte_classes() -> [u8; 256] {
+    let mut table = [BAD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let x = b as u8;
+        table[b] = if x >= 0x80 {
+            HIGH
+        } else if x.is_ascii_uppercase() || x.is_ascii_digit() {
+            KEEP
+        } else if x.is_ascii_lowercase() {
+            LOWER
+        } else if matches!(x, b'\t'..=b'\r' | b' ') {
+            SPACE
+        } else if x == b'-' {
+            HYPHEN
+        } else if matches!(
+            x,
+            b'"' | b'\''
+                | b'`'
+                | b','
+                | b'.'
+                | b';'
+                | b':'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'<'
+                | b'>'
+        ) {
+            EDGE
+        } else {
+            BAD
+        };
+        b += 1;
+    }
+    table
+}
+
+static BYTE_CLASS: [u8; 256] = byte_classes();
+
+/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters and with few
+/// branches (this is the hot path of batch work); `None` when the input has a non-ASCII byte
+/// (then the Unicode path runs).
+#[inline(always)]
 fn clean_ascii(bytes: &[u8]) -> Option<Result<Compact, PostcodeError>> {
-    let trimmed = |b: &u8| !b.is_ascii_alphanumeric() && b.is_ascii() && is_trimmed(*b as char);
+    let class = |b: u8| BYTE_CLASS[b as usize];
+    let trimmed = |b: &u8| matches!(class(*b), SPACE | EDGE);
     let start = bytes
         .iter()
         .position(|b| !trimmed(b))
@@ -115,28 +175,33 @@ fn clean_ascii(bytes: &[u8]) -> Option<Result<Compact, PostcodeError>> {
         .iter()
         .rposition(|b| !trimmed(b))
         .map_or(start, |i| i + 1);
-    let mut compact = Compact {
-        bytes: [0; MAX_LEN],
-        len: 0,
-    };
+    // Kept bytes are packed into a register rather than stored one by one: the form is read
+    // back as a whole word by validation, and byte stores followed by a word load stall.
+    let mut packed = 0u64;
+    let mut len = 0usize;
     let mut bad = None;
     for &b in &bytes[start..end] {
-        match b {
-            b'A'..=b'Z' | b'0'..=b'9' => compact.push(b),
-            b'a'..=b'z' => compact.push(b.to_ascii_uppercase()),
-            b'\t'..=b'\r' | b' ' | b'-' => {}
-            0x80.. => return None,
-            other => {
-                bad.get_or_insert(other);
+        let c = class(b);
+        let keep = c <= LOWER;
+        packed |= (u64::from(b.to_ascii_uppercase()) * u64::from(keep)) << (8 * len.min(7));
+        len += usize::from(keep);
+        if c >= EDGE {
+            if c == HIGH {
+                return None;
             }
+            bad.get_or_insert(b);
         }
     }
     if !bytes[..start].is_ascii() || !bytes[end..].is_ascii() {
         return None;
     }
+    let compact = Compact {
+        bytes: (packed & 0x00FF_FFFF_FFFF_FFFF).to_le_bytes(),
+        len,
+    };
     Some(match bad {
         Some(b) => Err(PostcodeError::BadCharacter(b as char)),
-        None if compact.len == 0 => Err(PostcodeError::Empty),
+        None if len == 0 => Err(PostcodeError::Empty),
         None => Ok(compact),
     })
 }
@@ -146,7 +211,7 @@ where
     I: DoubleEndedIterator<Item = char> + Clone,
 {
     let mut compact = Compact {
-        bytes: [0; MAX_LEN],
+        bytes: [0; 8],
         len: 0,
     };
     // Trim from the end by finding how many trailing characters to skip.
@@ -175,11 +240,12 @@ where
 }
 
 /// The shape of compact letters and digits: `A` for a letter, `9` for a digit.
-pub(crate) fn shape_of(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| if b.is_ascii_digit() { '9' } else { 'A' })
-        .collect()
+pub(crate) fn shape_of(bytes: &[u8]) -> PostcodePart {
+    let mut shape = [0u8; MAX_LEN];
+    for (s, b) in shape.iter_mut().zip(bytes) {
+        *s = if b.is_ascii_digit() { b'9' } else { b'A' };
+    }
+    PostcodePart::from_bytes(&shape[..bytes.len().min(MAX_LEN)])
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Why a postcode is bad: one variant per validation layer, each with a stable code.
 
+use super::PostcodePart;
 use serde::{Deserialize, Serialize};
 
 /// The letter-position rule a postcode broke.
@@ -74,7 +75,7 @@ impl LetterRule {
 /// assert_eq!(err.code(), "bad_letter_position");
 /// assert_eq!(err.detail().as_deref(), Some("inward_letter_cikmov"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PostcodeError {
@@ -96,20 +97,20 @@ pub enum PostcodeError {
     )]
     BadFormat {
         /// The input's shape: letters as `A`, digits as `9`, no space.
-        shape: String,
+        shape: PostcodePart,
     },
     /// A letter in a position where Royal Mail never uses it.
     #[error("postcode breaks a letter rule: {}", .0.explain())]
     BadLetterPosition(LetterRule),
     /// The postcode area (the leading letters) does not exist.
     #[error("postcode area {0} does not exist")]
-    UnknownArea(String),
+    UnknownArea(PostcodePart),
     /// The outward code is not one of the live postcode districts.
     #[error("postcode district {0} does not exist or has no live postcodes")]
-    UnknownDistrict(String),
+    UnknownDistrict(PostcodePart),
     /// The full postcode is not in the live list (only an error at [`Level::Live`](super::Level::Live)).
     #[error("postcode is not in the live postcode list (ONSPD February 2025)")]
-    NotLive(String),
+    NotLive(PostcodePart),
 }
 
 fn codepoint(c: char) -> String {
@@ -150,11 +151,11 @@ impl PostcodeError {
             PostcodeError::Empty => None,
             PostcodeError::BadCharacter(c) => Some(codepoint(*c)),
             PostcodeError::TooShort(n) | PostcodeError::TooLong(n) => Some(n.to_string()),
-            PostcodeError::BadFormat { shape } => Some(shape.clone()),
+            PostcodeError::BadFormat { shape } => Some(shape.to_string()),
             PostcodeError::BadLetterPosition(rule) => Some(rule.name().to_string()),
             PostcodeError::UnknownArea(s)
             | PostcodeError::UnknownDistrict(s)
-            | PostcodeError::NotLive(s) => Some(s.clone()),
+            | PostcodeError::NotLive(s) => Some(s.to_string()),
         }
     }
 }

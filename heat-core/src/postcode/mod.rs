@@ -17,12 +17,14 @@ mod data;
 mod error;
 mod fix;
 mod live;
+mod part;
 mod special;
 
 pub use check::{check, check_at, Check, Status};
 pub use error::{LetterRule, PostcodeError};
 pub use fix::{fix, fix_at, Fixed, Substitution};
 pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
+pub use part::PostcodePart;
 pub use special::{recognise_special, Special, SpecialKind};
 
 use clean::{clean, shape_of, Compact};
@@ -132,6 +134,7 @@ impl Postcode {
     /// assert!(Postcode::parse_at("SO1 1AA", Level::Area).is_ok());
     /// assert_eq!(Postcode::parse_at("SO1 1AA", Level::District).unwrap_err().code(), "unknown_district");
     /// ```
+    #[inline(always)]
     pub fn parse_at(input: &str, level: Level) -> Result<Postcode, PostcodeError> {
         validate_compact(&clean(input)?, level)
     }
@@ -142,6 +145,7 @@ impl Postcode {
     /// # use heat_core::postcode::Postcode;
     /// assert_eq!(Postcode::parse("e1w1aa").unwrap().as_str(), "E1W 1AA");
     /// ```
+    #[inline]
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.display[..self.len as usize]).unwrap_or("")
     }
@@ -380,6 +384,7 @@ const AA9A_FOURTH: &[u8] = b"ABEHMNPRVWXY";
 const INWARD_NEVER: &[u8] = b"CIKMOV";
 
 /// Check letters and digits at `level` and build the canonical [`Postcode`].
+#[inline(always)]
 fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, PostcodeError> {
     let n = compact.len;
     if n < 5 {
@@ -430,25 +435,29 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
             LetterRule::InwardLetterCikmov,
         ));
     }
-    let mut display = [0u8; 8];
-    display[..out.len()].copy_from_slice(out);
-    display[out.len()] = b' ';
-    display[out.len() + 1..=n].copy_from_slice(inw);
+    // Insert the space with word arithmetic (see `clean_ascii` on why not byte stores).
+    let packed = u64::from_le_bytes(compact.bytes);
+    let low = (1u64 << (8 * out.len())) - 1;
+    let display = (packed & low) | (u64::from(b' ') << (8 * out.len())) | ((packed & !low) << 8);
     let postcode = Postcode {
-        display,
+        display: display.to_le_bytes(),
         len: (n + 1) as u8,
         area_len: area_len as u8,
     };
-    if level >= Level::Area && DATA.area_name(&out[..area_len]).is_none() {
-        return Err(PostcodeError::UnknownArea(postcode.area().to_string()));
+    // Every live outcode lies in a known area, so a found outcode settles the area check too.
+    let outcode_known = level >= Level::District && DATA.outcode_index(out).is_some();
+    if level >= Level::Area && !outcode_known && DATA.area_name(&out[..area_len]).is_none() {
+        return Err(PostcodeError::UnknownArea(PostcodePart::new(
+            postcode.area(),
+        )));
     }
-    if level >= Level::District && DATA.outcode_index(out).is_none() {
-        return Err(PostcodeError::UnknownDistrict(
-            postcode.outward().to_string(),
-        ));
+    if level >= Level::District && !outcode_known {
+        return Err(PostcodeError::UnknownDistrict(PostcodePart::new(
+            postcode.outward(),
+        )));
     }
     if level == Level::Live && postcode.liveness() == Liveness::NotLive {
-        return Err(PostcodeError::NotLive(postcode.as_str().to_string()));
+        return Err(PostcodeError::NotLive(PostcodePart::new(postcode.as_str())));
     }
     Ok(postcode)
 }
@@ -486,5 +495,17 @@ mod tests {
     #[test]
     fn reference_data_decodes_fully() {
         assert_eq!(reference_counts(), (124, 2977, 1_749_487));
+    }
+
+    #[test]
+    fn every_outcode_lies_in_a_known_area() {
+        // validate_compact relies on this to skip the area look-up when the outcode is found.
+        for outcode in outcodes() {
+            let area: String = outcode
+                .chars()
+                .take_while(char::is_ascii_uppercase)
+                .collect();
+            assert!(DATA.area_name(area.as_bytes()).is_some(), "{outcode}");
+        }
     }
 }
