@@ -26,8 +26,14 @@ pub(crate) struct ReferenceData {
     area_names: Vec<&'static str>,
     /// Sorted outcode keys (see [`outcode_key`]).
     outcodes: Vec<u32>,
-    /// Open-addressing hash of `outcodes`: (key, index + 1) per slot, 0 = empty.
-    outcode_slots: Vec<(u32, u32)>,
+    /// Open-addressing hash of `outcodes` (linear probing): the key per slot, 0 = empty (no key is
+    /// 0, an outcode starts with a letter). Keys and indices are separate arrays so the probed
+    /// keys fit in the L1 cache (16 KB).
+    slot_keys: Vec<u32>,
+    /// The outcode index of each slot.
+    slot_index: Vec<u16>,
+    /// Number of slots minus one (a power of two minus one).
+    slot_mask: usize,
     /// The outcodes as text, same order.
     pub outcode_names: Vec<&'static str>,
     /// Live-unit bitmap per outcode, same order as `outcodes`.
@@ -73,11 +79,9 @@ pub(crate) fn outcode_key(outcode: &[u8]) -> u32 {
     key
 }
 
-/// Hash slots for outcode look-up: a power of two, under half full with 2,977 outcodes.
-const SLOTS: usize = 8192;
-
-fn slot_of(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> 19) as usize & (SLOTS - 1)
+/// The home slot of an outcode key (multiplicative hash, high bits).
+fn slot_of(key: u32, mask: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize & mask
 }
 
 /// Index 0..20 of an inward unit letter, or `None` for C, I, K, M, O, V and non-letters.
@@ -143,18 +147,25 @@ impl ReferenceData {
             live_covered.push(!outcode.starts_with("BT"));
         }
         let (live, live_count) = decode_live(outcodes.len());
-        let mut outcode_slots = vec![(0u32, 0u32); SLOTS];
+        // At most 3/4 full, so a probe always meets an empty slot.
+        let slots = (outcodes.len() * 4 / 3 + 1).next_power_of_two();
+        let slot_mask = slots - 1;
+        let mut slot_keys = vec![0u32; slots];
+        let mut slot_index = vec![0u16; slots];
         for (i, key) in outcodes.iter().enumerate() {
-            let mut slot = slot_of(*key);
-            while outcode_slots[slot].1 != 0 {
-                slot = (slot + 1) & (SLOTS - 1);
+            let mut slot = slot_of(*key, slot_mask);
+            while slot_keys[slot] != 0 {
+                slot = (slot + 1) & slot_mask;
             }
-            outcode_slots[slot] = (*key, i as u32 + 1);
+            slot_keys[slot] = *key;
+            slot_index[slot] = i as u16;
         }
         ReferenceData {
             area_names,
             outcodes,
-            outcode_slots,
+            slot_keys,
+            slot_index,
+            slot_mask,
             outcode_names,
             live,
             live_covered,
@@ -172,16 +183,16 @@ impl ReferenceData {
     /// The index of a live outcode.
     pub fn outcode_index(&self, outcode: &[u8]) -> Option<usize> {
         let key = outcode_key(outcode);
-        let mut slot = slot_of(key);
+        let mut slot = slot_of(key, self.slot_mask);
         loop {
-            let (k, index) = *self.outcode_slots.get(slot)?;
-            if index == 0 {
+            let k = *self.slot_keys.get(slot)?;
+            if k == key {
+                return self.slot_index.get(slot).map(|i| *i as usize);
+            }
+            if k == 0 {
                 return None;
             }
-            if k == key {
-                return Some(index as usize - 1);
-            }
-            slot = (slot + 1) & (SLOTS - 1);
+            slot = (slot + 1) & self.slot_mask;
         }
     }
 
