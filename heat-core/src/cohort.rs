@@ -1,0 +1,1000 @@
+//! School cohorts: date of birth → year group in each UK nation, academic years, exam years, the
+//! HE-ready year, the HEAT tracking-data year and the DfE tracking-age rule.
+//!
+//! Cohort windows (the birth dates that share a school year), from `shared/domain.md` §3:
+//! England and Wales 1 September – 31 August; Northern Ireland 2 July – 1 July; Scotland
+//! 1 March – end of February. A pupil's *cohort year* `Y` is the year in which their window opens.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use heat_core::cohort::{year_group, AcademicYear, Nation, YearGroupOutcome};
+//! let dob = NaiveDate::from_ymd_opt(2011, 1, 2).unwrap();
+//! let outcome = year_group(dob, AcademicYear::new(2025), Nation::England);
+//! assert_eq!(outcome, YearGroupOutcome::InSchool(10));
+//! assert_eq!(outcome.label(Nation::England), "Year 10");
+//! ```
+
+use crate::calendar::heat_track_deadline;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a cohort value could not be read.
+///
+/// ```
+/// use heat_core::cohort::{AcademicYear, CohortError};
+/// let err = "2025/27".parse::<AcademicYear>().unwrap_err();
+/// assert_eq!(err.code(), "bad_academic_year");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CohortError {
+    /// Not `2025/26`, `2025-26` or `2025/2026` with consecutive years.
+    #[error("not an academic year (expected e.g. 2025/26)")]
+    BadAcademicYear,
+    /// Not one of england, wales, scotland, northern_ireland.
+    #[error("unknown nation (expected england, wales, scotland or northern_ireland)")]
+    UnknownNation,
+    /// A year group nobody could read.
+    #[error("cannot read a year group from this value")]
+    UnknownYearGroup,
+    /// A year group that does not exist in the nation.
+    #[error("{0} is not a year group in {1}")]
+    YearGroupNotInNation(String, Nation),
+    /// A date that cannot be read or does not exist.
+    #[error("not a date (expected YYYY-MM-DD or DD/MM/YYYY)")]
+    BadDate,
+    /// A date outside the range the calendar covers.
+    #[error("date out of range")]
+    DateOutOfRange,
+}
+
+impl CohortError {
+    /// The stable snake_case code of this error.
+    ///
+    /// ```
+    /// use heat_core::cohort::CohortError;
+    /// assert_eq!(CohortError::UnknownYearGroup.code(), "unknown_year_group");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            CohortError::BadAcademicYear => "bad_academic_year",
+            CohortError::UnknownNation => "unknown_nation",
+            CohortError::UnknownYearGroup => "unknown_year_group",
+            CohortError::YearGroupNotInNation(..) => "year_group_not_in_nation",
+            CohortError::BadDate => "bad_date",
+            CohortError::DateOutOfRange => "date_out_of_range",
+        }
+    }
+}
+
+/// A UK nation: each has its own school-year cut-off and year-group names.
+///
+/// ```
+/// use heat_core::cohort::Nation;
+/// assert_eq!("Northern Ireland".parse::<Nation>().unwrap(), Nation::NorthernIreland);
+/// assert_eq!(Nation::Scotland.to_string(), "scotland");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nation {
+    /// England (cohort 1 Sep – 31 Aug; Reception, Year 1–13).
+    #[default]
+    England,
+    /// Wales (as England).
+    Wales,
+    /// Scotland (cohort 1 Mar – end Feb; P1–P7, S1–S6).
+    Scotland,
+    /// Northern Ireland (cohort 2 Jul – 1 Jul; P1–P7, Year 8–14).
+    NorthernIreland,
+}
+
+impl Nation {
+    /// The nation's snake_case name.
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::NorthernIreland.as_str(), "northern_ireland");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Nation::England => "england",
+            Nation::Wales => "wales",
+            Nation::Scotland => "scotland",
+            Nation::NorthernIreland => "northern_ireland",
+        }
+    }
+
+    /// The (month, day) on which a cohort's birth-date window opens.
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::NorthernIreland.cohort_opens(), (7, 2));
+    /// ```
+    pub fn cohort_opens(self) -> (u32, u32) {
+        match self {
+            Nation::England | Nation::Wales => (9, 1),
+            Nation::Scotland => (3, 1),
+            Nation::NorthernIreland => (7, 2),
+        }
+    }
+
+    /// The cohort year `Y` of a date of birth: the year in which its window opens.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use heat_core::cohort::Nation;
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert_eq!(Nation::England.cohort_year(d(2008, 8, 31)), 2007);
+    /// assert_eq!(Nation::England.cohort_year(d(2008, 9, 1)), 2008);
+    /// assert_eq!(Nation::Scotland.cohort_year(d(2009, 2, 28)), 2008);
+    /// ```
+    pub fn cohort_year(self, dob: NaiveDate) -> i32 {
+        // Compare (month, day) pairs: never go through "age on a date", which mishandles 29 Feb.
+        if (dob.month(), dob.day()) >= self.cohort_opens() {
+            dob.year()
+        } else {
+            dob.year() - 1
+        }
+    }
+
+    /// How the nation numbers its first school year: Reception = 0 (England, Wales); P1 = 1
+    /// (Scotland, Northern Ireland). Year-group numbers run from this to [`Nation::last_year`].
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!((Nation::England.first_year(), Nation::Scotland.first_year()), (0, 1));
+    /// ```
+    pub fn first_year(self) -> i32 {
+        match self {
+            Nation::England | Nation::Wales => 0,
+            Nation::Scotland | Nation::NorthernIreland => 1,
+        }
+    }
+
+    /// The last school year's number: 13 (England, Wales, Scotland S6), 14 (NI Year 14).
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::NorthernIreland.last_year(), 14);
+    /// ```
+    pub fn last_year(self) -> i32 {
+        match self {
+            Nation::NorthernIreland => 14,
+            _ => 13,
+        }
+    }
+
+    /// Offset between the academic year's start and the cohort year for the first school year:
+    /// Reception (England, Wales) and P1 (NI, Scotland) start in the autumn of `Y + 5`.
+    /// (domain.md §3.1's milestone table says Reception `S = Y+4`; its own formula `N = S − Y − 5`
+    /// and the DfE age rule — a child born 31 Aug 2008 starts Reception in September 2012 — give
+    /// `Y + 5`, which we follow.)
+    fn first_year_offset(self) -> i32 {
+        5
+    }
+
+    /// The label of year-group number `n` (`Reception`, `Year 10`, `P4`, `S2`).
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::Scotland.label(9), "S2");
+    /// assert_eq!(Nation::NorthernIreland.label(8), "Year 8");
+    /// assert_eq!(Nation::England.label(0), "Reception");
+    /// ```
+    pub fn label(self, n: i32) -> String {
+        match (self, n) {
+            (Nation::England | Nation::Wales, 0) => "Reception".to_string(),
+            (Nation::England | Nation::Wales, _) => format!("Year {n}"),
+            (Nation::Scotland, 1..=7) | (Nation::NorthernIreland, 1..=7) => format!("P{n}"),
+            (Nation::Scotland, _) => format!("S{}", n - 7),
+            (Nation::NorthernIreland, _) => format!("Year {n}"),
+        }
+    }
+
+    /// The month and day on which the nation's school year starts, used to find the academic year
+    /// of a date: 1 September, except Scotland 1 August (Scottish terms start mid-August;
+    /// INFERRED, see `domain.md` §3.3).
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::Scotland.school_year_starts(), (8, 1));
+    /// ```
+    pub fn school_year_starts(self) -> (u32, u32) {
+        match self {
+            Nation::Scotland => (8, 1),
+            _ => (9, 1),
+        }
+    }
+}
+
+impl fmt::Display for Nation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Nation {
+    type Err = CohortError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .collect();
+        match key.as_str() {
+            "england" | "eng" | "e" => Ok(Nation::England),
+            "wales" | "wal" | "w" | "cymru" => Ok(Nation::Wales),
+            "scotland" | "sco" | "s" => Ok(Nation::Scotland),
+            "northernireland" | "ni" | "n" => Ok(Nation::NorthernIreland),
+            _ => Err(CohortError::UnknownNation),
+        }
+    }
+}
+
+/// An academic year such as 2025/26, named by the calendar year it starts in.
+///
+/// ```
+/// use heat_core::cohort::AcademicYear;
+/// let y: AcademicYear = "2025-26".parse().unwrap();
+/// assert_eq!((y.to_string(), y.start_year(), y.end_year()), ("2025/26".to_string(), 2025, 2026));
+/// assert_eq!((y + 1).to_string(), "2026/27");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct AcademicYear(i32);
+
+impl AcademicYear {
+    /// The academic year that starts in the autumn of `start_year`.
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// assert_eq!(AcademicYear::new(1999).to_string(), "1999/00");
+    /// ```
+    pub fn new(start_year: i32) -> AcademicYear {
+        AcademicYear(start_year)
+    }
+
+    /// The academic year (1 September – 31 August) containing `date`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use heat_core::cohort::AcademicYear;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// assert_eq!(AcademicYear::containing(d(8, 31)).to_string(), "2024/25");
+    /// assert_eq!(AcademicYear::containing(d(9, 1)).to_string(), "2025/26");
+    /// ```
+    pub fn containing(date: NaiveDate) -> AcademicYear {
+        AcademicYear::containing_from(date, (9, 1))
+    }
+
+    /// The academic year containing `date` when years start on `(month, day)` (e.g. (8, 1) for
+    /// the HESA reporting year).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use heat_core::cohort::AcademicYear;
+    /// let d = NaiveDate::from_ymd_opt(2025, 8, 15).unwrap();
+    /// assert_eq!(AcademicYear::containing_from(d, (8, 1)).to_string(), "2025/26");
+    /// ```
+    pub fn containing_from(date: NaiveDate, start: (u32, u32)) -> AcademicYear {
+        if (date.month(), date.day()) >= start {
+            AcademicYear(date.year())
+        } else {
+            AcademicYear(date.year() - 1)
+        }
+    }
+
+    /// The calendar year it starts in.
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// assert_eq!(AcademicYear::new(2025).start_year(), 2025);
+    /// ```
+    pub fn start_year(self) -> i32 {
+        self.0
+    }
+
+    /// The calendar year it ends in (the summer exams' year).
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// assert_eq!(AcademicYear::new(2025).end_year(), 2026);
+    /// ```
+    pub fn end_year(self) -> i32 {
+        self.0 + 1
+    }
+
+    /// 1 September of the start year.
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// assert_eq!(AcademicYear::new(2025).start_date().unwrap().to_string(), "2025-09-01");
+    /// ```
+    pub fn start_date(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0, 9, 1)
+    }
+
+    /// 31 August of the end year.
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// assert_eq!(AcademicYear::new(2025).end_date().unwrap().to_string(), "2026-08-31");
+    /// ```
+    pub fn end_date(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0 + 1, 8, 31)
+    }
+}
+
+impl std::ops::Add<i32> for AcademicYear {
+    type Output = AcademicYear;
+    fn add(self, years: i32) -> AcademicYear {
+        AcademicYear(self.0 + years)
+    }
+}
+
+impl std::ops::Sub<i32> for AcademicYear {
+    type Output = AcademicYear;
+    fn sub(self, years: i32) -> AcademicYear {
+        AcademicYear(self.0 - years)
+    }
+}
+
+impl fmt::Display for AcademicYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
+    }
+}
+
+impl From<AcademicYear> for String {
+    fn from(y: AcademicYear) -> String {
+        y.to_string()
+    }
+}
+
+impl TryFrom<String> for AcademicYear {
+    type Error = CohortError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl FromStr for AcademicYear {
+    type Err = CohortError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (a, b) = s
+            .split_once(['/', '-'])
+            .ok_or(CohortError::BadAcademicYear)?;
+        let start: i32 = a.trim().parse().map_err(|_| CohortError::BadAcademicYear)?;
+        let b = b.trim();
+        let end: i32 = b.parse().map_err(|_| CohortError::BadAcademicYear)?;
+        let ok = match b.len() {
+            2 => end == (start + 1).rem_euclid(100),
+            4 => end == start + 1,
+            _ => false,
+        };
+        if !ok || a.trim().len() != 4 {
+            return Err(CohortError::BadAcademicYear);
+        }
+        Ok(AcademicYear(start))
+    }
+}
+
+/// Where a date of birth puts a child in an academic year.
+///
+/// ```
+/// use heat_core::cohort::{Nation, YearGroupOutcome};
+/// assert_eq!(YearGroupOutcome::BelowSchoolAge.label(Nation::England), "Below school age");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearGroupOutcome {
+    /// Not yet in the first school year.
+    BelowSchoolAge,
+    /// In school: the year-group number as the nation counts (see [`Nation::first_year`]).
+    InSchool(i32),
+    /// Past the last school year.
+    LeftSchool,
+}
+
+impl YearGroupOutcome {
+    /// The label: the nation's year-group name, `Below school age` or `Left school`.
+    ///
+    /// ```
+    /// use heat_core::cohort::{Nation, YearGroupOutcome};
+    /// assert_eq!(YearGroupOutcome::InSchool(4).label(Nation::Scotland), "P4");
+    /// ```
+    pub fn label(self, nation: Nation) -> String {
+        match self {
+            YearGroupOutcome::BelowSchoolAge => "Below school age".to_string(),
+            YearGroupOutcome::InSchool(n) => nation.label(n),
+            YearGroupOutcome::LeftSchool => "Left school".to_string(),
+        }
+    }
+}
+
+/// The year-group number, as the nation counts, of a child born on `dob` in `year` (it may be below
+/// the first or past the last school year).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{year_group_number, AcademicYear, Nation};
+/// let dob = NaiveDate::from_ymd_opt(2013, 9, 1).unwrap();
+/// assert_eq!(year_group_number(dob, AcademicYear::new(2025), Nation::England), 7);
+/// ```
+pub fn year_group_number(dob: NaiveDate, year: AcademicYear, nation: Nation) -> i32 {
+    year.start_year() - nation.cohort_year(dob) - nation.first_year_offset() + nation.first_year()
+}
+
+/// The year group of a child born on `dob` in academic year `year`, in `nation`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{year_group, AcademicYear, Nation, YearGroupOutcome};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let y = AcademicYear::new(2025);
+/// assert_eq!(year_group(d(2013, 7, 25), y, Nation::England), YearGroupOutcome::InSchool(8));
+/// assert_eq!(year_group(d(2023, 1, 1), y, Nation::England), YearGroupOutcome::BelowSchoolAge);
+/// assert_eq!(year_group(d(2000, 1, 1), y, Nation::England), YearGroupOutcome::LeftSchool);
+/// ```
+pub fn year_group(dob: NaiveDate, year: AcademicYear, nation: Nation) -> YearGroupOutcome {
+    let n = year_group_number(dob, year, nation);
+    if n < nation.first_year() {
+        YearGroupOutcome::BelowSchoolAge
+    } else if n > nation.last_year() {
+        YearGroupOutcome::LeftSchool
+    } else {
+        YearGroupOutcome::InSchool(n)
+    }
+}
+
+/// The first and last dates of birth of year-group number `n` in `year` (the inverse of
+/// [`year_group`]).
+///
+/// ```
+/// use heat_core::cohort::{dob_range, AcademicYear, Nation};
+/// let (first, last) = dob_range(10, AcademicYear::new(2025), Nation::England).unwrap();
+/// assert_eq!((first.to_string(), last.to_string()), ("2010-09-01".into(), "2011-08-31".into()));
+/// let (first, last) = dob_range(1, AcademicYear::new(2024), Nation::Scotland).unwrap();
+/// assert_eq!((first.to_string(), last.to_string()), ("2019-03-01".into(), "2020-02-29".into()));
+/// ```
+pub fn dob_range(n: i32, year: AcademicYear, nation: Nation) -> Option<(NaiveDate, NaiveDate)> {
+    let cohort = year.start_year() - nation.first_year_offset() - (n - nation.first_year());
+    let (m, d) = nation.cohort_opens();
+    let first = NaiveDate::from_ymd_opt(cohort, m, d)?;
+    let next = NaiveDate::from_ymd_opt(cohort + 1, m, d)?;
+    Some((first, next.pred_opt()?))
+}
+
+/// Read a year group as people type it: `Y10`, `yr 10`, `Year 10`, `10`, `R`, `Rec`,
+/// `Reception`, `P6`, `S4`, `Year 12 (L3)`. Returns the number as `nation` counts it.
+///
+/// ```
+/// use heat_core::cohort::{clean_year_group, Nation};
+/// assert_eq!(clean_year_group("yr 10", Nation::England), Ok(10));
+/// assert_eq!(clean_year_group("Rec", Nation::England), Ok(0));
+/// assert_eq!(clean_year_group("S4", Nation::Scotland), Ok(11));
+/// assert_eq!(clean_year_group("Year 12 (L3)", Nation::England), Ok(12));
+/// assert_eq!(clean_year_group("FE Level 3", Nation::England).unwrap_err().code(), "unknown_year_group");
+/// ```
+pub fn clean_year_group(input: &str, nation: Nation) -> Result<i32, CohortError> {
+    // Drop anything in brackets, then keep letters and digits.
+    let mut depth = 0;
+    let mut kept = String::new();
+    for c in input.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            c if depth == 0 && c.is_alphanumeric() => kept.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    let digits_at = kept.find(|c: char| c.is_ascii_digit());
+    let (word, number) = match digits_at {
+        Some(i) => kept.split_at(i),
+        None => (kept.as_str(), ""),
+    };
+    let number: Option<i32> = if number.is_empty() {
+        None
+    } else {
+        Some(number.parse().map_err(|_| CohortError::UnknownYearGroup)?)
+    };
+    let scottish_or_ni = matches!(nation, Nation::Scotland | Nation::NorthernIreland);
+    let n = match (word, number) {
+        ("r" | "rec" | "reception" | "yearr" | "yearrec" | "yearreception", None) => match nation {
+            Nation::England | Nation::Wales => 0,
+            _ => {
+                return Err(CohortError::YearGroupNotInNation(
+                    "Reception".into(),
+                    nation,
+                ))
+            }
+        },
+        ("" | "y" | "yr" | "yrs" | "year" | "yeargroup" | "ncy" | "nc", Some(n)) => n,
+        ("p" | "primary", Some(n)) if (1..=7).contains(&n) => {
+            if scottish_or_ni {
+                n
+            } else {
+                return Err(CohortError::YearGroupNotInNation(format!("P{n}"), nation));
+            }
+        }
+        ("s" | "secondary", Some(n)) if (1..=6).contains(&n) => {
+            if nation == Nation::Scotland {
+                n + 7
+            } else {
+                return Err(CohortError::YearGroupNotInNation(format!("S{n}"), nation));
+            }
+        }
+        _ => return Err(CohortError::UnknownYearGroup),
+    };
+    if n < nation.first_year() || n > nation.last_year() {
+        return Err(CohortError::YearGroupNotInNation(
+            format!("year {n}"),
+            nation,
+        ));
+    }
+    Ok(n)
+}
+
+/// The tracking years of a pupil, from their date of birth.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{track_cohort, Nation};
+/// let t = track_cohort(NaiveDate::from_ymd_opt(2008, 8, 31).unwrap(), Nation::England, 0);
+/// assert_eq!((t.ks4_exam_year, t.ks5_exam_year, t.he_ready_year.to_string(), t.tracking_data_year),
+///            (2024, 2026, "2026/27".to_string(), 2028));
+/// assert_eq!(t.ks4_extract_deadline.unwrap().to_string(), "2024-11-29");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackCohort {
+    /// The cohort year `Y` (after any phase adjustment).
+    pub cohort_year: i32,
+    /// The summer of the KS4 exams (GCSE: end of Year 11 in England and Wales, Year 12 in NI;
+    /// Scotland: National 5 in S4, INFERRED equivalent).
+    pub ks4_exam_year: i32,
+    /// The summer of the KS5 exams (A level: Year 13 / NI Year 14; Scotland: S6, INFERRED).
+    pub ks5_exam_year: i32,
+    /// The academic year the pupil can enter HE at 18.
+    pub he_ready_year: AcademicYear,
+    /// The year HEAT's HESA tracking data for the HE-ready year arrives (end year + 1).
+    pub tracking_data_year: i32,
+    /// The HEAT Track deadline (last working day of November) of the KS4 extract.
+    pub ks4_extract_deadline: Option<NaiveDate>,
+    /// The HEAT Track deadline of the KS5 extract.
+    pub ks5_extract_deadline: Option<NaiveDate>,
+}
+
+/// KS4 and KS5 exam years, HE-ready year and tracking-data year for a date of birth.
+///
+/// `phase_adjustment` shifts the cohort for pupils not in their date-of-birth year group
+/// (+1 = held back a year; INFERRED meaning of HEAT's Phase Adjustment, `domain.md` §3.1).
+/// Scotland's pupils sit National 5 in S4 (`Y + 16`) and enter HE after S6 (`(Y+18)/(Y+19)`);
+/// that mapping is INFERRED (§3.3).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{track_cohort, Nation};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// assert_eq!(track_cohort(d(2008, 9, 1), Nation::England, 0).ks4_exam_year, 2025);
+/// assert_eq!(track_cohort(d(2008, 8, 31), Nation::England, 1).ks4_exam_year, 2025);
+/// assert_eq!(track_cohort(d(2008, 7, 2), Nation::NorthernIreland, 0).ks5_exam_year, 2027);
+/// ```
+pub fn track_cohort(dob: NaiveDate, nation: Nation, phase_adjustment: i32) -> TrackCohort {
+    let y = nation.cohort_year(dob) + phase_adjustment;
+    let (ks4, ks5, he_start) = match nation {
+        Nation::Scotland => (y + 16, y + 18, y + 18),
+        _ => (y + 17, y + 19, y + 19),
+    };
+    let he_ready_year = AcademicYear::new(he_start);
+    TrackCohort {
+        cohort_year: y,
+        ks4_exam_year: ks4,
+        ks5_exam_year: ks5,
+        he_ready_year,
+        tracking_data_year: he_ready_year.end_year() + 1,
+        ks4_extract_deadline: heat_track_deadline(ks4),
+        ks5_extract_deadline: heat_track_deadline(ks5),
+    }
+}
+
+/// How a 29 February birthday is kept in common years.
+///
+/// ```
+/// use heat_core::cohort::LeapDayBirthday;
+/// assert_eq!(LeapDayBirthday::default(), LeapDayBirthday::March1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeapDayBirthday {
+    /// 28 February.
+    February28,
+    /// 1 March (the convention Scots law states; the default).
+    #[default]
+    March1,
+}
+
+/// The date a person born on `dob` turns `age`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{birthday, LeapDayBirthday};
+/// let dob = NaiveDate::from_ymd_opt(2008, 2, 29).unwrap();
+/// assert_eq!(birthday(dob, 25, LeapDayBirthday::March1).unwrap().to_string(), "2033-03-01");
+/// assert_eq!(birthday(dob, 25, LeapDayBirthday::February28).unwrap().to_string(), "2033-02-28");
+/// ```
+pub fn birthday(dob: NaiveDate, age: i32, leap: LeapDayBirthday) -> Option<NaiveDate> {
+    let year = dob.year() + age;
+    NaiveDate::from_ymd_opt(year, dob.month(), dob.day()).or_else(|| match leap {
+        LeapDayBirthday::February28 => NaiveDate::from_ymd_opt(year, 2, 28),
+        LeapDayBirthday::March1 => NaiveDate::from_ymd_opt(year, 3, 1),
+    })
+}
+
+/// How long a young person with an EHC plan stays in the tracking cohort.
+///
+/// ```
+/// use heat_core::cohort::EhcpRule;
+/// assert_eq!(EhcpRule::default(), EhcpRule::Until25thBirthday);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EhcpRule {
+    /// Until the day before the 25th birthday (KCC wording; the default).
+    #[default]
+    Until25thBirthday,
+    /// To the end of the academic year in which they turn 25.
+    EndOfAcademicYearTurning25,
+}
+
+/// Whether a young person born on `dob` is in the DfE/local-authority participation-tracking
+/// cohort on `on` (England): from 1 September of the academic year in which their academic age is
+/// 16 to 31 August of the academic year in which they turn 18; with an EHC plan, to 25 (`rule`).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{in_tracking_age, EhcpRule, LeapDayBirthday};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let rules = (EhcpRule::default(), LeapDayBirthday::default());
+/// assert!(in_tracking_age(d(2008, 3, 15), d(2026, 8, 31), false, rules));
+/// assert!(!in_tracking_age(d(2008, 3, 15), d(2026, 9, 1), false, rules));
+/// assert!(in_tracking_age(d(2008, 3, 15), d(2033, 3, 14), true, rules));
+/// assert!(!in_tracking_age(d(2008, 3, 15), d(2033, 3, 15), true, rules));
+/// ```
+pub fn in_tracking_age(
+    dob: NaiveDate,
+    on: NaiveDate,
+    ehcp: bool,
+    (rule, leap): (EhcpRule, LeapDayBirthday),
+) -> bool {
+    let y = Nation::England.cohort_year(dob);
+    let Some(start) = NaiveDate::from_ymd_opt(y + 17, 9, 1) else {
+        return false;
+    };
+    let end = if ehcp {
+        match rule {
+            EhcpRule::Until25thBirthday => birthday(dob, 25, leap).and_then(|d| d.pred_opt()),
+            EhcpRule::EndOfAcademicYearTurning25 => {
+                birthday(dob, 25, leap).and_then(|d| AcademicYear::containing(d).end_date())
+            }
+        }
+    } else {
+        NaiveDate::from_ymd_opt(y + 19, 8, 31)
+    };
+    end.is_some_and(|end| on >= start && on <= end)
+}
+
+/// How a stated year group fits a date of birth.
+///
+/// ```
+/// use heat_core::cohort::Plausibility;
+/// assert_eq!(Plausibility::OutByOne(-1).code(), "out_by_one");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plausibility {
+    /// The date of birth gives the stated year group.
+    Fits,
+    /// One year off: +1 = the pupil is a year above their date-of-birth year group
+    /// (accelerated), −1 = a year below (held back). Common and often right.
+    OutByOne(i32),
+    /// Swapping the day and month of the date of birth makes it fit: likely a typing slip.
+    DayMonthSwap(NaiveDate),
+    /// Two or more years off.
+    Impossible(i32),
+}
+
+impl Plausibility {
+    /// The outcome's stable code.
+    ///
+    /// ```
+    /// use heat_core::cohort::Plausibility;
+    /// assert_eq!(Plausibility::Fits.code(), "fits");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            Plausibility::Fits => "fits",
+            Plausibility::OutByOne(_) => "out_by_one",
+            Plausibility::DayMonthSwap(_) => "day_month_swap",
+            Plausibility::Impossible(_) => "impossible",
+        }
+    }
+}
+
+/// Does a date of birth fit a stated year-group number in `year`? Detects the likely day/month
+/// swap (03/11 typed for 11/03) when the swapped date fits exactly and the date as typed does not.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{check_year_group, AcademicYear, Nation, Plausibility};
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let y = AcademicYear::new(2025);
+/// assert_eq!(check_year_group(d(2011, 1, 2), 10, y, Nation::England), Plausibility::Fits);
+/// assert_eq!(check_year_group(d(2011, 1, 2), 9, y, Nation::England), Plausibility::OutByOne(-1));
+/// // 11 Mar 2011 is Year 10; a Year 9 pupil typed as 2011-03-11 was likely born 3 Nov 2011.
+/// assert_eq!(check_year_group(d(2011, 3, 11), 9, y, Nation::England),
+///            Plausibility::DayMonthSwap(d(2011, 11, 3)));
+/// assert_eq!(check_year_group(d(2011, 1, 2), 12, y, Nation::England), Plausibility::Impossible(2));
+/// ```
+pub fn check_year_group(
+    dob: NaiveDate,
+    stated: i32,
+    year: AcademicYear,
+    nation: Nation,
+) -> Plausibility {
+    let expected = year_group_number(dob, year, nation);
+    let diff = stated - expected;
+    if diff == 0 {
+        return Plausibility::Fits;
+    }
+    if dob.day() <= 12 && dob.day() != dob.month() {
+        if let Some(swapped) = NaiveDate::from_ymd_opt(dob.year(), dob.day(), dob.month()) {
+            if year_group_number(swapped, year, nation) == stated {
+                return Plausibility::DayMonthSwap(swapped);
+            }
+        }
+    }
+    if diff.abs() == 1 {
+        Plausibility::OutByOne(diff)
+    } else {
+        Plausibility::Impossible(diff)
+    }
+}
+
+/// Read a date as people type it in UK files: `YYYY-MM-DD` or `DD/MM/YYYY` (also `DD-MM-YYYY`,
+/// `DD.MM.YYYY`); an optional time after the date is ignored.
+///
+/// ```
+/// use heat_core::cohort::parse_date;
+/// assert_eq!(parse_date("2008-02-29").unwrap().to_string(), "2008-02-29");
+/// assert_eq!(parse_date("31/08/2008").unwrap().to_string(), "2008-08-31");
+/// assert_eq!(parse_date("29/02/2009").unwrap_err().code(), "bad_date");
+/// ```
+pub fn parse_date(input: &str) -> Result<NaiveDate, CohortError> {
+    let s = input.trim();
+    let s = s.split(['T', ' ']).next().unwrap_or(s);
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(CohortError::BadDate);
+    };
+    let num = |x: &str| -> Result<u32, CohortError> {
+        if x.is_empty() || x.len() > 4 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CohortError::BadDate);
+        }
+        x.parse().map_err(|_| CohortError::BadDate)
+    };
+    let (y, m, d) = if a.len() == 4 {
+        (num(a)?, num(b)?, num(c)?)
+    } else if c.len() == 4 {
+        (num(c)?, num(b)?, num(a)?)
+    } else {
+        return Err(CohortError::BadDate);
+    };
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(CohortError::BadDate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn domain_examples_england_2025() {
+        let y = AcademicYear::new(2025);
+        let label = |dob| year_group(dob, y, Nation::England).label(Nation::England);
+        assert_eq!(label(d(2011, 1, 2)), "Year 10");
+        assert_eq!(label(d(2013, 9, 1)), "Year 7");
+        assert_eq!(label(d(2013, 7, 25)), "Year 8");
+        assert_eq!(label(d(2010, 9, 1)), "Year 10");
+    }
+
+    #[test]
+    fn cut_offs_per_nation() {
+        // 31 Aug vs 1 Sep (England/Wales), 1 Jul vs 2 Jul (NI), 28/29 Feb vs 1 Mar (Scotland).
+        let y = AcademicYear::new(2025);
+        for nation in [Nation::England, Nation::Wales] {
+            assert_eq!(year_group_number(d(2013, 8, 31), y, nation), 8);
+            assert_eq!(year_group_number(d(2013, 9, 1), y, nation), 7);
+        }
+        let ni = Nation::NorthernIreland;
+        assert_eq!(year_group_number(d(2013, 7, 1), y, ni), 9);
+        assert_eq!(year_group_number(d(2013, 7, 2), y, ni), 8);
+        let sc = Nation::Scotland;
+        assert_eq!(
+            year_group_number(d(2012, 2, 29), y, sc),
+            year_group_number(d(2011, 3, 1), y, sc)
+        );
+        assert_eq!(
+            year_group_number(d(2012, 2, 29), y, sc) - 1,
+            year_group_number(d(2012, 3, 1), y, sc)
+        );
+        // 29 Feb births sit with the rest of their cohort.
+        assert_eq!(Nation::England.cohort_year(d(2008, 2, 29)), 2007);
+    }
+
+    #[test]
+    fn milestones_table() {
+        // domain.md §3.1 milestone table and seed 001 rows (HE-ready → tracking year).
+        let a = track_cohort(d(2008, 8, 31), Nation::England, 0);
+        let b = track_cohort(d(2008, 9, 1), Nation::England, 0);
+        assert_eq!(
+            (
+                a.ks4_exam_year,
+                a.ks5_exam_year,
+                a.he_ready_year.to_string(),
+                a.tracking_data_year
+            ),
+            (2024, 2026, "2026/27".into(), 2028)
+        );
+        assert_eq!(
+            (
+                b.ks4_exam_year,
+                b.ks5_exam_year,
+                b.he_ready_year.to_string(),
+                b.tracking_data_year
+            ),
+            (2025, 2027, "2027/28".into(), 2029)
+        );
+        assert_eq!(b.ks4_extract_deadline, Some(d(2025, 11, 28)));
+        for (he, tracking) in [
+            ("2020/21", 2022),
+            ("2021/22", 2023),
+            ("2022/23", 2024),
+            ("2023/24", 2025),
+            ("2024/25", 2026),
+        ] {
+            let he: AcademicYear = he.parse().unwrap();
+            let (first, last) = (
+                d(he.start_year() - 19, 9, 1),
+                d(he.start_year() - 18, 8, 31),
+            );
+            for dob in [first, last] {
+                let t = track_cohort(dob, Nation::England, 0);
+                assert_eq!((t.he_ready_year, t.tracking_data_year), (he, tracking));
+            }
+        }
+        // NI: 31 Aug 2008 is cohort 2008 there (HE 2027/28), 2007 in England.
+        assert_eq!(
+            track_cohort(d(2008, 8, 31), Nation::NorthernIreland, 0)
+                .he_ready_year
+                .to_string(),
+            "2027/28"
+        );
+        assert_eq!(
+            track_cohort(d(2008, 7, 1), Nation::NorthernIreland, 0).ks4_exam_year,
+            2024
+        );
+    }
+
+    #[test]
+    fn tracking_age_table() {
+        let rules = (EhcpRule::Until25thBirthday, LeapDayBirthday::March1);
+        for (dob, last) in [
+            (d(2008, 3, 15), d(2026, 8, 31)),
+            (d(2008, 8, 31), d(2026, 8, 31)),
+            (d(2008, 9, 1), d(2027, 8, 31)),
+            (d(2008, 2, 29), d(2026, 8, 31)),
+        ] {
+            assert!(in_tracking_age(dob, last, false, rules), "{dob}");
+            assert!(
+                !in_tracking_age(dob, last.succ_opt().unwrap(), false, rules),
+                "{dob}"
+            );
+        }
+        assert!(in_tracking_age(d(2008, 2, 29), d(2033, 2, 28), true, rules));
+        assert!(!in_tracking_age(d(2008, 2, 29), d(2033, 3, 1), true, rules));
+        let feb28 = (EhcpRule::Until25thBirthday, LeapDayBirthday::February28);
+        assert!(!in_tracking_age(
+            d(2008, 2, 29),
+            d(2033, 2, 28),
+            true,
+            feb28
+        ));
+        let end_of_year = (
+            EhcpRule::EndOfAcademicYearTurning25,
+            LeapDayBirthday::March1,
+        );
+        assert!(in_tracking_age(
+            d(2008, 3, 15),
+            d(2033, 8, 31),
+            true,
+            end_of_year
+        ));
+        assert!(!in_tracking_age(
+            d(2008, 3, 15),
+            d(2033, 9, 1),
+            true,
+            end_of_year
+        ));
+        // Starts at academic age 16.
+        assert!(!in_tracking_age(
+            d(2008, 3, 15),
+            d(2024, 8, 31),
+            false,
+            rules
+        ));
+        assert!(in_tracking_age(d(2008, 3, 15), d(2024, 9, 1), false, rules));
+    }
+
+    #[test]
+    fn academic_year_text() {
+        assert_eq!(
+            "2025/2026".parse::<AcademicYear>(),
+            Ok(AcademicYear::new(2025))
+        );
+        assert_eq!(
+            "1999/00".parse::<AcademicYear>(),
+            Ok(AcademicYear::new(1999))
+        );
+        for bad in ["2025", "2025/25", "25/26", "2025/2027", "x/y", ""] {
+            assert_eq!(
+                bad.parse::<AcademicYear>(),
+                Err(CohortError::BadAcademicYear),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn year_group_typing() {
+        let e = Nation::England;
+        for (s, n) in [
+            ("Y10", 10),
+            ("yr 10", 10),
+            ("Year 10", 10),
+            ("10", 10),
+            ("R", 0),
+            ("Rec", 0),
+            ("Reception", 0),
+            ("Year 12 (L3)", 12),
+            ("NCY 7", 7),
+            (" year  13 ", 13),
+        ] {
+            assert_eq!(clean_year_group(s, e), Ok(n), "{s}");
+        }
+        assert_eq!(clean_year_group("P6", Nation::Scotland), Ok(6));
+        assert_eq!(clean_year_group("S4", Nation::Scotland), Ok(11));
+        assert_eq!(clean_year_group("Year 14", Nation::NorthernIreland), Ok(14));
+        assert_eq!(
+            clean_year_group("S4", e).unwrap_err().code(),
+            "year_group_not_in_nation"
+        );
+        assert_eq!(
+            clean_year_group("Year 14", e).unwrap_err().code(),
+            "year_group_not_in_nation"
+        );
+        for bad in ["", "FE Level 3", "yr", "Year ten", "Y1O"] {
+            assert_eq!(
+                clean_year_group(bad, e).unwrap_err().code(),
+                "unknown_year_group",
+                "{bad}"
+            );
+        }
+    }
+}
