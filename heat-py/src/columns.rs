@@ -44,7 +44,7 @@ pub struct TextColumn {
     pub is_arrow: bool,
 }
 
-fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
+pub fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
     if obj.is_none() {
         return true;
     }

@@ -1,7 +1,9 @@
 //! Python bindings for heat-core (package `heatkit`). Converts arguments, releases the GIL,
 //! calls the core and converts results back; no domain rules live here.
 
+mod cohort;
 mod columns;
+mod dates;
 mod errors;
 mod postcode;
 
@@ -11,6 +13,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     postcode::register(m)?;
+    cohort::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

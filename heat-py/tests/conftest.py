@@ -19,8 +19,8 @@ def unescape(s: str) -> str:
     )
 
 
-def read_cases(name: str):
-    with open(CASES / "postcodes" / name, newline="", encoding="utf-8") as f:
+def read_cases(name: str, folder: str = "postcodes"):
+    with open(CASES / folder / name, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 

@@ -18,8 +18,21 @@ from . import _columns
 from ._heatkit import (
     Postcode,
     PostcodeCheck,
+    TrackCohort,
     __version__,
+    academic_year,
+    bank_holidays,
     check_postcode,
+    check_year_group,
+    clean_year_group,
+    dob_range,
+    heat_track_deadline,
+    in_tracking_age,
+    last_working_day,
+    next_heat_track_deadline,
+    track_cohort,
+    year_group,
+    year_group_number,
     data_version,
     fix_postcode,
     is_valid_postcode,
@@ -27,25 +40,41 @@ from ._heatkit import (
     normalise_postcode,
     parse_postcode,
 )
-from ._heatkit import _check_postcodes, _normalise_postcodes
-from .errors import HeatError, InvalidPostcodeError
+from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
+from .errors import CohortError, HeatError, InvalidPostcodeError
 
 __all__ = [
+    "CohortError",
     "HeatError",
     "InvalidPostcodeError",
     "Postcode",
     "PostcodeCheck",
     "RowIssue",
+    "TrackCohort",
     "__version__",
+    "academic_year",
+    "bank_holidays",
     "check_postcode",
     "check_postcodes",
+    "check_year_group",
+    "clean_year_group",
     "data_version",
+    "dob_range",
     "fix_postcode",
+    "heat_track_deadline",
+    "in_tracking_age",
     "is_valid_postcode",
+    "last_working_day",
+    "next_heat_track_deadline",
     "load_live_postcodes",
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
+    "track_cohort",
+    "track_cohorts",
+    "year_group",
+    "year_group_number",
+    "year_groups",
 ]
 
 _Level = Literal["shape", "area", "district", "live"]
@@ -127,3 +156,77 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     pa = _columns._pyarrow()
     inputs = pa.chunked_array(values) if kind == "pyarrow" else values  # type: ignore[union-attr]
     return _columns.table_like({"input": inputs, **result}, values, kind)
+
+
+def _raise_or_report(issues: List[Tuple[int, str, str]], errors: str) -> None:
+    if errors == "raise" and issues:
+        row, code, message = issues[0]
+        if code == "not_a_date":
+            raise TypeError(message)
+        raise CohortError(message, code, row=row)
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in ("raise", "null", "report"):
+        raise ValueError(f"errors must be 'raise', 'null' or 'report', not {errors!r}")
+
+
+def year_groups(
+    dobs: Any,
+    *,
+    academic_year: Union[str, None] = None,
+    on: Any = None,
+    nation: str = "england",
+    errors: Literal["raise", "null", "report"] = "null",
+) -> Any:
+    """Year-group labels for a column of dates of birth in one call (the GIL is released).
+
+    ``dobs`` may be a list (of ``datetime.date`` or ``YYYY-MM-DD`` / ``DD/MM/YYYY`` strings), a
+    pandas or polars Series, or a pyarrow array (date32, timestamp or strings); the result is the
+    same kind. Missing dates stay missing; unreadable ones follow ``errors`` as in
+    normalise_postcodes. The academic year is ``academic_year`` ("2025/26"), else the one
+    containing ``on`` (default: today).
+
+    >>> year_groups(["2011-01-02", "01/09/2013", None, "31/02/2013"], academic_year="2025/26")
+    ['Year 10', 'Year 7', None, None]
+    """
+    _check_errors(errors)
+    (result, issues), kind = _columns.apply(
+        dobs, lambda data: _year_groups(data, academic_year=academic_year, on=on, nation=nation)
+    )
+    _raise_or_report(issues, errors)
+    out = _columns.column_like(result, dobs, kind)
+    if errors == "report":
+        return out, [RowIssue(*i) for i in issues]
+    return out
+
+
+def track_cohorts(
+    dobs: Any,
+    *,
+    nation: str = "england",
+    phase_adjustment: int = 0,
+    errors: Literal["raise", "null", "report"] = "null",
+) -> Any:
+    """Exam, HE-ready and tracking years for a column of dates of birth in one call.
+
+    For a list, returns a list of TrackCohort (None where the date is missing or unreadable). For
+    a pandas or polars Series or a pyarrow array, returns a DataFrame (pandas, polars) or Table
+    (pyarrow) with columns ``cohort_year, ks4_exam_year, ks5_exam_year, he_ready_year,
+    tracking_data_year, ks4_extract_deadline, ks5_extract_deadline``.
+
+    >>> [t.he_ready_year for t in track_cohorts(["2008-08-31", "2008-09-01"])]
+    ['2026/27', '2027/28']
+    """
+    _check_errors(errors)
+    (result, issues), kind = _columns.apply(
+        dobs, lambda data: _track_cohorts(data, nation=nation, phase_adjustment=phase_adjustment)
+    )
+    _raise_or_report(issues, errors)
+    if kind == "list":
+        out = result
+    else:
+        out = _columns.table_like(result, dobs, kind)
+    if errors == "report":
+        return out, [RowIssue(*i) for i in issues]
+    return out

@@ -17,9 +17,7 @@ def kind_of(values: Any) -> str:
         return "pandas"
     if module == "polars" and type(values).__name__ == "Series":
         return "polars"
-    if module == "pyarrow" and type(values).__name__ in ("Array", "ChunkedArray", "StringArray",
-                                                        "LargeStringArray", "StringViewArray",
-                                                        "NullArray", "DictionaryArray"):
+    if module == "pyarrow" and (hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__")):
         return "pyarrow"
     if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
         return "arrow"
@@ -41,7 +39,10 @@ def to_kernel_input(values: Any) -> Tuple[Any, str]:
     if kind == "pandas":
         pa = _pyarrow()
         if pa is not None:
-            return pa.array(values, from_pandas=True), kind
+            try:
+                return pa.array(values, from_pandas=True), kind
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: go value by value
+                pass
         return list(values), kind
     if kind == "polars" and not hasattr(values, "__arrow_c_stream__"):
         return values.to_arrow(), kind
@@ -55,11 +56,13 @@ def column_like(result: Any, original: Any, kind: str, name: Optional[str] = Non
     if kind == "pandas":
         import pandas as pd
 
+        series_name = name if name is not None else original.name
         if isinstance(result, list):
-            data = result
-        else:
-            data = _pyarrow().chunked_array(result).to_pandas().to_numpy()  # type: ignore[union-attr]
-        return pd.Series(data, index=original.index, name=name if name is not None else original.name, dtype=object)
+            return pd.Series(result, index=original.index, name=series_name, dtype=object)
+        pa = _pyarrow()
+        nullable_ints = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}  # type: ignore[union-attr]
+        data = pa.chunked_array(result).to_pandas(types_mapper=nullable_ints.get)  # type: ignore[union-attr]
+        return pd.Series(data.array, index=original.index, name=series_name)
     if kind == "polars":
         import polars as pl
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["HeatError", "InvalidPostcodeError"]
+__all__ = ["CohortError", "HeatError", "InvalidPostcodeError"]
 
 
 class HeatError(ValueError):
@@ -45,4 +45,18 @@ class InvalidPostcodeError(HeatError):
     ... except heatkit.InvalidPostcodeError as e:
     ...     print(e.code, e.detail, str(e))
     too_short 4 postcode is too short: 4 letters and digits, a full postcode has 5 to 7
+    """
+
+
+class CohortError(HeatError):
+    """A date, academic year, year group or nation could not be read; ``code`` says which
+    (``bad_date``, ``missing_date``, ``bad_academic_year``, ``unknown_year_group``,
+    ``year_group_not_in_nation``, ``unknown_nation``, ``date_out_of_range``).
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.clean_year_group("FE Level 3")
+    ... except heatkit.CohortError as e:
+    ...     print(e.code)
+    unknown_year_group
     """

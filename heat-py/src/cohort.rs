@@ -1,0 +1,472 @@
+//! `heatkit` cohort and calendar functions: thin wrappers over `heat_core::cohort` and
+//! `heat_core::calendar`.
+
+use crate::dates::{date_arg, DateCell, DateColumn};
+use crate::errors::heat_error;
+use arrow_array::builder::{Date32Builder, Int32Builder, StringBuilder};
+use arrow_array::ArrayRef;
+use chrono::NaiveDate;
+use heat_core::calendar;
+use heat_core::cohort::{
+    self as core, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation, Plausibility,
+    TrackCohort,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use pyo3_arrow::PyChunkedArray;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Message for a date cell's code.
+fn date_message(code: &str) -> String {
+    match code {
+        "missing_date" => "no date given".to_string(),
+        "not_a_date" => "expected a date or text".to_string(),
+        "date_out_of_range" => CohortError::DateOutOfRange.to_string(),
+        _ => CohortError::BadDate.to_string(),
+    }
+}
+
+fn cohort_err(py: Python<'_>, e: &CohortError) -> PyErr {
+    heat_error(py, "CohortError", &e.to_string(), e.code(), None, None)
+}
+
+fn date_err(py: Python<'_>, code: &str) -> PyErr {
+    heat_error(py, "CohortError", &date_message(code), code, None, None)
+}
+
+fn nation(py: Python<'_>, s: &str) -> PyResult<Nation> {
+    s.parse().map_err(|e| cohort_err(py, &e))
+}
+
+fn date(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    date_arg(obj)?.map_err(|code| date_err(py, code))
+}
+
+fn today(py: Python<'_>) -> PyResult<NaiveDate> {
+    py.import("datetime")?
+        .getattr("date")?
+        .call_method0("today")?
+        .extract()
+}
+
+/// The academic year asked for: `academic_year` ("2025/26"), else the one containing `on`
+/// (default today) by the nation's school-year start.
+fn which_year(
+    py: Python<'_>,
+    academic_year: Option<&str>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: Nation,
+) -> PyResult<AcademicYear> {
+    if let Some(y) = academic_year {
+        return y.parse().map_err(|e| cohort_err(py, &e));
+    }
+    let on = match on {
+        Some(d) if !d.is_none() => date(py, d)?,
+        _ => today(py)?,
+    };
+    Ok(AcademicYear::containing_from(
+        on,
+        nation.school_year_starts(),
+    ))
+}
+
+/// The year group of a child born on `dob`: "Reception", "Year 7", "P4", "S2", "Below school age"
+/// or "Left school".
+#[pyfunction]
+#[pyo3(signature = (dob, *, academic_year = None, on = None, nation = "england"))]
+fn year_group(
+    py: Python<'_>,
+    dob: &Bound<'_, PyAny>,
+    academic_year: Option<&str>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+) -> PyResult<String> {
+    let n = self::nation(py, nation)?;
+    let year = which_year(py, academic_year, on, n)?;
+    Ok(core::year_group(date(py, dob)?, year, n).label(n))
+}
+
+/// The year-group number as the nation counts it (England/Wales: Reception = 0, Year 1 = 1, …;
+/// Scotland and Northern Ireland: P1 = 1, … S6 = 13 / Year 14 = 14). May be below the first or
+/// past the last school year.
+#[pyfunction]
+#[pyo3(signature = (dob, *, academic_year = None, on = None, nation = "england"))]
+fn year_group_number(
+    py: Python<'_>,
+    dob: &Bound<'_, PyAny>,
+    academic_year: Option<&str>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+) -> PyResult<i32> {
+    let n = self::nation(py, nation)?;
+    let year = which_year(py, academic_year, on, n)?;
+    Ok(core::year_group_number(date(py, dob)?, year, n))
+}
+
+/// The academic year (1 September – 31 August) containing a date, as "2025/26".
+#[pyfunction]
+fn academic_year(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(AcademicYear::containing(date(py, d)?).to_string())
+}
+
+/// A year group as the nation counts it, from an int or typed text.
+fn year_group_arg(py: Python<'_>, value: &Bound<'_, PyAny>, n: Nation) -> PyResult<i32> {
+    if let Ok(number) = value.extract::<i32>() {
+        if number < n.first_year() || number > n.last_year() {
+            return Err(cohort_err(
+                py,
+                &CohortError::YearGroupNotInNation(format!("year {number}"), n),
+            ));
+        }
+        return Ok(number);
+    }
+    let text: String = value.extract()?;
+    core::clean_year_group(&text, n).map_err(|e| cohort_err(py, &e))
+}
+
+/// The first and last dates of birth of a year group in an academic year.
+#[pyfunction]
+#[pyo3(signature = (year_group, academic_year, *, nation = "england"))]
+fn dob_range(
+    py: Python<'_>,
+    year_group: &Bound<'_, PyAny>,
+    academic_year: &str,
+    nation: &str,
+) -> PyResult<(NaiveDate, NaiveDate)> {
+    let n = self::nation(py, nation)?;
+    let g = year_group_arg(py, year_group, n)?;
+    let year: AcademicYear = academic_year.parse().map_err(|e| cohort_err(py, &e))?;
+    core::dob_range(g, year, n).ok_or_else(|| cohort_err(py, &CohortError::DateOutOfRange))
+}
+
+/// A year group as people type it ("Y10", "yr 10", "Rec", "P6", "S4", "Year 12 (L3)") → its label.
+#[pyfunction]
+#[pyo3(signature = (s, *, nation = "england"))]
+fn clean_year_group(py: Python<'_>, s: &str, nation: &str) -> PyResult<String> {
+    let n = self::nation(py, nation)?;
+    core::clean_year_group(s, n)
+        .map(|g| n.label(g))
+        .map_err(|e| cohort_err(py, &e))
+}
+
+/// Exam, HE-ready and tracking years of a pupil.
+#[pyclass(name = "TrackCohort", module = "heatkit", frozen, get_all)]
+pub struct PyTrackCohort {
+    /// The cohort year (the year the pupil's birth-date window opens, after any adjustment).
+    cohort_year: i32,
+    /// The summer of the KS4 exams (GCSE).
+    ks4_exam_year: i32,
+    /// The summer of the KS5 exams (A level).
+    ks5_exam_year: i32,
+    /// The academic year the pupil can enter HE at 18 ("2026/27").
+    he_ready_year: String,
+    /// The year HESA tracking data for the HE-ready year arrives.
+    tracking_data_year: i32,
+    /// The HEAT Track deadline of the KS4 extract.
+    ks4_extract_deadline: Option<NaiveDate>,
+    /// The HEAT Track deadline of the KS5 extract.
+    ks5_extract_deadline: Option<NaiveDate>,
+}
+
+impl From<TrackCohort> for PyTrackCohort {
+    fn from(t: TrackCohort) -> Self {
+        PyTrackCohort {
+            cohort_year: t.cohort_year,
+            ks4_exam_year: t.ks4_exam_year,
+            ks5_exam_year: t.ks5_exam_year,
+            he_ready_year: t.he_ready_year.to_string(),
+            tracking_data_year: t.tracking_data_year,
+            ks4_extract_deadline: t.ks4_extract_deadline,
+            ks5_extract_deadline: t.ks5_extract_deadline,
+        }
+    }
+}
+
+#[pymethods]
+impl PyTrackCohort {
+    fn __repr__(&self) -> String {
+        format!(
+            "TrackCohort(ks4_exam_year={}, ks5_exam_year={}, he_ready_year='{}', tracking_data_year={})",
+            self.ks4_exam_year, self.ks5_exam_year, self.he_ready_year, self.tracking_data_year
+        )
+    }
+}
+
+/// KS4/KS5 exam years, HE-ready year and tracking-data year of a pupil born on `dob`.
+#[pyfunction]
+#[pyo3(signature = (dob, *, nation = "england", phase_adjustment = 0))]
+fn track_cohort(
+    py: Python<'_>,
+    dob: &Bound<'_, PyAny>,
+    nation: &str,
+    phase_adjustment: i32,
+) -> PyResult<PyTrackCohort> {
+    let n = self::nation(py, nation)?;
+    Ok(core::track_cohort(date(py, dob)?, n, phase_adjustment).into())
+}
+
+/// Whether a young person is in the DfE participation-tracking cohort on a date (England).
+#[pyfunction]
+#[pyo3(signature = (dob, on, *, ehcp = false, ehcp_rule = "until_25th_birthday", leap_day = "march_1"))]
+fn in_tracking_age(
+    py: Python<'_>,
+    dob: &Bound<'_, PyAny>,
+    on: &Bound<'_, PyAny>,
+    ehcp: bool,
+    ehcp_rule: &str,
+    leap_day: &str,
+) -> PyResult<bool> {
+    let rule = match ehcp_rule {
+        "until_25th_birthday" => EhcpRule::Until25thBirthday,
+        "end_of_academic_year_turning_25" => EhcpRule::EndOfAcademicYearTurning25,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "ehcp_rule must be 'until_25th_birthday' or 'end_of_academic_year_turning_25', not {other:?}"
+            )))
+        }
+    };
+    let leap = match leap_day {
+        "march_1" => LeapDayBirthday::March1,
+        "february_28" => LeapDayBirthday::February28,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "leap_day must be 'march_1' or 'february_28', not {other:?}"
+            )))
+        }
+    };
+    Ok(core::in_tracking_age(
+        date(py, dob)?,
+        date(py, on)?,
+        ehcp,
+        (rule, leap),
+    ))
+}
+
+/// How a stated year group fits a date of birth: (code, offset, suggested_dob) where code is
+/// "fits", "out_by_one", "day_month_swap" or "impossible", offset = stated − expected, and
+/// suggested_dob is the day/month-swapped date for "day_month_swap".
+#[pyfunction]
+#[pyo3(signature = (dob, year_group, *, academic_year = None, on = None, nation = "england"))]
+fn check_year_group(
+    py: Python<'_>,
+    dob: &Bound<'_, PyAny>,
+    year_group: &Bound<'_, PyAny>,
+    academic_year: Option<&str>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+) -> PyResult<(&'static str, i32, Option<NaiveDate>)> {
+    let n = self::nation(py, nation)?;
+    let year = which_year(py, academic_year, on, n)?;
+    let dob = date(py, dob)?;
+    let stated = year_group_arg(py, year_group, n)?;
+    let p = core::check_year_group(dob, stated, year, n);
+    let offset = stated - core::year_group_number(dob, year, n);
+    let suggested = match p {
+        Plausibility::DayMonthSwap(d) => Some(d),
+        _ => None,
+    };
+    Ok((p.code(), offset, suggested))
+}
+
+/// The last working day of a month in a nation.
+#[pyfunction]
+#[pyo3(signature = (year, month, *, nation = "england"))]
+fn last_working_day(py: Python<'_>, year: i32, month: u32, nation: &str) -> PyResult<NaiveDate> {
+    let n = self::nation(py, nation)?;
+    calendar::last_working_day(year, month, n).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!("no such month: {year}-{month}"))
+    })
+}
+
+/// The HEAT Track deadline of a year: the last working day of November.
+#[pyfunction]
+fn heat_track_deadline(year: i32) -> PyResult<NaiveDate> {
+    calendar::heat_track_deadline(year).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!("year out of range: {year}"))
+    })
+}
+
+/// The next HEAT Track deadline on or after a date.
+#[pyfunction]
+fn next_heat_track_deadline(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    calendar::next_heat_track_deadline(date(py, d)?)
+        .ok_or_else(|| cohort_err(py, &CohortError::DateOutOfRange))
+}
+
+/// The bank holidays of a year in a nation.
+#[pyfunction]
+#[pyo3(signature = (year, *, nation = "england"))]
+fn bank_holidays(py: Python<'_>, year: i32, nation: &str) -> PyResult<Vec<NaiveDate>> {
+    Ok(calendar::bank_holidays(year, self::nation(py, nation)?))
+}
+
+/// A failed row: (row, code, message).
+type RowIssue = (usize, &'static str, String);
+
+fn cell_issue(row: usize, cell: DateCell) -> Option<RowIssue> {
+    match cell {
+        DateCell::Bad(code) => Some((row, code, format!("row {row}: {}", date_message(code)))),
+        _ => None,
+    }
+}
+
+fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
+    let field = Arc::new(arrow_schema::Field::new(
+        "",
+        array.data_type().clone(),
+        true,
+    ));
+    Ok(PyChunkedArray::try_new(vec![array], field)?
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
+}
+
+/// Batch kernel behind `heatkit.year_groups`: (labels, issues).
+#[pyfunction]
+#[pyo3(signature = (dobs, *, academic_year = None, on = None, nation = "england"))]
+fn _year_groups(
+    py: Python<'_>,
+    dobs: &Bound<'_, PyAny>,
+    academic_year: Option<&str>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
+    let n = self::nation(py, nation)?;
+    let year = which_year(py, academic_year, on, n)?;
+    let column = DateColumn::from_py(dobs)?;
+    let labels: Vec<Option<String>> = py.detach(|| {
+        column
+            .cells
+            .par_iter()
+            .map(|c| match c {
+                DateCell::Date(d) => Some(core::year_group(*d, year, n).label(n)),
+                _ => None,
+            })
+            .collect()
+    });
+    let issues: Vec<RowIssue> = column
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| cell_issue(i, *c))
+        .collect();
+    let out = if column.is_arrow {
+        let mut b = StringBuilder::with_capacity(labels.len(), labels.len() * 8);
+        for l in &labels {
+            b.append_option(l.as_deref());
+        }
+        chunked(py, Arc::new(b.finish()))?
+    } else {
+        PyList::new(py, labels)?.into_any().unbind()
+    };
+    Ok((out, issues))
+}
+
+/// Batch kernel behind `heatkit.track_cohorts`: (result, issues) where result is a list of
+/// TrackCohort (None where missing or bad) for list input, or a dict of Arrow columns.
+#[pyfunction]
+#[pyo3(signature = (dobs, *, nation = "england", phase_adjustment = 0))]
+fn _track_cohorts(
+    py: Python<'_>,
+    dobs: &Bound<'_, PyAny>,
+    nation: &str,
+    phase_adjustment: i32,
+) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
+    let n = self::nation(py, nation)?;
+    let column = DateColumn::from_py(dobs)?;
+    let tracks: Vec<Option<TrackCohort>> = py.detach(|| {
+        column
+            .cells
+            .par_iter()
+            .map(|c| match c {
+                DateCell::Date(d) => Some(core::track_cohort(*d, n, phase_adjustment)),
+                _ => None,
+            })
+            .collect()
+    });
+    let issues: Vec<RowIssue> = column
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| cell_issue(i, *c))
+        .collect();
+    if !column.is_arrow {
+        let list = PyList::empty(py);
+        for t in tracks {
+            match t {
+                Some(t) => list.append(Py::new(py, PyTrackCohort::from(t))?)?,
+                None => list.append(py.None())?,
+            }
+        }
+        return Ok((list.into_any().unbind(), issues));
+    }
+    let len = tracks.len();
+    let mut ints: [Int32Builder; 4] = std::array::from_fn(|_| Int32Builder::with_capacity(len));
+    let mut he = StringBuilder::with_capacity(len, len * 7);
+    let mut deadlines: [Date32Builder; 2] =
+        std::array::from_fn(|_| Date32Builder::with_capacity(len));
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1);
+    let days = |d: Option<NaiveDate>| -> Option<i32> {
+        let (d, epoch) = (d?, epoch?);
+        i32::try_from((d - epoch).num_days()).ok()
+    };
+    for t in &tracks {
+        match t {
+            Some(t) => {
+                ints[0].append_value(t.cohort_year);
+                ints[1].append_value(t.ks4_exam_year);
+                ints[2].append_value(t.ks5_exam_year);
+                ints[3].append_value(t.tracking_data_year);
+                he.append_value(t.he_ready_year.to_string());
+                deadlines[0].append_option(days(t.ks4_extract_deadline));
+                deadlines[1].append_option(days(t.ks5_extract_deadline));
+            }
+            None => {
+                ints.iter_mut().for_each(|b| b.append_null());
+                he.append_null();
+                deadlines.iter_mut().for_each(|b| b.append_null());
+            }
+        }
+    }
+    let dict = PyDict::new(py);
+    let [mut cohort, mut ks4, mut ks5, mut tracking] = ints;
+    let [mut ks4_deadline, mut ks5_deadline] = deadlines;
+    dict.set_item("cohort_year", chunked(py, Arc::new(cohort.finish()))?)?;
+    dict.set_item("ks4_exam_year", chunked(py, Arc::new(ks4.finish()))?)?;
+    dict.set_item("ks5_exam_year", chunked(py, Arc::new(ks5.finish()))?)?;
+    dict.set_item("he_ready_year", chunked(py, Arc::new(he.finish()))?)?;
+    dict.set_item(
+        "tracking_data_year",
+        chunked(py, Arc::new(tracking.finish()))?,
+    )?;
+    dict.set_item(
+        "ks4_extract_deadline",
+        chunked(py, Arc::new(ks4_deadline.finish()))?,
+    )?;
+    dict.set_item(
+        "ks5_extract_deadline",
+        chunked(py, Arc::new(ks5_deadline.finish()))?,
+    )?;
+    Ok((dict.into_any().unbind(), issues))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTrackCohort>()?;
+    m.add_function(wrap_pyfunction!(year_group, m)?)?;
+    m.add_function(wrap_pyfunction!(year_group_number, m)?)?;
+    m.add_function(wrap_pyfunction!(academic_year, m)?)?;
+    m.add_function(wrap_pyfunction!(dob_range, m)?)?;
+    m.add_function(wrap_pyfunction!(clean_year_group, m)?)?;
+    m.add_function(wrap_pyfunction!(track_cohort, m)?)?;
+    m.add_function(wrap_pyfunction!(in_tracking_age, m)?)?;
+    m.add_function(wrap_pyfunction!(check_year_group, m)?)?;
+    m.add_function(wrap_pyfunction!(last_working_day, m)?)?;
+    m.add_function(wrap_pyfunction!(heat_track_deadline, m)?)?;
+    m.add_function(wrap_pyfunction!(next_heat_track_deadline, m)?)?;
+    m.add_function(wrap_pyfunction!(bank_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(_year_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(_track_cohorts, m)?)?;
+    Ok(())
+}
