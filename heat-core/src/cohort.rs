@@ -383,6 +383,83 @@ impl FromStr for AcademicYear {
     }
 }
 
+/// First day (1900-01-01) and number of days (to 2099-12-31) of the precomputed cohort-year tables.
+const TABLE_FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+const TABLE_DAYS: usize = 73_049;
+
+/// Cohort year per day from 1900 to 2099, per nation, so batch work does one look-up per row.
+static COHORT_TABLES: once_cell::sync::Lazy<[Vec<i16>; 4]> = once_cell::sync::Lazy::new(|| {
+    let table = |nation: Nation| -> Vec<i16> {
+        TABLE_FIRST_DAY
+            .iter_days()
+            .take(TABLE_DAYS)
+            .map(|d| nation.cohort_year(d) as i16)
+            .collect()
+    };
+    [
+        table(Nation::England),
+        table(Nation::Wales),
+        table(Nation::Scotland),
+        table(Nation::NorthernIreland),
+    ]
+});
+
+/// Days from 1970-01-01 (Arrow's `date32`) to a date.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::{date_from_epoch_days, epoch_days};
+/// let d = NaiveDate::from_ymd_opt(2008, 2, 29).unwrap();
+/// assert_eq!(date_from_epoch_days(epoch_days(d)), Some(d));
+/// assert_eq!(epoch_days(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+/// ```
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - 719_163
+}
+
+/// The date `days` after 1970-01-01, if it exists.
+///
+/// ```
+/// use heat_core::cohort::date_from_epoch_days;
+/// assert_eq!(date_from_epoch_days(0).unwrap().to_string(), "1970-01-01");
+/// ```
+pub fn date_from_epoch_days(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(719_163)?)
+}
+
+impl Nation {
+    /// [`Nation::cohort_year`] of the date `days` after 1970-01-01 (Arrow `date32`): a table
+    /// look-up for 1900–2099, computed otherwise; `None` for a day that is not a date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use heat_core::cohort::{epoch_days, Nation};
+    /// let d = NaiveDate::from_ymd_opt(2008, 8, 31).unwrap();
+    /// assert_eq!(Nation::England.cohort_year_of_epoch_day(epoch_days(d)), Some(2007));
+    /// ```
+    pub fn cohort_year_of_epoch_day(self, days: i32) -> Option<i32> {
+        let offset = i64::from(days) - i64::from(epoch_days(TABLE_FIRST_DAY));
+        let table = &COHORT_TABLES[self as usize];
+        match usize::try_from(offset).ok().and_then(|i| table.get(i)) {
+            Some(y) => Some(i32::from(*y)),
+            None => date_from_epoch_days(days).map(|d| self.cohort_year(d)),
+        }
+    }
+
+    /// [`year_group_number`] from a cohort year.
+    ///
+    /// ```
+    /// use heat_core::cohort::{AcademicYear, Nation};
+    /// assert_eq!(Nation::England.year_group_of_cohort(2013, AcademicYear::new(2025)), 7);
+    /// ```
+    pub fn year_group_of_cohort(self, cohort_year: i32, year: AcademicYear) -> i32 {
+        year.start_year() - cohort_year - self.first_year_offset() + self.first_year()
+    }
+}
+
 /// Where a date of birth puts a child in an academic year.
 ///
 /// ```
@@ -426,7 +503,7 @@ impl YearGroupOutcome {
 /// assert_eq!(year_group_number(dob, AcademicYear::new(2025), Nation::England), 7);
 /// ```
 pub fn year_group_number(dob: NaiveDate, year: AcademicYear, nation: Nation) -> i32 {
-    year.start_year() - nation.cohort_year(dob) - nation.first_year_offset() + nation.first_year()
+    nation.year_group_of_cohort(nation.cohort_year(dob), year)
 }
 
 /// The year group of a child born on `dob` in academic year `year`, in `nation`.
@@ -441,13 +518,25 @@ pub fn year_group_number(dob: NaiveDate, year: AcademicYear, nation: Nation) -> 
 /// assert_eq!(year_group(d(2000, 1, 1), y, Nation::England), YearGroupOutcome::LeftSchool);
 /// ```
 pub fn year_group(dob: NaiveDate, year: AcademicYear, nation: Nation) -> YearGroupOutcome {
-    let n = year_group_number(dob, year, nation);
-    if n < nation.first_year() {
-        YearGroupOutcome::BelowSchoolAge
-    } else if n > nation.last_year() {
-        YearGroupOutcome::LeftSchool
-    } else {
-        YearGroupOutcome::InSchool(n)
+    YearGroupOutcome::of_number(year_group_number(dob, year, nation), nation)
+}
+
+impl YearGroupOutcome {
+    /// The outcome of a year-group number in `nation`.
+    ///
+    /// ```
+    /// use heat_core::cohort::{Nation, YearGroupOutcome};
+    /// assert_eq!(YearGroupOutcome::of_number(14, Nation::England), YearGroupOutcome::LeftSchool);
+    /// assert_eq!(YearGroupOutcome::of_number(14, Nation::NorthernIreland), YearGroupOutcome::InSchool(14));
+    /// ```
+    pub fn of_number(n: i32, nation: Nation) -> YearGroupOutcome {
+        if n < nation.first_year() {
+            YearGroupOutcome::BelowSchoolAge
+        } else if n > nation.last_year() {
+            YearGroupOutcome::LeftSchool
+        } else {
+            YearGroupOutcome::InSchool(n)
+        }
     }
 }
 
@@ -584,7 +673,16 @@ pub struct TrackCohort {
 /// assert_eq!(track_cohort(d(2008, 7, 2), Nation::NorthernIreland, 0).ks5_exam_year, 2027);
 /// ```
 pub fn track_cohort(dob: NaiveDate, nation: Nation, phase_adjustment: i32) -> TrackCohort {
-    let y = nation.cohort_year(dob) + phase_adjustment;
+    track_cohort_of_year(nation.cohort_year(dob) + phase_adjustment, nation)
+}
+
+/// [`track_cohort`] from a cohort year (already adjusted).
+///
+/// ```
+/// use heat_core::cohort::{track_cohort_of_year, Nation};
+/// assert_eq!(track_cohort_of_year(2007, Nation::England).tracking_data_year, 2028);
+/// ```
+pub fn track_cohort_of_year(y: i32, nation: Nation) -> TrackCohort {
     let (ks4, ks5, he_start) = match nation {
         Nation::Scotland => (y + 16, y + 18, y + 18),
         _ => (y + 17, y + 19, y + 19),
@@ -940,6 +1038,26 @@ mod tests {
             rules
         ));
         assert!(in_tracking_age(d(2008, 3, 15), d(2024, 9, 1), false, rules));
+    }
+
+    #[test]
+    fn cohort_table_agrees_with_the_rule_on_every_day() {
+        let first = d(1899, 12, 1);
+        for day in first.iter_days().take(TABLE_DAYS + 60) {
+            for nation in [
+                Nation::England,
+                Nation::Wales,
+                Nation::Scotland,
+                Nation::NorthernIreland,
+            ] {
+                assert_eq!(
+                    nation.cohort_year_of_epoch_day(epoch_days(day)),
+                    Some(nation.cohort_year(day)),
+                    "{day}"
+                );
+            }
+        }
+        assert_eq!(Nation::England.cohort_year_of_epoch_day(i32::MAX), None);
     }
 
     #[test]

@@ -3,13 +3,14 @@
 
 use crate::dates::{date_arg, DateCell, DateColumn};
 use crate::errors::heat_error;
-use arrow_array::builder::{Date32Builder, Int32Builder, StringBuilder};
-use arrow_array::ArrayRef;
+use arrow_array::types::{Date32Type, Int32Type, Int8Type};
+use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, Int8Array, StringArray};
+use arrow_schema::DataType;
 use chrono::NaiveDate;
 use heat_core::calendar;
 use heat_core::cohort::{
     self as core, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation, Plausibility,
-    TrackCohort,
+    TrackCohort, YearGroupOutcome,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -311,19 +312,71 @@ fn cell_issue(row: usize, cell: DateCell) -> Option<RowIssue> {
     }
 }
 
-fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
-    let field = Arc::new(arrow_schema::Field::new(
-        "",
-        array.data_type().clone(),
-        true,
-    ));
-    Ok(PyChunkedArray::try_new(vec![array], field)?
+/// Cohort year per row (after `phase_adjustment`), null where the date is missing or bad, in
+/// chunks (Arrow `date32` input is mapped chunk by chunk in place).
+fn cohort_years(column: &DateColumn, nation: Nation, phase_adjustment: i32) -> Vec<Int32Array> {
+    let year = |d: i32| {
+        nation
+            .cohort_year_of_epoch_day(d)
+            .map(|y| y + phase_adjustment)
+    };
+    match &column.date32 {
+        Some(chunks) => chunks
+            .par_iter()
+            .map(|c| c.unary_opt::<_, Int32Type>(year))
+            .collect(),
+        None => vec![column
+            .cells
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|c| match c {
+                DateCell::Day(d) => year(*d),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .into()],
+    }
+}
+
+/// Rows that gave no result and why: bad cells, and `date32` days outside the calendar.
+fn column_issues(column: &DateColumn, years: &[Int32Array]) -> Vec<RowIssue> {
+    if column.date32.is_none() {
+        return column
+            .cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| cell_issue(i, *c))
+            .collect();
+    }
+    let mut issues = Vec::new();
+    let (mut row, chunks) = (0, column.date32.iter().flatten());
+    for (days, years) in chunks.zip(years) {
+        if years.null_count() > days.null_count() {
+            for i in 0..days.len() {
+                if days.is_valid(i) && years.is_null(i) {
+                    issues.extend(cell_issue(row + i, DateCell::Bad("date_out_of_range")));
+                }
+            }
+        }
+        row += days.len();
+    }
+    issues
+}
+
+fn chunked_arrays(
+    py: Python<'_>,
+    arrays: Vec<ArrayRef>,
+    data_type: DataType,
+) -> PyResult<Py<PyAny>> {
+    let field = Arc::new(arrow_schema::Field::new("", data_type, true));
+    Ok(PyChunkedArray::try_new(arrays, field)?
         .into_pyobject(py)?
         .into_any()
         .unbind())
 }
 
-/// Batch kernel behind `heatkit.year_groups`: (labels, issues).
+/// Batch kernel behind `heatkit.year_groups`: (labels, issues). Arrow input gives a
+/// dictionary-encoded (categorical) column: few distinct labels, one byte per row.
 #[pyfunction]
 #[pyo3(signature = (dobs, *, academic_year = None, on = None, nation = "england"))]
 fn _year_groups(
@@ -336,32 +389,40 @@ fn _year_groups(
     let n = self::nation(py, nation)?;
     let year = which_year(py, academic_year, on, n)?;
     let column = DateColumn::from_py(dobs)?;
-    let labels: Vec<Option<String>> = py.detach(|| {
-        column
-            .cells
+    // Dictionary: "Below school age", each school year's label, "Left school".
+    let (first, last) = (n.first_year(), n.last_year());
+    let mut labels = vec![YearGroupOutcome::BelowSchoolAge.label(n)];
+    labels.extend((first..=last).map(|g| n.label(g)));
+    labels.push(YearGroupOutcome::LeftSchool.label(n));
+    let key =
+        |y: i32| (n.year_group_of_cohort(y, year).clamp(first - 1, last + 1) - first + 1) as i8;
+    let (years, keys) = py.detach(|| {
+        let years = cohort_years(&column, n, 0);
+        let keys: Vec<Int8Array> = years
             .par_iter()
-            .map(|c| match c {
-                DateCell::Date(d) => Some(core::year_group(*d, year, n).label(n)),
-                _ => None,
-            })
-            .collect()
+            .map(|y| y.unary::<_, Int8Type>(key))
+            .collect();
+        (years, keys)
     });
-    let issues: Vec<RowIssue> = column
-        .cells
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| cell_issue(i, *c))
-        .collect();
-    let out = if column.is_arrow {
-        let mut b = StringBuilder::with_capacity(labels.len(), labels.len() * 8);
-        for l in &labels {
-            b.append_option(l.as_deref());
+    let issues = column_issues(&column, &years);
+    if !column.is_arrow {
+        let list = PyList::empty(py);
+        for k in keys.iter().flat_map(|a| a.iter()) {
+            list.append(k.map(|k| labels[k as usize].as_str()))?;
         }
-        chunked(py, Arc::new(b.finish()))?
-    } else {
-        PyList::new(py, labels)?.into_any().unbind()
-    };
-    Ok((out, issues))
+        return Ok((list.into_any().unbind(), issues));
+    }
+    let values = Arc::new(StringArray::from(labels)) as ArrayRef;
+    let dicts = keys
+        .into_iter()
+        .map(|k| {
+            DictionaryArray::<Int8Type>::try_new(k, values.clone())
+                .map(|d| Arc::new(d) as ArrayRef)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let data_type = DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
+    Ok((chunked_arrays(py, dicts, data_type)?, issues))
 }
 
 /// Batch kernel behind `heatkit.track_cohorts`: (result, issues) where result is a list of
@@ -376,78 +437,117 @@ fn _track_cohorts(
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let n = self::nation(py, nation)?;
     let column = DateColumn::from_py(dobs)?;
-    let tracks: Vec<Option<TrackCohort>> = py.detach(|| {
-        column
-            .cells
-            .par_iter()
-            .map(|c| match c {
-                DateCell::Date(d) => Some(core::track_cohort(*d, n, phase_adjustment)),
-                _ => None,
-            })
-            .collect()
-    });
-    let issues: Vec<RowIssue> = column
-        .cells
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| cell_issue(i, *c))
-        .collect();
+    let years = py.detach(|| cohort_years(&column, n, phase_adjustment));
+    let issues = column_issues(&column, &years);
     if !column.is_arrow {
         let list = PyList::empty(py);
-        for t in tracks {
-            match t {
-                Some(t) => list.append(Py::new(py, PyTrackCohort::from(t))?)?,
+        for y in years.iter().flat_map(|a| a.iter()) {
+            match y {
+                Some(y) => list.append(Py::new(
+                    py,
+                    PyTrackCohort::from(core::track_cohort_of_year(y, n)),
+                )?)?,
                 None => list.append(py.None())?,
             }
         }
         return Ok((list.into_any().unbind(), issues));
     }
-    let len = tracks.len();
-    let mut ints: [Int32Builder; 4] = std::array::from_fn(|_| Int32Builder::with_capacity(len));
-    let mut he = StringBuilder::with_capacity(len, len * 7);
-    let mut deadlines: [Date32Builder; 2] =
-        std::array::from_fn(|_| Date32Builder::with_capacity(len));
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1);
-    let days = |d: Option<NaiveDate>| -> Option<i32> {
-        let (d, epoch) = (d?, epoch?);
-        i32::try_from((d - epoch).num_days()).ok()
-    };
-    for t in &tracks {
-        match t {
-            Some(t) => {
-                ints[0].append_value(t.cohort_year);
-                ints[1].append_value(t.ks4_exam_year);
-                ints[2].append_value(t.ks5_exam_year);
-                ints[3].append_value(t.tracking_data_year);
-                he.append_value(t.he_ready_year.to_string());
-                deadlines[0].append_option(days(t.ks4_extract_deadline));
-                deadlines[1].append_option(days(t.ks5_extract_deadline));
-            }
-            None => {
-                ints.iter_mut().for_each(|b| b.append_null());
-                he.append_null();
-                deadlines.iter_mut().for_each(|b| b.append_null());
-            }
+    // Every column is a function of the cohort year: compute each distinct year once, then
+    // map rows through small per-column tables.
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for a in &years {
+        let mut see = |y: i32| {
+            lo = lo.min(y);
+            hi = hi.max(y);
+        };
+        if a.null_count() == 0 {
+            a.values().iter().for_each(|y| see(*y));
+        } else {
+            a.iter().flatten().for_each(see);
         }
     }
+    let distinct: Vec<TrackCohort> = if lo <= hi {
+        (lo..=hi)
+            .map(|y| core::track_cohort_of_year(y, n))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let slot = move |y: i32| y.wrapping_sub(lo) as usize;
+    let ints = |f: fn(&TrackCohort) -> i32| -> Vec<ArrayRef> {
+        let table: Vec<i32> = distinct.iter().map(f).collect();
+        years
+            .iter()
+            .map(|a| {
+                Arc::new(a.unary::<_, Int32Type>(|y| table.get(slot(y)).copied().unwrap_or(0)))
+                    as ArrayRef
+            })
+            .collect()
+    };
+    let dates = |f: fn(&TrackCohort) -> Option<NaiveDate>| -> Vec<ArrayRef> {
+        let table: Vec<Option<i32>> = distinct
+            .iter()
+            .map(|t| f(t).map(core::epoch_days))
+            .collect();
+        years
+            .iter()
+            .map(|a| {
+                Arc::new(a.unary_opt::<_, Date32Type>(|y| table.get(slot(y)).copied().flatten()))
+                    as ArrayRef
+            })
+            .collect()
+    };
+    let he_values = Arc::new(StringArray::from(
+        distinct
+            .iter()
+            .map(|t| t.he_ready_year.to_string())
+            .collect::<Vec<_>>(),
+    )) as ArrayRef;
+    let he = years
+        .iter()
+        .map(|a| {
+            DictionaryArray::<Int32Type>::try_new(
+                a.unary(|y| y.wrapping_sub(lo)),
+                he_values.clone(),
+            )
+            .map(|d| Arc::new(d) as ArrayRef)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    // The six plain columns are built on both cores with the GIL released.
+    let ((cohort, ks4, ks5), (tracking, ks4_deadline, ks5_deadline)) = py.detach(|| {
+        rayon::join(
+            || {
+                (
+                    ints(|t| t.cohort_year),
+                    ints(|t| t.ks4_exam_year),
+                    ints(|t| t.ks5_exam_year),
+                )
+            },
+            || {
+                (
+                    ints(|t| t.tracking_data_year),
+                    dates(|t| t.ks4_extract_deadline),
+                    dates(|t| t.ks5_extract_deadline),
+                )
+            },
+        )
+    });
     let dict = PyDict::new(py);
-    let [mut cohort, mut ks4, mut ks5, mut tracking] = ints;
-    let [mut ks4_deadline, mut ks5_deadline] = deadlines;
-    dict.set_item("cohort_year", chunked(py, Arc::new(cohort.finish()))?)?;
-    dict.set_item("ks4_exam_year", chunked(py, Arc::new(ks4.finish()))?)?;
-    dict.set_item("ks5_exam_year", chunked(py, Arc::new(ks5.finish()))?)?;
-    dict.set_item("he_ready_year", chunked(py, Arc::new(he.finish()))?)?;
-    dict.set_item(
-        "tracking_data_year",
-        chunked(py, Arc::new(tracking.finish()))?,
-    )?;
+    let (int, date) = (DataType::Int32, DataType::Date32);
+    let he_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+    dict.set_item("cohort_year", chunked_arrays(py, cohort, int.clone())?)?;
+    dict.set_item("ks4_exam_year", chunked_arrays(py, ks4, int.clone())?)?;
+    dict.set_item("ks5_exam_year", chunked_arrays(py, ks5, int.clone())?)?;
+    dict.set_item("he_ready_year", chunked_arrays(py, he, he_type)?)?;
+    dict.set_item("tracking_data_year", chunked_arrays(py, tracking, int)?)?;
     dict.set_item(
         "ks4_extract_deadline",
-        chunked(py, Arc::new(ks4_deadline.finish()))?,
+        chunked_arrays(py, ks4_deadline, date.clone())?,
     )?;
     dict.set_item(
         "ks5_extract_deadline",
-        chunked(py, Arc::new(ks5_deadline.finish()))?,
+        chunked_arrays(py, ks5_deadline, date)?,
     )?;
     Ok((dict.into_any().unbind(), issues))
 }

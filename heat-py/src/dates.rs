@@ -7,10 +7,10 @@ use arrow_array::types::{
     Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, Date32Array};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate};
-use heat_core::cohort::{parse_date, CohortError};
+use heat_core::cohort::{date_from_epoch_days, epoch_days, parse_date, CohortError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyString};
@@ -21,16 +21,18 @@ use pyo3_arrow::input::AnyArray;
 pub enum DateCell {
     /// None, NaN, pd.NA, NaT or an Arrow null.
     Missing,
-    /// A date.
-    Date(NaiveDate),
+    /// A date, as days since 1970-01-01 (Arrow `date32`).
+    Day(i32),
     /// A value that is not a date (its stable code).
     Bad(&'static str),
 }
 
 /// A date column decoded into cells, and whether it came as Arrow.
 pub struct DateColumn {
-    /// The cells in row order.
+    /// The cells in row order (empty when `date32` holds the column).
     pub cells: Vec<DateCell>,
+    /// The column's chunks when it arrived as Arrow `date32` (read in place, no per-row copy).
+    pub date32: Option<Vec<Date32Array>>,
     /// Whether the input was an Arrow object (so results go back as Arrow).
     pub is_arrow: bool,
 }
@@ -40,7 +42,7 @@ pub fn date_cell(obj: &Bound<'_, PyAny>) -> DateCell {
     if let Ok(s) = obj.cast::<PyString>() {
         return match s.to_str() {
             Ok(v) if v.trim().is_empty() => DateCell::Missing,
-            Ok(v) => parse_date(v).map_or_else(|e| DateCell::Bad(e.code()), DateCell::Date),
+            Ok(v) => parse_date(v).map_or_else(|e| DateCell::Bad(e.code()), day),
             Err(_) => DateCell::Bad("bad_date"),
         };
     }
@@ -53,7 +55,7 @@ pub fn date_cell(obj: &Bound<'_, PyAny>) -> DateCell {
         } else {
             obj.extract::<NaiveDate>()
         };
-        return value.map_or(DateCell::Bad("bad_date"), DateCell::Date);
+        return value.map_or(DateCell::Bad("bad_date"), day);
     }
     if is_missing(obj) {
         return DateCell::Missing;
@@ -64,7 +66,7 @@ pub fn date_cell(obj: &Bound<'_, PyAny>) -> DateCell {
 /// One date argument (scalar functions): a date, a datetime or a string.
 pub fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate, &'static str>> {
     match date_cell(obj) {
-        DateCell::Date(d) => Ok(Ok(d)),
+        DateCell::Day(d) => Ok(date_from_epoch_days(d).ok_or(CohortError::DateOutOfRange.code())),
         DateCell::Missing => Ok(Err("missing_date")),
         DateCell::Bad("not_a_date") => Err(PyTypeError::new_err(format!(
             "expected a date or a str, got {}",
@@ -74,13 +76,8 @@ pub fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate, &'static s
     }
 }
 
-fn from_days(days: i64) -> DateCell {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(days)))
-        .map_or(
-            DateCell::Bad(CohortError::DateOutOfRange.code()),
-            DateCell::Date,
-        )
+fn day(date: NaiveDate) -> DateCell {
+    DateCell::Day(epoch_days(date))
 }
 
 fn from_timestamp(value: i64, unit: &TimeUnit) -> DateCell {
@@ -93,7 +90,7 @@ fn from_timestamp(value: i64, unit: &TimeUnit) -> DateCell {
     micros
         .and_then(DateTime::from_timestamp_micros)
         .map_or(DateCell::Bad(CohortError::DateOutOfRange.code()), |t| {
-            DateCell::Date(t.date_naive())
+            day(t.date_naive())
         })
 }
 
@@ -103,11 +100,11 @@ fn arrow_cells(array: &ArrayRef, out: &mut Vec<DateCell>) -> PyResult<()> {
     match array.data_type() {
         DataType::Date32 => {
             let a = array.as_primitive::<Date32Type>();
-            out.extend((0..n).map(|i| {
+            out.extend(a.values().iter().enumerate().map(|(i, v)| {
                 if missing(i) {
                     DateCell::Missing
                 } else {
-                    from_days(i64::from(a.value(i)))
+                    DateCell::Day(*v)
                 }
             }));
         }
@@ -149,7 +146,7 @@ fn arrow_cells(array: &ArrayRef, out: &mut Vec<DateCell>) -> PyResult<()> {
             out.extend(strings.as_string::<i32>().iter().map(|v| match v {
                 None => DateCell::Missing,
                 Some(s) if s.trim().is_empty() => DateCell::Missing,
-                Some(s) => parse_date(s).map_or_else(|e| DateCell::Bad(e.code()), DateCell::Date),
+                Some(s) => parse_date(s).map_or_else(|e| DateCell::Bad(e.code()), day),
             }));
         }
         DataType::Null => out.extend((0..n).map(|_| DateCell::Missing)),
@@ -167,12 +164,29 @@ impl DateColumn {
     pub fn from_py(values: &Bound<'_, PyAny>) -> PyResult<DateColumn> {
         if values.hasattr("__arrow_c_array__")? || values.hasattr("__arrow_c_stream__")? {
             let chunked = values.extract::<AnyArray>()?.into_chunked_array()?;
+            if chunked
+                .chunks()
+                .iter()
+                .all(|c| c.data_type() == &DataType::Date32)
+            {
+                let date32 = chunked
+                    .chunks()
+                    .iter()
+                    .map(|c| c.as_primitive::<Date32Type>().clone())
+                    .collect();
+                return Ok(DateColumn {
+                    cells: Vec::new(),
+                    date32: Some(date32),
+                    is_arrow: true,
+                });
+            }
             let mut cells = Vec::new();
             for chunk in chunked.chunks() {
                 arrow_cells(chunk, &mut cells)?;
             }
             return Ok(DateColumn {
                 cells,
+                date32: None,
                 is_arrow: true,
             });
         }
@@ -187,6 +201,7 @@ impl DateColumn {
             .collect::<PyResult<Vec<_>>>()?;
         Ok(DateColumn {
             cells,
+            date32: None,
             is_arrow: false,
         })
     }
