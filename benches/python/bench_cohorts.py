@@ -52,7 +52,7 @@ def main() -> None:
 
         heat_helper.disable_logging()
         subset = dobs[: args.peer_rows]
-        t = best_of(lambda: [heat_helper.calculate_year_group_from_date(d, 2025, errors="ignore") for d in subset], 1)
+        t = best_of(lambda: [heat_helper.calculate_year_group_from_date(d, 2025, errors="ignore") for d in subset], 3)
         peer = args.peer_rows / t
         rows.append(("heat_helper.calculate_year_group_from_date", peer))
         theirs = [heat_helper.calculate_year_group_from_date(d, 2025, errors="ignore") for d in subset[:20_000]]

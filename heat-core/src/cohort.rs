@@ -441,11 +441,22 @@ impl Nation {
     /// assert_eq!(Nation::England.cohort_year_of_epoch_day(epoch_days(d)), Some(2007));
     /// ```
     pub fn cohort_year_of_epoch_day(self, days: i32) -> Option<i32> {
-        let offset = i64::from(days) - i64::from(epoch_days(TABLE_FIRST_DAY));
-        let table = &COHORT_TABLES[self as usize];
-        match usize::try_from(offset).ok().and_then(|i| table.get(i)) {
-            Some(y) => Some(i32::from(*y)),
-            None => date_from_epoch_days(days).map(|d| self.cohort_year(d)),
+        self.cohort_years().get(days)
+    }
+
+    /// The precomputed cohort-year table of this nation, for batch work: fetch it once, then
+    /// call [`CohortYears::get`] per row.
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// let table = Nation::Scotland.cohort_years();
+    /// assert_eq!(table.get(0), Some(1969)); // 1970-01-01 is in the 1969 Scottish cohort
+    /// ```
+    pub fn cohort_years(self) -> CohortYears {
+        CohortYears {
+            nation: self,
+            table: &COHORT_TABLES[self as usize],
+            first: epoch_days(TABLE_FIRST_DAY),
         }
     }
 
@@ -457,6 +468,31 @@ impl Nation {
     /// ```
     pub fn year_group_of_cohort(self, cohort_year: i32, year: AcademicYear) -> i32 {
         year.start_year() - cohort_year - self.first_year_offset() + self.first_year()
+    }
+}
+
+/// A nation's cohort year for each day from 1900 to 2099 (see [`Nation::cohort_years`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CohortYears {
+    nation: Nation,
+    table: &'static [i16],
+    first: i32,
+}
+
+impl CohortYears {
+    /// The cohort year of the date `days` after 1970-01-01; `None` for a day that is not a date.
+    ///
+    /// ```
+    /// use heat_core::cohort::Nation;
+    /// assert_eq!(Nation::England.cohort_years().get(-1), Some(1969));
+    /// ```
+    #[inline]
+    pub fn get(&self, days: i32) -> Option<i32> {
+        let offset = days.wrapping_sub(self.first) as u32 as usize;
+        match self.table.get(offset) {
+            Some(y) if days >= self.first => Some(i32::from(*y)),
+            _ => date_from_epoch_days(days).map(|d| self.nation.cohort_year(d)),
+        }
     }
 }
 

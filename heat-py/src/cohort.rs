@@ -339,7 +339,7 @@ fn cohort_years(column: &DateColumn, nation: Nation, phase_adjustment: i32) -> V
 }
 
 /// Rows that gave no result and why: bad cells, and `date32` days outside the calendar.
-fn column_issues(column: &DateColumn, years: &[Int32Array]) -> Vec<RowIssue> {
+fn column_issues<A: Array>(column: &DateColumn, years: &[A]) -> Vec<RowIssue> {
     if column.date32.is_none() {
         return column
             .cells
@@ -396,15 +396,21 @@ fn _year_groups(
     labels.push(YearGroupOutcome::LeftSchool.label(n));
     let key =
         |y: i32| (n.year_group_of_cohort(y, year).clamp(first - 1, last + 1) - first + 1) as i8;
-    let (years, keys) = py.detach(|| {
-        let years = cohort_years(&column, n, 0);
-        let keys: Vec<Int8Array> = years
-            .par_iter()
+    let keys: Vec<Int8Array> = py.detach(|| match &column.date32 {
+        // One pass from days to dictionary keys.
+        Some(chunks) => {
+            let table = n.cohort_years();
+            chunks
+                .par_iter()
+                .map(|c| c.unary_opt::<_, Int8Type>(|d| table.get(d).map(key)))
+                .collect()
+        }
+        None => cohort_years(&column, n, 0)
+            .iter()
             .map(|y| y.unary::<_, Int8Type>(key))
-            .collect();
-        (years, keys)
+            .collect(),
     });
-    let issues = column_issues(&column, &years);
+    let issues = column_issues(&column, &keys);
     if !column.is_arrow {
         let list = PyList::empty(py);
         for k in keys.iter().flat_map(|a| a.iter()) {
@@ -476,11 +482,20 @@ fn _track_cohorts(
     let slot = move |y: i32| y.wrapping_sub(lo) as usize;
     let ints = |f: fn(&TrackCohort) -> i32| -> Vec<ArrayRef> {
         let table: Vec<i32> = distinct.iter().map(f).collect();
+        // Exam and tracking years are the cohort year plus a constant: add it (vectorised).
+        let offsets: Vec<i32> = distinct.iter().map(|t| f(t) - t.cohort_year).collect();
+        let constant = offsets
+            .first()
+            .filter(|o| offsets.iter().all(|x| x == *o))
+            .copied();
         years
-            .iter()
+            .par_iter()
             .map(|a| {
-                Arc::new(a.unary::<_, Int32Type>(|y| table.get(slot(y)).copied().unwrap_or(0)))
-                    as ArrayRef
+                let column = match constant {
+                    Some(offset) => a.unary::<_, Int32Type>(|y| y.wrapping_add(offset)),
+                    None => a.unary::<_, Int32Type>(|y| table.get(slot(y)).copied().unwrap_or(0)),
+                };
+                Arc::new(column) as ArrayRef
             })
             .collect()
     };
@@ -490,7 +505,7 @@ fn _track_cohorts(
             .map(|t| f(t).map(core::epoch_days))
             .collect();
         years
-            .iter()
+            .par_iter()
             .map(|a| {
                 Arc::new(a.unary_opt::<_, Date32Type>(|y| table.get(slot(y)).copied().flatten()))
                     as ArrayRef
@@ -519,7 +534,10 @@ fn _track_cohorts(
         rayon::join(
             || {
                 (
-                    ints(|t| t.cohort_year),
+                    years
+                        .iter()
+                        .map(|a| Arc::new(a.clone()) as ArrayRef)
+                        .collect::<Vec<_>>(),
                     ints(|t| t.ks4_exam_year),
                     ints(|t| t.ks5_exam_year),
                 )

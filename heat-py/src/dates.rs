@@ -16,6 +16,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyString};
 use pyo3_arrow::input::AnyArray;
 
+/// Rows per slice of an Arrow `date32` column (a unit of parallel work).
+const SLICE: usize = 1 << 18;
+
 /// One cell of a date column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateCell {
@@ -169,11 +172,17 @@ impl DateColumn {
                 .iter()
                 .all(|c| c.data_type() == &DataType::Date32)
             {
-                let date32 = chunked
-                    .chunks()
-                    .iter()
-                    .map(|c| c.as_primitive::<Date32Type>().clone())
-                    .collect();
+                // Slices of at most SLICE rows (zero-copy) so kernels can use both cores.
+                let mut date32 = Vec::new();
+                for chunk in chunked.chunks() {
+                    let chunk = chunk.as_primitive::<Date32Type>();
+                    let mut offset = 0;
+                    while offset < chunk.len() {
+                        let len = SLICE.min(chunk.len() - offset);
+                        date32.push(chunk.slice(offset, len));
+                        offset += len;
+                    }
+                }
                 return Ok(DateColumn {
                     cells: Vec::new(),
                     date32: Some(date32),
