@@ -111,17 +111,12 @@ def normalise_postcodes(
     >>> normalise_postcodes(["CRO 2YR", "nope"], fix=True, errors="report")
     (['CR0 2YR', None], [RowIssue(row=1, code='too_short', message='row 1: postcode is too short: 4 letters and digits, a full postcode has 5 to 7')])
     """
-    if errors not in ("raise", "null", "report"):
-        raise ValueError(f"errors must be 'raise', 'null' or 'report', not {errors!r}")
+    _check_errors(errors)
     (result, issues), kind = _columns.apply(
         values,
         lambda data: _normalise_postcodes(data, level=level, fix=fix, report=errors != "null"),
     )
-    if errors == "raise" and issues:
-        row, code, message = issues[0]
-        if code == "not_text":
-            raise TypeError(message)
-        raise InvalidPostcodeError(message, code, row=row)
+    _raise_or_report(issues, errors, InvalidPostcodeError)
     out = _columns.column_like(result, values, kind)
     if errors == "report":
         return out, [RowIssue(*i) for i in issues]
@@ -158,12 +153,14 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     return _columns.table_like({"input": inputs, **result}, values, kind)
 
 
-def _raise_or_report(issues: List[Tuple[int, str, str]], errors: str) -> None:
+def _raise_or_report(issues: List[Tuple[int, str, str]], errors: str, error: type = CohortError) -> None:
+    """With ``errors="raise"``, raise for the first failed row: TypeError for a value of the wrong
+    type, else ``error`` carrying the row, code and message."""
     if errors == "raise" and issues:
         row, code, message = issues[0]
-        if code == "not_a_date":
+        if code in ("not_text", "not_a_date"):
             raise TypeError(message)
-        raise CohortError(message, code, row=row)
+        raise error(message, code, row=row)
 
 
 def _check_errors(errors: str) -> None:
