@@ -7,4 +7,6 @@
 
 pub mod calendar;
 pub mod cohort;
+pub mod matching;
+pub mod names;
 pub mod postcode;

@@ -1,0 +1,519 @@
+//! Student records as the matcher receives them, and their prepared (normalised, interned) form.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::names::{normalise_name, NicknameTable};
+use crate::postcode;
+
+/// One student as recorded in a HEAT upload or export. Every field but `id` may be missing.
+///
+/// ```
+/// use heat_core::matching::StudentRecord;
+/// let r = StudentRecord::new("17")
+///     .first_name("Alfie")
+///     .last_name("Smith")
+///     .dob_str("2009-09-01")
+///     .unwrap()
+///     .postcode("sw1a1aa");
+/// assert_eq!(r.dob.unwrap().to_string(), "2009-09-01");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentRecord {
+    /// The record's id in its file (HEAT student id, upload row id, ...).
+    pub id: String,
+    /// First (given) name, as entered.
+    pub first_name: Option<String>,
+    /// Last name (surname), as entered.
+    pub last_name: Option<String>,
+    /// Date of birth.
+    pub dob: Option<NaiveDate>,
+    /// Gender as entered (`M`, `Female`, `x`, ...); see [`Gender::parse`].
+    pub gender: Option<String>,
+    /// School or college id (HEAT id or URN).
+    pub school: Option<String>,
+    /// Home postcode as entered.
+    pub postcode: Option<String>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl StudentRecord {
+    /// A record with this id and every other field missing.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::StudentRecord::new("a1").first_name, None);
+    /// ```
+    pub fn new(id: impl Into<String>) -> Self {
+        StudentRecord {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the first name (blank counts as missing).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::StudentRecord::new("1").first_name("  ").first_name, None);
+    /// ```
+    pub fn first_name(mut self, v: &str) -> Self {
+        self.first_name = non_empty(v);
+        self
+    }
+
+    /// Sets the last name (blank counts as missing).
+    ///
+    /// ```
+    /// let r = heat_core::matching::StudentRecord::new("1").last_name("Khan");
+    /// assert_eq!(r.last_name.as_deref(), Some("Khan"));
+    /// ```
+    pub fn last_name(mut self, v: &str) -> Self {
+        self.last_name = non_empty(v);
+        self
+    }
+
+    /// Sets the date of birth.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let d = NaiveDate::from_ymd_opt(2010, 2, 28).unwrap();
+    /// assert_eq!(heat_core::matching::StudentRecord::new("1").dob(d).dob, Some(d));
+    /// ```
+    pub fn dob(mut self, v: NaiveDate) -> Self {
+        self.dob = Some(v);
+        self
+    }
+
+    /// Sets the date of birth from `YYYY-MM-DD` or `DD/MM/YYYY` text; blank counts as missing.
+    ///
+    /// ```
+    /// use heat_core::matching::StudentRecord;
+    /// let r = StudentRecord::new("1").dob_str("29/02/2012").unwrap();
+    /// assert_eq!(r.dob.unwrap().to_string(), "2012-02-29");
+    /// assert_eq!(StudentRecord::new("1").dob_str("31/02/2012").unwrap_err().code(), "bad_date");
+    /// ```
+    pub fn dob_str(mut self, v: &str) -> Result<Self, crate::cohort::CohortError> {
+        self.dob = if v.trim().is_empty() {
+            None
+        } else {
+            Some(crate::cohort::parse_date(v)?)
+        };
+        Ok(self)
+    }
+
+    /// Sets the gender as entered.
+    ///
+    /// ```
+    /// let r = heat_core::matching::StudentRecord::new("1").gender("Female");
+    /// assert_eq!(r.gender.as_deref(), Some("Female"));
+    /// ```
+    pub fn gender(mut self, v: &str) -> Self {
+        self.gender = non_empty(v);
+        self
+    }
+
+    /// Sets the school id.
+    ///
+    /// ```
+    /// let r = heat_core::matching::StudentRecord::new("1").school("100000");
+    /// assert_eq!(r.school.as_deref(), Some("100000"));
+    /// ```
+    pub fn school(mut self, v: &str) -> Self {
+        self.school = non_empty(v);
+        self
+    }
+
+    /// Sets the home postcode as entered.
+    ///
+    /// ```
+    /// let r = heat_core::matching::StudentRecord::new("1").postcode("SW1A 1AA");
+    /// assert_eq!(r.postcode.as_deref(), Some("SW1A 1AA"));
+    /// ```
+    pub fn postcode(mut self, v: &str) -> Self {
+        self.postcode = non_empty(v);
+        self
+    }
+}
+
+/// Gender as the matcher compares it.
+///
+/// ```
+/// use heat_core::matching::Gender;
+/// assert_eq!(Gender::parse("Female"), Some(Gender::Female));
+/// assert_eq!(Gender::parse(" m "), Some(Gender::Male));
+/// assert_eq!(Gender::parse("non-binary"), Some(Gender::Other));
+/// assert_eq!(Gender::parse(""), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Gender {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+    /// Any other stated gender.
+    Other,
+}
+
+impl Gender {
+    /// Reads `M/Male/Boy`, `F/Female/Girl` (any case); any other non-blank text is `Other`;
+    /// blank, `U`, `Unknown` and `Not known` are missing.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::Gender::parse("unknown"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Gender> {
+        let t = s.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "" | "u" | "unknown" | "not known" | "n/a" | "na" | "prefer not to say" => None,
+            "m" | "male" | "boy" | "man" => Some(Gender::Male),
+            "f" | "female" | "girl" | "woman" => Some(Gender::Female),
+            _ => Some(Gender::Other),
+        }
+    }
+}
+
+/// A postcode reduced to what comparison needs: compact upper-case text and whether the inward
+/// code is present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PostcodeKey {
+    pub bytes: [u8; 8],
+    pub len: u8,
+    /// Length of the outward code (the whole text when only the outward code was given).
+    pub outward_len: u8,
+}
+
+impl PostcodeKey {
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+    pub fn full(&self) -> bool {
+        self.outward_len < self.len
+    }
+    pub fn outward(&self) -> &[u8] {
+        &self.bytes[..self.outward_len as usize]
+    }
+    pub fn area(&self) -> &[u8] {
+        let o = self.outward();
+        let n = o.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        &o[..n]
+    }
+    /// The outward code and the sector digit.
+    pub fn sector(&self) -> Option<&[u8]> {
+        self.full()
+            .then(|| &self.bytes[..self.outward_len as usize + 1])
+    }
+    pub fn hash(&self) -> u64 {
+        u64::from_le_bytes(self.bytes) ^ ((self.len as u64) << 59)
+    }
+    pub fn outward_hash(&self) -> u64 {
+        let mut b = [0u8; 8];
+        b[..self.outward_len as usize].copy_from_slice(self.outward());
+        u64::from_le_bytes(b) | (1 << 63)
+    }
+
+    /// Reads a postcode as entered: a valid (or fixable) postcode is used as normalised; anything
+    /// else is compared as its upper-case letters and digits (5–8 characters as a full postcode,
+    /// 2–4 as an outward code), so typo'd and made-up postcodes still compare.
+    pub fn read(raw: &str) -> Option<PostcodeKey> {
+        let normalised = postcode::normalise(raw).ok().or_else(|| {
+            postcode::fix(raw)
+                .ok()
+                .map(|f| f.postcode.as_str().to_string())
+        });
+        let compact: Vec<u8> = match &normalised {
+            Some(n) => n.bytes().filter(|b| *b != b' ').collect(),
+            None => raw
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_uppercase())
+                .collect(),
+        };
+        let len = compact.len();
+        if !(2..=8).contains(&len) {
+            return None;
+        }
+        let mut bytes = [0u8; 8];
+        bytes[..len].copy_from_slice(&compact);
+        let outward_len = if len >= 5 { len - 3 } else { len };
+        Some(PostcodeKey {
+            bytes,
+            len: len as u8,
+            outward_len: outward_len as u8,
+        })
+    }
+}
+
+/// A date of birth split for the comparison levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dob {
+    pub days: i32,
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Dob {
+    pub fn of(d: NaiveDate) -> Dob {
+        Dob {
+            days: d.num_days_from_ce(),
+            year: d.year(),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+}
+
+/// Index into the interned-name table; `NONE` means missing.
+pub(crate) type NameId = u32;
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One record prepared for comparison.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub first: NameId,
+    pub first_token: NameId,
+    pub last: NameId,
+    /// Range into `Prepared set`'s canonical-id arena.
+    pub canon_start: u32,
+    pub canon_len: u16,
+    pub gender: Option<Gender>,
+    pub dob: Option<Dob>,
+    pub school: NameId,
+    pub postcode: Option<PostcodeKey>,
+}
+
+/// All records of a run, prepared, with the interned strings and their frequencies.
+#[derive(Debug)]
+pub(crate) struct PreparedSet {
+    pub records: Vec<Prepared>,
+    pub names: Vec<String>,
+    /// Soundex of each name, packed (0 = none).
+    pub sounds: Vec<u32>,
+    pub schools: Vec<String>,
+    pub canon: Vec<NameId>,
+    /// How many records have this name as first name / last name, by name id.
+    pub first_count: Vec<u32>,
+    pub last_count: Vec<u32>,
+    pub school_count: Vec<u32>,
+}
+
+struct Normalised {
+    first: String,
+    last: String,
+    gender: Option<Gender>,
+    dob: Option<Dob>,
+    school: String,
+    postcode: Option<PostcodeKey>,
+}
+
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    values: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return NONE;
+        }
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
+}
+
+fn count(counts: &mut Vec<u32>, id: u32) {
+    if id == NONE {
+        return;
+    }
+    let i = id as usize;
+    if counts.len() <= i {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
+}
+
+impl PreparedSet {
+    pub fn build(records: &[&StudentRecord], nicknames: &NicknameTable) -> PreparedSet {
+        let normalised: Vec<Normalised> = records
+            .par_iter()
+            .with_min_len(4096)
+            .map(|r| Normalised {
+                first: r
+                    .first_name
+                    .as_deref()
+                    .map(normalise_name)
+                    .unwrap_or_default(),
+                last: r
+                    .last_name
+                    .as_deref()
+                    .map(normalise_name)
+                    .unwrap_or_default(),
+                gender: r.gender.as_deref().and_then(Gender::parse),
+                dob: r.dob.map(Dob::of),
+                school: r
+                    .school
+                    .as_deref()
+                    .map(|s| s.trim().to_uppercase())
+                    .unwrap_or_default(),
+                postcode: r.postcode.as_deref().and_then(PostcodeKey::read),
+            })
+            .collect();
+        let mut names = Interner::default();
+        let mut schools = Interner::default();
+        let mut canon = Vec::new();
+        let mut first_count = Vec::new();
+        let mut last_count = Vec::new();
+        let mut school_count = Vec::new();
+        let mut canon_of: HashMap<u32, (u32, u16)> = HashMap::new();
+        let mut prepared = Vec::with_capacity(normalised.len());
+        for n in normalised {
+            let first = names.id(&n.first);
+            let first_token = match n.first.split_once(' ') {
+                Some((head, _)) => names.id(head),
+                None => first,
+            };
+            let last = names.id(&n.last);
+            let school = schools.id(&n.school);
+            count(&mut first_count, first);
+            count(&mut last_count, last);
+            count(&mut school_count, school);
+            let (canon_start, canon_len) = if first == NONE {
+                (0, 0)
+            } else if let Some(&c) = canon_of.get(&first) {
+                c
+            } else {
+                let start = canon.len() as u32;
+                let mut ids: Vec<u32> = vec![first];
+                // Nickname equivalence is looked up for the whole name and for its first token.
+                for key in [n.first.as_str(), n.first.split(' ').next().unwrap_or("")] {
+                    for c in nicknames.canonicals_of(key) {
+                        ids.push(names.id(c));
+                    }
+                }
+                if first_token != first {
+                    ids.push(first_token);
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                canon.extend_from_slice(&ids);
+                let c = (start, ids.len() as u16);
+                canon_of.insert(first, c);
+                c
+            };
+            prepared.push(Prepared {
+                first,
+                first_token,
+                last,
+                canon_start,
+                canon_len,
+                gender: n.gender,
+                dob: n.dob,
+                school,
+                postcode: n.postcode,
+            });
+        }
+        let n_names = names.values.len();
+        first_count.resize(n_names, 0);
+        last_count.resize(n_names, 0);
+        school_count.resize(schools.values.len(), 0);
+        let sounds = names
+            .values
+            .par_iter()
+            .map(|n| {
+                crate::names::soundex(n)
+                    .and_then(|c| c.as_bytes().try_into().ok())
+                    .map_or(0, u32::from_le_bytes)
+            })
+            .collect();
+        PreparedSet {
+            records: prepared,
+            sounds,
+            names: names.values,
+            schools: schools.values,
+            canon,
+            first_count,
+            last_count,
+            school_count,
+        }
+    }
+
+    pub fn name(&self, id: NameId) -> &str {
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn sound(&self, id: NameId) -> u32 {
+        self.sounds.get(id as usize).copied().unwrap_or(0)
+    }
+
+    pub fn school_text(&self, id: NameId) -> &str {
+        self.schools
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn canonicals(&self, r: &Prepared) -> &[NameId] {
+        let s = r.canon_start as usize;
+        self.canon.get(s..s + r.canon_len as usize).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcode_keys() {
+        let k = PostcodeKey::read("sw1a1aa").unwrap();
+        assert_eq!(k.text(), b"SW1A1AA");
+        assert_eq!(k.outward(), b"SW1A");
+        assert_eq!(k.sector().unwrap(), b"SW1A1");
+        assert_eq!(k.area(), b"SW");
+        // Fixed slips and made-up postcodes both still compare.
+        assert_eq!(PostcodeKey::read("5W1A 1AA").unwrap().text(), b"SW1A1AA");
+        assert_eq!(PostcodeKey::read("ZB10 0ZS").unwrap().outward(), b"ZB10");
+        let partial = PostcodeKey::read("wv14").unwrap();
+        assert!(!partial.full());
+        assert_eq!(partial.outward(), b"WV14");
+        assert_eq!(PostcodeKey::read("x"), None);
+        assert_eq!(PostcodeKey::read("—"), None);
+    }
+
+    #[test]
+    fn prepared_set_interns_and_counts() {
+        let recs = [
+            StudentRecord::new("1")
+                .first_name("Alfie")
+                .last_name("Smith"),
+            StudentRecord::new("2")
+                .first_name("ALFIE ")
+                .last_name("Smith-Jones"),
+            StudentRecord::new("3").last_name("smith"),
+        ];
+        let refs: Vec<&StudentRecord> = recs.iter().collect();
+        let set = PreparedSet::build(&refs, crate::names::nicknames());
+        let r = &set.records;
+        assert_eq!(r[0].first, r[1].first);
+        assert_eq!(r[2].first, NONE);
+        assert_eq!(set.first_count[r[0].first as usize], 2);
+        assert_eq!(set.last_count[r[0].last as usize], 2);
+        assert_eq!(set.name(r[1].last), "smith jones");
+        let alfred = set.names.iter().position(|n| n == "alfred").unwrap() as u32;
+        assert!(set.canonicals(&r[0]).contains(&alfred));
+    }
+}

@@ -1,0 +1,499 @@
+//! Person names: normalisation, Jaro-Winkler similarity and the nickname table.
+//!
+//! Everything here works on names after [`normalise_name`], so "  O'Brien-Smith ", "OBRIEN SMITH"
+//! and "Ó Brien Smith" compare alike.
+//!
+//! ```
+//! use heat_core::names::{normalise_name, jaro_winkler, nicknames};
+//! assert_eq!(normalise_name("  Zoë O’Brien-Smith "), "zoe obrien smith");
+//! assert!(jaro_winkler("martha", "marhta") > 0.96);
+//! assert!(nicknames().equivalent("alfie", "alfred"));
+//! ```
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use once_cell::sync::Lazy;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises a person's name for comparison: NFKD with accents dropped, letters that do not
+/// decompose mapped to ASCII (ł→l, ß→ss, æ→ae, ø→o, …), lower case, apostrophes removed, hyphens,
+/// dots and other punctuation turned into spaces, whitespace collapsed and trimmed.
+///
+/// Letters of other scripts are kept (lower-cased). An empty result means the name is missing.
+///
+/// ```
+/// use heat_core::names::normalise_name;
+/// assert_eq!(normalise_name("ANNE-MARIE"), "anne marie");
+/// assert_eq!(normalise_name("D'Arcy"), "darcy");
+/// assert_eq!(normalise_name("Skowroński"), "skowronski");
+/// assert_eq!(normalise_name("Łukasz"), "lukasz");
+/// assert_eq!(normalise_name(" \t "), "");
+/// ```
+pub fn normalise_name(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    if raw.is_ascii() {
+        for b in raw.bytes() {
+            push_ascii(&mut out, b);
+        }
+    } else {
+        for c in raw.nfkd() {
+            if is_combining_mark(c) || is_format(c) {
+                continue;
+            }
+            if c.is_ascii() {
+                push_ascii(&mut out, c as u8);
+            } else if let Some(mapped) = fold_letter(c) {
+                out.push_str(mapped);
+            } else if is_apostrophe(c) {
+            } else if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else {
+                push_space(&mut out);
+            }
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn push_ascii(out: &mut String, b: u8) {
+    match b {
+        b'a'..=b'z' | b'0'..=b'9' => out.push(b as char),
+        b'A'..=b'Z' => out.push(b.to_ascii_lowercase() as char),
+        b'\'' | b'`' => {}
+        _ => push_space(out),
+    }
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02B9}' | '\u{00B4}' | '\u{2032}'
+    )
+}
+
+fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}'
+    )
+}
+
+/// Latin letters that NFKD does not split into a base letter and a mark.
+fn fold_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ł' | 'Ł' => "l",
+        'ø' | 'Ø' => "o",
+        'đ' | 'Đ' | 'ð' | 'Ð' => "d",
+        'ß' | 'ẞ' => "ss",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'ı' => "i",
+        'þ' | 'Þ' => "th",
+        'ħ' | 'Ħ' => "h",
+        _ => return None,
+    })
+}
+
+/// Jaro-Winkler similarity of two strings, from 0.0 (nothing alike) to 1.0 (equal), with the usual
+/// prefix scale 0.1 over at most four characters. Two empty strings score 1.0.
+///
+/// ```
+/// use heat_core::names::jaro_winkler;
+/// assert_eq!(jaro_winkler("smith", "smith"), 1.0);
+/// assert!((jaro_winkler("dwayne", "duane") - 0.84).abs() < 0.001);
+/// assert_eq!(jaro_winkler("abc", "xyz"), 0.0);
+/// ```
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        jaro_winkler_slices(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        jaro_winkler_slices(&a, &b)
+    }
+}
+
+fn jaro_winkler_slices<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
+    let jaro = jaro(a, b);
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+    jaro + prefix as f64 * 0.1 * (1.0 - jaro)
+}
+
+fn jaro<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (m, transpositions) = if a.len() <= 64 && b.len() <= 64 {
+        jaro_counts_short(a, b, window)
+    } else {
+        jaro_counts_long(a, b, window)
+    };
+    if m == 0 {
+        return 0.0;
+    }
+    let m = m as f64;
+    let t = (transpositions / 2) as f64;
+    (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0
+}
+
+/// Matches and half-transpositions for strings of at most 64 characters, with bit masks.
+fn jaro_counts_short<T: PartialEq>(a: &[T], b: &[T], window: usize) -> (usize, usize) {
+    let (mut a_used, mut b_used) = (0u64, 0u64);
+    for (i, x) in a.iter().enumerate() {
+        let hi = (i + window + 1).min(b.len());
+        for j in i.saturating_sub(window)..hi {
+            if b_used & (1 << j) == 0 && b[j] == *x {
+                b_used |= 1 << j;
+                a_used |= 1 << i;
+                break;
+            }
+        }
+    }
+    let mut transpositions = 0;
+    let mut b_rest = b_used;
+    let mut a_rest = a_used;
+    while a_rest != 0 {
+        let i = a_rest.trailing_zeros() as usize;
+        let j = b_rest.trailing_zeros() as usize;
+        if a[i] != b[j] {
+            transpositions += 1;
+        }
+        a_rest &= a_rest - 1;
+        b_rest &= b_rest - 1;
+    }
+    (a_used.count_ones() as usize, transpositions)
+}
+
+fn jaro_counts_long<T: PartialEq>(a: &[T], b: &[T], window: usize) -> (usize, usize) {
+    let mut b_used = vec![false; b.len()];
+    let mut a_matched: Vec<usize> = Vec::with_capacity(a.len().min(b.len()));
+    for (i, x) in a.iter().enumerate() {
+        let hi = (i + window + 1).min(b.len());
+        for j in i.saturating_sub(window)..hi {
+            if !b_used[j] && b[j] == *x {
+                b_used[j] = true;
+                a_matched.push(i);
+                break;
+            }
+        }
+    }
+    let b_positions = b_used.iter().enumerate().filter(|(_, used)| **used);
+    let transpositions = a_matched
+        .iter()
+        .zip(b_positions)
+        .filter(|(&i, (j, _))| a[i] != b[*j])
+        .count();
+    (a_matched.len(), transpositions)
+}
+
+/// Optimal-string-alignment distance (Damerau-Levenshtein with one edit per substring), capped:
+/// returns `limit + 1` as soon as the distance is known to exceed `limit`.
+///
+/// ```
+/// use heat_core::names::edit_distance_within;
+/// assert_eq!(edit_distance_within("SY11AZ", "SY11ZA", 2), 1);
+/// assert_eq!(edit_distance_within("135290", "135590", 2), 1);
+/// assert_eq!(edit_distance_within("abc", "xyz", 1), 2);
+/// ```
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[n].min(limit + 1)
+}
+
+/// American Soundex code of a name (letter and three digits), or `None` when the name has no
+/// ASCII letter. Used as a "sounds alike" hint for spelling variants (Leah / Lia).
+///
+/// ```
+/// use heat_core::names::soundex;
+/// assert_eq!(soundex("Robert").as_deref(), Some("R163"));
+/// assert_eq!(soundex("Rupert").as_deref(), Some("R163"));
+/// assert_eq!(soundex("Ashcraft").as_deref(), Some("A261"));
+/// assert_eq!(soundex("Tymczak").as_deref(), Some("T522"));
+/// assert_eq!(soundex("leah"), soundex("lia"));
+/// assert_eq!(soundex("123"), None);
+/// ```
+pub fn soundex(name: &str) -> Option<String> {
+    let code = |c: u8| -> u8 {
+        match c {
+            b'b' | b'f' | b'p' | b'v' => b'1',
+            b'c' | b'g' | b'j' | b'k' | b'q' | b's' | b'x' | b'z' => b'2',
+            b'd' | b't' => b'3',
+            b'l' => b'4',
+            b'm' | b'n' => b'5',
+            b'r' => b'6',
+            b'h' | b'w' => b'h',
+            _ => b'0',
+        }
+    };
+    let mut letters = name
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase());
+    let first = letters.next()?;
+    let mut out = vec![first.to_ascii_uppercase()];
+    let mut last = code(first);
+    for c in letters {
+        let d = code(c);
+        if d == b'h' {
+            continue;
+        }
+        if d != b'0' && d != last {
+            out.push(d);
+            if out.len() == 4 {
+                break;
+            }
+        }
+        last = d;
+    }
+    out.resize(4, b'0');
+    String::from_utf8(out).ok()
+}
+
+/// A nickname table: which canonical first names each name is a nickname of.
+///
+/// ```
+/// use heat_core::names::NicknameTable;
+/// let table = NicknameTable::from_csv_reader("name1,relationship,name2\nmargaret,has_nickname,peggy\n".as_bytes()).unwrap();
+/// assert!(table.equivalent("Peggy", "MARGARET"));
+/// assert!(!table.equivalent("peggy", "mary"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct NicknameTable {
+    canonicals: HashMap<String, Vec<String>>,
+}
+
+/// A problem reading a nickname table.
+#[derive(Debug, thiserror::Error)]
+pub enum NicknameTableError {
+    /// The CSV could not be read or a row has fewer than three columns.
+    #[error("nickname table row {row}: {reason}")]
+    BadRow {
+        /// 1-based data row number.
+        row: usize,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl NicknameTable {
+    /// Reads `name1,relationship,name2` rows (a header row first) where `name1` is a canonical name
+    /// and `name2` one of its nicknames. Names are normalised; rows whose relationship is not
+    /// `has_nickname` are ignored.
+    ///
+    /// ```
+    /// use heat_core::names::NicknameTable;
+    /// let t = NicknameTable::from_csv_reader("a,b,c\nWilliam,has_nickname,Bill\n".as_bytes()).unwrap();
+    /// assert_eq!(t.canonical_forms("bill"), vec!["bill".to_string(), "william".to_string()]);
+    /// ```
+    pub fn from_csv_reader<R: Read>(reader: R) -> Result<Self, NicknameTableError> {
+        let mut table = NicknameTable::default();
+        table.extend_from_csv(reader)?;
+        Ok(table)
+    }
+
+    fn extend_from_csv<R: Read>(&mut self, reader: R) -> Result<(), NicknameTableError> {
+        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        for (i, rec) in csv.records().enumerate() {
+            let rec = rec.map_err(|e| NicknameTableError::BadRow {
+                row: i + 1,
+                reason: e.to_string(),
+            })?;
+            let (Some(canonical), Some(rel), Some(nick)) = (rec.get(0), rec.get(1), rec.get(2))
+            else {
+                return Err(NicknameTableError::BadRow {
+                    row: i + 1,
+                    reason: "expected three columns: name1,relationship,name2".into(),
+                });
+            };
+            if rel.trim() != "has_nickname" {
+                continue;
+            }
+            let (canonical, nick) = (normalise_name(canonical), normalise_name(nick));
+            if canonical.is_empty() || nick.is_empty() || canonical == nick {
+                continue;
+            }
+            let entry = self.canonicals.entry(nick).or_default();
+            if !entry.contains(&canonical) {
+                entry.push(canonical);
+            }
+        }
+        for v in self.canonicals.values_mut() {
+            v.sort();
+        }
+        Ok(())
+    }
+
+    /// The name itself (normalised) followed by the canonical names it is a nickname of, sorted.
+    ///
+    /// ```
+    /// use heat_core::names::nicknames;
+    /// assert!(nicknames().canonical_forms("Freddie").contains(&"frederick".to_string()));
+    /// assert_eq!(nicknames().canonical_forms("Zebedee"), vec!["zebedee".to_string()]);
+    /// ```
+    pub fn canonical_forms(&self, name: &str) -> Vec<String> {
+        let name = normalise_name(name);
+        let mut out = self.canonicals.get(&name).cloned().unwrap_or_default();
+        out.retain(|c| *c != name);
+        out.insert(0, name);
+        out
+    }
+
+    /// Canonical names that `normalised` (already normalised) is a nickname of.
+    pub(crate) fn canonicals_of(&self, normalised: &str) -> &[String] {
+        self.canonicals
+            .get(normalised)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Whether two first names share a canonical form (equal names are equivalent).
+    ///
+    /// ```
+    /// use heat_core::names::nicknames;
+    /// assert!(nicknames().equivalent("Millie", "Amelia"));
+    /// assert!(nicknames().equivalent("Bob", "Robert"));
+    /// assert!(!nicknames().equivalent("Olivia", "Sophie"));
+    /// ```
+    pub fn equivalent(&self, a: &str, b: &str) -> bool {
+        let a = self.canonical_forms(a);
+        let b = self.canonical_forms(b);
+        a.iter().any(|x| b.contains(x))
+    }
+
+    /// Number of nicknames in the table.
+    ///
+    /// ```
+    /// assert!(heat_core::names::nicknames().len() > 1000);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.canonicals.len()
+    }
+
+    /// Whether the table is empty.
+    ///
+    /// ```
+    /// assert!(!heat_core::names::nicknames().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.canonicals.is_empty()
+    }
+}
+
+static NICKNAMES: Lazy<NicknameTable> = Lazy::new(|| {
+    let mut table = NicknameTable::default();
+    // Both files are embedded and checked by tests; a failure here would leave the table partial
+    // rather than panic.
+    let _ = table.extend_from_csv(include_str!("../data/names/nicknames.csv").as_bytes());
+    let _ = table.extend_from_csv(include_str!("../data/names/uk_nicknames.csv").as_bytes());
+    table
+});
+
+/// The embedded nickname table: the `nicknames` package's table plus UK forms
+/// (`data/names/SOURCE.md`).
+///
+/// ```
+/// assert!(heat_core::names::nicknames().equivalent("ellie", "eleanor"));
+/// ```
+pub fn nicknames() -> &'static NicknameTable {
+    &NICKNAMES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_parse_completely() {
+        let mut t = NicknameTable::default();
+        t.extend_from_csv(include_str!("../data/names/nicknames.csv").as_bytes())
+            .unwrap();
+        t.extend_from_csv(include_str!("../data/names/uk_nicknames.csv").as_bytes())
+            .unwrap();
+        assert_eq!(t.len(), nicknames().len());
+        for (nick, canon) in [
+            ("alfie", "alfred"),
+            ("millie", "amelia"),
+            ("freddie", "frederick"),
+            ("jamie", "james"),
+            ("ray", "raymond"),
+            ("amy", "amelia"),
+            ("georgie", "george"),
+        ] {
+            assert!(nicknames().equivalent(nick, canon), "{nick} {canon}");
+        }
+    }
+
+    #[test]
+    fn normalise_edge_cases() {
+        assert_eq!(normalise_name(""), "");
+        assert_eq!(normalise_name("--"), "");
+        assert_eq!(normalise_name("Mc Donald."), "mc donald");
+        assert_eq!(normalise_name("JOSÉ\u{200B}"), "jose");
+        assert_eq!(normalise_name("Øyvind Ærø"), "oyvind aero");
+        assert_eq!(normalise_name("Straße"), "strasse");
+        assert_eq!(normalise_name("李 小龍"), "李 小龍");
+        assert_eq!(normalise_name("ＡＭＹ"), "amy");
+        assert_eq!(normalise_name("O\u{2019}Neil"), "oneil");
+    }
+
+    #[test]
+    fn jaro_winkler_reference_values() {
+        // Classic values from Winkler (1990).
+        assert!((jaro_winkler("martha", "marhta") - 0.9611).abs() < 1e-4);
+        assert!((jaro_winkler("dixon", "dicksonx") - 0.8133).abs() < 1e-4);
+        assert!((jaro_winkler("jones", "johnson") - 0.8323).abs() < 1e-4);
+        assert_eq!(jaro_winkler("", ""), 1.0);
+        assert_eq!(jaro_winkler("a", ""), 0.0);
+        assert_eq!(jaro_winkler("zoë", "zoë"), 1.0);
+        assert!((jaro_winkler("zoë", "zoe") - jaro_winkler("zox", "zoe")).abs() < 1e-12);
+    }
+
+    #[test]
+    fn edit_distance_cases() {
+        assert_eq!(edit_distance_within("", "", 1), 0);
+        assert_eq!(edit_distance_within("WF33BY", "WF338Y", 1), 1);
+        assert_eq!(edit_distance_within("ab", "ba", 1), 1);
+        assert_eq!(edit_distance_within("abcd", "ab", 1), 2);
+        assert_eq!(edit_distance_within("kitten", "sitting", 5), 3);
+    }
+}
