@@ -99,6 +99,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     out.flush()?;
     std::fs::write("target/duplicate_model.json", run.model.to_json())?;
+    let clusters = run.clusters(records.len(), &settings);
+    let mut out = csv::Writer::from_path("target/duplicate_clusters.csv")?;
+    out.write_record(["record_id", "cluster_id"])?;
+    for (r, c) in records.iter().zip(&clusters.labels) {
+        out.write_record([r.id.as_str(), c.to_string().as_str()])?;
+    }
+    out.flush()?;
 
     println!(
         "{} records ({} dates of birth unreadable), {} candidate pairs, {} likely duplicates at p >= {}",
