@@ -5,6 +5,7 @@ mod cohort;
 mod columns;
 mod dates;
 mod errors;
+mod matching;
 mod postcode;
 
 use pyo3::prelude::*;
@@ -14,6 +15,7 @@ use pyo3::prelude::*;
 fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     postcode::register(m)?;
     cohort::register(m)?;
+    matching::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

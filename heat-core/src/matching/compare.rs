@@ -388,16 +388,20 @@ mod tests {
             ["nickname", "close", "day_month_swap", "typo"]
         );
         assert_eq!(
-            levels(base(), rec("Smith", "Amelia", "2009-03-14", "SW1A 2AA"))[..4],
+            levels(base(), rec("Smith", "Amelia", "2009-03-14", "SW1A 1BD"))[..4],
             ["swapped", "exact", "one_digit", "sector"]
         );
         assert_eq!(
-            levels(base(), rec("A", "Smith-Jones", "2008-03-04", "SW1A"))[..4],
+            levels(base(), rec("A", "Smith-Jones", "2010-03-04", "SW1A"))[..4],
             ["middle_or_initial", "part", "year_off", "district"]
         );
         assert_eq!(
-            levels(base(), rec("Olivia", "Brown", "2009-03-30", "SE1 1AA"))[..4],
+            levels(base(), rec("Olivia", "Brown", "2009-03-30", "SW2 1AA"))[..4],
             ["different", "different", "within_month", "area"]
+        );
+        assert_eq!(
+            levels(base(), rec("Amelia", "Smith", "2009-03-04", "SW1A 2AA"))[3],
+            "typo"
         );
         assert_eq!(
             levels(base(), rec("", "", "", ""))[..4],

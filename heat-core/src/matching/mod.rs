@@ -18,7 +18,7 @@
 //! };
 //! let records = vec![
 //!     rec("1", "Chioma", "2009-03-04"),
-//!     rec("2", "CHIOMA", "2009-04-03"), // the same girl, day and month swapped
+//!     rec("2", "CHIOMA", "04/03/2009"), // the same girl, date typed the UK way
 //!     rec("3", "Adaeze", "2009-03-04"), // her twin sister
 //! ];
 //! let run = dedupe(&records).unwrap();
@@ -58,6 +58,7 @@ use record::{Prepared, PreparedSet};
 /// assert!(s.twin_guard);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MatchSettings {
     /// Blocking rules, in order.
     pub blocking_rules: Vec<BlockingRule>,
@@ -83,15 +84,20 @@ pub struct MatchSettings {
     pub em_tolerance: f64,
     /// Scale exact name and school agreement by how common the value is.
     pub term_frequency: bool,
-    /// Twin and sibling guard: when last name, date of birth and home (postcode or school) agree
-    /// but the first names are clearly different (not a typo, nickname, initial or swap), add
-    /// `twin_penalty` bits to the match weight.
+    /// Twin and sibling guard: when last name, date of birth (exactly, or within one slip or a
+    /// month) and home (postcode or school) agree but the first names are clearly different (not
+    /// a typo, nickname, initial or swap), add `twin_penalty` bits to the match weight.
     pub twin_guard: bool,
-    /// Bits added by the twin guard (negative).
+    /// Bits added by the twin guard (negative; the default, -40, vetoes the pair unless the
+    /// settings are changed).
     pub twin_penalty: f64,
     /// Correct for last name, postcode and school agreeing together among different students
     /// (siblings, neighbours) by measuring how often they do ([`Interaction`]).
     pub household_adjustment: bool,
+    /// Files with fewer records than this are matched with the embedded default model
+    /// ([`Model::default_trained`]) instead of training one, and without term-frequency
+    /// adjustment.
+    pub min_training_records: usize,
     /// Seed of the random-pair sampler (results are reproducible for a seed).
     pub seed: u64,
 }
@@ -114,8 +120,9 @@ impl Default for MatchSettings {
             em_tolerance: 1e-5,
             term_frequency: true,
             twin_guard: true,
-            twin_penalty: -10.0,
+            twin_penalty: -40.0,
             household_adjustment: true,
+            min_training_records: 2_000,
             seed: 42,
         }
     }
@@ -543,12 +550,17 @@ impl<'a> Matcher<'a> {
         self.report(Stage::Blocking, records.len() as u64);
         let mut blocks = Blocks::build(&set, &s.blocking_rules, s.max_block_size, split);
         let candidates = blocks.count_pairs();
+        let trainable = records.len() >= s.min_training_records;
         let model = match &self.model {
             Some(m) => m.clone(),
-            None => self.train(&set, split),
+            None if trainable => self.train(&set, split),
+            None => Model::default_trained().rescaled(match split {
+                None => records.len() as u64,
+                Some(e) => 2 * e as u64 + 1,
+            }),
         };
         self.report(Stage::Scoring, candidates);
-        let scorer = Scorer::new(&set, &model, s);
+        let scorer = Scorer::new(&set, &model, s, trainable);
         let min_p = self.min_probability.unwrap_or(s.threshold);
         let min_weight = weight_of_probability(min_p);
         let mut pairs = blocks.fold(
@@ -592,6 +604,7 @@ impl<'a> Matcher<'a> {
         model.set_u_from_counts(&counts);
         let records = &set.records;
         let mut histograms = Vec::new();
+        debug_assert!(!records.is_empty());
         for rule in &s.training_rules {
             let mut blocks =
                 Blocks::build(set, std::slice::from_ref(rule), s.max_block_size, split);
@@ -659,6 +672,10 @@ impl<'a> Matcher<'a> {
         if !household.is_empty() {
             model.interactions = estimate_interactions(&model, &household, all_pairs);
         }
+        model.trained_records = match split {
+            None => records.len() as u64,
+            Some(e) => 2 * e as u64 + 1,
+        };
         model
     }
 }
@@ -858,7 +875,7 @@ struct Scorer<'a> {
 }
 
 impl<'a> Scorer<'a> {
-    fn new(set: &'a PreparedSet, model: &'a Model, s: &MatchSettings) -> Self {
+    fn new(set: &'a PreparedSet, model: &'a Model, s: &MatchSettings, large: bool) -> Self {
         let weights = model
             .fields
             .iter()
@@ -883,7 +900,8 @@ impl<'a> Scorer<'a> {
             tf_base,
             n: set.records.len().max(1) as f64,
             prior: model.prior_weight(),
-            term_frequency: s.term_frequency,
+            // Value frequencies in a small file say little about the population.
+            term_frequency: s.term_frequency && large,
             twin_guard: s.twin_guard,
             twin_penalty: s.twin_penalty,
         }
@@ -935,13 +953,15 @@ impl<'a> Scorer<'a> {
     }
 }
 
-/// Same last name and date of birth, same home (postcode to sector, or school), and first names
-/// that are clearly different people.
+/// Same last name, the same (or all but the same) date of birth, the same home (postcode to
+/// sector, or school), and first names that are clearly different people: twins, or siblings
+/// whose dates were mistyped. Brothers and sisters are born months apart, so a date within a
+/// month or one slip away does not make them one child.
 fn is_twin_pattern(l: &Levels) -> bool {
     let [first, last, dob, postcode, school, _] = *l;
     first == FIRST_DIFFERENT
         && matches!(last, 1 | 2)
-        && dob == 1
+        && matches!(dob, 1 | 2 | 3 | 5)
         && (matches!(postcode, 1..=3) || school == 1)
 }
 

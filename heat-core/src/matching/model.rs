@@ -120,6 +120,9 @@ pub struct Model {
     pub sessions: Vec<EmSession>,
     /// Household corrections, largest field set first.
     pub interactions: Vec<Interaction>,
+    /// Records in the file the model was trained on (0 when unknown).
+    #[serde(default)]
+    pub trained_records: u64,
 }
 
 /// A problem with a saved model.
@@ -149,6 +152,12 @@ impl ModelError {
 }
 
 pub(crate) const MODEL_VERSION: u32 = 1;
+
+static DEFAULT_MODEL: once_cell::sync::Lazy<Model> = once_cell::sync::Lazy::new(|| {
+    // Checked by a unit test; an unreadable file would fall back to the untrained model.
+    Model::from_json(include_str!("../../data/matching/default_model.json"))
+        .unwrap_or_else(|_| Model::untrained())
+});
 
 /// Starting `m` for levels 1.. of each field (before EM): most mass on full agreement.
 fn starting_m(field: Field) -> &'static [f64] {
@@ -193,7 +202,39 @@ impl Model {
             fields,
             sessions: Vec::new(),
             interactions: Vec::new(),
+            trained_records: 0,
         }
+    }
+
+    /// The embedded default model (`data/matching/SOURCE.md`), used for files too small to train
+    /// their own.
+    ///
+    /// ```
+    /// let m = heat_core::matching::Model::default_trained();
+    /// assert_eq!(m.trained_records, 100_000);
+    /// assert!(m.fields[2].levels[1].m > 0.8);
+    /// ```
+    pub fn default_trained() -> Model {
+        DEFAULT_MODEL.clone()
+    }
+
+    /// The model with its prior moved to a file of `records` records (for [`crate::matching::link`],
+    /// `existing` records), holding the number of duplicates per record constant, and at most
+    /// 0.01 (a small file is not mostly duplicates).
+    ///
+    /// ```
+    /// let m = heat_core::matching::Model::default_trained();
+    /// let small = m.rescaled(10_000);
+    /// assert!((small.prior / m.prior - 99_999.0 / 9_999.0).abs() < 1e-6);
+    /// assert_eq!(m.rescaled(3).prior, 0.01);
+    /// ```
+    pub fn rescaled(&self, records: u64) -> Model {
+        let mut m = self.clone();
+        if self.trained_records > 1 && records > 1 {
+            let factor = (self.trained_records - 1) as f64 / (records - 1) as f64;
+            m.prior = (self.prior * factor).clamp(1e-15, 0.01);
+        }
+        m
     }
 
     /// The model as JSON.
@@ -457,6 +498,14 @@ mod tests {
         // The fixed field keeps its starting m.
         assert_eq!(m[2][1], model.fields[2].levels[1].m);
         assert_eq!(s.pairs, 10_000);
+    }
+
+    #[test]
+    fn embedded_default_model_reads() {
+        let m = Model::from_json(include_str!("../../data/matching/default_model.json")).unwrap();
+        assert_eq!(m.trained_records, 100_000);
+        assert_eq!(m.interactions.len(), 4);
+        assert_eq!(m, Model::default_trained());
     }
 
     #[test]

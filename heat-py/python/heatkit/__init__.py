@@ -41,12 +41,14 @@ from ._heatkit import (
     parse_postcode,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
-from .errors import CohortError, HeatError, InvalidPostcodeError
+from ._matching import cluster_duplicates, find_duplicates, link_students
+from .errors import CohortError, HeatError, InvalidPostcodeError, MatchingError
 
 __all__ = [
     "CohortError",
     "HeatError",
     "InvalidPostcodeError",
+    "MatchingError",
     "Postcode",
     "PostcodeCheck",
     "RowIssue",
@@ -58,13 +60,16 @@ __all__ = [
     "check_postcodes",
     "check_year_group",
     "clean_year_group",
+    "cluster_duplicates",
     "data_version",
     "dob_range",
+    "find_duplicates",
     "fix_postcode",
     "heat_track_deadline",
     "in_tracking_age",
     "is_valid_postcode",
     "last_working_day",
+    "link_students",
     "next_heat_track_deadline",
     "load_live_postcodes",
     "normalise_postcode",

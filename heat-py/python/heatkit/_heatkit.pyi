@@ -2,7 +2,7 @@
 
 from os import PathLike
 from datetime import date
-from typing import Any, Dict, List, Literal, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, List, Literal, Optional, Sequence, Tuple, Union, final
 
 _Level = Literal["shape", "area", "district", "live"]
 
@@ -128,3 +128,38 @@ def _year_groups(
 def _track_cohorts(
     dobs: Any, *, nation: str = "england", phase_adjustment: int = 0
 ) -> Tuple[Any, List[Tuple[int, str, str]]]: ...
+
+_Columns = Dict[str, Any]
+_Issue = Tuple[int, str, str, str]
+
+def _find_duplicates(
+    n: int,
+    first: Any,
+    last: Any,
+    dob: Any,
+    gender: Any,
+    school: Any,
+    postcode: Any,
+    *,
+    settings: Optional[str] = None,
+    model: Optional[str] = None,
+    min_probability: Optional[float] = None,
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[str, int], None]] = None,
+) -> Tuple[_Columns, str, List[Dict[str, Any]], int, List[_Issue]]: ...
+def _link_students(
+    n_new: int,
+    new_columns: Sequence[Any],
+    n_existing: int,
+    existing_columns: Sequence[Any],
+    *,
+    settings: Optional[str] = None,
+    model: Optional[str] = None,
+    min_probability: Optional[float] = None,
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[str, int], None]] = None,
+) -> Tuple[_Columns, str, List[Dict[str, Any]], int, List[_Issue]]: ...
+def _cluster(
+    n: int, left: Sequence[int], right: Sequence[int], probability: Sequence[float], *, threshold: float, max_size: int
+) -> Tuple[List[int], int, int]: ...
+def _default_match_settings() -> str: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["CohortError", "HeatError", "InvalidPostcodeError"]
+__all__ = ["CohortError", "HeatError", "InvalidPostcodeError", "MatchingError"]
 
 
 class HeatError(ValueError):
@@ -59,4 +59,18 @@ class CohortError(HeatError):
     ... except heatkit.CohortError as e:
     ...     print(e.code)
     unknown_year_group
+    """
+
+
+class MatchingError(HeatError):
+    """Duplicate matching could not run: a bad setting (``bad_setting``) or a saved model that is
+    not one (``bad_model``) or does not fit this version (``model_mismatch``).
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.find_duplicates({"record_id": [1]}, first_name=None, last_name=None, dob=None,
+    ...                             gender=None, school=None, postcode=None, threshold=2.0)
+    ... except heatkit.MatchingError as e:
+    ...     print(e.code)
+    bad_setting
     """

@@ -1,0 +1,408 @@
+"""Duplicate students: find_duplicates, link_students and cluster_duplicates.
+
+Only conversion lives here: the columns are picked out of the caller's table, the compiled matcher
+does the work with the GIL released, and the scored pairs come back as a table of the same kind.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+
+from ._heatkit import _cluster, _default_match_settings, _find_duplicates, _link_students
+from .errors import HeatError, MatchingError
+
+_FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
+_Progress = Optional[Callable[[str, int], None]]
+
+
+def _module(obj: Any) -> str:
+    return type(obj).__module__.split(".")[0]
+
+
+def _table_kind(table: Any) -> str:
+    module, name = _module(table), type(table).__name__
+    if module == "pandas" and name == "DataFrame":
+        return "pandas"
+    if module == "polars" and name == "DataFrame":
+        return "polars"
+    if module == "pyarrow" and name in ("Table", "RecordBatch"):
+        return "pyarrow"
+    if isinstance(table, Mapping):
+        return "dict"
+    raise TypeError(
+        f"expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, got {type(table).__name__}"
+    )
+
+
+def _names(table: Any, kind: str) -> List[str]:
+    if kind == "pandas":
+        return [str(c) for c in table.columns]
+    if kind == "polars":
+        return list(table.columns)
+    if kind == "pyarrow":
+        return list(table.schema.names)
+    return list(table.keys())
+
+
+def _length(table: Any, kind: str) -> int:
+    if kind == "pyarrow":
+        return int(table.num_rows)
+    if kind in ("pandas", "polars"):
+        return len(table)
+    lengths = {len(v) for v in table.values()}
+    if len(lengths) > 1:
+        raise ValueError("the columns of the dict have different lengths")
+    return lengths.pop() if lengths else 0
+
+
+def _as_text(column: Any, kind: str) -> Any:
+    """A column as Arrow text (ids and school numbers may arrive as integers)."""
+    if kind == "dict":
+        return [None if v is None or v != v else str(v) for v in column]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "pandas":
+        array = pa.array(column, from_pandas=True)
+    elif kind == "polars":
+        array = column.to_arrow()
+    else:
+        array = column
+    if pa.types.is_floating(array.type):
+        # Whole numbers read as floats (a pandas column with gaps): "100001", not "100001.0".
+        array = pc.cast(array, pa.int64(), safe=False) if pc.all(pc.equal(array, pc.floor(array))).as_py() else array
+    if pa.types.is_dictionary(array.type):
+        array = pc.cast(array, array.type.value_type)
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = pc.cast(array, pa.string())
+    return array
+
+
+def _as_dates(column: Any, kind: str) -> Any:
+    if kind == "dict":
+        return list(column)
+    if kind == "pandas":
+        import pyarrow as pa
+
+        return pa.array(column, from_pandas=True)
+    if kind == "polars":
+        return column.to_arrow()
+    return column
+
+
+def _columns(table: Any, kind: str, names: Dict[str, Optional[str]]) -> Tuple[int, List[Any]]:
+    present = set(_names(table, kind))
+    for role, name in names.items():
+        if name is not None and name not in present:
+            raise KeyError(f"column {name!r} (for {role}) is not in the table; pass {role}=None to go without it")
+
+    def get(name: Optional[str]) -> Any:
+        if name is None:
+            return None
+        if kind == "pyarrow":
+            return table.column(name)
+        return table[name]
+
+    cols = []
+    for role in _FIELDS:
+        column = get(names[role])
+        if column is None:
+            cols.append(None)
+        elif role == "dob":
+            cols.append(_as_dates(column, kind))
+        else:
+            cols.append(_as_text(column, kind))
+    return _length(table, kind), cols
+
+
+def _settings_json(settings: Optional[Mapping[str, Any]], **overrides: Any) -> str:
+    merged: Dict[str, Any] = json.loads(_default_match_settings())
+    unknown = set(settings or {}) - set(merged)
+    if unknown:
+        raise MatchingError(f"unknown matching settings: {', '.join(sorted(unknown))}", "bad_setting")
+    merged.update(settings or {})
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    return json.dumps(merged)
+
+
+def _model_json(model: Union[None, str, Path, Mapping[str, Any]]) -> Optional[str]:
+    if model is None:
+        return None
+    if isinstance(model, Mapping):
+        return json.dumps(model)
+    text = str(model)
+    if text.lstrip().startswith("{"):
+        return text
+    return Path(text).read_text(encoding="utf-8")
+
+
+def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str) -> Any:
+    if kind == "dict":
+        import pyarrow as pa
+
+        out = {"id_l": ids_l, "id_r": ids_r}
+        out.update({k: pa.chunked_array(v).to_pylist() for k, v in columns.items()})
+        return out
+    import pyarrow as pa
+
+    data = {"id_l": ids_l, "id_r": ids_r}
+    data.update({k: pa.chunked_array(v) for k, v in columns.items()})
+    table = pa.table(data)
+    if kind == "pandas":
+        return table.to_pandas()
+    if kind == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    return table
+
+
+def _ids(table: Any, kind: str, name: Optional[str], n: int) -> Any:
+    """The id column as something ``_take`` can index (row numbers when ``name`` is None)."""
+    if name is None:
+        import pyarrow as pa
+
+        return pa.array(range(n), pa.int64()) if kind != "dict" else list(range(n))
+    if name not in _names(table, kind):
+        raise KeyError(f"column {name!r} (for id) is not in the table; pass id=None to use row numbers")
+    if kind == "dict":
+        return list(table[name])
+    import pyarrow as pa
+
+    if kind == "pandas":
+        return pa.array(table[name], from_pandas=True)
+    if kind == "polars":
+        return table[name].to_arrow()
+    return table.column(name)
+
+
+def _take(ids: Any, rows: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(ids, list):
+        return [ids[i] for i in pa.chunked_array(rows).to_pylist()]
+    return ids.take(pa.chunked_array(rows).combine_chunks())
+
+
+def _report_issues(issues: List[Tuple[int, str, str, str]], errors: str, what: str) -> None:
+    if errors == "raise" and issues:
+        row, _field, code, message = issues[0]
+        raise HeatError(f"{what} {message} ({len(issues)} such rows; pass errors='null' to compare them as missing)", code, row=row)
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in ("raise", "null"):
+        raise ValueError(f"errors must be 'raise' or 'null', got {errors!r}")
+
+
+def find_duplicates(
+    table: Any,
+    *,
+    id: Optional[str] = "record_id",
+    first_name: Optional[str] = "first_name",
+    last_name: Optional[str] = "last_name",
+    dob: Optional[str] = "dob",
+    gender: Optional[str] = "gender",
+    school: Optional[str] = "school_id",
+    postcode: Optional[str] = "postcode",
+    threshold: Optional[float] = None,
+    min_probability: Optional[float] = None,
+    workers: Optional[int] = None,
+    model: Union[None, str, Path, Mapping[str, Any]] = None,
+    save_model: Union[None, str, Path] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    errors: Literal["raise", "null"] = "raise",
+    progress: _Progress = None,
+) -> Any:
+    """Likely duplicate students within one table, as scored pairs (the GIL is released).
+
+    ``table`` is a pandas or polars DataFrame, a pyarrow Table or a dict of columns; the result is
+    the same kind with columns ``id_l, id_r, match_probability, match_weight``, then one column per
+    field giving the level it reached (``first_name, last_name, dob, postcode, school, gender``,
+    e.g. ``"nickname"`` or ``"day_month_swap"``), each field's weight in bits (``<field>_weight``)
+    and ``twin_guard``. Pairs come strongest first.
+
+    ``threshold=None`` uses the default threshold (0.9); ``min_probability`` lowers the cut for the
+    returned pairs (0.0 returns every candidate pair, e.g. for evaluation). Column keywords name
+    the table's columns (None: the table has no such column). Dates of birth may be ISO or
+    ``DD/MM/YYYY`` text or a date column; unreadable ones raise (``errors="raise"``) or are
+    compared as missing (``errors="null"``). ``model`` reuses a trained model (a path, JSON text
+    or dict) instead of training; ``save_model`` writes the trained model as JSON. ``settings``
+    overrides matching settings by name (e.g. ``{"twin_guard": False}``); ``workers`` sets the
+    number of threads; ``progress(stage, items)`` is called as each stage starts.
+
+    >>> import heatkit
+    >>> students = {
+    ...     "record_id": [1, 2, 3],
+    ...     "first_name": ["Chioma", "CHIOMA", "Adaeze"],
+    ...     "last_name": ["Okafor", "Okafor", "Okafor"],
+    ...     "dob": ["2009-03-04", "04/03/2009", "2009-03-04"],
+    ...     "gender": ["F", "F", "F"], "school_id": ["100001"] * 3, "postcode": ["LS1 4AP"] * 3,
+    ... }
+    >>> pairs = heatkit.find_duplicates(students)
+    >>> pairs["id_l"], pairs["id_r"], pairs["dob"]
+    ([1], [2], ['exact'])
+    """
+    _check_errors(errors)
+    kind = _table_kind(table)
+    names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    n, cols = _columns(table, kind, names)
+    ids = _ids(table, kind, id, n)
+    columns, model_json, _blocking, _candidates, issues = _find_duplicates(
+        n,
+        *cols,
+        settings=_settings_json(settings, threshold=threshold),
+        model=_model_json(model),
+        min_probability=min_probability,
+        workers=workers,
+        progress=progress,
+    )
+    _report_issues(issues, errors, "")
+    if save_model is not None:
+        Path(save_model).write_text(model_json, encoding="utf-8")
+    rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
+    return _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
+
+
+def link_students(
+    new: Any,
+    existing: Any,
+    *,
+    id: Optional[str] = "record_id",
+    existing_id: Optional[str] = None,
+    first_name: Optional[str] = "first_name",
+    last_name: Optional[str] = "last_name",
+    dob: Optional[str] = "dob",
+    gender: Optional[str] = "gender",
+    school: Optional[str] = "school_id",
+    postcode: Optional[str] = "postcode",
+    threshold: Optional[float] = None,
+    min_probability: Optional[float] = None,
+    best_only: bool = True,
+    workers: Optional[int] = None,
+    model: Union[None, str, Path, Mapping[str, Any]] = None,
+    save_model: Union[None, str, Path] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    errors: Literal["raise", "null"] = "raise",
+    progress: _Progress = None,
+) -> Any:
+    """Each new student's likely match(es) in an existing table (e.g. a HEAT export).
+
+    Both tables use the same column names (``existing_id`` names the existing table's id column
+    when it differs from ``id``). The result has the columns of :func:`find_duplicates`, with
+    ``id_l`` from ``new`` and ``id_r`` from ``existing``; with ``best_only=True`` (default) only
+    each new row's strongest match is kept. New rows with no match at or above the threshold are
+    absent: they are new students. A trained ``model`` scores without retraining (incremental).
+
+    >>> import heatkit
+    >>> existing = {"record_id": ["H1", "H2"], "first_name": ["Ruby", "Ruben"], "last_name": ["Hall", "Diaz"],
+    ...             "dob": ["2008-06-07", "2008-06-07"], "postcode": ["M1 1AE", "M1 1AE"]}
+    >>> new = {"record_id": ["n1", "n2"], "first_name": ["RUBY", "Amir"], "last_name": ["HALL", "Khan"],
+    ...        "dob": ["07/06/2008", "2010-01-01"], "postcode": ["M11AE", "B1 1AA"]}
+    >>> heatkit.link_students(new, existing, gender=None, school=None)["id_r"]
+    ['H1']
+    """
+    _check_errors(errors)
+    kind = _table_kind(new)
+    existing_kind = _table_kind(existing)
+    names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    n_new, new_cols = _columns(new, kind, names)
+    n_existing, existing_cols = _columns(existing, existing_kind, names)
+    ids_new = _ids(new, kind, id, n_new)
+    ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing)
+    columns, model_json, _blocking, _candidates, issues = _link_students(
+        n_new,
+        new_cols,
+        n_existing,
+        existing_cols,
+        settings=_settings_json(settings, threshold=threshold),
+        model=_model_json(model),
+        min_probability=min_probability,
+        workers=workers,
+        progress=progress,
+    )
+    _report_issues(issues, errors, "")
+    if save_model is not None:
+        Path(save_model).write_text(model_json, encoding="utf-8")
+    if best_only:
+        import pyarrow as pa
+
+        rows = pa.chunked_array(columns["row_l"]).to_pylist()
+        seen = set()
+        keep = []
+        for i, r in enumerate(rows):
+            if r not in seen:
+                seen.add(r)
+                keep.append(i)
+        index = pa.array(keep, pa.int64())
+        columns = {k: pa.chunked_array(v).take(index) for k, v in columns.items()}
+    rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
+    return _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind)
+
+
+def cluster_duplicates(
+    pairs: Any,
+    *,
+    threshold: float,
+    records: Optional[Sequence[Any]] = None,
+    max_cluster_size: int = 50,
+) -> Any:
+    """Clusters (students) from scored pairs: ``record_id, cluster_id`` for every record.
+
+    ``pairs`` is a table with ``id_l, id_r, match_probability`` (e.g. from
+    :func:`find_duplicates`, same kinds accepted and returned). Pairs at or above ``threshold`` join
+    their records, strongest first; a link that would make a cluster larger than
+    ``max_cluster_size`` is refused, so chains of weak links cannot build a giant cluster.
+    ``records`` lists every record id, so records in no pair come back as clusters of one
+    (otherwise only records that appear in ``pairs`` are listed). Cluster ids count from 0 in
+    order of each cluster's first record.
+
+    >>> import heatkit
+    >>> pairs = {"id_l": ["a", "b", "d"], "id_r": ["b", "c", "e"], "match_probability": [0.99, 0.95, 0.2]}
+    >>> heatkit.cluster_duplicates(pairs, threshold=0.9, records=["a", "b", "c", "d", "e", "f"])["cluster_id"]
+    [0, 0, 0, 1, 2, 3]
+    """
+    kind = _table_kind(pairs)
+    for c in ("id_l", "id_r", "match_probability"):
+        if c not in _names(pairs, kind):
+            raise KeyError(f"pairs table has no {c!r} column")
+
+    def values(name: str) -> List[Any]:
+        if kind == "pandas":
+            return pairs[name].tolist()
+        if kind == "polars":
+            return pairs[name].to_list()
+        if kind == "pyarrow":
+            return pairs.column(name).to_pylist()
+        return list(pairs[name])
+
+    left, right, prob = values("id_l"), values("id_r"), values("match_probability")
+    order: Dict[Any, int] = {}
+    for r in records if records is not None else []:
+        order.setdefault(r, len(order))
+    for a, b in zip(left, right):
+        order.setdefault(a, len(order))
+        order.setdefault(b, len(order))
+    labels, _largest, _refused = _cluster(
+        len(order),
+        [order[a] for a in left],
+        [order[b] for b in right],
+        [float(p) for p in prob],
+        threshold=threshold,
+        max_size=max_cluster_size,
+    )
+    ids = list(order)
+    if kind == "dict":
+        return {"record_id": ids, "cluster_id": labels}
+    import pyarrow as pa
+
+    table = pa.table({"record_id": ids, "cluster_id": pa.array(labels, pa.int64())})
+    if kind == "pandas":
+        return table.to_pandas()
+    if kind == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    return table
