@@ -215,10 +215,26 @@ pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> usize {
     if a.len().abs_diff(b.len()) > limit {
         return limit + 1;
     }
+    const SHORT: usize = 32;
+    if b.len() < SHORT {
+        // Names and postcodes: three rows on the stack, no allocation.
+        let mut rows = [[0usize; SHORT]; 3];
+        osa(a, b, limit, &mut rows)
+    } else {
+        let row = || vec![0usize; b.len() + 1];
+        let mut rows = [row(), row(), row()];
+        osa(a, b, limit, &mut rows)
+    }
+}
+
+/// Optimal string alignment over three rolling rows of at least `b.len() + 1` cells.
+fn osa<R: AsMut<[usize]>>(a: &[u8], b: &[u8], limit: usize, rows: &mut [R; 3]) -> usize {
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    let [prev2, prev, cur] = rows;
+    let (mut prev2, mut prev, mut cur) = (prev2.as_mut(), prev.as_mut(), cur.as_mut());
+    for (j, cell) in prev.iter_mut().enumerate().take(n + 1) {
+        *cell = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -495,5 +511,9 @@ mod tests {
         assert_eq!(edit_distance_within("ab", "ba", 1), 1);
         assert_eq!(edit_distance_within("abcd", "ab", 1), 2);
         assert_eq!(edit_distance_within("kitten", "sitting", 5), 3);
+        // Past the stack rows' length.
+        let long = "a".repeat(40);
+        assert_eq!(edit_distance_within(&long, &format!("{}b", &long[1..]), 2), 1);
+        assert_eq!(edit_distance_within(&long, &"b".repeat(40), 2), 3);
     }
 }

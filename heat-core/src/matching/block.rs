@@ -362,6 +362,51 @@ impl Blocks {
         per_rule.fold(init(), &reduce)
     }
 
+    /// Folds `f` over a deterministic sample of about `share` of the candidate pairs, drawn group
+    /// by group (so the work is proportional to the sample, not to all pairs). With `share >= 1`
+    /// every pair is visited.
+    pub fn fold_sample<T, I, F, R>(&self, share: f64, seed: u64, init: I, f: F, reduce: R) -> T
+    where
+        T: Send,
+        I: Fn() -> T + Sync + Send,
+        F: Fn(&mut T, u32, u32) + Sync + Send,
+        R: Fn(T, T) -> T + Sync + Send,
+    {
+        if share >= 1.0 {
+            return self.fold(init, f, reduce);
+        }
+        let per_rule = (0..self.order.len()).map(|rule| {
+            let order = &self.order[rule];
+            self.groups[rule]
+                .par_iter()
+                .with_min_len(64)
+                .fold(&init, |mut acc, &(s, e)| {
+                    let g = &order[s as usize..e as usize];
+                    let k = g.len() as u64;
+                    let expected = share * (k * (k - 1) / 2) as f64;
+                    let mut state = mix(seed ^ ((rule as u64) << 40) ^ s as u64);
+                    // Whole pairs expected, plus one more with the leftover probability.
+                    let mut draws = expected as u64;
+                    if ((state >> 11) as f64 / (1u64 << 53) as f64) < expected.fract() {
+                        draws += 1;
+                    }
+                    for _ in 0..draws {
+                        state = mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
+                        let i = ((state as u32 as u64 * k) >> 32) as usize;
+                        let j = (((state >> 32) * (k - 1)) >> 32) as usize;
+                        let j = if j >= i { j + 1 } else { j };
+                        let (a, b) = (g[i], g[j]);
+                        if self.crosses(a, b) && !self.seen_before(rule, a as usize, b as usize) {
+                            f(&mut acc, a.min(b), a.max(b));
+                        }
+                    }
+                    acc
+                })
+                .reduce(&init, &reduce)
+        });
+        per_rule.fold(init(), &reduce)
+    }
+
     /// Counts new pairs per rule into the reports.
     pub fn count_pairs(&mut self) -> u64 {
         let n_rules = self.order.len();

@@ -114,8 +114,8 @@ impl Default for MatchSettings {
             cluster_threshold: 0.9,
             max_cluster_size: 50,
             max_block_size: 5_000,
-            u_sample_pairs: 1_000_000,
-            em_max_pairs: 2_000_000,
+            u_sample_pairs: 500_000,
+            em_max_pairs: 500_000,
             em_max_iterations: 100,
             em_tolerance: 1e-5,
             term_frequency: true,
@@ -611,19 +611,12 @@ impl<'a> Matcher<'a> {
             let pairs = blocks.count_pairs();
             self.report(Stage::TrainingEm, pairs.min(s.em_max_pairs));
             // A deterministic sample when the rule makes more pairs than EM needs.
-            let keep_below = if pairs > s.em_max_pairs {
-                ((s.em_max_pairs as f64 / pairs as f64) * u64::MAX as f64) as u64
-            } else {
-                u64::MAX
-            };
-            let histogram = blocks.fold(
+            let share = s.em_max_pairs as f64 / pairs.max(1) as f64;
+            let histogram = blocks.fold_sample(
+                share,
+                s.seed,
                 PatternCounts::default,
-                |acc, a, b| {
-                    if keep_below != u64::MAX && pair_hash(a, b, s.seed) > keep_below {
-                        return;
-                    }
-                    acc.add(compare(set, &records[a as usize], &records[b as usize]));
-                },
+                |acc, a, b| acc.add(compare(set, &records[a as usize], &records[b as usize])),
                 PatternCounts::merge,
             );
             histograms.push((rule, histogram.into_patterns(), pairs));
