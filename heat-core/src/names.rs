@@ -156,8 +156,9 @@ fn jaro_counts_short<T: PartialEq>(a: &[T], b: &[T], window: usize) -> (usize, u
     let (mut a_used, mut b_used) = (0u64, 0u64);
     for (i, x) in a.iter().enumerate() {
         let hi = (i + window + 1).min(b.len());
-        for j in i.saturating_sub(window)..hi {
-            if b_used & (1 << j) == 0 && b[j] == *x {
+        let lo = i.saturating_sub(window);
+        for (j, y) in b.iter().enumerate().take(hi).skip(lo) {
+            if b_used & (1 << j) == 0 && y == x {
                 b_used |= 1 << j;
                 a_used |= 1 << i;
                 break;
@@ -184,8 +185,9 @@ fn jaro_counts_long<T: PartialEq>(a: &[T], b: &[T], window: usize) -> (usize, us
     let mut a_matched: Vec<usize> = Vec::with_capacity(a.len().min(b.len()));
     for (i, x) in a.iter().enumerate() {
         let hi = (i + window + 1).min(b.len());
-        for j in i.saturating_sub(window)..hi {
-            if !b_used[j] && b[j] == *x {
+        let lo = i.saturating_sub(window);
+        for (j, y) in b.iter().enumerate().take(hi).skip(lo) {
+            if !b_used[j] && y == x {
                 b_used[j] = true;
                 a_matched.push(i);
                 break;
@@ -513,7 +515,10 @@ mod tests {
         assert_eq!(edit_distance_within("kitten", "sitting", 5), 3);
         // Past the stack rows' length.
         let long = "a".repeat(40);
-        assert_eq!(edit_distance_within(&long, &format!("{}b", &long[1..]), 2), 1);
+        assert_eq!(
+            edit_distance_within(&long, &format!("{}b", &long[1..]), 2),
+            1
+        );
         assert_eq!(edit_distance_within(&long, &"b".repeat(40), 2), 3);
     }
 }

@@ -127,6 +127,24 @@ impl TextColumn {
         })
     }
 
+    /// Every cell in row order, borrowing the column (no text is copied).
+    pub fn all_texts(&self) -> Vec<Text<'_>> {
+        match &self.blocks {
+            Blocks::Arrow(arrays) => arrays
+                .iter()
+                .flat_map(|a| arrow_texts(a.as_ref()))
+                .collect(),
+            Blocks::Cells(cells) => cells
+                .iter()
+                .map(|c| match c {
+                    OwnedCell::Missing => Text::Missing,
+                    OwnedCell::Value(s) => Text::Value(s),
+                    OwnedCell::Other(t) => Text::Other(t),
+                })
+                .collect(),
+        }
+    }
+
     /// Run `f(first_row, cells)` over blocks of rows in parallel, results in row order.
     pub fn par_blocks<R, F>(&self, f: F) -> Vec<R>
     where

@@ -8,7 +8,7 @@ use arrow_array::types::Int8Type;
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, UInt32Array};
 use heat_core::cohort::date_from_epoch_days;
 use heat_core::matching::{
-    cluster, Field, MatchRun, MatchSettings, Matcher, Model, Progress, StudentRecord,
+    cluster, Field, MatchRun, MatchSettings, Matcher, Model, Progress, StudentRef,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -21,21 +21,34 @@ use crate::errors::heat_error;
 /// A failed row: (row, field, code, message).
 type FieldIssue = (usize, &'static str, &'static str, String);
 
-fn texts(values: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option<String>>> {
-    let Some(values) = values else {
+fn text_column(values: Option<&Bound<'_, PyAny>>) -> PyResult<Option<TextColumn>> {
+    values.map(TextColumn::from_py).transpose()
+}
+
+/// The cells of an optional column (all missing when absent), borrowing its text.
+fn cells<'a>(
+    column: &'a Option<TextColumn>,
+    n: usize,
+    name: &str,
+) -> PyResult<Vec<Option<&'a str>>> {
+    let Some(column) = column else {
         return Ok(vec![None; n]);
     };
-    let column = TextColumn::from_py(values)?;
-    let blocks = column.par_blocks(|_, cells| {
-        cells
-            .iter()
-            .map(|c| match c {
-                Text::Value(s) => Some(s.to_string()),
-                Text::Missing | Text::Other(_) => None,
-            })
-            .collect::<Vec<_>>()
-    });
-    Ok(blocks.into_iter().flatten().collect())
+    let out: Vec<Option<&str>> = column
+        .all_texts()
+        .into_iter()
+        .map(|t| match t {
+            Text::Value(s) => Some(s),
+            Text::Missing | Text::Other(_) => None,
+        })
+        .collect();
+    if out.len() != n {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "column {name} has {} rows, expected {n}",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 fn dates(
@@ -84,54 +97,66 @@ fn dates(
         .collect())
 }
 
-/// The student columns of one table, as records named by row number.
-#[allow(clippy::too_many_arguments)]
-fn records(
+/// The text columns of one table, read once (Arrow text is borrowed, not copied).
+struct Columns {
+    first: Option<TextColumn>,
+    last: Option<TextColumn>,
+    gender: Option<TextColumn>,
+    school: Option<TextColumn>,
+    postcode: Option<TextColumn>,
+    dob: Vec<Option<chrono::NaiveDate>>,
     n: usize,
-    first: Option<&Bound<'_, PyAny>>,
-    last: Option<&Bound<'_, PyAny>>,
-    dob: Option<&Bound<'_, PyAny>>,
-    gender: Option<&Bound<'_, PyAny>>,
-    school: Option<&Bound<'_, PyAny>>,
-    postcode: Option<&Bound<'_, PyAny>>,
-    issues: &mut Vec<FieldIssue>,
-) -> PyResult<Vec<StudentRecord>> {
-    let (first, last) = (texts(first, n)?, texts(last, n)?);
-    let (gender, school, postcode) = (texts(gender, n)?, texts(school, n)?, texts(postcode, n)?);
-    let dob = dates(dob, n, issues)?;
-    for (name, len) in [
-        ("first_name", first.len()),
-        ("last_name", last.len()),
-        ("dob", dob.len()),
-        ("gender", gender.len()),
-        ("school", school.len()),
-        ("postcode", postcode.len()),
-    ] {
-        if len != n {
+}
+
+impl Columns {
+    /// Reads `[first, last, dob, gender, school, postcode]`.
+    fn read(
+        n: usize,
+        c: &[Option<Bound<'_, PyAny>>],
+        issues: &mut Vec<FieldIssue>,
+    ) -> PyResult<Columns> {
+        let [first, last, dob, gender, school, postcode] = c else {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "expected six columns: first, last, dob, gender, school, postcode",
+            ));
+        };
+        let dob = dates(dob.as_ref(), n, issues)?;
+        if dob.len() != n {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "column {name} has {len} rows, expected {n}"
+                "column dob has {} rows, expected {n}",
+                dob.len()
             )));
         }
-    }
-    let blank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    Ok(first
-        .into_iter()
-        .zip(last)
-        .zip(dob)
-        .zip(gender)
-        .zip(school)
-        .zip(postcode)
-        .enumerate()
-        .map(|(i, (((((f, l), d), g), s), p))| StudentRecord {
-            id: i.to_string(),
-            first_name: blank(f),
-            last_name: blank(l),
-            dob: d,
-            gender: blank(g),
-            school: blank(s),
-            postcode: blank(p),
+        Ok(Columns {
+            first: text_column(first.as_ref())?,
+            last: text_column(last.as_ref())?,
+            gender: text_column(gender.as_ref())?,
+            school: text_column(school.as_ref())?,
+            postcode: text_column(postcode.as_ref())?,
+            dob,
+            n,
         })
-        .collect())
+    }
+
+    /// One borrowed student per row.
+    fn students(&self) -> PyResult<Vec<StudentRef<'_>>> {
+        let n = self.n;
+        let first = cells(&self.first, n, "first_name")?;
+        let last = cells(&self.last, n, "last_name")?;
+        let gender = cells(&self.gender, n, "gender")?;
+        let school = cells(&self.school, n, "school")?;
+        let postcode = cells(&self.postcode, n, "postcode")?;
+        Ok((0..n)
+            .map(|i| StudentRef {
+                first_name: first[i],
+                last_name: last[i],
+                dob: self.dob[i],
+                gender: gender[i],
+                school: school[i],
+                postcode: postcode[i],
+            })
+            .collect())
+    }
 }
 
 fn matching_error(py: Python<'_>, message: &str, code: &str) -> PyErr {
@@ -147,8 +172,10 @@ fn settings_of(py: Python<'_>, json: Option<&str>) -> PyResult<MatchSettings> {
 }
 
 fn model_of(py: Python<'_>, json: Option<&str>) -> PyResult<Option<Model>> {
-    json.map(|text| Model::from_json(text).map_err(|e| matching_error(py, &e.to_string(), e.code())))
-        .transpose()
+    json.map(|text| {
+        Model::from_json(text).map_err(|e| matching_error(py, &e.to_string(), e.code()))
+    })
+    .transpose()
 }
 
 fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
@@ -170,7 +197,11 @@ fn pair_columns<'py>(py: Python<'py>, run: &MatchRun) -> PyResult<Bound<'py, PyD
     let pairs = &run.pairs;
     let left: UInt32Array = pairs.iter().map(|p| p.left).collect::<Vec<_>>().into();
     let right: UInt32Array = pairs.iter().map(|p| p.right).collect::<Vec<_>>().into();
-    let prob: Float64Array = pairs.iter().map(|p| p.probability).collect::<Vec<_>>().into();
+    let prob: Float64Array = pairs
+        .iter()
+        .map(|p| p.probability)
+        .collect::<Vec<_>>()
+        .into();
     let weight: Float64Array = pairs.iter().map(|p| p.weight).collect::<Vec<_>>().into();
     out.set_item("row_l", chunked(py, Arc::new(left))?)?;
     out.set_item("row_r", chunked(py, Arc::new(right))?)?;
@@ -216,7 +247,9 @@ fn run_detached<F>(
     job: F,
 ) -> PyResult<Result<MatchRun, heat_core::matching::MatchError>>
 where
-    F: FnOnce(Option<&(dyn Fn(&Progress) + Sync)>) -> Result<MatchRun, heat_core::matching::MatchError>
+    F: FnOnce(
+            Option<&(dyn Fn(&Progress) + Sync)>,
+        ) -> Result<MatchRun, heat_core::matching::MatchError>
         + Send,
 {
     let callback_error: Mutex<Option<PyErr>> = Mutex::new(None);
@@ -232,8 +265,11 @@ where
         }
     };
     let result = py.detach(|| {
-        let callback: Option<&(dyn Fn(&Progress) + Sync)> =
-            if progress.is_some() { Some(&report) } else { None };
+        let callback: Option<&(dyn Fn(&Progress) + Sync)> = if progress.is_some() {
+            Some(&report)
+        } else {
+            None
+        };
         match workers {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))
@@ -246,7 +282,13 @@ where
     if let Some(e) = callback_error.lock().ok().and_then(|mut s| s.take()) {
         return Err(e);
     }
-    result.map_err(|e| matching_error(py, &format!("cannot start worker threads: {e}"), "bad_setting"))
+    result.map_err(|e| {
+        matching_error(
+            py,
+            &format!("cannot start worker threads: {e}"),
+            "bad_setting",
+        )
+    })
 }
 
 /// Scored duplicate pairs within one table. Returns (columns, model JSON, blocking report,
@@ -268,18 +310,20 @@ fn _find_duplicates<'py>(
     min_probability: Option<f64>,
     workers: Option<usize>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(Bound<'py, PyDict>, String, Bound<'py, PyList>, u64, Vec<FieldIssue>)> {
+) -> PyResult<(
+    Bound<'py, PyDict>,
+    String,
+    Bound<'py, PyList>,
+    u64,
+    Vec<FieldIssue>,
+)> {
     let mut issues = Vec::new();
-    let recs = records(
+    let columns = Columns::read(
         n,
-        first.as_ref(),
-        last.as_ref(),
-        dob.as_ref(),
-        gender.as_ref(),
-        school.as_ref(),
-        postcode.as_ref(),
+        &[first, last, dob, gender, school, postcode],
         &mut issues,
     )?;
+    let recs = columns.students()?;
     let settings = settings_of(py, settings)?;
     let model = model_of(py, model)?;
     let run = run_detached(py, workers, progress, |callback| {
@@ -320,31 +364,24 @@ fn _link_students<'py>(
     min_probability: Option<f64>,
     workers: Option<usize>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(Bound<'py, PyDict>, String, Bound<'py, PyList>, u64, Vec<FieldIssue>)> {
-    let read = |n: usize, c: &[Option<Bound<'py, PyAny>>], issues: &mut Vec<FieldIssue>| {
-        if c.len() != 6 {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "expected six columns: first, last, dob, gender, school, postcode",
-            ));
-        }
-        records(
-            n,
-            c[0].as_ref(),
-            c[1].as_ref(),
-            c[2].as_ref(),
-            c[3].as_ref(),
-            c[4].as_ref(),
-            c[5].as_ref(),
-            issues,
-        )
-    };
+) -> PyResult<(
+    Bound<'py, PyDict>,
+    String,
+    Bound<'py, PyList>,
+    u64,
+    Vec<FieldIssue>,
+)> {
     let mut issues = Vec::new();
-    let new = read(n_new, &new_columns, &mut issues)?;
+    let new_columns = Columns::read(n_new, &new_columns, &mut issues)?;
     let mut existing_issues = Vec::new();
-    let existing = read(n_existing, &existing_columns, &mut existing_issues)?;
-    issues.extend(existing_issues.into_iter().map(|(row, field, code, message)| {
-        (row, field, code, format!("existing {message}"))
-    }));
+    let existing_columns = Columns::read(n_existing, &existing_columns, &mut existing_issues)?;
+    issues.extend(
+        existing_issues
+            .into_iter()
+            .map(|(row, field, code, message)| (row, field, code, format!("existing {message}"))),
+    );
+    let new = new_columns.students()?;
+    let existing = existing_columns.students()?;
     let settings = settings_of(py, settings)?;
     let model = model_of(py, model)?;
     let run = run_detached(py, workers, progress, |callback| {

@@ -250,6 +250,8 @@ pub(crate) struct Blocks {
     order: Vec<Vec<u32>>,
     groups: Vec<Vec<(u32, u32)>>,
     pub reports: Vec<RuleReport>,
+    /// Per rule, the keys of groups skipped for size.
+    skipped: Vec<std::collections::HashSet<u64>>,
     /// Records from this index on are "new"; only pairs across the boundary are candidates.
     /// `None`: every pair is (dedupe within one file).
     split: Option<u32>,
@@ -275,7 +277,9 @@ impl Blocks {
         let mut order = Vec::with_capacity(rules.len());
         let mut groups = Vec::with_capacity(rules.len());
         let mut reports = Vec::with_capacity(rules.len());
+        let mut skipped = Vec::with_capacity(rules.len());
         for (rule, k) in rules.iter().zip(&keys) {
+            let mut skipped_keys = std::collections::HashSet::new();
             let mut idx: Vec<u32> = (0..k.len() as u32)
                 .filter(|&i| k[i as usize] != 0)
                 .collect();
@@ -296,6 +300,7 @@ impl Blocks {
                 }
                 let size = end - start;
                 if size > max_group {
+                    skipped_keys.insert(key);
                     report.skipped_groups += 1;
                     report.skipped_records += size as u64;
                 } else if size > 1 {
@@ -306,12 +311,14 @@ impl Blocks {
             order.push(idx);
             groups.push(g);
             reports.push(report);
+            skipped.push(skipped_keys);
         }
         Blocks {
             keys,
             order,
             groups,
             reports,
+            skipped,
             split,
         }
     }
@@ -437,8 +444,15 @@ impl Blocks {
         counts.iter().sum()
     }
 
-    /// Whether `a`–`b` is a candidate pair under any rule.
-    pub fn is_candidate(&self, a: usize, b: usize) -> bool {
-        self.crosses(a as u32, b as u32) && self.keys.iter().any(|k| k[a] != 0 && k[a] == k[b])
+    /// The first rule (by position) under which `a`–`b` is a candidate pair, if any.
+    pub fn candidate_rule(&self, a: usize, b: usize) -> Option<usize> {
+        if a == b || !self.crosses(a as u32, b as u32) {
+            return None;
+        }
+        self.keys.iter().enumerate().position(|(rule, k)| {
+            k.get(a).is_some_and(|&x| {
+                x != 0 && Some(&x) == k.get(b) && !self.skipped[rule].contains(&x)
+            })
+        })
     }
 }

@@ -42,7 +42,7 @@ pub use model::{
     probability_of_weight, weight_of_probability, EmSession, FieldParams, Interaction, LevelParams,
     Model, ModelError,
 };
-pub use record::{Gender, StudentRecord};
+pub use record::{Gender, StudentFields, StudentRecord, StudentRef};
 
 use crate::names::{nicknames, NicknameTable};
 use block::Blocks;
@@ -487,7 +487,7 @@ impl<'a> Matcher<'a> {
                 reason: "max_block_size must be at least 2 and max_cluster_size at least 1".into(),
             });
         }
-        if !(s.twin_penalty <= 0.0) {
+        if s.twin_penalty.is_nan() || s.twin_penalty > 0.0 {
             return Err(MatchError::BadSetting {
                 setting: "twin_penalty",
                 reason: "must be zero or negative".into(),
@@ -506,8 +506,8 @@ impl<'a> Matcher<'a> {
     /// let run = Matcher::new(Default::default()).dedupe(&[StudentRecord::new("1")]).unwrap();
     /// assert!(run.pairs.is_empty());
     /// ```
-    pub fn dedupe(&self, records: &[StudentRecord]) -> Result<MatchRun, MatchError> {
-        let refs: Vec<&StudentRecord> = records.iter().collect();
+    pub fn dedupe<R: StudentFields>(&self, records: &[R]) -> Result<MatchRun, MatchError> {
+        let refs: Vec<&R> = records.iter().collect();
         self.run(&refs, None)
     }
 
@@ -525,12 +525,12 @@ impl<'a> Matcher<'a> {
     /// let best: Vec<(u32, u32)> = run.matches().map(|p| (p.left, p.right)).collect();
     /// assert_eq!(best, vec![(0, 0)]);
     /// ```
-    pub fn link(
+    pub fn link<R: StudentFields>(
         &self,
-        new: &[StudentRecord],
-        existing: &[StudentRecord],
+        new: &[R],
+        existing: &[R],
     ) -> Result<MatchRun, MatchError> {
-        let refs: Vec<&StudentRecord> = existing.iter().chain(new).collect();
+        let refs: Vec<&R> = existing.iter().chain(new).collect();
         let split = existing.len() as u32;
         let mut run = self.run(&refs, Some(split))?;
         for p in &mut run.pairs {
@@ -542,7 +542,11 @@ impl<'a> Matcher<'a> {
         Ok(run)
     }
 
-    fn run(&self, records: &[&StudentRecord], split: Option<u32>) -> Result<MatchRun, MatchError> {
+    fn run<R: StudentFields>(
+        &self,
+        records: &[&R],
+        split: Option<u32>,
+    ) -> Result<MatchRun, MatchError> {
         self.check_settings()?;
         let s = &self.settings;
         self.report(Stage::Preparing, records.len() as u64);
@@ -646,7 +650,7 @@ impl<'a> Matcher<'a> {
                 }
                 model.interactions = estimate_interactions(&model, &household, all_pairs);
             }
-            let mut fitted: Vec<(Vec<Vec<f64>>, [bool; FIELD_COUNT], u64)> = Vec::new();
+            let mut fitted: Vec<FittedSession> = Vec::new();
             model.sessions.clear();
             for (rule, patterns, pairs) in &histograms {
                 let fixed = rule.fixed_fields();
@@ -672,6 +676,10 @@ impl<'a> Matcher<'a> {
         model
     }
 }
+
+/// One EM session's fitted `m` (by field and level), the fields its rule fixes, and the rule's
+/// pair count.
+type FittedSession = (Vec<Vec<f64>>, [bool; FIELD_COUNT], u64);
 
 /// The field sets checked for household correlation, largest first, with their blocking keys.
 fn household_sets() -> Vec<(Vec<Field>, Vec<BlockKey>)> {
@@ -725,7 +733,7 @@ fn estimate_interactions(
 /// full agreement over the fields it fixes).
 fn combine_sessions(
     model: &mut Model,
-    fitted: &[(Vec<Vec<f64>>, [bool; FIELD_COUNT], u64)],
+    fitted: &[FittedSession],
     all_pairs: f64,
 ) {
     for (k, f) in model.fields.iter_mut().enumerate() {
@@ -779,6 +787,70 @@ pub fn link(new: &[StudentRecord], existing: &[StudentRecord]) -> Result<MatchRu
     Matcher::new(MatchSettings::default()).link(new, existing)
 }
 
+/// How many known duplicate pairs the blocking rules would compare (the recall check).
+///
+/// ```
+/// use heat_core::matching::{blocking_recall, BlockingRule, StudentRecord};
+/// let recs = vec![
+///     StudentRecord::new("1").first_name("Ann").last_name("Lee"),
+///     StudentRecord::new("2").first_name("Ann").last_name("Lee"),
+///     StudentRecord::new("3").first_name("Anne").last_name("Leigh"),
+/// ];
+/// let r = blocking_recall(&recs, &BlockingRule::defaults(), &[(0, 1), (0, 2)], 5_000);
+/// assert_eq!((r.found, r.known), (1, 2));
+/// assert_eq!(r.by_rule[0], 1);
+/// assert_eq!(r.recall(), 0.5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockingRecall {
+    /// Known pairs given.
+    pub known: u64,
+    /// Known pairs some rule makes candidates.
+    pub found: u64,
+    /// Known pairs first found by each rule, in rule order.
+    pub by_rule: Vec<u64>,
+}
+
+impl BlockingRecall {
+    /// `found / known` (1.0 when nothing is known).
+    ///
+    /// ```
+    /// use heat_core::matching::BlockingRecall;
+    /// assert_eq!(BlockingRecall { known: 0, found: 0, by_rule: vec![] }.recall(), 1.0);
+    /// ```
+    pub fn recall(&self) -> f64 {
+        if self.known == 0 {
+            1.0
+        } else {
+            self.found as f64 / self.known as f64
+        }
+    }
+}
+
+/// Checks blocking rules against known duplicate pairs (row positions): how many would be
+/// compared at all. Pairs outside the rows are counted as not found.
+pub fn blocking_recall<R: StudentFields>(
+    records: &[R],
+    rules: &[BlockingRule],
+    known_pairs: &[(usize, usize)],
+    max_block_size: usize,
+) -> BlockingRecall {
+    let refs: Vec<&R> = records.iter().collect();
+    let set = PreparedSet::build(&refs, nicknames());
+    let blocks = Blocks::build(&set, rules, max_block_size.max(2), None);
+    let mut by_rule = vec![0u64; rules.len()];
+    for &(a, b) in known_pairs {
+        if let Some(rule) = blocks.candidate_rule(a, b) {
+            by_rule[rule] += 1;
+        }
+    }
+    BlockingRecall {
+        known: known_pairs.len() as u64,
+        found: by_rule.iter().sum(),
+        by_rule,
+    }
+}
+
 /// Where a new record belongs among existing clusters.
 ///
 /// ```
@@ -809,11 +881,11 @@ pub struct Assignment {
 /// let out = assign_to_clusters(&run.model, &MatchSettings::default(), &[r("n", "Amina")], &existing, &ids).unwrap();
 /// assert_eq!(out[0].cluster, Some(ids[0]));
 /// ```
-pub fn assign_to_clusters(
+pub fn assign_to_clusters<R: StudentFields>(
     model: &Model,
     settings: &MatchSettings,
-    new: &[StudentRecord],
-    existing: &[StudentRecord],
+    new: &[R],
+    existing: &[R],
     existing_clusters: &[u64],
 ) -> Result<Vec<Assignment>, MatchError> {
     if existing_clusters.len() != existing.len() {

@@ -141,6 +141,100 @@ impl StudentRecord {
     }
 }
 
+/// The fields the matcher reads from a student, by reference. Implemented by [`StudentRecord`]
+/// (owned text) and [`StudentRef`] (borrowed text, e.g. straight from an Arrow column), so large
+/// files need not be copied into owned strings.
+///
+/// ```
+/// use heat_core::matching::{StudentFields, StudentRef};
+/// let r = StudentRef { first_name: Some("Ann"), ..Default::default() };
+/// assert_eq!(r.first_name(), Some("Ann"));
+/// assert_eq!(r.dob(), None);
+/// ```
+pub trait StudentFields: Sync {
+    /// First name as entered.
+    fn first_name(&self) -> Option<&str>;
+    /// Last name as entered.
+    fn last_name(&self) -> Option<&str>;
+    /// Date of birth.
+    fn dob(&self) -> Option<NaiveDate>;
+    /// Gender as entered.
+    fn gender(&self) -> Option<&str>;
+    /// School id.
+    fn school(&self) -> Option<&str>;
+    /// Home postcode as entered.
+    fn postcode(&self) -> Option<&str>;
+}
+
+impl StudentFields for StudentRecord {
+    fn first_name(&self) -> Option<&str> {
+        self.first_name.as_deref()
+    }
+    fn last_name(&self) -> Option<&str> {
+        self.last_name.as_deref()
+    }
+    fn dob(&self) -> Option<NaiveDate> {
+        self.dob
+    }
+    fn gender(&self) -> Option<&str> {
+        self.gender.as_deref()
+    }
+    fn school(&self) -> Option<&str> {
+        self.school.as_deref()
+    }
+    fn postcode(&self) -> Option<&str> {
+        self.postcode.as_deref()
+    }
+}
+
+/// A student whose text fields are borrowed (blank text counts as missing).
+///
+/// ```
+/// use heat_core::matching::{dedupe, Matcher, StudentRef};
+/// let rows = [
+///     StudentRef { first_name: Some("Ann"), last_name: Some("Lee"), ..Default::default() },
+///     StudentRef { first_name: Some("ANN"), last_name: Some("Lee "), ..Default::default() },
+/// ];
+/// let run = Matcher::new(Default::default()).dedupe(&rows).unwrap();
+/// assert_eq!(run.pairs[0].levels[0], 1);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StudentRef<'a> {
+    /// First name as entered.
+    pub first_name: Option<&'a str>,
+    /// Last name as entered.
+    pub last_name: Option<&'a str>,
+    /// Date of birth.
+    pub dob: Option<NaiveDate>,
+    /// Gender as entered.
+    pub gender: Option<&'a str>,
+    /// School id.
+    pub school: Option<&'a str>,
+    /// Home postcode as entered.
+    pub postcode: Option<&'a str>,
+}
+
+impl StudentFields for StudentRef<'_> {
+    fn first_name(&self) -> Option<&str> {
+        self.first_name
+    }
+    fn last_name(&self) -> Option<&str> {
+        self.last_name
+    }
+    fn dob(&self) -> Option<NaiveDate> {
+        self.dob
+    }
+    fn gender(&self) -> Option<&str> {
+        self.gender
+    }
+    fn school(&self) -> Option<&str> {
+        self.school
+    }
+    fn postcode(&self) -> Option<&str> {
+        self.postcode
+    }
+}
+
 /// Gender as the matcher compares it.
 ///
 /// ```
@@ -345,29 +439,20 @@ fn count(counts: &mut Vec<u32>, id: u32) {
 }
 
 impl PreparedSet {
-    pub fn build(records: &[&StudentRecord], nicknames: &NicknameTable) -> PreparedSet {
+    pub fn build<R: StudentFields>(records: &[&R], nicknames: &NicknameTable) -> PreparedSet {
         let normalised: Vec<Normalised> = records
             .par_iter()
             .with_min_len(4096)
             .map(|r| Normalised {
-                first: r
-                    .first_name
-                    .as_deref()
-                    .map(normalise_name)
-                    .unwrap_or_default(),
-                last: r
-                    .last_name
-                    .as_deref()
-                    .map(normalise_name)
-                    .unwrap_or_default(),
-                gender: r.gender.as_deref().and_then(Gender::parse),
-                dob: r.dob.map(Dob::of),
+                first: r.first_name().map(normalise_name).unwrap_or_default(),
+                last: r.last_name().map(normalise_name).unwrap_or_default(),
+                gender: r.gender().and_then(Gender::parse),
+                dob: r.dob().map(Dob::of),
                 school: r
-                    .school
-                    .as_deref()
+                    .school()
                     .map(|s| s.trim().to_uppercase())
                     .unwrap_or_default(),
-                postcode: r.postcode.as_deref().and_then(PostcodeKey::read),
+                postcode: r.postcode().and_then(PostcodeKey::read),
             })
             .collect();
         let mut names = Interner::default();
