@@ -731,11 +731,7 @@ fn estimate_interactions(
 /// Sets each field's m to the mean over the sessions that estimated it, and the prior from each
 /// session's matches divided by the share of all matches its rule can see (the product of m at
 /// full agreement over the fields it fixes).
-fn combine_sessions(
-    model: &mut Model,
-    fitted: &[FittedSession],
-    all_pairs: f64,
-) {
+fn combine_sessions(model: &mut Model, fitted: &[FittedSession], all_pairs: f64) {
     for (k, f) in model.fields.iter_mut().enumerate() {
         let from: Vec<&Vec<Vec<f64>>> = fitted
             .iter()
