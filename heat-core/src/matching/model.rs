@@ -220,7 +220,8 @@ impl Model {
 
     /// The model with its prior moved to a file of `records` records (for [`crate::matching::link`],
     /// `existing` records), holding the number of duplicates per record constant, and at most
-    /// 0.01 (a small file is not mostly duplicates).
+    /// 0.01 (a small file is not mostly duplicates); the household corrections' joint rates move
+    /// by the same factor (siblings per record held constant).
     ///
     /// ```
     /// let m = heat_core::matching::Model::default_trained();
@@ -233,6 +234,19 @@ impl Model {
         if self.trained_records > 1 && records > 1 {
             let factor = (self.trained_records - 1) as f64 / (records - 1) as f64;
             m.prior = (self.prior * factor).clamp(1e-15, 0.01);
+            // Siblings per record are held constant too: the joint rates of the household
+            // corrections move with the prior, so a shared home is no stronger evidence in a
+            // small file than in a large one.
+            let effective = m.prior / self.prior;
+            for i in &mut m.interactions {
+                let u_product: f64 = i
+                    .fields
+                    .iter()
+                    .map(|f| self.fields[field_index(*f)].levels[1].u)
+                    .product();
+                i.u = (i.u * effective).clamp(u_product, 1.0);
+                i.adjustment = (u_product / i.u).log2();
+            }
         }
         m
     }
