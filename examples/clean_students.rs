@@ -1,6 +1,7 @@
 //! The main job on bundled data: clean a bulk upload of students. For each row it checks the home
 //! postcode, reads the date of birth, works out the year group, checks it against the stated year
-//! group, and adds the KS4/KS5 exam years, HE-ready year and tracking-data year; then it prints a
+//! group, adds the KS4/KS5 exam years, HE-ready year and tracking-data year, and flags likely
+//! duplicate students (the same child entered twice; twins are not merged); then it prints a
 //! summary. Every input row appears in the output, with a `problems` column naming field and reason.
 //!
 //! ```text
@@ -8,11 +9,13 @@
 //! ```
 //! Defaults: `examples/data/students.csv`, `target/heatkit-example/students_cleaned.csv`, the
 //! academic year 2025/26, England. Columns are found by name: `postcode`, `date_of_birth` (or
-//! `dob`), `year_group`; any may be absent (e.g. `examples/data/messy_postcodes.csv`).
+//! `dob`), `year_group`, `first_name`, `last_name`, `student_ref`; any may be absent (e.g.
+//! `examples/data/messy_postcodes.csv`).
 
 use heat_core::cohort::{
     check_year_group, clean_year_group, parse_date, track_cohort, year_group, AcademicYear, Nation,
 };
+use heat_core::matching::{MatchSettings, Matcher, StudentRef};
 use heat_core::postcode::check;
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -89,6 +92,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         find(&["date_of_birth", "dob"]),
         find(&["year_group", "yeargroup"]),
     );
+    let (first_col, last_col, ref_col) = (
+        find(&["first_name", "forename"]),
+        find(&["last_name", "surname"]),
+        find(&["student_ref", "record_id", "id"]),
+    );
     if pc_col.is_none() && dob_col.is_none() {
         return Err(format!(
             "{} has neither a postcode nor a date_of_birth column",
@@ -111,6 +119,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "ks5_exam_year",
         "he_ready_year",
         "tracking_data_year",
+        "duplicate_of",
+        "duplicate_probability",
         "problems",
     ] {
         out_headers.push_field(h);
@@ -120,13 +130,24 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let n = args.nation;
     let mut summary = Summary::default();
     let mut rows = 0;
+    let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let row = i + 1;
-        let mut record = record.map_err(|e| format!("row {row}: {e}"))?;
+        records.push(record.map_err(|e| format!("row {}: {e}", i + 1))?);
+    }
+    let duplicates = find_duplicates(&records, [first_col, last_col, dob_col, pc_col], ref_col)?;
+    for (i, mut record) in records.into_iter().enumerate() {
         let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
         let mut problems: Vec<String> = Vec::new();
-        let mut out: Vec<String> = vec![String::new(); 9];
+        let mut out: Vec<String> = vec![String::new(); 11];
         rows += 1;
+        if let Some((of, p)) = &duplicates[i] {
+            out[9] = of.clone();
+            out[10] = format!("{p:.4}");
+            problems.push(format!("student: likely the same student as {of}"));
+            summary.add("duplicates", "likely duplicate of an earlier row");
+        } else {
+            summary.add("duplicates", "first or only record of a student");
+        }
 
         if pc_col.is_some() {
             let c = check(&field(pc_col));
@@ -211,6 +232,57 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("  {outcome:<32} {count:>6}");
     }
     Ok(())
+}
+
+/// The earlier row's student ref (or row number) and the match probability.
+type DuplicateOf = (String, f64);
+
+/// For each row, the student ref (or row number) of the earlier row it likely duplicates, with the
+/// match probability: rows clustered at the default threshold, each pointing at its cluster's
+/// first row.
+fn find_duplicates(
+    records: &[csv::StringRecord],
+    [first, last, dob, postcode]: [Option<usize>; 4],
+    id: Option<usize>,
+) -> Result<Vec<Option<DuplicateOf>>, Box<dyn Error>> {
+    fn get(r: &csv::StringRecord, c: Option<usize>) -> Option<&str> {
+        c.and_then(|c| r.get(c))
+    }
+    let students: Vec<StudentRef> = records
+        .iter()
+        .map(|r| StudentRef {
+            first_name: get(r, first),
+            last_name: get(r, last),
+            dob: get(r, dob).and_then(|d| parse_date(d).ok()),
+            postcode: get(r, postcode),
+            ..Default::default()
+        })
+        .collect();
+    let mut out = vec![None; records.len()];
+    if first.is_none() || last.is_none() {
+        return Ok(out);
+    }
+    let settings = MatchSettings::default();
+    let run = Matcher::new(settings.clone()).dedupe(&students)?;
+    let clusters = run.clusters(records.len(), &settings);
+    let mut first_of: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut best: BTreeMap<usize, f64> = BTreeMap::new();
+    for p in run.matches() {
+        for row in [p.left as usize, p.right as usize] {
+            let e = best.entry(row).or_insert(0.0);
+            *e = e.max(p.probability);
+        }
+    }
+    for (row, label) in clusters.labels.iter().enumerate() {
+        let head = *first_of.entry(*label).or_insert(row);
+        if head != row {
+            let name = get(&records[head], id)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("row {}", head + 1));
+            out[row] = Some((name, best.get(&row).copied().unwrap_or(0.0)));
+        }
+    }
+    Ok(out)
 }
 
 fn main() {

@@ -9,16 +9,29 @@ Usage: python3 tools/make_example_students.py
 """
 import csv
 import datetime as dt
+import lzma
 import pathlib
 import random
 
 root = pathlib.Path(__file__).resolve().parent.parent
 rng = random.Random(2026)
 first_names = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Noah", "Oliver", "George", "Muhammad", "Leo",
-               "Freddie", "Alfie", "Ellie", "Millie", "Zara", "Aisha", "Kacper", "Siobhan", "Rhys", "Eilidh"]
+               "Freddie", "Alfie", "Ellie", "Millie", "Zara", "Aisha", "Kacper", "Siobhan", "Rhys", "Eilidh",
+               "Arthur", "Theo", "Harry", "Jack", "Charlie", "Lily", "Grace", "Freya", "Sophia", "Poppy",
+               "Ivy", "Rosie", "Evie", "Sienna", "Archie", "Oscar", "Henry", "Thomas", "Finley", "Reuben",
+               "Yusuf", "Ibrahim", "Fatima", "Maryam", "Hafsa", "Amir", "Zain", "Priya", "Arjun", "Anaya",
+               "Chloe", "Erin", "Megan", "Cerys", "Dylan", "Callum", "Lewis", "Ruby", "Harriet", "Kofi"]
 last_names = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
-              "Khan", "Evans", "Thomas", "Roberts", "O'Neill", "Murphy", "Campbell", "Hughes", "Ali"]
-postcodes = [r["postcode"] for r in csv.DictReader(open(root / "tests/cases/postcodes/valid.csv", encoding="utf-8"))]
+              "Khan", "Evans", "Thomas", "Roberts", "O'Neill", "Murphy", "Campbell", "Hughes", "Ali",
+              "Walker", "Wright", "Robinson", "Thompson", "White", "Edwards", "Green", "Hall", "Wood",
+              "Harris", "Lewis", "Martin", "Jackson", "Clarke", "Clark", "Turner", "Hill", "Scott",
+              "Cooper", "Morris", "Ward", "Moore", "King", "Watson", "Baker", "Harrison", "Morgan",
+              "Begum", "Hussain", "Ahmed", "Shah", "Singh", "Kaur", "Nowak", "Kowalski", "Okafor",
+              "Mensah", "Adeyemi", "Nguyen", "Chen", "Stewart", "MacDonald", "Reid", "Fraser"]
+# Real postcodes: a deterministic sample of ONSPD live units (from ../shared when regenerating).
+with lzma.open(root.parent / "shared/data/postcodes/live_postcodes_gb_ci_im_onspd_2025_02.txt.xz", "rt") as f:
+    live = f.read().splitlines()
+postcodes = random.Random(7).sample(live, 400)
 SWAP = {"O": "0", "0": "O", "I": "1", "1": "I"}
 
 
@@ -56,6 +69,31 @@ for i in range(1, 201):
         pc = ""
     rows.append([f"S{i:04d}", rng.choice(first_names), rng.choice(last_names), dob_text,
                  typed_year_group(stated), pc])
+
+# The same students entered again (a second upload, a different member of staff): nicknames,
+# capitals, compact postcodes, the other date format, a swapped day and month; and twins, who
+# share a surname, a birthday and a home but are two children.
+NICK = {"Alfie": "Alfred", "Freddie": "Frederick", "Ellie": "Eleanor", "Millie": "Amelia", "Oliver": "Ollie",
+        "Olivia": "Liv", "Muhammad": "Mohammed"}
+for k in range(12):
+    src = rows[rng.randrange(len(rows))]
+    ref, first, last, dob_text, yg, pc = src
+    style = k % 4
+    if style == 0:
+        first = NICK.get(first, first.upper())
+    elif style == 1:
+        first, last = first.upper(), last.upper()
+        pc = pc.replace(" ", "").lower()
+    elif style == 2 and "/" in dob_text:
+        d, m, y = dob_text.split("/")
+        dob_text = f"{y}-{m}-{d}"
+    elif style == 3:
+        last = last[:-1] + last[-1] * 2
+    rows.append([f"S{len(rows) + 1:04d}", first, last, dob_text, yg, pc])
+for k in range(3):
+    src = rows[rng.randrange(200)]
+    other = rng.choice([f for f in first_names if f != src[1] and f not in NICK])
+    rows.append([f"S{len(rows) + 1:04d}", other, src[2], src[3], src[4], src[5]])
 
 out = root / "examples/data/students.csv"
 with open(out, "w", newline="", encoding="utf-8") as f:

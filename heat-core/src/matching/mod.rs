@@ -148,9 +148,9 @@ impl MatchError {
     /// Stable snake_case code.
     ///
     /// ```
-    /// use heat_core::matching::{Matcher, MatchSettings};
+    /// use heat_core::matching::{Matcher, MatchSettings, StudentRecord};
     /// let s = MatchSettings { threshold: 2.0, ..Default::default() };
-    /// assert_eq!(Matcher::new(s).dedupe(&[]).unwrap_err().code(), "bad_setting");
+    /// assert_eq!(Matcher::new(s).dedupe::<StudentRecord>(&[]).unwrap_err().code(), "bad_setting");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {

@@ -242,7 +242,12 @@ impl Model {
                 let u_product: f64 = i
                     .fields
                     .iter()
-                    .map(|f| self.fields[field_index(*f)].levels[1].u)
+                    .map(|f| {
+                        self.fields
+                            .get(field_index(*f))
+                            .and_then(|p| p.levels.get(1))
+                            .map_or(1.0, |l| l.u)
+                    })
                     .product();
                 i.u = (i.u * effective).clamp(u_product, 1.0);
                 i.adjustment = (u_product / i.u).log2();
