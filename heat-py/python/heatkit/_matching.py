@@ -105,7 +105,7 @@ def _columns(table: Any, kind: str, names: Dict[str, Optional[str]]) -> Tuple[in
             return table.column(name)
         return table[name]
 
-    cols = []
+    cols: List[Any] = []
     for role in _FIELDS:
         column = get(names[role])
         if column is None:
