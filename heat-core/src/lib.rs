@@ -5,8 +5,11 @@
 //! - [`cohort`]: date of birth → year group in each UK nation, exam years, HE-ready and tracking years.
 //! - [`calendar`]: bank holidays by nation, working days and the HEAT Track deadline.
 
+pub mod activity;
 pub mod calendar;
 pub mod cohort;
+pub mod import;
 pub mod matching;
 pub mod names;
 pub mod postcode;
+pub mod student;

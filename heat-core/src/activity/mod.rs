@@ -1,0 +1,773 @@
+//! Activities: the typology as data, activity records, every-violation validation and the
+//! collaborative data-sharing rule.
+//!
+//! ```
+//! use heat_core::activity::{validate_activity, ActivityInput, ActivitySettings, Severity};
+//! let input = ActivityInput {
+//!     id: "A1".into(),
+//!     title: Some("Year 10 masterclass".into()),
+//!     activity_type: Some("Masterclass".into()),
+//!     start_date: Some("14/10/2025".into()),
+//!     end_date: Some("2025-10-13".into()),
+//!     contact_hours: Some("3".into()),
+//!     year_groups: vec!["Year 10".into()],
+//!     ..Default::default()
+//! };
+//! let v = validate_activity(&input, &ActivitySettings::default());
+//! let codes: Vec<&str> = v.iter().map(|v| v.code).collect();
+//! assert_eq!(codes, vec!["end_before_start", "no_beneficiaries"]);
+//! assert!(v.iter().all(|v| v.severity == Severity::Error));
+//! ```
+
+mod typology;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+pub use typology::{typology, ActivityType, DeliveryMode, Typology, TypologyError};
+
+use crate::cohort::{clean_year_group, parse_date, AcademicYear, Nation};
+use crate::names::{jaro_winkler, normalise_name};
+
+/// How serious a violation is: errors must be fixed before tracking; warnings are worth a look.
+///
+/// ```
+/// assert_eq!(heat_core::activity::Severity::Warning.as_str(), "warning");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Must be fixed.
+    Error,
+    /// Worth checking.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::activity::Severity::Error.as_str(), "error");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One broken rule: which rule, which field, a stable code, a message and a severity.
+///
+/// ```
+/// use heat_core::activity::{Severity, Violation};
+/// let v = Violation { rule_id: "ACT006", field: "end_date", code: "end_before_start", severity: Severity::Error, message: "x".into() };
+/// assert_eq!(v.rule_id, "ACT006");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Stable rule id (`ACT001`…; see [`RULES`]).
+    pub rule_id: &'static str,
+    /// The field the rule is about.
+    pub field: &'static str,
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// Every activity rule: id, field, code, severity and what it checks.
+pub const RULES: &[(&str, &str, &str, Severity, &str)] = &[
+    ("ACT001", "title", "missing_title", Severity::Error, "the activity has a title"),
+    ("ACT002", "activity_type", "missing_type", Severity::Error, "the activity has a type"),
+    ("ACT003", "activity_type", "unknown_type", Severity::Error, "the type is in the typology in force"),
+    ("ACT004", "category", "category_mismatch", Severity::Error, "the category given is the type's category"),
+    ("ACT005", "start_date", "bad_date", Severity::Error, "start and end dates are present and readable"),
+    ("ACT006", "end_date", "end_before_start", Severity::Error, "the end date is not before the start date"),
+    ("ACT007", "start_date", "outside_academic_year", Severity::Error, "both dates fall in the academic year the activity is filed under"),
+    ("ACT008", "contact_hours", "missing_contact_hours", Severity::Warning, "contact hours are given where the type expects them"),
+    ("ACT009", "contact_hours", "bad_contact_hours", Severity::Error, "contact hours are a number above 0"),
+    ("ACT010", "contact_hours", "implausible_hours", Severity::Warning, "contact hours are within the type's plausible range"),
+    ("ACT011", "contact_hours", "impossible_hours", Severity::Error, "contact hours fit in the activity's days"),
+    ("ACT012", "sessions", "missing_sessions", Severity::Warning, "a number of sessions is given where the type expects one (two or more for a programme)"),
+    ("ACT013", "delivery_mode", "delivery_mode_mismatch", Severity::Warning, "the delivery mode is known and fits the type"),
+    ("ACT014", "year_groups", "implausible_year_group", Severity::Warning, "the year groups are readable and plausible for the type"),
+    ("ACT015", "beneficiaries", "no_beneficiaries", Severity::Error, "the activity has beneficiary institutions, registered students or an Unknown Beneficiary headcount"),
+    ("ACT016", "beneficiaries", "headcount_on_named_institution", Severity::Warning, "headcounts are recorded against the Unknown Beneficiary only"),
+    ("ACT017", "unknown_beneficiary_headcount", "missing_headcount", Severity::Error, "the Unknown Beneficiary has a headcount of 1 or more"),
+    ("ACT018", "shared_with", "collaborative_not_shared", Severity::Error, "a Uni Connect partnership's collaborative activity is shared with a partner HE provider that is a HEAT member"),
+    ("ACT019", "shared_with", "shared_with_non_member", Severity::Error, "the activity is shared only with HEAT members"),
+    ("ACT020", "funding", "not_uni_connect_funded", Severity::Error, "a Uni Connect account holds only Uni Connect-funded activity"),
+];
+
+fn violation(rule_id: &'static str, message: String) -> Violation {
+    let (id, field, code, severity, _) = RULES
+        .iter()
+        .find(|r| r.0 == rule_id)
+        .copied()
+        .unwrap_or((rule_id, "-", "unknown_rule", Severity::Error, ""));
+    Violation {
+        rule_id: id,
+        field,
+        code,
+        severity,
+        message,
+    }
+}
+
+/// Where the academic year an activity is filed under starts (INFERRED setting: HEAT and HESA
+/// report 1 August – 31 July; schools run 1 September – 31 August).
+///
+/// ```
+/// use heat_core::activity::YearStart;
+/// assert_eq!(YearStart::default(), YearStart::August);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearStart {
+    /// 1 August – 31 July (default).
+    #[default]
+    August,
+    /// 1 September – 31 August.
+    September,
+}
+
+/// Settings for activity validation; every INFERRED rule detail is here, with a documented default.
+///
+/// ```
+/// use heat_core::activity::ActivitySettings;
+/// let s = ActivitySettings::default();
+/// assert_eq!(s.unknown_beneficiary_ids, vec!["052923".to_string()]);
+/// assert_eq!(s.max_hours_per_day, 12.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivitySettings {
+    /// The typology in force (default: the embedded one).
+    pub typology: Typology,
+    /// HEAT members (ids or names, compared after normalising) for the sharing rules. Empty: the
+    /// membership is not known and rules ACT018/ACT019 only check that a partner is shared with.
+    pub members: Vec<String>,
+    /// Institution ids (HEAT ids, `#` optional) that are the Unknown Beneficiary.
+    pub unknown_beneficiary_ids: Vec<String>,
+    /// First day of the academic year activities are filed under.
+    pub year_start: YearStart,
+    /// Most contact hours that fit in one day of an activity.
+    pub max_hours_per_day: f64,
+    /// Funding values that count as Uni Connect funding (compared after normalising).
+    pub uni_connect_funding: Vec<String>,
+}
+
+impl Default for ActivitySettings {
+    fn default() -> Self {
+        ActivitySettings {
+            typology: typology().clone(),
+            members: Vec::new(),
+            unknown_beneficiary_ids: vec!["052923".into()],
+            year_start: YearStart::August,
+            max_hours_per_day: 12.0,
+            uni_connect_funding: vec![
+                "uni connect".into(),
+                "uniconnect".into(),
+                "ofs uni connect".into(),
+            ],
+        }
+    }
+}
+
+/// One beneficiary institution of an activity, with a headcount where learners are not named.
+///
+/// ```
+/// let b = heat_core::activity::Beneficiary { institution: "052923".into(), headcount: Some(30) };
+/// assert_eq!(b.headcount, Some(30));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Beneficiary {
+    /// HEAT id or URN of the institution.
+    pub institution: String,
+    /// Number of learners, when recorded as a headcount.
+    pub headcount: Option<u32>,
+}
+
+/// An activity record as it arrives (from a form, a bulk-import row or JSON): text fields, read
+/// and checked by [`validate_activity`]. Lists may also be given as `|`-separated text.
+///
+/// ```
+/// use heat_core::activity::ActivityInput;
+/// let a: ActivityInput = serde_json::from_str(r#"{"id": "A1", "title": "Taster", "year_groups": ["Y9", "Y10"]}"#).unwrap();
+/// assert_eq!(a.year_groups.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityInput {
+    /// Activity id.
+    pub id: String,
+    /// Programme title / descriptor.
+    pub title: Option<String>,
+    /// Category (optional; checked against the type's category when given).
+    pub category: Option<String>,
+    /// Activity type.
+    pub activity_type: Option<String>,
+    /// Start date (`YYYY-MM-DD` or `DD/MM/YYYY`).
+    pub start_date: Option<String>,
+    /// End date (blank: a one-day activity).
+    pub end_date: Option<String>,
+    /// Contact hours per student.
+    pub contact_hours: Option<String>,
+    /// Number of sessions.
+    pub sessions: Option<String>,
+    /// Delivery mode.
+    pub delivery_mode: Option<String>,
+    /// Academic year the activity is filed under (`2025/26`).
+    pub academic_year: Option<String>,
+    /// Owning member.
+    pub owner: Option<String>,
+    /// Whether the owner is a Uni Connect partnership.
+    pub owner_is_uni_connect: bool,
+    /// Funding source.
+    pub funding: Option<String>,
+    /// Whether delivered with partners.
+    pub collaborative: bool,
+    /// Partner HE providers.
+    pub partners: Vec<String>,
+    /// Members the record is shared with.
+    pub shared_with: Vec<String>,
+    /// Beneficiary institutions.
+    pub beneficiaries: Vec<Beneficiary>,
+    /// Number of students registered on the activity.
+    pub students_registered: u32,
+    /// Headcount recorded against the Unknown Beneficiary.
+    pub unknown_beneficiary_headcount: Option<u32>,
+    /// Target year groups as written (`Year 10`, `Y9`, `12`, …).
+    pub year_groups: Vec<String>,
+}
+
+fn blank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    normalise_name(a.trim_start_matches('#')) == normalise_name(b.trim_start_matches('#'))
+}
+
+fn in_list(list: &[String], x: &str) -> bool {
+    list.iter().any(|m| same(m, x))
+}
+
+/// The academic year (of `start`) containing `date`.
+fn academic_year_of(date: NaiveDate, start: YearStart) -> AcademicYear {
+    let first_month = match start {
+        YearStart::August => 8,
+        YearStart::September => 9,
+    };
+    let y = if date.month() >= first_month {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    AcademicYear::new(y)
+}
+
+/// Checks an activity against every rule in [`RULES`] and returns **every** violation, in rule
+/// order (an empty list: the activity is clean).
+pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut push = |id: &'static str, msg: String| out.push(violation(id, msg));
+
+    if blank(&a.title).is_none() {
+        push("ACT001", "the activity has no title".into());
+    }
+    let kind = match blank(&a.activity_type) {
+        None => {
+            push("ACT002", "the activity has no type".into());
+            None
+        }
+        Some(t) => match s.typology.find_type(t) {
+            Some(k) => Some(k),
+            None => {
+                let suggestion = s
+                    .typology
+                    .types
+                    .iter()
+                    .map(|k| {
+                        (
+                            jaro_winkler(&normalise_name(t), &normalise_name(&k.activity_type)),
+                            k,
+                        )
+                    })
+                    .filter(|(score, _)| *score >= 0.8)
+                    .max_by(|x, y| x.0.total_cmp(&y.0))
+                    .map(|(_, k)| format!("; did you mean {:?}?", k.activity_type))
+                    .unwrap_or_default();
+                push(
+                    "ACT003",
+                    format!(
+                        "type {t:?} is not in typology {}{suggestion}",
+                        s.typology.version
+                    ),
+                );
+                None
+            }
+        },
+    };
+    if let (Some(k), Some(c)) = (kind, blank(&a.category)) {
+        if !same(&k.category, c) {
+            push(
+                "ACT004",
+                format!(
+                    "type {:?} belongs to category {:?}, not {c:?}",
+                    k.activity_type, k.category
+                ),
+            );
+        }
+    }
+
+    // Dates.
+    let read = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, String> {
+        match blank(v) {
+            None => Ok(None),
+            Some(t) => parse_date(t)
+                .map(Some)
+                .map_err(|e| format!("{name} {t:?}: {e}")),
+        }
+    };
+    let start = read(&a.start_date, "start date");
+    let end = read(&a.end_date, "end date");
+    let (start, end) = match (start, end) {
+        (Ok(Some(s0)), Ok(e)) => (Some(s0), Some(e.unwrap_or(s0))),
+        (Ok(None), _) => {
+            push("ACT005", "the activity has no start date".into());
+            (None, None)
+        }
+        (Err(m), _) | (_, Err(m)) => {
+            push("ACT005", m);
+            (None, None)
+        }
+    };
+    if let (Some(st), Some(en)) = (start, end) {
+        if en < st {
+            push("ACT006", format!("ends {en} before it starts {st}"));
+        }
+        if let Some(y) = blank(&a.academic_year) {
+            match y.parse::<AcademicYear>() {
+                Ok(filed) => {
+                    let (ys, ye) = (
+                        academic_year_of(st, s.year_start),
+                        academic_year_of(en, s.year_start),
+                    );
+                    if ys != filed || ye != filed {
+                        push(
+                            "ACT007",
+                            format!("filed under {filed} but runs {st} to {en} ({ys} to {ye}, years starting 1 {})", match s.year_start { YearStart::August => "August", YearStart::September => "September" }),
+                        );
+                    }
+                }
+                Err(e) => push("ACT007", format!("academic year {y:?}: {e}")),
+            }
+        }
+    }
+
+    // Hours and sessions.
+    let days = match (start, end) {
+        (Some(st), Some(en)) if en >= st => Some((en - st).num_days() + 1),
+        _ => None,
+    };
+    match blank(&a.contact_hours) {
+        None => {
+            if kind.is_some_and(|k| k.hours_expected) {
+                push("ACT008", "no contact hours, which this type expects".into());
+            }
+        }
+        Some(t) => {
+            match t.parse::<f64>().ok().filter(|h| h.is_finite()) {
+                None => push("ACT009", format!("contact hours {t:?} are not a number")),
+                Some(h) if h <= 0.0 => push("ACT009", format!("contact hours {h} are not above 0")),
+                Some(h) => {
+                    if let Some(k) = kind {
+                        if h < k.min_hours || h > k.max_hours {
+                            push(
+                                "ACT010",
+                                format!(
+                                    "{h} contact hours for a {:?}, expected {} to {}",
+                                    k.activity_type, k.min_hours, k.max_hours
+                                ),
+                            );
+                        }
+                    }
+                    if let Some(d) = days {
+                        let most = d as f64 * s.max_hours_per_day;
+                        if h > most {
+                            push(
+                            "ACT011",
+                            format!("{h} contact hours do not fit in {d} day(s) at most {} hours a day", s.max_hours_per_day),
+                        );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let sessions = blank(&a.sessions).map(|t| t.parse::<u32>().map_err(|_| t.to_string()));
+    match (&sessions, kind) {
+        (Some(Err(t)), _) => push("ACT012", format!("sessions {t:?} is not a whole number")),
+        (None, Some(k)) if k.sessions_expected => push(
+            "ACT012",
+            "no number of sessions, which this type expects".into(),
+        ),
+        (Some(Ok(n)), Some(k)) if k.multi_intervention && *n < 2 => push(
+            "ACT012",
+            format!("a multi-intervention programme has {n} session(s); it combines two or more"),
+        ),
+        _ => {}
+    }
+    if let Some(m) = blank(&a.delivery_mode) {
+        match m.parse::<DeliveryMode>() {
+            Err(e) => push("ACT013", e),
+            Ok(mode) => {
+                if let Some(k) = kind {
+                    if !k.delivery_modes.is_empty() && !k.delivery_modes.contains(&mode) {
+                        push(
+                            "ACT013",
+                            format!("a {:?} is not delivered {}", k.activity_type, mode.as_str()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for g in a
+        .year_groups
+        .iter()
+        .flat_map(|g| g.split('|'))
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
+        match clean_year_group(g, Nation::England) {
+            Err(e) => push("ACT014", format!("year group {g:?}: {e}")),
+            Ok(n) => {
+                if let Some(k) = kind {
+                    if n < k.min_year_group || n > k.max_year_group {
+                        push(
+                            "ACT014",
+                            format!(
+                                "year group {g:?} is unusual for a {:?} (expected {} to {})",
+                                k.activity_type, k.min_year_group, k.max_year_group
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Beneficiaries.
+    let is_unknown = |b: &Beneficiary| {
+        in_list(&s.unknown_beneficiary_ids, &b.institution)
+            || normalise_name(&b.institution).contains("unknown institution")
+    };
+    let named: Vec<&Beneficiary> = a
+        .beneficiaries
+        .iter()
+        .filter(|b| !b.institution.trim().is_empty() && !is_unknown(b))
+        .collect();
+    let unknown_headcount = a.unknown_beneficiary_headcount.or_else(|| {
+        a.beneficiaries
+            .iter()
+            .filter(|b| is_unknown(b))
+            .find_map(|b| b.headcount)
+    });
+    let has_unknown =
+        a.unknown_beneficiary_headcount.is_some() || a.beneficiaries.iter().any(is_unknown);
+    if named.is_empty() && a.students_registered == 0 && !has_unknown {
+        push(
+            "ACT015",
+            "no beneficiary institution, no registered students and no Unknown Beneficiary headcount".into(),
+        );
+    }
+    for b in &named {
+        if b.headcount.is_some_and(|h| h > 0) {
+            push(
+                "ACT016",
+                format!("a headcount is recorded against {:?}; headcounts belong to the Unknown Beneficiary, named institutions get registered students", b.institution),
+            );
+        }
+    }
+    if has_unknown && unknown_headcount.is_none_or(|h| h == 0) {
+        push("ACT017", "the Unknown Beneficiary has no headcount".into());
+    }
+
+    // Collaborative delivery and sharing (seed 004).
+    let members_known = !s.members.is_empty();
+    if a.owner_is_uni_connect && a.collaborative {
+        let ok = a
+            .partners
+            .iter()
+            .any(|p| in_list(&a.shared_with, p) && (!members_known || in_list(&s.members, p)));
+        if !ok {
+            let why = if a.partners.is_empty() {
+                "no partner HE provider is named".to_string()
+            } else if members_known && !a.partners.iter().any(|p| in_list(&s.members, p)) {
+                "no partner HE provider is a HEAT member (a Uni Connect partnership cannot share HEAT data with a non-member)".to_string()
+            } else {
+                "it is not shared with its partner HE provider".to_string()
+            };
+            push(
+                "ACT018",
+                format!("collaborative activity of a Uni Connect partnership: {why}"),
+            );
+        }
+    }
+    if members_known {
+        for x in &a.shared_with {
+            if !in_list(&s.members, x) {
+                push(
+                    "ACT019",
+                    format!("shared with {x:?}, which is not a HEAT member"),
+                );
+            }
+        }
+    }
+    if a.owner_is_uni_connect {
+        let funded = blank(&a.funding).is_some_and(|f| in_list(&s.uni_connect_funding, f));
+        if !funded {
+            push(
+                "ACT020",
+                format!(
+                    "a Uni Connect account holds only Uni Connect-funded activity; funding is {}",
+                    blank(&a.funding).map_or("not given".to_string(), |f| format!("{f:?}"))
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Why a record may not be shared with a member.
+///
+/// ```
+/// use heat_core::activity::SharingRefusal;
+/// assert_eq!(SharingRefusal::NotAMember.code(), "not_a_member");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SharingRefusal {
+    /// The recipient is not a HEAT member: no HEAT data, reporting or track data may reach it.
+    #[error("the recipient is not a HEAT member: HEAT data, reporting and track data cannot be shared with it")]
+    NotAMember,
+    /// The recipient is the owner already.
+    #[error("the recipient owns the record")]
+    IsOwner,
+    /// The record is a Uni Connect partnership's and is not Uni Connect-funded, so it should not
+    /// be in the account at all.
+    #[error("the record is in a Uni Connect account but is not Uni Connect-funded")]
+    NotUniConnectFunded,
+}
+
+impl SharingRefusal {
+    /// Stable snake_case code.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::activity::SharingRefusal::IsOwner.code(), "is_owner");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            SharingRefusal::NotAMember => "not_a_member",
+            SharingRefusal::IsOwner => "is_owner",
+            SharingRefusal::NotUniConnectFunded => "not_uni_connect_funded",
+        }
+    }
+}
+
+/// Whether `activity` may be shared with `recipient` under the HEAT membership rules (seed 004):
+/// only with HEAT members, and a Uni Connect account's record only when it is Uni Connect-funded.
+///
+/// ```
+/// use heat_core::activity::{can_share, ActivityInput, ActivitySettings};
+/// let s = ActivitySettings { members: vec!["UCP North".into(), "Uni of Leeds".into()], ..Default::default() };
+/// let a = ActivityInput { owner: Some("UCP North".into()), owner_is_uni_connect: true,
+///     funding: Some("Uni Connect".into()), ..Default::default() };
+/// assert!(can_share(&a, "Uni of Leeds", &s).is_ok());
+/// assert_eq!(can_share(&a, "College X", &s).unwrap_err().code(), "not_a_member");
+/// ```
+pub fn can_share(
+    activity: &ActivityInput,
+    recipient: &str,
+    s: &ActivitySettings,
+) -> Result<(), SharingRefusal> {
+    if blank(&activity.owner).is_some_and(|o| same(o, recipient)) {
+        return Err(SharingRefusal::IsOwner);
+    }
+    if !in_list(&s.members, recipient) {
+        return Err(SharingRefusal::NotAMember);
+    }
+    if activity.owner_is_uni_connect
+        && !blank(&activity.funding).is_some_and(|f| in_list(&s.uni_connect_funding, f))
+    {
+        return Err(SharingRefusal::NotUniConnectFunded);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean() -> ActivityInput {
+        ActivityInput {
+            id: "A1".into(),
+            title: Some("Masterclass".into()),
+            category: Some("Subject Insight".into()),
+            activity_type: Some("Masterclass".into()),
+            start_date: Some("2025-10-14".into()),
+            end_date: Some("14/10/2025".into()),
+            contact_hours: Some("2.5".into()),
+            delivery_mode: Some("In person".into()),
+            academic_year: Some("2025/26".into()),
+            beneficiaries: vec![Beneficiary {
+                institution: "100001".into(),
+                headcount: None,
+            }],
+            students_registered: 20,
+            year_groups: vec!["Year 10".into(), "Y11".into()],
+            ..Default::default()
+        }
+    }
+
+    fn codes(a: &ActivityInput, s: &ActivitySettings) -> Vec<&'static str> {
+        validate_activity(a, s).iter().map(|v| v.code).collect()
+    }
+
+    #[test]
+    fn a_clean_activity_has_no_violations() {
+        assert!(validate_activity(&clean(), &ActivitySettings::default()).is_empty());
+    }
+
+    #[test]
+    fn every_violation_is_reported() {
+        let a = ActivityInput {
+            id: "A2".into(),
+            category: Some("Campus Visit".into()),
+            activity_type: Some("masterclas".into()),
+            start_date: Some("2025-07-30".into()),
+            end_date: Some("2025-08-02".into()),
+            contact_hours: Some("-1".into()),
+            sessions: Some("two".into()),
+            delivery_mode: Some("carrier pigeon".into()),
+            academic_year: Some("2025/26".into()),
+            year_groups: vec!["Year 15".into()],
+            beneficiaries: vec![Beneficiary {
+                institution: "#052923".into(),
+                headcount: None,
+            }],
+            ..Default::default()
+        };
+        let v = validate_activity(&a, &ActivitySettings::default());
+        let got: Vec<(&str, &str)> = v.iter().map(|v| (v.rule_id, v.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("ACT001", "missing_title"),
+                ("ACT003", "unknown_type"),
+                ("ACT007", "outside_academic_year"),
+                ("ACT009", "bad_contact_hours"),
+                ("ACT012", "missing_sessions"),
+                ("ACT013", "delivery_mode_mismatch"),
+                ("ACT014", "implausible_year_group"),
+                ("ACT017", "missing_headcount"),
+            ]
+        );
+        assert!(v[1].message.contains("did you mean \"Masterclass\""));
+        assert!(v[2].message.contains("2024/25 to 2025/26"));
+    }
+
+    #[test]
+    fn dates_hours_and_year_boundaries() {
+        let s = ActivitySettings::default();
+        let mut a = clean();
+        a.start_date = Some("2025-08-01".into());
+        a.end_date = None;
+        assert!(
+            codes(&a, &s).is_empty(),
+            "1 August opens 2025/26 by default"
+        );
+        let sept = ActivitySettings {
+            year_start: YearStart::September,
+            ..Default::default()
+        };
+        assert_eq!(codes(&a, &sept), vec!["outside_academic_year"]);
+        a.contact_hours = Some("13".into());
+        assert_eq!(codes(&a, &s), vec!["impossible_hours"]);
+        a.end_date = Some("2025-08-05".into());
+        a.contact_hours = Some("45".into());
+        assert_eq!(codes(&a, &s), vec!["implausible_hours"]);
+        a.end_date = None;
+        a.contact_hours = None;
+        assert_eq!(codes(&a, &s), vec!["missing_contact_hours"]);
+        a.start_date = Some("31/02/2026".into());
+        assert_eq!(codes(&a, &s), vec!["bad_date", "missing_contact_hours"]);
+        a.start_date = Some("2026-02-28".into());
+        a.end_date = Some("2026-02-27".into());
+        a.contact_hours = Some("1".into());
+        assert_eq!(codes(&a, &s), vec!["end_before_start"]);
+        a.category = Some("Mentoring".into());
+        a.end_date = Some("2026-02-28".into());
+        assert_eq!(codes(&a, &s), vec!["category_mismatch"]);
+    }
+
+    #[test]
+    fn beneficiaries_and_headcounts() {
+        let s = ActivitySettings::default();
+        let mut a = clean();
+        a.students_registered = 0;
+        a.beneficiaries.clear();
+        assert_eq!(codes(&a, &s), vec!["no_beneficiaries"]);
+        a.unknown_beneficiary_headcount = Some(0);
+        assert_eq!(codes(&a, &s), vec!["missing_headcount"]);
+        a.unknown_beneficiary_headcount = Some(45);
+        assert!(codes(&a, &s).is_empty());
+        a.beneficiaries.push(Beneficiary {
+            institution: "100002".into(),
+            headcount: Some(12),
+        });
+        assert_eq!(codes(&a, &s), vec!["headcount_on_named_institution"]);
+    }
+
+    #[test]
+    fn collaborative_sharing_rules() {
+        let members = vec!["UCP North".to_string(), "University of Leeds".to_string()];
+        let s = ActivitySettings {
+            members,
+            ..Default::default()
+        };
+        let mut a = clean();
+        a.owner = Some("UCP North".into());
+        a.owner_is_uni_connect = true;
+        a.funding = Some("Uni Connect".into());
+        a.collaborative = true;
+        a.partners = vec!["University of Leeds".into()];
+        assert_eq!(codes(&a, &s), vec!["collaborative_not_shared"]);
+        a.shared_with = vec!["university of leeds".into()];
+        assert!(codes(&a, &s).is_empty());
+        a.partners = vec!["Non-member College".into()];
+        a.shared_with = vec!["Non-member College".into()];
+        assert_eq!(
+            codes(&a, &s),
+            vec!["collaborative_not_shared", "shared_with_non_member"]
+        );
+        a.funding = Some("APP".into());
+        assert!(codes(&a, &s).contains(&"not_uni_connect_funded"));
+        assert_eq!(
+            can_share(&a, "University of Leeds", &s),
+            Err(SharingRefusal::NotUniConnectFunded)
+        );
+        assert_eq!(can_share(&a, "UCP North", &s), Err(SharingRefusal::IsOwner));
+    }
+
+    #[test]
+    fn rule_table_is_consistent() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.0, format!("ACT{:03}", i + 1));
+        }
+    }
+}

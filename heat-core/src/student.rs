@@ -1,0 +1,423 @@
+//! Students needed for tracking: which fields are present and valid, and whether the student is
+//! eligible for this year's KS4, KS5 and HESA tracks, with the reason when not.
+//!
+//! The rules are INFERRED (HEAT's own definition is members-only; `../shared/domain.md` §2.2) and
+//! every detail is a setting in [`TrackingSettings`]:
+//! - **complete**: first name, last name, a readable date of birth, a valid home postcode, a school
+//!   and a gender are present, and the student saw the tracking statement (consent);
+//! - **KS4 / KS5** (DfE, England only): complete, and the KS4 (KS5) exam year is the extract year;
+//! - **HESA**: first and last name, date of birth, postcode and consent (school and gender not
+//!   needed), and the HE-ready year has started by the extract (HE-ready year ≤ the extract's
+//!   academic year).
+//!
+//! The extract year is the year of the next HEAT Track deadline (last working day of November)
+//! on or after the `on` date.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use heat_core::student::{student_tracking_status, StudentInput, TrackingSettings};
+//! let s = StudentInput {
+//!     id: "S1".into(), first_name: Some("Amelia".into()), last_name: Some("Khan".into()),
+//!     dob: Some("2010-03-01".into()), gender: Some("F".into()), postcode: Some("LS1 4AP".into()),
+//!     school: Some("107956".into()), consent: Some("yes".into()), ..Default::default()
+//! };
+//! let on = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+//! let t = student_tracking_status(&s, &TrackingSettings::on(on));
+//! assert!(t.complete);
+//! assert_eq!((t.ks4_eligible, t.ks5_eligible, t.hesa_eligible), (true, false, false));
+//! assert_eq!(t.reasons, vec!["ks5: KS5 exams in 2028, not 2026", "hesa: HE-ready in 2028/29, after the 2026/27 extract"]);
+//! ```
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::next_heat_track_deadline;
+use crate::cohort::{parse_date, track_cohort, AcademicYear, Nation};
+use crate::matching::Gender;
+
+/// A student as it arrives (form, bulk-import row, JSON): text fields.
+///
+/// ```
+/// let s: heat_core::student::StudentInput = serde_json::from_str(r#"{"id": "1", "consent": "Y"}"#).unwrap();
+/// assert_eq!(s.consent.as_deref(), Some("Y"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StudentInput {
+    /// Student id (HEAT id or upload reference).
+    pub id: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Date of birth (`YYYY-MM-DD` or `DD/MM/YYYY`).
+    pub dob: Option<String>,
+    /// Gender.
+    pub gender: Option<String>,
+    /// Home postcode.
+    pub postcode: Option<String>,
+    /// School or college (HEAT id / URN).
+    pub school: Option<String>,
+    /// Saw the tracking statement / gave permission (`yes`, `y`, `true`, `1`; or `no`).
+    pub consent: Option<String>,
+    /// Phase adjustment: years the student is ahead (+) or behind (−) their date-of-birth cohort.
+    pub phase_adjustment: Option<String>,
+}
+
+/// Settings for the tracking rules (INFERRED; documented defaults).
+///
+/// ```
+/// use heat_core::student::TrackingSettings;
+/// let s = TrackingSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+/// assert_eq!(s.extract_year(), 2026);
+/// assert!(s.ks_require_gender);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackingSettings {
+    /// The day the status is worked out for.
+    pub on: NaiveDate,
+    /// Nation whose school years apply (KS4/KS5 tracks are DfE, England only).
+    pub nation: Nation,
+    /// KS4/KS5 tracks need gender and school (default true).
+    pub ks_require_gender: bool,
+    /// HESA track needs gender (default false: "if known").
+    pub hesa_require_gender: bool,
+}
+
+impl TrackingSettings {
+    /// Defaults for a day: England, gender needed for KS4/KS5 but not HESA.
+    ///
+    /// ```
+    /// let s = heat_core::student::TrackingSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    /// assert_eq!(s.extract_year(), 2027);
+    /// ```
+    pub fn on(on: NaiveDate) -> Self {
+        TrackingSettings {
+            on,
+            nation: Nation::England,
+            ks_require_gender: true,
+            hesa_require_gender: false,
+        }
+    }
+
+    /// The year of the next HEAT Track extract (deadline on or after `on`).
+    pub fn extract_year(&self) -> i32 {
+        next_heat_track_deadline(self.on).map_or(self.on.year(), |d| d.year())
+    }
+}
+
+/// One student's tracking status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingStatus {
+    /// Every field present and valid, and consent given.
+    pub complete: bool,
+    /// Eligible for this year's KS4 track.
+    pub ks4_eligible: bool,
+    /// Eligible for this year's KS5 track.
+    pub ks5_eligible: bool,
+    /// Eligible for the next HESA (HE-entry) track.
+    pub hesa_eligible: bool,
+    /// Fields missing or invalid (`first_name`, `dob`, `postcode`, `consent`, …).
+    pub problems: Vec<&'static str>,
+    /// Why the student is not complete or not eligible, one line each (`field: reason` or
+    /// `track: reason`).
+    pub reasons: Vec<String>,
+}
+
+fn text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Reads a yes/no answer: `Some(true)` for yes, `Some(false)` for no, `None` when unreadable.
+fn yes_no(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "1" | "t" | "consented" | "seen" => Some(true),
+        "n" | "no" | "false" | "0" | "f" | "refused" | "not seen" => Some(false),
+        _ => None,
+    }
+}
+
+/// Works out a student's completeness and track eligibility.
+pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) -> TrackingStatus {
+    let mut problems: Vec<&'static str> = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut missing = |field: &'static str, why: String| {
+        problems.push(field);
+        reasons.push(format!("{field}: {why}"));
+    };
+    if text(&s.first_name).is_none() {
+        missing("first_name", "missing".into());
+    }
+    if text(&s.last_name).is_none() {
+        missing("last_name", "missing".into());
+    }
+    let dob = match text(&s.dob) {
+        None => {
+            missing("dob", "missing".into());
+            None
+        }
+        Some(d) => match parse_date(d) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                missing("dob", e.to_string());
+                None
+            }
+        },
+    };
+    match text(&s.postcode) {
+        None => missing("postcode", "missing".into()),
+        Some(p) => {
+            if let Err(e) = crate::postcode::normalise(p) {
+                missing("postcode", format!("{e}"));
+            }
+        }
+    }
+    if text(&s.school).is_none() {
+        missing("school", "missing".into());
+    }
+    if text(&s.gender).and_then(Gender::parse).is_none() {
+        missing("gender", "missing or not known".into());
+    }
+    match text(&s.consent).map(yes_no) {
+        Some(Some(true)) => {}
+        Some(Some(false)) => missing("consent", "has not seen the tracking statement".into()),
+        Some(None) => missing(
+            "consent",
+            format!("{:?} is not yes or no", text(&s.consent).unwrap_or("")),
+        ),
+        None => missing("consent", "not recorded".into()),
+    }
+    let phase = match text(&s.phase_adjustment).map(str::parse::<i32>) {
+        None => 0,
+        Some(Ok(p)) => p,
+        Some(Err(_)) => {
+            missing("phase_adjustment", "not a whole number".into());
+            0
+        }
+    };
+    let complete = problems.is_empty();
+    let has = |f: &str| !problems.contains(&f);
+    let extract = settings.extract_year();
+    let base =
+        has("first_name") && has("last_name") && has("dob") && has("postcode") && has("consent");
+    let ks_fields = base
+        && has("school")
+        && (!settings.ks_require_gender || has("gender"))
+        && has("phase_adjustment");
+    let hesa_fields =
+        base && (!settings.hesa_require_gender || has("gender")) && has("phase_adjustment");
+    let (mut ks4, mut ks5, mut hesa) = (false, false, false);
+    let england = settings.nation == Nation::England;
+    if let Some(d) = dob {
+        let t = track_cohort(d, settings.nation, phase);
+        if !england {
+            reasons.push("ks4: DfE tracks students in England only".into());
+            reasons.push("ks5: DfE tracks students in England only".into());
+        } else {
+            if t.ks4_exam_year != extract {
+                reasons.push(format!(
+                    "ks4: KS4 exams in {}, not {extract}",
+                    t.ks4_exam_year
+                ));
+            }
+            if t.ks5_exam_year != extract {
+                reasons.push(format!(
+                    "ks5: KS5 exams in {}, not {extract}",
+                    t.ks5_exam_year
+                ));
+            }
+            ks4 = ks_fields && t.ks4_exam_year == extract;
+            ks5 = ks_fields && t.ks5_exam_year == extract;
+        }
+        let extract_year = AcademicYear::new(extract);
+        if t.he_ready_year > extract_year {
+            reasons.push(format!(
+                "hesa: HE-ready in {}, after the {extract_year} extract",
+                t.he_ready_year
+            ));
+        }
+        hesa = hesa_fields && t.he_ready_year <= extract_year;
+    }
+    TrackingStatus {
+        complete,
+        ks4_eligible: ks4,
+        ks5_eligible: ks5,
+        hesa_eligible: hesa,
+        problems,
+        reasons,
+    }
+}
+
+/// A dashboard-style summary of many students' tracking status.
+///
+/// ```
+/// use heat_core::student::{tracking_summary, student_tracking_status, StudentInput, TrackingSettings};
+/// let on = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+/// let statuses: Vec<_> = [StudentInput::default()].iter()
+///     .map(|s| student_tracking_status(s, &TrackingSettings::on(on))).collect();
+/// let sum = tracking_summary(&statuses);
+/// assert_eq!((sum.students, sum.complete, sum.hesa_eligible), (1, 0, 0));
+/// assert_eq!(sum.not_hesa_because[0], ("consent".to_string(), 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct TrackingSummary {
+    /// Students counted.
+    pub students: usize,
+    /// Complete for tracking.
+    pub complete: usize,
+    /// In this year's KS4 track.
+    pub ks4_eligible: usize,
+    /// In this year's KS5 track.
+    pub ks5_eligible: usize,
+    /// In the next HESA track.
+    pub hesa_eligible: usize,
+    /// Why the others are not in the next HESA track: (reason, students), most common first; a
+    /// student is counted once, under the first reason that stops them.
+    pub not_hesa_because: Vec<(String, usize)>,
+}
+
+/// Counts complete and eligible students and why the rest miss the next HESA track.
+pub fn tracking_summary(statuses: &[TrackingStatus]) -> TrackingSummary {
+    let mut sum = TrackingSummary {
+        students: statuses.len(),
+        ..Default::default()
+    };
+    let mut why: std::collections::BTreeMap<String, usize> = Default::default();
+    for t in statuses {
+        sum.complete += usize::from(t.complete);
+        sum.ks4_eligible += usize::from(t.ks4_eligible);
+        sum.ks5_eligible += usize::from(t.ks5_eligible);
+        sum.hesa_eligible += usize::from(t.hesa_eligible);
+        if !t.hesa_eligible {
+            let first = [
+                "consent",
+                "first_name",
+                "last_name",
+                "dob",
+                "postcode",
+                "phase_adjustment",
+            ]
+            .iter()
+            .find(|f| t.problems.contains(f))
+            .map(|f| f.to_string())
+            .or_else(|| {
+                t.reasons
+                    .iter()
+                    .find(|r| r.starts_with("hesa:"))
+                    .map(|_| "not yet HE-ready".to_string())
+            })
+            .unwrap_or_else(|| "gender".to_string());
+            *why.entry(first).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(String, usize)> = why.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    sum.not_hesa_because = v;
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn student() -> StudentInput {
+        StudentInput {
+            id: "S1".into(),
+            first_name: Some("Leo".into()),
+            last_name: Some("Reid".into()),
+            dob: Some("31/08/2008".into()),
+            gender: Some("Male".into()),
+            postcode: Some("eh91sf".into()),
+            school: Some("5500000".into()),
+            consent: Some("Yes".into()),
+            phase_adjustment: None,
+        }
+    }
+
+    fn on(y: i32, m: u32, d: u32) -> TrackingSettings {
+        TrackingSettings::on(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn born_31_august_versus_1_september() {
+        // Born 31 Aug 2008: KS5 in 2026, HE-ready 2026/27; in the November 2026 extract.
+        let t = student_tracking_status(&student(), &on(2026, 11, 23));
+        assert!(t.complete && t.ks5_eligible && t.hesa_eligible && !t.ks4_eligible);
+        assert_eq!(t.reasons, vec!["ks4: KS4 exams in 2024, not 2026"]);
+        // Born a day later: a year behind.
+        let mut s = student();
+        s.dob = Some("2008-09-01".into());
+        let t = student_tracking_status(&s, &on(2026, 11, 23));
+        assert!(t.complete && !t.ks5_eligible && !t.hesa_eligible);
+        assert_eq!(
+            t.reasons,
+            vec![
+                "ks4: KS4 exams in 2025, not 2026",
+                "ks5: KS5 exams in 2027, not 2026",
+                "hesa: HE-ready in 2027/28, after the 2026/27 extract"
+            ]
+        );
+        // After the 2026 deadline the next extract is 2027's.
+        let t = student_tracking_status(&s, &on(2026, 12, 1));
+        assert!(t.ks5_eligible && t.hesa_eligible);
+    }
+
+    #[test]
+    fn incomplete_students_say_why() {
+        let mut s = student();
+        s.gender = None;
+        s.postcode = Some("SW1A 1AC".into());
+        s.consent = Some("maybe".into());
+        let t = student_tracking_status(&s, &on(2026, 11, 1));
+        assert!(!t.complete && !t.hesa_eligible && !t.ks5_eligible);
+        assert_eq!(t.problems, vec!["postcode", "gender", "consent"]);
+        assert!(
+            t.reasons[0].starts_with("postcode: postcode breaks a letter rule"),
+            "{:?}",
+            t.reasons
+        );
+        // Gender is not needed for HESA, but consent is.
+        s.consent = Some("y".into());
+        s.postcode = Some("EH9 1SF".into());
+        let t = student_tracking_status(&s, &on(2026, 11, 1));
+        assert!(!t.complete && t.hesa_eligible && !t.ks5_eligible);
+        // 29 February birthdays read fine.
+        s.dob = Some("29/02/2008".into());
+        assert!(student_tracking_status(&s, &on(2026, 11, 1)).hesa_eligible);
+        // Not England: no DfE tracks.
+        let mut wales = on(2026, 11, 1);
+        wales.nation = Nation::Wales;
+        let t = student_tracking_status(&student(), &wales);
+        assert!(!t.ks5_eligible && t.hesa_eligible);
+    }
+
+    #[test]
+    fn summary_counts_and_reasons() {
+        let settings = on(2026, 11, 1);
+        let mut young = student();
+        young.dob = Some("2012-01-01".into());
+        let mut no_consent = student();
+        no_consent.consent = Some("no".into());
+        let statuses: Vec<TrackingStatus> = [student(), young, no_consent, StudentInput::default()]
+            .iter()
+            .map(|s| student_tracking_status(s, &settings))
+            .collect();
+        let sum = tracking_summary(&statuses);
+        assert_eq!(
+            (
+                sum.students,
+                sum.complete,
+                sum.hesa_eligible,
+                sum.ks5_eligible
+            ),
+            (4, 2, 1, 1)
+        );
+        assert_eq!(
+            sum.not_hesa_because,
+            vec![
+                ("consent".to_string(), 2),
+                ("not yet HE-ready".to_string(), 1)
+            ]
+        );
+    }
+}
