@@ -1,6 +1,7 @@
 //! Python bindings for heat-core (package `heatkit`). Converts arguments, releases the GIL,
 //! calls the core and converts results back; no domain rules live here.
 
+mod activity;
 mod cohort;
 mod columns;
 mod dates;
@@ -16,6 +17,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     postcode::register(m)?;
     cohort::register(m)?;
     matching::register(m)?;
+    activity::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -220,20 +220,20 @@ impl Model {
 
     /// The model with its prior moved to a file of `records` records (for [`crate::matching::link`],
     /// `existing` records), holding the number of duplicates per record constant, and at most
-    /// 0.01 (a small file is not mostly duplicates); the household corrections' joint rates move
+    /// 0.001 (a small file is not mostly duplicates); the household corrections' joint rates move
     /// by the same factor (siblings per record held constant).
     ///
     /// ```
     /// let m = heat_core::matching::Model::default_trained();
     /// let small = m.rescaled(10_000);
     /// assert!((small.prior / m.prior - 99_999.0 / 9_999.0).abs() < 1e-6);
-    /// assert_eq!(m.rescaled(3).prior, 0.01);
+    /// assert_eq!(m.rescaled(3).prior, 0.001);
     /// ```
     pub fn rescaled(&self, records: u64) -> Model {
         let mut m = self.clone();
         if self.trained_records > 1 && records > 1 {
             let factor = (self.trained_records - 1) as f64 / (records - 1) as f64;
-            m.prior = (self.prior * factor).clamp(1e-15, 0.01);
+            m.prior = (self.prior * factor).clamp(1e-15, 0.001);
             // Siblings per record are held constant too: the joint rates of the household
             // corrections move with the prior, so a shared home is no stronger evidence in a
             // small file than in a large one.

@@ -41,21 +41,40 @@ from ._heatkit import (
     parse_postcode,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
+from ._activity import (
+    ImportResult,
+    ShareDecision,
+    Violation,
+    can_share,
+    student_tracking_status,
+    tracking_summary,
+    typology,
+    validate_activities,
+    validate_activity,
+    validate_import,
+)
+from ._heatkit import load_typology
 from ._matching import cluster_duplicates, find_duplicates, link_students
-from .errors import CohortError, HeatError, InvalidPostcodeError, MatchingError
+from .errors import ActivityError, CohortError, HeatError, ImportFileError, InvalidPostcodeError, MatchingError
 
 __all__ = [
+    "ActivityError",
     "CohortError",
     "HeatError",
+    "ImportFileError",
+    "ImportResult",
     "InvalidPostcodeError",
     "MatchingError",
     "Postcode",
     "PostcodeCheck",
     "RowIssue",
+    "ShareDecision",
     "TrackCohort",
+    "Violation",
     "__version__",
     "academic_year",
     "bank_holidays",
+    "can_share",
     "check_postcode",
     "check_postcodes",
     "check_year_group",
@@ -70,13 +89,20 @@ __all__ = [
     "is_valid_postcode",
     "last_working_day",
     "link_students",
+    "load_typology",
     "next_heat_track_deadline",
     "load_live_postcodes",
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
+    "student_tracking_status",
     "track_cohort",
     "track_cohorts",
+    "tracking_summary",
+    "typology",
+    "validate_activities",
+    "validate_activity",
+    "validate_import",
     "year_group",
     "year_group_number",
     "year_groups",

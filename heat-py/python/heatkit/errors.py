@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["CohortError", "HeatError", "InvalidPostcodeError", "MatchingError"]
+__all__ = ["ActivityError", "CohortError", "HeatError", "ImportFileError", "InvalidPostcodeError", "MatchingError"]
 
 
 class HeatError(ValueError):
@@ -73,4 +73,32 @@ class MatchingError(HeatError):
     ... except heatkit.MatchingError as e:
     ...     print(e.code)
     bad_setting
+    """
+
+
+class ActivityError(HeatError):
+    """An activity, student or typology input could not be read (``bad_activity``,
+    ``bad_student``, ``bad_setting``, ``unknown_template``, ``bad_typology_row``,
+    ``missing_column``, ``duplicate_type``, ``empty_typology``, ``unreadable_file``).
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.load_typology("no/such/typology.csv")
+    ... except heatkit.ActivityError as e:
+    ...     print(e.code)
+    unreadable_file
+    """
+
+
+class ImportFileError(HeatError):
+    """A bulk-import file cannot be imported at all: ``empty_file``, ``binary_file``,
+    ``file_too_large``, ``bad_encoding``, ``bad_header``, ``missing_columns`` (the message names
+    them and suggests near misses) or ``unreadable_file``.
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.validate_import(b"Frist Name,Surname,DOB,Postcode\\n")
+    ... except heatkit.ImportFileError as e:
+    ...     print(e.code, "|", e)
+    missing_columns | students file is missing required columns: first_name (is "Frist Name" meant to be first_name?)
     """
