@@ -1,288 +1,281 @@
-//! The main job on bundled data: clean a bulk upload of students. For each row it checks the home
-//! postcode, reads the date of birth, works out the year group, checks it against the stated year
-//! group, adds the KS4/KS5 exam years, HE-ready year and tracking-data year, and flags likely
-//! duplicate students (the same child entered twice; twins are not merged); then it prints a
-//! summary. Every input row appears in the output, with a `problems` column naming field and reason.
+//! The main job on bundled data: clean a bulk upload of students and one of activities, as a WP
+//! team does before the HEAT Track deadline.
+//!
+//! Students: the file is read whatever its encoding, headers are matched to the students template
+//! (with suggestions for near misses), postcodes are normalised (or fixed), dates of birth read
+//! (Excel serials too), year groups worked out and checked against the stated one, KS4/KS5 exam,
+//! HE-ready and tracking-data years added, completeness and track eligibility worked out, and
+//! likely duplicate students flagged (twins are not merged). Activities: every rule of the
+//! activity typology checked. Each upload gives a cleaned file, an error file (row, column, code,
+//! severity, message) and a summary whose counts reconcile: rows in = rows ok + rows with errors.
 //!
 //! ```text
-//! cargo run --release --example clean_students -- [INPUT.csv] [OUTPUT.csv] [--academic-year 2025/26] [--nation england]
+//! cargo run --release --example clean_students -- [STUDENTS.csv] [--activities ACTIVITIES.csv]
+//!     [--out-dir DIR] [--academic-year 2025/26] [--nation england] [--on 2026-11-23]
 //! ```
-//! Defaults: `examples/data/students.csv`, `target/heatkit-example/students_cleaned.csv`, the
-//! academic year 2025/26, England. Columns are found by name: `postcode`, `date_of_birth` (or
-//! `dob`), `year_group`, `first_name`, `last_name`, `student_ref`; any may be absent (e.g.
-//! `examples/data/messy_postcodes.csv`).
+//! Defaults: `examples/data/students.csv`, `examples/data/activities.csv`,
+//! `target/heatkit-example/`, 2025/26, England, today. A file that cannot be imported at all
+//! (empty, binary, too large, wrong encoding, required columns missing) stops with a clear message
+//! and exit code 1; nothing panics.
 
-use heat_core::cohort::{
-    check_year_group, clean_year_group, parse_date, track_cohort, year_group, AcademicYear, Nation,
-};
-use heat_core::matching::{MatchSettings, Matcher, StudentRef};
-use heat_core::postcode::check;
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use heat_core::cohort::{parse_date, track_cohort, year_group, AcademicYear, Nation};
+use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
+use heat_core::matching::{MatchSettings, Matcher, StudentRef};
+use heat_core::student::{student_tracking_status, tracking_summary, StudentInput, TrackingSettings};
 
 struct Args {
-    input: PathBuf,
-    output: PathBuf,
+    students: PathBuf,
+    activities: Option<PathBuf>,
+    out_dir: PathBuf,
     year: AcademicYear,
     nation: Nation,
+    on: chrono::NaiveDate,
 }
 
-const USAGE: &str =
-    "usage: clean_students [INPUT.csv] [OUTPUT.csv] [--academic-year 2025/26] [--nation england]";
+const USAGE: &str = "usage: clean_students [STUDENTS.csv] [--activities ACTIVITIES.csv | --no-activities] [--out-dir DIR] [--academic-year 2025/26] [--nation england] [--on YYYY-MM-DD]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut positional = Vec::new();
-    let mut year = AcademicYear::new(2025);
-    let mut nation = Nation::England;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--academic-year" => {
-                let v = args.next().ok_or("--academic-year needs a value")?;
-                year = v.parse().map_err(|e| format!("--academic-year: {e}"))?;
-            }
-            "--nation" => {
-                let v = args.next().ok_or("--nation needs a value")?;
-                nation = v.parse().map_err(|e| format!("--nation: {e}"))?;
-            }
-            "-h" | "--help" => return Err(USAGE.into()),
-            _ => positional.push(PathBuf::from(arg)),
-        }
-    }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let root = manifest.parent().map(PathBuf::from).unwrap_or(manifest);
-    let mut positional = positional.into_iter();
+    let mut students = None;
+    let mut activities = Some(root.join("examples/data/activities.csv"));
+    let mut out_dir = root.join("target/heatkit-example");
+    let mut year = AcademicYear::new(2025);
+    let mut nation = Nation::England;
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| (d.as_secs() / 86_400) as i32)
+        .unwrap_or(0);
+    let mut on = heat_core::cohort::date_from_epoch_days(today)
+        .ok_or("the system clock is outside the supported dates")?;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--activities" => activities = Some(PathBuf::from(value("--activities")?)),
+            "--no-activities" => activities = None,
+            "--out-dir" => out_dir = PathBuf::from(value("--out-dir")?),
+            "--academic-year" => {
+                year = value("--academic-year")?
+                    .parse()
+                    .map_err(|e| format!("--academic-year: {e}"))?
+            }
+            "--nation" => {
+                nation = value("--nation")?
+                    .parse()
+                    .map_err(|e| format!("--nation: {e}"))?
+            }
+            "--on" => on = parse_date(&value("--on")?).map_err(|e| format!("--on: {e}"))?,
+            "-h" | "--help" => return Err(USAGE.into()),
+            a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
+            _ => students = Some(PathBuf::from(arg)),
+        }
+    }
     Ok(Args {
-        input: positional
-            .next()
-            .unwrap_or_else(|| root.join("examples/data/students.csv")),
-        output: positional
-            .next()
-            .unwrap_or_else(|| root.join("target/heatkit-example/students_cleaned.csv")),
+        students: students.unwrap_or_else(|| root.join("examples/data/students.csv")),
+        activities,
+        out_dir,
         year,
         nation,
+        on,
     })
 }
 
-/// Counts for the summary, by (field, outcome).
-#[derive(Default)]
-struct Summary(BTreeMap<(&'static str, String), usize>);
+fn write_errors(path: &Path, outcome: &ImportOutcome) -> Result<(), Box<dyn Error>> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["row", "column", "code", "severity", "rule_id", "message"])?;
+    for e in &outcome.issues {
+        let row = e.row.to_string();
+        w.write_record([
+            row.as_str(),
+            &e.column,
+            e.code,
+            e.severity.as_str(),
+            e.rule_id.unwrap_or(""),
+            &e.message,
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
 
-impl Summary {
-    fn add(&mut self, field: &'static str, outcome: impl Into<String>) {
-        *self.0.entry((field, outcome.into())).or_default() += 1;
+fn print_summary(name: &str, outcome: &ImportOutcome) {
+    let s = &outcome.summary;
+    println!(
+        "{name}: {} rows in = {} ok + {} with errors ({} errors, {} warnings; read as {})",
+        s.rows_in, s.rows_ok, s.rows_with_errors, s.errors, s.warnings, s.encoding
+    );
+    let mut by_code: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for e in &outcome.issues {
+        *by_code.entry((e.severity.as_str(), e.code)).or_default() += 1;
+    }
+    for ((severity, code), n) in by_code {
+        println!("  {severity:<8} {code:<32} {n:>5}");
     }
 }
 
-fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(&args.input)
-        .map_err(|e| format!("cannot read {}: {e}", args.input.display()))?;
-    let headers = reader.headers()?.clone();
-    let find = |names: &[&str]| {
-        headers.iter().position(|h| {
-            let h = h.trim_start_matches('\u{FEFF}').trim().to_ascii_lowercase();
-            names.contains(&h.as_str())
+/// For each cleaned row, the student ref (or row) of the earlier row it likely duplicates.
+fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Error>> {
+    fn v(r: &heat_core::import::CleanRow, i: usize) -> Option<&str> {
+        Some(r.values[i].as_str())
+    }
+    let students: Vec<StudentRef> = outcome
+        .rows
+        .iter()
+        .map(|r| StudentRef {
+            first_name: v(r, 1),
+            last_name: v(r, 2),
+            dob: parse_date(&r.values[3]).ok(),
+            postcode: v(r, 4),
+            gender: v(r, 5),
+            school: v(r, 6),
         })
+        .collect();
+    let settings = MatchSettings::default();
+    let run = Matcher::new(settings.clone()).dedupe(&students)?;
+    let clusters = run.clusters(students.len(), &settings);
+    let mut first_of: BTreeMap<u32, usize> = BTreeMap::new();
+    Ok(clusters
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let head = *first_of.entry(*label).or_insert(i);
+            (head != i).then(|| {
+                let r = &outcome.rows[head];
+                if r.values[0].is_empty() {
+                    format!("row {}", r.row)
+                } else {
+                    r.values[0].clone()
+                }
+            })
+        })
+        .collect())
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    std::fs::create_dir_all(&args.out_dir)?;
+    let settings = ImportSettings {
+        academic_year: args.year,
+        nation: args.nation,
+        // Duplicates are flagged in their own column below, with the earlier student's ref.
+        check_duplicates: false,
+        ..Default::default()
     };
-    let (pc_col, dob_col, yg_col) = (
-        find(&["postcode", "home_postcode"]),
-        find(&["date_of_birth", "dob"]),
-        find(&["year_group", "yeargroup"]),
-    );
-    let (first_col, last_col, ref_col) = (
-        find(&["first_name", "forename"]),
-        find(&["last_name", "surname"]),
-        find(&["student_ref", "record_id", "id"]),
-    );
-    if pc_col.is_none() && dob_col.is_none() {
-        return Err(format!(
-            "{} has neither a postcode nor a date_of_birth column",
-            args.input.display()
-        )
-        .into());
-    }
-    if let Some(dir) = args.output.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut writer = csv::Writer::from_path(&args.output)?;
-    let mut out_headers = headers.clone();
-    for h in [
-        "postcode_clean",
-        "postcode_status",
-        "postcode_code",
+    let students = validate_import_file(&args.students, Template::Students, &settings)
+        .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
+    let tracking = TrackingSettings {
+        nation: args.nation,
+        ..TrackingSettings::on(args.on)
+    };
+    let dup_of = duplicates(&students)?;
+    let cleaned_path = args.out_dir.join("students_cleaned.csv");
+    let mut w = csv::Writer::from_path(&cleaned_path)?;
+    let mut header: Vec<&str> = vec!["row"];
+    header.extend(&students.columns);
+    header.extend([
         "year_group_from_dob",
-        "year_group_check",
         "ks4_exam_year",
         "ks5_exam_year",
         "he_ready_year",
         "tracking_data_year",
+        "tracking_complete",
+        "ks4_eligible",
+        "ks5_eligible",
+        "hesa_eligible",
+        "tracking_reasons",
         "duplicate_of",
-        "duplicate_probability",
-        "problems",
-    ] {
-        out_headers.push_field(h);
-    }
-    writer.write_record(&out_headers)?;
-
-    let n = args.nation;
-    let mut summary = Summary::default();
-    let mut rows = 0;
-    let mut records = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        records.push(record.map_err(|e| format!("row {}: {e}", i + 1))?);
-    }
-    let duplicates = find_duplicates(&records, [first_col, last_col, dob_col, pc_col], ref_col)?;
-    for (i, mut record) in records.into_iter().enumerate() {
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
-        let mut problems: Vec<String> = Vec::new();
-        let mut out: Vec<String> = vec![String::new(); 11];
-        rows += 1;
-        if let Some((of, p)) = &duplicates[i] {
-            out[9] = of.clone();
-            out[10] = format!("{p:.4}");
-            problems.push(format!("student: likely the same student as {of}"));
-            summary.add("duplicates", "likely duplicate of an earlier row");
-        } else {
-            summary.add("duplicates", "first or only record of a student");
-        }
-
-        if pc_col.is_some() {
-            let c = check(&field(pc_col));
-            summary.add(
-                "postcode",
-                format!("{} {}", c.status.as_str(), c.code.unwrap_or(""))
-                    .trim()
-                    .to_string(),
-            );
-            if c.status == heat_core::postcode::Status::Invalid {
-                problems.push(format!("postcode: {}", c.message));
-            }
-            out[0] = c.postcode.unwrap_or_default();
-            out[1] = c.status.as_str().to_string();
-            out[2] = c.code.unwrap_or("").to_string();
-        }
-        let dob_text = field(dob_col);
-        let dob = match (dob_col, dob_text.trim()) {
-            (None, _) => None,
-            (Some(_), "") => {
-                problems.push("date_of_birth: missing".into());
-                summary.add("date_of_birth", "missing");
-                None
-            }
-            (Some(_), text) => match parse_date(text) {
-                Ok(d) => {
-                    summary.add("date_of_birth", "ok");
-                    Some(d)
-                }
-                Err(e) => {
-                    problems.push(format!("date_of_birth: {e}"));
-                    summary.add("date_of_birth", e.code());
-                    None
-                }
+    ]);
+    w.write_record(&header)?;
+    let mut statuses = Vec::with_capacity(students.rows.len());
+    for (r, dup) in students.rows.iter().zip(&dup_of) {
+        let v = &r.values;
+        let text = |i: usize| (!v[i].is_empty()).then(|| v[i].clone());
+        let status = student_tracking_status(
+            &StudentInput {
+                id: v[0].clone(),
+                first_name: text(1),
+                last_name: text(2),
+                dob: text(3),
+                postcode: text(4),
+                gender: text(5),
+                school: text(6),
+                consent: text(8),
+                phase_adjustment: None,
             },
-        };
-        if let Some(dob) = dob {
-            out[3] = year_group(dob, args.year, n).label(n);
-            let t = track_cohort(dob, n, 0);
-            out[5] = t.ks4_exam_year.to_string();
-            out[6] = t.ks5_exam_year.to_string();
-            out[7] = t.he_ready_year.to_string();
-            out[8] = t.tracking_data_year.to_string();
-            let stated = field(yg_col);
-            if yg_col.is_some() && !stated.trim().is_empty() {
-                match clean_year_group(&stated, n) {
-                    Ok(g) => {
-                        let p = check_year_group(dob, g, args.year, n);
-                        out[4] = p.code().to_string();
-                        summary.add("year_group", p.code());
-                        if let heat_core::cohort::Plausibility::DayMonthSwap(d) = p {
-                            problems.push(format!("date_of_birth: fits the stated year group if day and month are swapped ({d})"));
-                        }
-                    }
-                    Err(e) => {
-                        problems.push(format!("year_group: {e}"));
-                        summary.add("year_group", e.code());
-                    }
-                }
+            &tracking,
+        );
+        let mut out: Vec<String> = vec![r.row.to_string()];
+        out.extend(v.iter().cloned());
+        match parse_date(&v[3]) {
+            Ok(dob) => {
+                let t = track_cohort(dob, args.nation, 0);
+                out.push(year_group(dob, args.year, args.nation).label(args.nation));
+                out.push(t.ks4_exam_year.to_string());
+                out.push(t.ks5_exam_year.to_string());
+                out.push(t.he_ready_year.to_string());
+                out.push(t.tracking_data_year.to_string());
             }
+            Err(_) => out.extend(std::iter::repeat_n(String::new(), 5)),
         }
-        for v in out {
-            record.push_field(&v);
-        }
-        record.push_field(&problems.join("; "));
-        writer.write_record(&record)?;
+        out.push(status.complete.to_string());
+        out.push(status.ks4_eligible.to_string());
+        out.push(status.ks5_eligible.to_string());
+        out.push(status.hesa_eligible.to_string());
+        out.push(status.reasons.join("; "));
+        out.push(dup.clone().unwrap_or_default());
+        w.write_record(&out)?;
+        statuses.push(status);
     }
-    writer.flush()?;
-
+    w.flush()?;
+    let errors_path = args.out_dir.join("students_errors.csv");
+    write_errors(&errors_path, &students)?;
+    print_summary(&format!("students ({})", args.students.display()), &students);
+    let dups = dup_of.iter().filter(|d| d.is_some()).count();
+    println!("  likely duplicates of an earlier student: {dups}");
+    let sum = tracking_summary(&statuses);
     println!(
-        "cleaned {rows} rows for {} ({}) -> {}",
-        args.year,
-        n,
-        args.output.display()
+        "  tracking ({} extract): {} complete; KS4 {}, KS5 {}, next HESA track {} of {} imported",
+        tracking.extract_year(),
+        sum.complete,
+        sum.ks4_eligible,
+        sum.ks5_eligible,
+        sum.hesa_eligible,
+        sum.students
     );
-    let mut last = "";
-    for ((field, outcome), count) in &summary.0 {
-        if *field != last {
-            println!("{field}:");
-            last = field;
+    for (why, n) in &sum.not_hesa_because {
+        println!("    not in the HESA track: {why:<24} {n:>5}");
+    }
+    println!(
+        "  -> {} and {}",
+        cleaned_path.display(),
+        errors_path.display()
+    );
+
+    if let Some(path) = &args.activities {
+        let activities = validate_import_file(path, Template::Activities, &settings)
+            .map_err(|e| format!("{}: {e} [{}]", path.display(), e.code()))?;
+        let cleaned = args.out_dir.join("activities_cleaned.csv");
+        let mut w = csv::Writer::from_path(&cleaned)?;
+        let mut header: Vec<&str> = vec!["row"];
+        header.extend(&activities.columns);
+        w.write_record(&header)?;
+        for r in &activities.rows {
+            let mut out = vec![r.row.to_string()];
+            out.extend(r.values.iter().cloned());
+            w.write_record(&out)?;
         }
-        println!("  {outcome:<32} {count:>6}");
+        w.flush()?;
+        let errors = args.out_dir.join("activities_errors.csv");
+        write_errors(&errors, &activities)?;
+        print_summary(&format!("activities ({})", path.display()), &activities);
+        println!("  -> {} and {}", cleaned.display(), errors.display());
     }
     Ok(())
-}
-
-/// The earlier row's student ref (or row number) and the match probability.
-type DuplicateOf = (String, f64);
-
-/// For each row, the student ref (or row number) of the earlier row it likely duplicates, with the
-/// match probability: rows clustered at the default threshold, each pointing at its cluster's
-/// first row.
-fn find_duplicates(
-    records: &[csv::StringRecord],
-    [first, last, dob, postcode]: [Option<usize>; 4],
-    id: Option<usize>,
-) -> Result<Vec<Option<DuplicateOf>>, Box<dyn Error>> {
-    fn get(r: &csv::StringRecord, c: Option<usize>) -> Option<&str> {
-        c.and_then(|c| r.get(c))
-    }
-    let students: Vec<StudentRef> = records
-        .iter()
-        .map(|r| StudentRef {
-            first_name: get(r, first),
-            last_name: get(r, last),
-            dob: get(r, dob).and_then(|d| parse_date(d).ok()),
-            postcode: get(r, postcode),
-            ..Default::default()
-        })
-        .collect();
-    let mut out = vec![None; records.len()];
-    if first.is_none() || last.is_none() {
-        return Ok(out);
-    }
-    let settings = MatchSettings::default();
-    let run = Matcher::new(settings.clone()).dedupe(&students)?;
-    let clusters = run.clusters(records.len(), &settings);
-    let mut first_of: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut best: BTreeMap<usize, f64> = BTreeMap::new();
-    for p in run.matches() {
-        for row in [p.left as usize, p.right as usize] {
-            let e = best.entry(row).or_insert(0.0);
-            *e = e.max(p.probability);
-        }
-    }
-    for (row, label) in clusters.labels.iter().enumerate() {
-        let head = *first_of.entry(*label).or_insert(row);
-        if head != row {
-            let name = get(&records[head], id)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("row {}", head + 1));
-            out[row] = Some((name, best.get(&row).copied().unwrap_or(0.0)));
-        }
-    }
-    Ok(out)
 }
 
 fn main() {

@@ -17,6 +17,9 @@ cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (release; unit, golden, property, exhaustive, doctests)"
 cargo test -p heat-core --release
 
+step "main job on the bundled data, and bad input files (scripts/check-main-job.sh)"
+bash scripts/check-main-job.sh
+
 step "Python venv ($VENV) and test dependencies"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"

@@ -32,6 +32,7 @@ last_names = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnso
 with lzma.open(root.parent / "shared/data/postcodes/live_postcodes_gb_ci_im_onspd_2025_02.txt.xz", "rt") as f:
     live = f.read().splitlines()
 postcodes = random.Random(7).sample(live, 400)
+schools = [str(100000 + random.Random(8).randrange(50000)) for _ in range(12)]
 SWAP = {"O": "0", "0": "O", "I": "1", "1": "I"}
 
 
@@ -67,8 +68,11 @@ for i in range(1, 201):
             pc = pc[:j] + SWAP[pc[j]] + pc[j + 1:]
     elif r < 0.45:
         pc = ""
+    gender = rng.choice(["F", "M", "Female", "Male", "f", "m", "", "X"])
+    school = rng.choice(schools) if rng.random() < 0.93 else ""
+    consent = rng.choice(["Yes", "Y", "yes", "No", ""]) if rng.random() < 0.3 else "Yes"
     rows.append([f"S{i:04d}", rng.choice(first_names), rng.choice(last_names), dob_text,
-                 typed_year_group(stated), pc])
+                 typed_year_group(stated), pc, gender, school, consent])
 
 # The same students entered again (a second upload, a different member of staff): nicknames,
 # capitals, compact postcodes, the other date format, a swapped day and month; and twins, who
@@ -77,7 +81,7 @@ NICK = {"Alfie": "Alfred", "Freddie": "Frederick", "Ellie": "Eleanor", "Millie":
         "Olivia": "Liv", "Muhammad": "Mohammed"}
 for k in range(12):
     src = rows[rng.randrange(len(rows))]
-    ref, first, last, dob_text, yg, pc = src
+    ref, first, last, dob_text, yg, pc, gender, school, consent = src
     style = k % 4
     if style == 0:
         first = NICK.get(first, first.upper())
@@ -89,15 +93,57 @@ for k in range(12):
         dob_text = f"{y}-{m}-{d}"
     elif style == 3:
         last = last[:-1] + last[-1] * 2
-    rows.append([f"S{len(rows) + 1:04d}", first, last, dob_text, yg, pc])
+    rows.append([f"S{len(rows) + 1:04d}", first, last, dob_text, yg, pc, gender, school, consent])
 for k in range(3):
     src = rows[rng.randrange(200)]
     other = rng.choice([f for f in first_names if f != src[1] and f not in NICK])
-    rows.append([f"S{len(rows) + 1:04d}", other, src[2], src[3], src[4], src[5]])
+    rows.append([f"S{len(rows) + 1:04d}", other, src[2], src[3], src[4], src[5], rng.choice(["F", "M"]), src[7], "Yes"])
 
 out = root / "examples/data/students.csv"
 with open(out, "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)
-    w.writerow(["student_ref", "first_name", "last_name", "date_of_birth", "year_group", "postcode"])
+    w.writerow(["student_ref", "first_name", "last_name", "date_of_birth", "year_group", "postcode", "gender",
+                "school_id", "tracking_consent"])
     w.writerows(rows)
 print(f"wrote {len(rows)} rows to {out}")
+
+# Activities: a term of outreach as a team would bulk-upload it, with the usual slips.
+types = [("Masterclass", "Subject Insight", 2, None), ("Campus tour", "Campus Visit", 3, None),
+         ("Residential summer school", "Summer School", 30, None), ("Peer-to-peer mentoring", "Mentoring", 6, 6),
+         ("HE talk", "Information, Advice and Guidance", 1, None), ("Tutoring", "Skills and Attainment", 10, 10),
+         ("Sustained programme", "Multi-intervention programme", 12, 6)]
+acts = []
+for i in range(1, 41):
+    kind, cat, hours, sessions = rng.choice(types)
+    start = dt.date(2025, 9, 8) + dt.timedelta(days=rng.randrange(280))
+    days = 4 if kind.startswith("Residential") else 1
+    end = start + dt.timedelta(days=days - 1)
+    row = {"activity_id": f"A{i:03d}", "title": f"{kind} {i}", "category": cat, "activity_type": kind,
+           "start_date": start.strftime("%d/%m/%Y"), "end_date": end.isoformat(), "contact_hours": str(hours),
+           "sessions": str(sessions or ""), "delivery_mode": "in person", "academic_year": "2025/26",
+           "beneficiaries": rng.choice(schools), "students_registered": str(rng.randint(8, 60)),
+           "unknown_beneficiary_headcount": "", "year_groups": rng.choice(["Year 10|Year 11", "Y12", "Year 9"])}
+    r = rng.random()
+    if r < 0.08:
+        row["end_date"] = (start - dt.timedelta(days=2)).isoformat()  # end before start
+    elif r < 0.14:
+        row["activity_type"] = kind.lower().replace("s", "z", 1)  # mistyped type
+    elif r < 0.20:
+        row["beneficiaries"], row["students_registered"] = "", ""  # nobody recorded
+    elif r < 0.26:
+        row["beneficiaries"], row["students_registered"] = "052923", ""
+        row["unknown_beneficiary_headcount"] = rng.choice(["", "45"])  # Unknown Beneficiary
+    elif r < 0.30:
+        row["contact_hours"] = str(hours * 20)  # hours implausible for the type
+    elif r < 0.34:
+        row["start_date"] = "2025-07-15"  # filed under the wrong academic year
+        row["end_date"] = ""
+    elif r < 0.37:
+        row["start_date"] = str((start - dt.date(1899, 12, 30)).days)  # an Excel date serial
+    acts.append(row)
+out = root / "examples/data/activities.csv"
+with open(out, "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=list(acts[0]))
+    w.writeheader()
+    w.writerows(acts)
+print(f"wrote {len(acts)} rows to {out}")

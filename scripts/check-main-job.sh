@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The main job on the bundled data, then on bad input files: each bad file must stop with a clear
+# "error:" message and exit code 1 (a panic would exit 101), and a Windows-1252 file must import.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --example clean_students -q
+job=target/release/examples/clean_students
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$job" --out-dir "$tmp/out" --on 2026-11-23 > "$tmp/summary.txt"
+cat "$tmp/summary.txt"
+for f in students_cleaned.csv students_errors.csv activities_cleaned.csv activities_errors.csv; do
+  [ -s "$tmp/out/$f" ] || { echo "missing output $f"; exit 1; }
+done
+# Counts reconcile: rows in = ok + with errors, and the cleaned file holds the ok rows.
+python3 - "$tmp" <<'PY'
+import csv, re, sys
+tmp = sys.argv[1]
+text = open(f"{tmp}/summary.txt").read()
+for name in ("students", "activities"):
+    m = re.search(name + r" \(.*?\): (\d+) rows in = (\d+) ok \+ (\d+) with errors", text)
+    rows_in, ok, bad = map(int, m.groups())
+    assert rows_in == ok + bad, (name, rows_in, ok, bad)
+    cleaned = list(csv.DictReader(open(f"{tmp}/out/{name}_cleaned.csv", encoding="utf-8")))
+    assert len(cleaned) == ok, (name, len(cleaned), ok)
+    errors = list(csv.DictReader(open(f"{tmp}/out/{name}_errors.csv", encoding="utf-8")))
+    error_rows = {e["row"] for e in errors if e["severity"] == "error"}
+    assert len(error_rows) == bad, (name, len(error_rows), bad)
+    assert not error_rows & {c["row"] for c in cleaned}
+print("counts reconcile")
+PY
+
+expect_error() {  # name, file, expected code
+  set +e
+  "$job" "$2" --no-activities --out-dir "$tmp/bad" > /dev/null 2> "$tmp/err.txt"
+  rc=$?
+  set -e
+  if [ "$rc" -ne 1 ] || ! grep -q "^error: .*\[$3\]" "$tmp/err.txt"; then
+    echo "FAIL $1: exit $rc, $(cat "$tmp/err.txt")"; exit 1
+  fi
+  echo "ok   $1: $(cat "$tmp/err.txt")"
+}
+: > "$tmp/empty.csv"
+expect_error "empty file" "$tmp/empty.csv" empty_file
+printf 'Frist Name,Surname,Birthday,Post Code\nAnn,Lee,2010-01-01,LS1 4AP\n' > "$tmp/headers.csv"
+expect_error "wrong headers" "$tmp/headers.csv" missing_columns
+head -c 300000 /dev/urandom > "$tmp/garbage.csv"
+expect_error "binary garbage" "$tmp/garbage.csv" binary_file
+truncate -s 1G "$tmp/huge.csv"
+expect_error "1 GB file" "$tmp/huge.csv" file_too_large
+expect_error "missing file" "$tmp/no-such-file.csv" unreadable_file
+# A truncated file (cut mid-line) and a Windows-1252 file still import, row by row.
+head -c 2000 examples/data/students.csv > "$tmp/truncated.csv"
+"$job" "$tmp/truncated.csv" --no-activities --out-dir "$tmp/trunc" | head -1
+printf 'first_name,last_name,dob,postcode\nZo\xeb,O\x92Brien,2010-01-01,LS1 4AP\n' > "$tmp/cp1252.csv"
+"$job" "$tmp/cp1252.csv" --no-activities --out-dir "$tmp/cp" | head -1
+grep -q "Zoë,O’Brien" "$tmp/cp/students_cleaned.csv"
+echo "main job: all checks passed"
