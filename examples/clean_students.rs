@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 use heat_core::cohort::{parse_date, track_cohort, year_group, AcademicYear, Nation};
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
 use heat_core::matching::{MatchSettings, Matcher, StudentRef};
-use heat_core::student::{student_tracking_status, tracking_summary, StudentInput, TrackingSettings};
+use heat_core::student::{
+    student_tracking_status, tracking_summary, StudentInput, TrackingSettings,
+};
 
 struct Args {
     students: PathBuf,
@@ -234,7 +236,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     w.flush()?;
     let errors_path = args.out_dir.join("students_errors.csv");
     write_errors(&errors_path, &students)?;
-    print_summary(&format!("students ({})", args.students.display()), &students);
+    print_summary(
+        &format!("students ({})", args.students.display()),
+        &students,
+    );
     let dups = dup_of.iter().filter(|d| d.is_some()).count();
     println!("  likely duplicates of an earlier student: {dups}");
     let sum = tracking_summary(&statuses);
