@@ -258,6 +258,12 @@ impl Template {
 }
 
 /// Why a whole file cannot be imported (no row-level result is possible).
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let e = validate_import(b"", Template::Schools, &ImportSettings::default()).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()), ("empty_file", "the file is empty"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportFileError {
     /// Nothing in the file, or only a header.
@@ -324,6 +330,15 @@ impl ImportFileError {
 }
 
 /// One problem with one row (or, with `row` 0, with the header).
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"urn,name,postcode,colour\n107956,,LS1 4AP,red\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// let e = &out.issues[1];
+/// assert_eq!((e.row, e.column.as_str(), e.code), (1, "name", "missing"));
+/// assert_eq!(e.message, "row 1, name: missing");
+/// assert_eq!(out.issues[0].code, "unknown_column"); // row 0: the header
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportIssue {
     /// 1-based data row (the header is row 0; the first data row is row 1).
@@ -341,6 +356,12 @@ pub struct ImportIssue {
 }
 
 /// A cleaned row, in template column order.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nLeeds High,107956,ls14ap\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.rows[0].values, vec!["107956", "Leeds High", "LS1 4AP", ""]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CleanRow {
     /// 1-based data row it came from.
@@ -350,6 +371,13 @@ pub struct CleanRow {
 }
 
 /// Counts that reconcile: `rows_in == rows_ok + rows_with_errors`.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nA,107956,LS1 4AP\nB,x,LS1 4AP\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// let s = &out.summary;
+/// assert_eq!((s.rows_in, s.rows_ok, s.rows_with_errors, s.encoding), (2, 1, 1, "utf-8"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
     /// The template.
@@ -373,6 +401,13 @@ pub struct ImportSummary {
 }
 
 /// The outcome of [`validate_import`].
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nA,107956,LS1 4AP\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.columns, vec!["institution_id", "name", "postcode", "phase"]);
+/// assert!(out.issues.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportOutcome {
     /// Template column names (the order of [`CleanRow::values`]).
@@ -550,6 +585,13 @@ impl RowCheck<'_> {
 /// Validates a bulk-import file against a template. `Err` only when the whole file cannot be read
 /// (empty, binary, too large, undecodable, required columns missing); otherwise every data row is
 /// in `rows` or has errors in `issues`.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"Title,Type,Start Date,Headcount\nTalk,HE talk,2025-11-03,120\n";
+/// let out = validate_import(csv, Template::Activities, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.summary.rows_ok, 1);
+/// ```
 pub fn validate_import(
     bytes: &[u8],
     template: Template,

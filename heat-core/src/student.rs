@@ -101,12 +101,25 @@ impl TrackingSettings {
     }
 
     /// The year of the next HEAT Track extract (deadline on or after `on`).
+    ///
+    /// ```
+    /// let s = heat_core::student::TrackingSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+    /// assert_eq!(s.extract_year(), 2026); // the deadline day itself
+    /// ```
     pub fn extract_year(&self) -> i32 {
         next_heat_track_deadline(self.on).map_or(self.on.year(), |d| d.year())
     }
 }
 
 /// One student's tracking status.
+///
+/// ```
+/// use heat_core::student::{student_tracking_status, StudentInput, TrackingSettings};
+/// let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+/// let t = student_tracking_status(&StudentInput::default(), &TrackingSettings::on(on));
+/// assert!(!t.complete && !t.hesa_eligible);
+/// assert_eq!(t.problems, vec!["first_name", "last_name", "dob", "postcode", "school", "gender", "consent"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrackingStatus {
     /// Every field present and valid, and consent given.
@@ -138,6 +151,15 @@ fn yes_no(v: &str) -> Option<bool> {
 }
 
 /// Works out a student's completeness and track eligibility.
+///
+/// ```
+/// use heat_core::student::{student_tracking_status, StudentInput, TrackingSettings};
+/// let s = StudentInput { first_name: Some("Ann".into()), last_name: Some("Lee".into()),
+///     dob: Some("2008-01-15".into()), postcode: Some("LS1 4AP".into()), consent: Some("yes".into()),
+///     ..Default::default() };
+/// let t = student_tracking_status(&s, &TrackingSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()));
+/// assert!(t.hesa_eligible && !t.complete && !t.ks5_eligible); // KS5 needs school and gender
+/// ```
 pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) -> TrackingStatus {
     let mut problems: Vec<&'static str> = Vec::new();
     let mut reasons: Vec<String> = Vec::new();
@@ -277,6 +299,10 @@ pub struct TrackingSummary {
 }
 
 /// Counts complete and eligible students and why the rest miss the next HESA track.
+///
+/// ```
+/// assert_eq!(heat_core::student::tracking_summary(&[]).students, 0);
+/// ```
 pub fn tracking_summary(statuses: &[TrackingStatus]) -> TrackingSummary {
     let mut sum = TrackingSummary {
         students: statuses.len(),

@@ -79,6 +79,11 @@ pub struct Violation {
 }
 
 /// Every activity rule: id, field, code, severity and what it checks.
+///
+/// ```
+/// let (id, field, code, _, _) = heat_core::activity::RULES[5];
+/// assert_eq!((id, field, code), ("ACT006", "end_date", "end_before_start"));
+/// ```
 pub const RULES: &[(&str, &str, &str, Severity, &str)] = &[
     ("ACT001", "title", "missing_title", Severity::Error, "the activity has a title"),
     ("ACT002", "activity_type", "missing_type", Severity::Error, "the activity has a type"),
@@ -135,6 +140,7 @@ pub enum YearStart {
 }
 
 /// Settings for activity validation; every INFERRED rule detail is here, with a documented default.
+/// (Serde: every field optional; missing ones take the default.)
 ///
 /// ```
 /// use heat_core::activity::ActivitySettings;
@@ -272,6 +278,14 @@ fn academic_year_of(date: NaiveDate, start: YearStart) -> AcademicYear {
 
 /// Checks an activity against every rule in [`RULES`] and returns **every** violation, in rule
 /// order (an empty list: the activity is clean).
+///
+/// ```
+/// use heat_core::activity::{validate_activity, ActivityInput, ActivitySettings};
+/// let a = ActivityInput { title: Some("Talk".into()), activity_type: Some("HE talk".into()),
+///     start_date: Some("2025-11-03".into()), contact_hours: Some("1".into()),
+///     unknown_beneficiary_headcount: Some(120), ..Default::default() };
+/// assert!(validate_activity(&a, &ActivitySettings::default()).is_empty());
+/// ```
 pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut push = |id: &'static str, msg: String| out.push(violation(id, msg));

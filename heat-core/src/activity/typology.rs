@@ -90,6 +90,12 @@ pub struct ActivityType {
 }
 
 /// A problem reading a typology file.
+///
+/// ```
+/// use heat_core::activity::Typology;
+/// let e = Typology::from_csv_reader("category\n".as_bytes(), "x").unwrap_err();
+/// assert_eq!(e.to_string(), "typology file has no activity_type column");
+/// ```
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TypologyError {
     /// A row could not be read; names the row (1-based, after the header), the column and why.
@@ -173,6 +179,12 @@ fn key(s: &str) -> String {
 impl Typology {
     /// Reads a typology CSV (columns as `data/typology/typology.csv`; extra columns ignored).
     /// Every problem names the row and column.
+    ///
+    /// ```
+    /// use heat_core::activity::Typology;
+    /// let csv = include_str!("../../data/typology/typology.csv");
+    /// assert_eq!(Typology::from_csv_reader(csv.as_bytes(), "copy").unwrap().types.len(), 20);
+    /// ```
     pub fn from_csv_reader<R: Read>(reader: R, version: &str) -> Result<Typology, TypologyError> {
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)

@@ -274,6 +274,14 @@ impl std::fmt::Display for FieldExplanation {
 }
 
 /// The outcome of a [`dedupe`] or [`link`] run.
+///
+/// ```
+/// use heat_core::matching::{dedupe, StudentRecord};
+/// let r = |id: &str| StudentRecord::new(id).first_name("Ife").last_name("Bello").dob_str("2010-10-10").unwrap();
+/// let run = dedupe(&[r("1"), r("2")]).unwrap();
+/// assert_eq!((run.candidate_pairs, run.matches().count()), (1, 1));
+/// assert_eq!(run.blocking.len(), 10);
+/// ```
 #[derive(Debug, Clone)]
 pub struct MatchRun {
     /// Scored pairs at or above the run's `min_probability`, strongest first.
