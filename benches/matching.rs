@@ -6,30 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use heat_core::matching::{MatchSettings, Matcher, StudentRecord};
+use heat_core::matching::{MatchSettings, Matcher};
 use std::hint::black_box;
 
-fn read(name: &str) -> Vec<StudentRecord> {
-    let path = format!(
-        "{}/../../shared/data/students/{name}_records.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            StudentRecord::new(&r[0])
-                .first_name(&r[1])
-                .last_name(&r[2])
-                .dob_str(&r[3])
-                .unwrap()
-                .gender(&r[4])
-                .school(&r[5])
-                .postcode(&r[6])
-        })
-        .collect()
-}
+#[path = "../tests/common/students.rs"]
+mod students;
+use students::read_records as read;
 
 fn dedupe(c: &mut Criterion) {
     let mut group = c.benchmark_group("dedupe");

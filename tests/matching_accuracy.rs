@@ -6,30 +6,12 @@
 use std::collections::{HashMap, HashSet};
 
 use heat_core::matching::{
-    assign_to_clusters, blocking_recall, BlockingRule, MatchSettings, Matcher, Model, StudentRecord,
+    assign_to_clusters, blocking_recall, BlockingRule, MatchSettings, Matcher, Model,
 };
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/students/");
-
-fn read_records(name: &str) -> Vec<StudentRecord> {
-    let path = format!("{DIR}{name}_records.csv");
-    let mut reader = csv::Reader::from_path(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e} (the shared folder must sit beside the repo)"));
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            StudentRecord::new(&r[0])
-                .first_name(&r[1])
-                .last_name(&r[2])
-                .dob_str(&r[3])
-                .unwrap()
-                .gender(&r[4])
-                .school(&r[5])
-                .postcode(&r[6])
-        })
-        .collect()
-}
+#[path = "common/students.rs"]
+mod students;
+use students::{read_records, DIR};
 
 fn truth_pairs(name: &str) -> Vec<(usize, usize)> {
     let mut reader = csv::Reader::from_path(format!("{DIR}{name}_truth_pairs.csv")).unwrap();

@@ -291,11 +291,73 @@ where
     })
 }
 
+/// What to match: rows of one table, or new rows against existing ones.
+enum Job<'a> {
+    Dedupe(&'a [StudentRef<'a>]),
+    Link(&'a [StudentRef<'a>], &'a [StudentRef<'a>]),
+}
+
+/// The options every matching call takes: settings JSON, model JSON, min probability, workers
+/// and the progress callable.
+type JobOptions<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<f64>,
+    Option<usize>,
+    Option<Py<PyAny>>,
+);
+
+fn run_job(py: Python<'_>, job: Job<'_>, options: JobOptions<'_>) -> PyResult<MatchRun> {
+    let (settings, model, min_probability, workers, progress) = options;
+    let settings = settings_of(py, settings)?;
+    let model = model_of(py, model)?;
+    run_detached(py, workers, progress, |callback| {
+        let mut m = Matcher::new(settings);
+        if let Some(model) = model {
+            m = m.model(model);
+        }
+        if let Some(p) = min_probability {
+            m = m.min_probability(p);
+        }
+        let m = match callback {
+            Some(f) => m.progress(f),
+            None => m,
+        };
+        match job {
+            Job::Dedupe(recs) => m.dedupe(recs),
+            Job::Link(new, existing) => m.link(new, existing),
+        }
+    })?
+    .map_err(|e| matching_error(py, &e.to_string(), e.code()))
+}
+
+type RunOutput<'py> = (
+    Bound<'py, PyDict>,
+    String,
+    Bound<'py, PyList>,
+    u64,
+    Vec<FieldIssue>,
+);
+
+fn run_output<'py>(
+    py: Python<'py>,
+    run: &MatchRun,
+    issues: Vec<FieldIssue>,
+) -> PyResult<RunOutput<'py>> {
+    Ok((
+        pair_columns(py, run)?,
+        run.model.to_json(),
+        blocking_report(py, run)?,
+        run.candidate_pairs,
+        issues,
+    ))
+}
+
 /// Scored duplicate pairs within one table. Returns (columns, model JSON, blocking report,
 /// candidate pairs, issues).
 #[pyfunction]
 #[pyo3(signature = (n, first, last, dob, gender, school, postcode, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn _find_duplicates<'py>(
     py: Python<'py>,
     n: usize,
@@ -310,13 +372,7 @@ fn _find_duplicates<'py>(
     min_probability: Option<f64>,
     workers: Option<usize>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(
-    Bound<'py, PyDict>,
-    String,
-    Bound<'py, PyList>,
-    u64,
-    Vec<FieldIssue>,
-)> {
+) -> PyResult<RunOutput<'py>> {
     let mut issues = Vec::new();
     let columns = Columns::read(
         n,
@@ -324,35 +380,18 @@ fn _find_duplicates<'py>(
         &mut issues,
     )?;
     let recs = columns.students()?;
-    let settings = settings_of(py, settings)?;
-    let model = model_of(py, model)?;
-    let run = run_detached(py, workers, progress, |callback| {
-        let mut m = Matcher::new(settings);
-        if let Some(model) = model {
-            m = m.model(model);
-        }
-        if let Some(p) = min_probability {
-            m = m.min_probability(p);
-        }
-        match callback {
-            Some(f) => m.progress(f).dedupe(&recs),
-            None => m.dedupe(&recs),
-        }
-    })?
-    .map_err(|e| matching_error(py, &e.to_string(), e.code()))?;
-    Ok((
-        pair_columns(py, &run)?,
-        run.model.to_json(),
-        blocking_report(py, &run)?,
-        run.candidate_pairs,
-        issues,
-    ))
+    let run = run_job(
+        py,
+        Job::Dedupe(&recs),
+        (settings, model, min_probability, workers, progress),
+    )?;
+    run_output(py, &run, issues)
 }
 
 /// Scored pairs between a new table (left) and an existing one (right).
 #[pyfunction]
 #[pyo3(signature = (n_new, new_columns, n_existing, existing_columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn _link_students<'py>(
     py: Python<'py>,
     n_new: usize,
@@ -364,13 +403,7 @@ fn _link_students<'py>(
     min_probability: Option<f64>,
     workers: Option<usize>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(
-    Bound<'py, PyDict>,
-    String,
-    Bound<'py, PyList>,
-    u64,
-    Vec<FieldIssue>,
-)> {
+) -> PyResult<RunOutput<'py>> {
     let mut issues = Vec::new();
     let new_columns = Columns::read(n_new, &new_columns, &mut issues)?;
     let mut existing_issues = Vec::new();
@@ -382,29 +415,12 @@ fn _link_students<'py>(
     );
     let new = new_columns.students()?;
     let existing = existing_columns.students()?;
-    let settings = settings_of(py, settings)?;
-    let model = model_of(py, model)?;
-    let run = run_detached(py, workers, progress, |callback| {
-        let mut m = Matcher::new(settings);
-        if let Some(model) = model {
-            m = m.model(model);
-        }
-        if let Some(p) = min_probability {
-            m = m.min_probability(p);
-        }
-        match callback {
-            Some(f) => m.progress(f).link(&new, &existing),
-            None => m.link(&new, &existing),
-        }
-    })?
-    .map_err(|e| matching_error(py, &e.to_string(), e.code()))?;
-    Ok((
-        pair_columns(py, &run)?,
-        run.model.to_json(),
-        blocking_report(py, &run)?,
-        run.candidate_pairs,
-        issues,
-    ))
+    let run = run_job(
+        py,
+        Job::Link(&new, &existing),
+        (settings, model, min_probability, workers, progress),
+    )?;
+    run_output(py, &run, issues)
 }
 
 /// Cluster labels for `n` rows from pairs of rows with probabilities. Returns (labels,

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
+from . import _columns
 from ._heatkit import (
     _can_share,
     _student_tracking_status,
@@ -73,23 +74,8 @@ class ImportResult(NamedTuple):
     summary: Dict[str, Any]
 
 
-def _module(obj: Any) -> str:
-    return type(obj).__module__.split(".")[0]
-
-
 def _kind(table: Any) -> str:
-    module, name = _module(table), type(table).__name__
-    if module == "pandas" and name == "DataFrame":
-        return "pandas"
-    if module == "polars" and name == "DataFrame":
-        return "polars"
-    if module == "pyarrow" and name in ("Table", "RecordBatch"):
-        return "pyarrow"
-    if isinstance(table, Mapping):
-        return "dict"
-    if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
-        return "records"
-    raise TypeError(f"expected a DataFrame, a pyarrow Table, a dict of columns or a list of dicts, got {name}")
+    return _columns.table_kind(table)
 
 
 def _missing(v: Any) -> bool:

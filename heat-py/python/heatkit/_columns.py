@@ -3,7 +3,7 @@ results back into the caller's kind. No rules live here: only conversion."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
 
 def _module_of(obj: Any) -> str:
@@ -102,3 +102,22 @@ def apply(values: Any, kernel: Callable[[Any], Any]) -> Tuple[Any, str]:
     """Run ``kernel`` on the column form of ``values``; returns (raw result, kind)."""
     data, kind = to_kernel_input(values)
     return kernel(data), kind
+
+
+def table_kind(table: Any) -> str:
+    """One of "pandas", "polars", "pyarrow" (DataFrames and Tables), "dict" (a mapping of columns) or
+    "records" (a sequence of row mappings); TypeError for anything else."""
+    module, name = _module_of(table), type(table).__name__
+    if module == "pandas" and name == "DataFrame":
+        return "pandas"
+    if module == "polars" and name == "DataFrame":
+        return "polars"
+    if module == "pyarrow" and name in ("Table", "RecordBatch"):
+        return "pyarrow"
+    if isinstance(table, Mapping):
+        return "dict"
+    if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
+        return "records"
+    raise TypeError(
+        f"expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or a list of rows, got {name}"
+    )

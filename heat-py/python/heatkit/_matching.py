@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
+from ._columns import table_kind
 from ._heatkit import _cluster, _default_match_settings, _find_duplicates, _link_students
 from .errors import HeatError, MatchingError
 
@@ -17,23 +18,11 @@ _FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
 _Progress = Optional[Callable[[str, int], None]]
 
 
-def _module(obj: Any) -> str:
-    return type(obj).__module__.split(".")[0]
-
-
 def _table_kind(table: Any) -> str:
-    module, name = _module(table), type(table).__name__
-    if module == "pandas" and name == "DataFrame":
-        return "pandas"
-    if module == "polars" and name == "DataFrame":
-        return "polars"
-    if module == "pyarrow" and name in ("Table", "RecordBatch"):
-        return "pyarrow"
-    if isinstance(table, Mapping):
-        return "dict"
-    raise TypeError(
-        f"expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, got {type(table).__name__}"
-    )
+    kind = table_kind(table)
+    if kind == "records":
+        raise TypeError("expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, got a list")
+    return kind
 
 
 def _names(table: Any, kind: str) -> List[str]:
@@ -192,6 +181,29 @@ def _report_issues(issues: List[Tuple[int, str, str, str]], errors: str, what: s
         raise HeatError(f"{what} {message} ({len(issues)} such rows; pass errors='null' to compare them as missing)", code, row=row)
 
 
+def _options(
+    settings: Optional[Mapping[str, Any]],
+    threshold: Optional[float],
+    model: Union[None, str, Path, Mapping[str, Any]],
+    min_probability: Optional[float],
+    workers: Optional[int],
+    progress: _Progress,
+) -> Dict[str, Any]:
+    """The keyword arguments every compiled matching call takes."""
+    return dict(settings=_settings_json(settings, threshold=threshold), model=_model_json(model),
+                min_probability=min_probability, workers=workers, progress=progress)
+
+
+def _finish(result: Tuple[Dict[str, Any], str, Any, int, List[Tuple[int, str, str, str]]], errors: str,
+            save_model: Union[None, str, Path]) -> Dict[str, Any]:
+    """Raise or pass row issues, save the model when asked, and return the pair columns."""
+    columns, model_json, _blocking, _candidates, issues = result
+    _report_issues(issues, errors, "")
+    if save_model is not None:
+        Path(save_model).write_text(model_json, encoding="utf-8")
+    return columns
+
+
 def _check_errors(errors: str) -> None:
     if errors not in ("raise", "null"):
         raise ValueError(f"errors must be 'raise' or 'null', got {errors!r}")
@@ -250,18 +262,8 @@ def find_duplicates(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     ids = _ids(table, kind, id, n)
-    columns, model_json, _blocking, _candidates, issues = _find_duplicates(
-        n,
-        *cols,
-        settings=_settings_json(settings, threshold=threshold),
-        model=_model_json(model),
-        min_probability=min_probability,
-        workers=workers,
-        progress=progress,
-    )
-    _report_issues(issues, errors, "")
-    if save_model is not None:
-        Path(save_model).write_text(model_json, encoding="utf-8")
+    options = _options(settings, threshold, model, min_probability, workers, progress)
+    columns = _finish(_find_duplicates(n, *cols, **options), errors, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     return _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
 
@@ -312,20 +314,8 @@ def link_students(
     n_existing, existing_cols = _columns(existing, existing_kind, names)
     ids_new = _ids(new, kind, id, n_new)
     ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing)
-    columns, model_json, _blocking, _candidates, issues = _link_students(
-        n_new,
-        new_cols,
-        n_existing,
-        existing_cols,
-        settings=_settings_json(settings, threshold=threshold),
-        model=_model_json(model),
-        min_probability=min_probability,
-        workers=workers,
-        progress=progress,
-    )
-    _report_issues(issues, errors, "")
-    if save_model is not None:
-        Path(save_model).write_text(model_json, encoding="utf-8")
+    options = _options(settings, threshold, model, min_probability, workers, progress)
+    columns = _finish(_link_students(n_new, new_cols, n_existing, existing_cols, **options), errors, save_model)
     if best_only:
         import pyarrow as pa
 
