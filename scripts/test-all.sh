@@ -14,8 +14,11 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets --release -- -D warnings
 
-step "cargo test (release; unit, golden, property, exhaustive, doctests)"
-cargo test -p heat-core --release
+step "cargo test (release: unit, golden, property, exhaustive, accuracy)"
+cargo test -p heat-core --release --lib --tests
+
+step "cargo test --doc (doctests, README included; debug: each doctest links quickly)"
+cargo test -p heat-core --doc
 
 step "main job on the bundled data, and bad input files (scripts/check-main-job.sh)"
 bash scripts/check-main-job.sh
