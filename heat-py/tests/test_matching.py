@@ -197,17 +197,24 @@ def test_progress_errors_propagate(students_10k):
         heatkit.find_duplicates(table, progress=boom)
 
 
-def test_link_students_and_clusters(students_10k):
+def test_link_students_and_clusters(students_10k, tmp_path):
     table, truth, entities = students_10k
     df = table.to_pandas()
     original = df.record_id.isin(entities.record_id[entities.is_original == 1])
     existing, new = df[original], df[~original]
     entity = dict(zip(entities.record_id, entities.entity_id))
-    best = heatkit.link_students(new, existing)
+    best = heatkit.link_students(new, existing, save_model=tmp_path / "link.json")
     assert isinstance(best, pd.DataFrame)
     assert best.id_l.is_unique
     right = sum(entity[a] == entity[b] for a, b in zip(best.id_l, best.id_r))
     assert right / len(best) >= 0.98 and right / len(new) >= 0.93
+    # Incremental: the saved model places new rows into existing clusters without retraining.
+    existing = existing.assign(entity=[entity[r] for r in existing.record_id])
+    stages = []
+    placed = heatkit.link_students(new, existing, existing_cluster="entity", model=tmp_path / "link.json",
+                                   progress=lambda stage, n: stages.append(stage))
+    assert "training_em" not in stages
+    assert sum(entity[a] == c for a, c in zip(placed.id_l, placed.cluster_id)) / len(new) >= 0.93
     allpairs = heatkit.link_students(new, existing, best_only=False, min_probability=0.5)
     assert len(allpairs) >= len(best)
 

@@ -127,16 +127,18 @@ def _model_json(model: Union[None, str, Path, Mapping[str, Any]]) -> Optional[st
     return Path(text).read_text(encoding="utf-8")
 
 
-def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str) -> Any:
+def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str, extra: Optional[Dict[str, Any]] = None) -> Any:
     if kind == "dict":
         import pyarrow as pa
 
         out = {"id_l": ids_l, "id_r": ids_r}
+        out.update(extra or {})
         out.update({k: pa.chunked_array(v).to_pylist() for k, v in columns.items()})
         return out
     import pyarrow as pa
 
     data = {"id_l": ids_l, "id_r": ids_r}
+    data.update(extra or {})
     data.update({k: pa.chunked_array(v) for k, v in columns.items()})
     table = pa.table(data)
     if kind == "pandas":
@@ -274,6 +276,7 @@ def link_students(
     *,
     id: Optional[str] = "record_id",
     existing_id: Optional[str] = None,
+    existing_cluster: Optional[str] = None,
     first_name: Optional[str] = "first_name",
     last_name: Optional[str] = "last_name",
     dob: Optional[str] = "dob",
@@ -296,7 +299,10 @@ def link_students(
     when it differs from ``id``). The result has the columns of :func:`find_duplicates`, with
     ``id_l`` from ``new`` and ``id_r`` from ``existing``; with ``best_only=True`` (default) only
     each new row's strongest match is kept. New rows with no match at or above the threshold are
-    absent: they are new students. A trained ``model`` scores without retraining (incremental).
+    absent: they are new students. A trained ``model`` scores without retraining (incremental);
+    ``existing_cluster`` names a column of ``existing`` holding each record's cluster (e.g. from
+    :func:`cluster_duplicates` or the HEAT student id), copied as ``cluster_id`` so each new row
+    is placed in the cluster of its best match.
 
     >>> import heatkit
     >>> existing = {"record_id": ["H1", "H2"], "first_name": ["Ruby", "Ruben"], "last_name": ["Hall", "Diaz"],
@@ -305,6 +311,9 @@ def link_students(
     ...        "dob": ["07/06/2008", "2010-01-01"], "postcode": ["M11AE", "B1 1AA"]}
     >>> heatkit.link_students(new, existing, gender=None, school=None)["id_r"]
     ['H1']
+    >>> existing["student"] = ["S9", "S4"]
+    >>> heatkit.link_students(new, existing, gender=None, school=None, existing_cluster="student")["cluster_id"]
+    ['S9']
     """
     _check_errors(errors)
     kind = _table_kind(new)
@@ -329,7 +338,11 @@ def link_students(
         index = pa.array(keep, pa.int64())
         columns = {k: pa.chunked_array(v).take(index) for k, v in columns.items()}
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
-    return _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind)
+    extra = None
+    if existing_cluster is not None:
+        clusters = _ids(existing, existing_kind, existing_cluster, n_existing)
+        extra = {"cluster_id": _take(clusters, rows_r)}
+    return _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind, extra)
 
 
 def cluster_duplicates(
