@@ -715,6 +715,8 @@ pub fn validate_import(
             .collect();
         rows.push((row, values));
     }
+    // Every data row read (blank lines are not rows); unreadable ones have no values but count.
+    let rows_in = rows.len();
     let mut cleaned: Vec<(usize, Vec<String>)> = Vec::with_capacity(rows.len());
     for (row, values) in rows {
         if values.is_empty() {
@@ -739,11 +741,6 @@ pub fn validate_import(
         .filter(|e| e.severity == Severity::Error && e.row > 0)
         .map(|e| e.row)
         .collect();
-    let rows_in = cleaned.len()
-        + error_rows
-            .iter()
-            .filter(|r| !cleaned.iter().any(|(c, _)| c == *r))
-            .count();
     let rows: Vec<CleanRow> = cleaned
         .into_iter()
         .filter(|(r, _)| !error_rows.contains(r))

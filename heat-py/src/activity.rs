@@ -13,6 +13,7 @@ use once_cell::sync::Lazy;
 use pyo3::prelude::*;
 use serde::Deserialize;
 
+use crate::cohort::{cohort_err, nation as nation_of};
 use crate::errors::heat_error;
 
 static TYPOLOGY: Lazy<RwLock<Typology>> = Lazy::new(|| RwLock::new(activity::typology().clone()));
@@ -162,12 +163,6 @@ fn _can_share(
     })
 }
 
-fn nation(py: Python<'_>, s: &str) -> PyResult<heat_core::cohort::Nation> {
-    s.parse().map_err(|e: heat_core::cohort::CohortError| {
-        heat_error(py, "CohortError", &e.to_string(), e.code(), None, None)
-    })
-}
-
 /// Tracking status per student (JSON list of students) as JSON, plus the summary as JSON.
 #[pyfunction]
 #[pyo3(signature = (students_json, *, on, nation = "england"))]
@@ -180,7 +175,7 @@ fn _student_tracking_status(
     let students: Vec<StudentInput> = serde_json::from_str(students_json)
         .map_err(|e| activity_error(py, &format!("not a student record: {e}"), "bad_student"))?;
     let mut settings = TrackingSettings::on(on);
-    settings.nation = self::nation(py, nation)?;
+    settings.nation = nation_of(py, nation)?;
     let (statuses, summary) = py.detach(|| {
         let statuses: Vec<_> = students
             .iter()
@@ -214,15 +209,13 @@ fn _validate_import(
         .parse()
         .map_err(|e: String| activity_error(py, &e, "unknown_template"))?;
     let mut settings = ImportSettings {
-        nation: self::nation(py, nation)?,
+        nation: nation_of(py, nation)?,
         activity: activity_settings(py, options)?,
         check_duplicates,
         ..Default::default()
     };
     if let Some(y) = academic_year {
-        settings.academic_year = y.parse().map_err(|e: heat_core::cohort::CohortError| {
-            heat_error(py, "CohortError", &e.to_string(), e.code(), None, None)
-        })?;
+        settings.academic_year = y.parse().map_err(|e| cohort_err(py, &e))?;
     }
     let outcome = py.detach(|| match (&path, &data) {
         (Some(p), _) => validate_import_file(p, template, &settings),

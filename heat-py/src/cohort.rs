@@ -28,7 +28,7 @@ fn date_message(code: &str) -> String {
     }
 }
 
-fn cohort_err(py: Python<'_>, e: &CohortError) -> PyErr {
+pub(crate) fn cohort_err(py: Python<'_>, e: &CohortError) -> PyErr {
     heat_error(py, "CohortError", &e.to_string(), e.code(), None, None)
 }
 
@@ -36,7 +36,7 @@ fn date_err(py: Python<'_>, code: &str) -> PyErr {
     heat_error(py, "CohortError", &date_message(code), code, None, None)
 }
 
-fn nation(py: Python<'_>, s: &str) -> PyResult<Nation> {
+pub(crate) fn nation(py: Python<'_>, s: &str) -> PyResult<Nation> {
     s.parse().map_err(|e| cohort_err(py, &e))
 }
 

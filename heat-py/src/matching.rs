@@ -356,17 +356,12 @@ fn run_output<'py>(
 /// Scored duplicate pairs within one table. Returns (columns, model JSON, blocking report,
 /// candidate pairs, issues).
 #[pyfunction]
-#[pyo3(signature = (n, first, last, dob, gender, school, postcode, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
+#[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn _find_duplicates<'py>(
     py: Python<'py>,
     n: usize,
-    first: Option<Bound<'py, PyAny>>,
-    last: Option<Bound<'py, PyAny>>,
-    dob: Option<Bound<'py, PyAny>>,
-    gender: Option<Bound<'py, PyAny>>,
-    school: Option<Bound<'py, PyAny>>,
-    postcode: Option<Bound<'py, PyAny>>,
+    columns: Vec<Option<Bound<'py, PyAny>>>,
     settings: Option<&str>,
     model: Option<&str>,
     min_probability: Option<f64>,
@@ -374,11 +369,7 @@ fn _find_duplicates<'py>(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<RunOutput<'py>> {
     let mut issues = Vec::new();
-    let columns = Columns::read(
-        n,
-        &[first, last, dob, gender, school, postcode],
-        &mut issues,
-    )?;
+    let columns = Columns::read(n, &columns, &mut issues)?;
     let recs = columns.students()?;
     let run = run_job(
         py,

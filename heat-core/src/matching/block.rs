@@ -337,6 +337,19 @@ impl Blocks {
         }
     }
 
+    /// Calls `f(lower, higher)` for each pair of group `g` of `rule` that is a candidate (crosses
+    /// the split, and no earlier rule already made it one).
+    #[inline]
+    fn group_pairs(&self, rule: usize, g: &[u32], mut f: impl FnMut(u32, u32)) {
+        for (i, &a) in g.iter().enumerate() {
+            for &b in &g[i + 1..] {
+                if self.crosses(a, b) && !self.seen_before(rule, a as usize, b as usize) {
+                    f(a.min(b), a.max(b));
+                }
+            }
+        }
+    }
+
     /// Folds `f` over every candidate pair (each once, lower index first), in parallel.
     pub fn fold<T, I, F, R>(&self, init: I, f: F, reduce: R) -> T
     where
@@ -352,16 +365,7 @@ impl Blocks {
                 .with_min_len(64)
                 .fold(&init, |mut acc, &(s, e)| {
                     let g = &order[s as usize..e as usize];
-                    for (i, &a) in g.iter().enumerate() {
-                        for &b in &g[i + 1..] {
-                            if !self.crosses(a, b) || self.seen_before(rule, a as usize, b as usize)
-                            {
-                                continue;
-                            }
-                            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-                            f(&mut acc, lo, hi);
-                        }
-                    }
+                    self.group_pairs(rule, g, |a, b| f(&mut acc, a, b));
                     acc
                 })
                 .reduce(&init, &reduce)
@@ -424,16 +428,8 @@ impl Blocks {
                 .par_iter()
                 .with_min_len(64)
                 .map(|&(s, e)| {
-                    let g = &order[s as usize..e as usize];
                     let mut n = 0u64;
-                    for (i, &a) in g.iter().enumerate() {
-                        for &b in &g[i + 1..] {
-                            if self.crosses(a, b) && !self.seen_before(rule, a as usize, b as usize)
-                            {
-                                n += 1;
-                            }
-                        }
-                    }
+                    self.group_pairs(rule, &order[s as usize..e as usize], |_, _| n += 1);
                     n
                 })
                 .sum();

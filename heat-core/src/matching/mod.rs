@@ -566,10 +566,7 @@ impl<'a> Matcher<'a> {
         let model = match &self.model {
             Some(m) => m.clone(),
             None if trainable => self.train(&set, split),
-            None => Model::default_trained().rescaled(match split {
-                None => records.len() as u64,
-                Some(e) => 2 * e as u64 + 1,
-            }),
+            None => Model::default_trained().rescaled(effective_records(records.len(), split)),
         };
         self.report(Stage::Scoring, candidates);
         let scorer = Scorer::new(&set, &model, s, trainable);
@@ -677,11 +674,17 @@ impl<'a> Matcher<'a> {
         if !household.is_empty() {
             model.interactions = estimate_interactions(&model, &household, all_pairs);
         }
-        model.trained_records = match split {
-            None => records.len() as u64,
-            Some(e) => 2 * e as u64 + 1,
-        };
+        model.trained_records = effective_records(records.len(), split);
         model
+    }
+}
+
+/// The file size a model's prior is scaled by: the records of a dedupe, or for a link with `e`
+/// existing records the dedupe size with the same pairs per new record (`2e + 1`).
+fn effective_records(n: usize, split: Option<u32>) -> u64 {
+    match split {
+        None => n as u64,
+        Some(e) => 2 * e as u64 + 1,
     }
 }
 

@@ -315,14 +315,10 @@ impl PostcodeKey {
     /// else is compared as its upper-case letters and digits (5–8 characters as a full postcode,
     /// 2–4 as an outward code), so typo'd and made-up postcodes still compare.
     pub fn read(raw: &str) -> Option<PostcodeKey> {
-        let normalised = postcode::normalise(raw).ok().or_else(|| {
-            postcode::fix(raw)
-                .ok()
-                .map(|f| f.postcode.as_str().to_string())
-        });
-        let compact: Vec<u8> = match &normalised {
-            Some(n) => n.bytes().filter(|b| *b != b' ').collect(),
-            None => raw
+        // `fix` is the identity on a valid postcode, so one call normalises or repairs.
+        let compact: Vec<u8> = match postcode::fix(raw) {
+            Ok(f) => f.postcode.as_str().bytes().filter(|b| *b != b' ').collect(),
+            Err(_) => raw
                 .bytes()
                 .filter(u8::is_ascii_alphanumeric)
                 .map(|b| b.to_ascii_uppercase())

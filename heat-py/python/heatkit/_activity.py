@@ -99,22 +99,7 @@ def _records(table: Any, kind: str) -> List[Dict[str, Any]]:
 
 
 def _table(columns: Dict[str, List[Any]], kind: str) -> Any:
-    if kind == "dict":
-        return columns
-    if kind == "records":
-        keys = list(columns)
-        n = len(columns[keys[0]]) if keys else 0
-        return [{k: columns[k][i] for k in keys} for i in range(n)]
-    import pyarrow as pa
-
-    table = pa.table(columns)
-    if kind == "pandas":
-        return table.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(table)
-    return table
+    return _columns.new_table(columns, kind)
 
 
 def _text(v: Any) -> Optional[str]:

@@ -121,3 +121,31 @@ def table_kind(table: Any) -> str:
     raise TypeError(
         f"expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or a list of rows, got {name}"
     )
+
+
+def new_table(columns: Dict[str, Any], kind: str) -> Any:
+    """Named columns (lists, or Arrow arrays from the kernels) as a new table of the caller's
+    family: a dict of lists ("dict"), a list of row dicts ("records"), a pyarrow Table, or a pandas
+    or polars DataFrame."""
+    if kind in ("dict", "records"):
+        lists = {k: v if isinstance(v, list) else _arrow_column(v).to_pylist() for k, v in columns.items()}
+        if kind == "dict":
+            return lists
+        n = len(next(iter(lists.values()))) if lists else 0
+        return [{k: lists[k][i] for k in lists} for i in range(n)]
+    table = _pyarrow().table({k: v if isinstance(v, list) else _arrow_column(v) for k, v in columns.items()})  # type: ignore[union-attr]
+    if kind == "pandas":
+        return table.to_pandas()
+    if kind == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    return table
+
+
+def _arrow_column(v: Any) -> Any:
+    """A pyarrow Array or ChunkedArray as is; any other Arrow-capsule column as a ChunkedArray."""
+    pa = _pyarrow()
+    if isinstance(v, (pa.Array, pa.ChunkedArray)):  # type: ignore[union-attr]
+        return v
+    return pa.chunked_array(v)  # type: ignore[union-attr]

@@ -134,12 +134,7 @@ _Issue = Tuple[int, str, str, str]
 
 def _find_duplicates(
     n: int,
-    first: Any,
-    last: Any,
-    dob: Any,
-    gender: Any,
-    school: Any,
-    postcode: Any,
+    columns: Sequence[Any],
     *,
     settings: Optional[str] = None,
     model: Optional[str] = None,

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
-from ._columns import table_kind
+from ._columns import new_table, table_kind
 from ._heatkit import _cluster, _default_match_settings, _find_duplicates, _link_students
 from .errors import HeatError, MatchingError
 
@@ -128,26 +128,10 @@ def _model_json(model: Union[None, str, Path, Mapping[str, Any]]) -> Optional[st
 
 
 def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str, extra: Optional[Dict[str, Any]] = None) -> Any:
-    if kind == "dict":
-        import pyarrow as pa
-
-        out = {"id_l": ids_l, "id_r": ids_r}
-        out.update(extra or {})
-        out.update({k: pa.chunked_array(v).to_pylist() for k, v in columns.items()})
-        return out
-    import pyarrow as pa
-
     data = {"id_l": ids_l, "id_r": ids_r}
     data.update(extra or {})
-    data.update({k: pa.chunked_array(v) for k, v in columns.items()})
-    table = pa.table(data)
-    if kind == "pandas":
-        return table.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(table)
-    return table
+    data.update(columns)
+    return new_table(data, kind)
 
 
 def _ids(table: Any, kind: str, name: Optional[str], n: int) -> Any:
@@ -265,7 +249,7 @@ def find_duplicates(
     n, cols = _columns(table, kind, names)
     ids = _ids(table, kind, id, n)
     options = _options(settings, threshold, model, min_probability, workers, progress)
-    columns = _finish(_find_duplicates(n, *cols, **options), errors, save_model)
+    columns = _finish(_find_duplicates(n, cols, **options), errors, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     return _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
 
@@ -397,15 +381,4 @@ def cluster_duplicates(
         max_size=max_cluster_size,
     )
     ids = list(order)
-    if kind == "dict":
-        return {"record_id": ids, "cluster_id": labels}
-    import pyarrow as pa
-
-    table = pa.table({"record_id": ids, "cluster_id": pa.array(labels, pa.int64())})
-    if kind == "pandas":
-        return table.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(table)
-    return table
+    return new_table({"record_id": ids, "cluster_id": labels}, kind)
