@@ -55,6 +55,24 @@ fn bench(c: &mut Criterion) {
                 .count()
         })
     });
+    // The batch case: values side by side in one buffer (as in an Arrow column), no reason wanted.
+    let mut buffer = String::new();
+    let mut bounds = Vec::with_capacity(data.len());
+    for s in &data {
+        bounds.push((buffer.len(), buffer.len() + s.len()));
+        buffer.push_str(s);
+    }
+    g.bench_function("try_parse_contiguous", |b| {
+        b.iter(|| {
+            bounds
+                .iter()
+                .filter(|(start, end)| {
+                    Postcode::try_parse_at(black_box(&buffer[*start..*end]), Level::District)
+                        .is_some()
+                })
+                .count()
+        })
+    });
     g.bench_function("parse_live", |b| {
         b.iter(|| {
             data.iter()

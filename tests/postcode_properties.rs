@@ -1,5 +1,6 @@
 //! Property tests: normalise is idempotent, fix is the identity on valid input,
-//! parse(display(p)) == p, and nothing panics on arbitrary Unicode.
+//! parse(display(p)) == p, the fast path agrees with the explaining one, and nothing panics on
+//! arbitrary Unicode.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -56,6 +57,15 @@ proptest! {
         let _ = recognise_special(&s);
         for level in [Level::Shape, Level::Area, Level::District, Level::Live] {
             let _ = postcode::is_valid(&s, level);
+        }
+    }
+
+    #[test]
+    fn fast_and_explaining_paths_agree(
+        s in prop_oneof![postcode_like(), near_postcode(), "\\PC{0,24}", "[ -~]{0,20}"]
+    ) {
+        for level in [Level::Shape, Level::Area, Level::District, Level::Live] {
+            prop_assert_eq!(Postcode::try_parse_at(&s, level), Postcode::parse_at(&s, level).ok());
         }
     }
 

@@ -26,10 +26,59 @@ pub enum Text<'a> {
     Other(&'a str),
 }
 
-enum OwnedCell {
+pub enum OwnedCell {
     Missing,
     Value(String),
     Other(String),
+}
+
+impl OwnedCell {
+    fn text(&self) -> Text<'_> {
+        match self {
+            OwnedCell::Missing => Text::Missing,
+            OwnedCell::Value(s) => Text::Value(s),
+            OwnedCell::Other(t) => Text::Other(t),
+        }
+    }
+}
+
+/// One block of rows of a text column, read in place.
+#[derive(Clone, Copy)]
+pub enum Block<'a> {
+    Arrow(&'a dyn Array),
+    Cells(&'a [OwnedCell]),
+}
+
+impl<'a> Block<'a> {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Block::Arrow(a) => a.len(),
+            Block::Cells(c) => c.len(),
+        }
+    }
+
+    /// Call `f` on each cell in row order. The column's type is matched once per block, so the
+    /// loop over rows is specialised to it.
+    #[inline]
+    pub fn for_each(&self, mut f: impl FnMut(Text<'a>)) {
+        match *self {
+            Block::Arrow(array) => match array.data_type() {
+                DataType::Utf8 => array.as_string::<i32>().iter().for_each(|v| f(wrap(v))),
+                DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(|v| f(wrap(v))),
+                DataType::Utf8View => array.as_string_view().iter().for_each(|v| f(wrap(v))),
+                _ => (0..array.len()).for_each(|_| f(Text::Missing)),
+            },
+            Block::Cells(cells) => cells.iter().for_each(|c| f(c.text())),
+        }
+    }
+
+    /// The cells, collected.
+    pub fn texts(&self) -> Vec<Text<'a>> {
+        let mut texts = Vec::with_capacity(self.len());
+        self.for_each(|t| texts.push(t));
+        texts
+    }
 }
 
 enum Blocks {
@@ -129,73 +178,44 @@ impl TextColumn {
 
     /// Every cell in row order, borrowing the column (no text is copied).
     pub fn all_texts(&self) -> Vec<Text<'_>> {
+        let mut texts = Vec::new();
+        for block in self.blocks() {
+            block.for_each(|t| texts.push(t));
+        }
+        texts
+    }
+
+    /// The blocks, each with its first row.
+    fn blocks(&self) -> Vec<Block<'_>> {
         match &self.blocks {
-            Blocks::Arrow(arrays) => arrays
-                .iter()
-                .flat_map(|a| arrow_texts(a.as_ref()))
-                .collect(),
-            Blocks::Cells(cells) => cells
-                .iter()
-                .map(|c| match c {
-                    OwnedCell::Missing => Text::Missing,
-                    OwnedCell::Value(s) => Text::Value(s),
-                    OwnedCell::Other(t) => Text::Other(t),
-                })
-                .collect(),
+            Blocks::Arrow(arrays) => arrays.iter().map(|a| Block::Arrow(a.as_ref())).collect(),
+            Blocks::Cells(cells) => cells.chunks(BLOCK).map(Block::Cells).collect(),
         }
     }
 
-    /// Run `f(first_row, cells)` over blocks of rows in parallel, results in row order.
+    /// Run `f(first_row, block)` over blocks of rows in parallel, results in row order.
     pub fn par_blocks<R, F>(&self, f: F) -> Vec<R>
     where
         R: Send,
-        F: Fn(usize, &[Text<'_>]) -> R + Sync,
+        F: Fn(usize, Block<'_>) -> R + Sync,
     {
-        match &self.blocks {
-            Blocks::Arrow(arrays) => {
-                let mut starts = Vec::with_capacity(arrays.len());
-                let mut row = 0;
-                for a in arrays {
-                    starts.push(row);
-                    row += a.len();
-                }
-                arrays
-                    .par_iter()
-                    .zip(starts)
-                    .map(|(array, start)| f(start, &arrow_texts(array.as_ref())))
-                    .collect()
-            }
-            Blocks::Cells(cells) => cells
-                .par_chunks(BLOCK)
-                .enumerate()
-                .map(|(i, block)| {
-                    let texts: Vec<Text<'_>> = block
-                        .iter()
-                        .map(|c| match c {
-                            OwnedCell::Missing => Text::Missing,
-                            OwnedCell::Value(s) => Text::Value(s),
-                            OwnedCell::Other(t) => Text::Other(t),
-                        })
-                        .collect();
-                    f(i * BLOCK, &texts)
-                })
-                .collect(),
+        let blocks = self.blocks();
+        let mut starts = Vec::with_capacity(blocks.len());
+        let mut row = 0;
+        for b in &blocks {
+            starts.push(row);
+            row += b.len();
         }
+        blocks
+            .into_par_iter()
+            .zip(starts)
+            .map(|(block, start)| f(start, block))
+            .collect()
     }
 }
 
 fn wrap(v: Option<&str>) -> Text<'_> {
     v.map_or(Text::Missing, Text::Value)
-}
-
-/// The cells of one block, decoded once into a flat slice (no per-row dispatch afterwards).
-fn arrow_texts(array: &dyn Array) -> Vec<Text<'_>> {
-    match array.data_type() {
-        DataType::Utf8 => array.as_string::<i32>().iter().map(wrap).collect(),
-        DataType::LargeUtf8 => array.as_string::<i64>().iter().map(wrap).collect(),
-        DataType::Utf8View => array.as_string_view().iter().map(wrap).collect(),
-        _ => vec![Text::Missing; array.len()],
-    }
 }
 
 /// Blocks of string results as a Python object of the input's family: an Arrow chunked array

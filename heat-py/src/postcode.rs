@@ -2,8 +2,9 @@
 
 use crate::columns::{strings_to_py, Text, TextColumn};
 use crate::errors::postcode_error;
-use arrow_array::builder::StringBuilder;
+use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::StringArray;
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use heat_core::postcode::{self as core, Check, Level, Postcode, PostcodeError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -207,6 +208,47 @@ fn check_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck
     Ok(PyPostcodeCheck::new(input, c))
 }
 
+/// Canonical postcodes (or nulls) written straight into the buffers of an Arrow string array:
+/// each postcode is one fixed eight-byte copy, with no per-value allocation or length branch.
+struct CanonicalColumn {
+    values: Vec<u8>,
+    offsets: Vec<i32>,
+    valid: BooleanBufferBuilder,
+}
+
+impl CanonicalColumn {
+    fn with_capacity(rows: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        CanonicalColumn {
+            values: Vec::with_capacity(rows * 8 + 8),
+            offsets,
+            valid: BooleanBufferBuilder::new(rows),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, postcode: Option<Postcode>) {
+        let (bytes, len) = postcode.map_or(([0; 8], 0), |p| p.padded());
+        let end = self.values.len() + len;
+        self.values.extend_from_slice(&bytes);
+        self.values.truncate(end);
+        // A block holds at most BLOCK rows of at most eight bytes, far below i32::MAX.
+        self.offsets.push(end as i32);
+        self.valid.append(postcode.is_some());
+    }
+
+    fn finish(mut self) -> PyResult<StringArray> {
+        let nulls = NullBuffer::new(self.valid.finish());
+        StringArray::try_new(
+            OffsetBuffer::new(ScalarBuffer::from(self.offsets)),
+            Buffer::from_vec(self.values),
+            Some(nulls),
+        )
+        .map_err(|e| PyValueError::new_err(format!("cannot build the result column: {e}")))
+    }
+}
+
 /// A failed row: (row, code, message).
 type RowIssue = (usize, &'static str, String);
 
@@ -233,18 +275,29 @@ fn _normalise_postcodes(
     let level = self::level(level)?;
     let column = TextColumn::from_py(values)?;
     let blocks = py.detach(|| {
-        column.par_blocks(|start, cells| {
-            let mut out = StringBuilder::with_capacity(cells.len(), cells.len() * 8);
+        column.par_blocks(|start, block| {
+            let mut out = CanonicalColumn::with_capacity(block.len());
             let mut issues = Vec::new();
-            for (i, cell) in cells.iter().copied().enumerate() {
-                let row = start + i;
-                match cell {
-                    Text::Missing => out.append_null(),
+            if !report && !fix {
+                // The common case, kept to a tight loop: only the postcode is wanted, not why a
+                // value is not one.
+                block.for_each(|cell| {
+                    out.push(match cell {
+                        Text::Value(s) => Postcode::try_parse_at(s, level),
+                        Text::Missing | Text::Other(_) => None,
+                    })
+                });
+                return (out.finish(), issues);
+            }
+            let mut row = start;
+            block.for_each(|cell| {
+                let result = match cell {
+                    Text::Missing => None,
                     Text::Other(t) => {
-                        out.append_null();
                         if report {
                             issues.push(not_text_issue(row, t));
                         }
+                        None
                     }
                     Text::Value(s) => {
                         let result = if fix {
@@ -252,21 +305,22 @@ fn _normalise_postcodes(
                         } else {
                             Postcode::parse_at(s, level)
                         };
-                        match result {
-                            Ok(p) => out.append_value(p.as_str()),
-                            Err(e) => {
-                                out.append_null();
-                                if report {
-                                    issues.push((row, e.code(), format!("row {row}: {e}")));
-                                }
-                            }
+                        if let (Err(e), true) = (&result, report) {
+                            issues.push((row, e.code(), format!("row {row}: {e}")));
                         }
+                        result.ok()
                     }
-                }
-            }
+                };
+                out.push(result);
+                row += 1;
+            });
             (out.finish(), issues)
         })
     });
+    let blocks = blocks
+        .into_iter()
+        .map(|(a, i)| a.map(|a| (a, i)))
+        .collect::<PyResult<Vec<_>>>()?;
     let mut arrays: Vec<StringArray> = Vec::with_capacity(blocks.len());
     let mut issues = Vec::new();
     for (a, mut i) in blocks {
@@ -286,11 +340,12 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
     if !column.is_arrow {
         let checks: Vec<(Option<String>, Check)> = py.detach(|| {
             column
-                .par_blocks(|start, cells| {
-                    cells
-                        .iter()
+                .par_blocks(|start, block| {
+                    block
+                        .texts()
+                        .into_iter()
                         .enumerate()
-                        .map(|(i, cell)| match *cell {
+                        .map(|(i, cell)| match cell {
                             Text::Missing => (None, missing_check()),
                             Text::Value(s) => (Some(s.to_string()), core::check_at(s, level)),
                             Text::Other(t) => {
@@ -315,10 +370,10 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
     }
     type Columns = [StringArray; 5];
     let blocks: Vec<Columns> = py.detach(|| {
-        column.par_blocks(|_, cells| {
+        column.par_blocks(|_, block| {
             let mut b: [StringBuilder; 5] = Default::default();
-            for cell in cells {
-                let c = match *cell {
+            block.for_each(|cell| {
+                let c = match cell {
                     Text::Value(s) => core::check_at(s, level),
                     _ => missing_check(),
                 };
@@ -332,7 +387,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
                     .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
                     .collect();
                 b[4].append_value(subs.join(";"));
-            }
+            });
             b.map(|mut x| x.finish())
         })
     });

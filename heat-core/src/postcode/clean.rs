@@ -35,7 +35,7 @@ impl Compact {
 }
 
 /// Quotes, brackets and sentence punctuation that are trimmed from the ends of a value.
-fn is_edge_punctuation(c: char) -> bool {
+const fn is_edge_punctuation(c: char) -> bool {
     matches!(
         c,
         '"' | '\''
@@ -93,62 +93,60 @@ fn is_trimmed(c: char) -> bool {
 /// checked by the caller.
 #[inline(always)]
 pub(crate) fn clean(input: &str) -> Result<Compact, PostcodeError> {
-    match clean_ascii(input.as_bytes()) {
-        Some(result) => result,
-        None => clean_unicode(input),
+    match clean_fast(input.as_bytes()) {
+        Some(compact) => Ok(compact),
+        None => clean_slow(input),
     }
 }
 
-/// Drop format characters, apply NFKC, then clean character by character.
+/// The general path: anything the ASCII pass does not accept (an error to explain, or non-ASCII
+/// text to normalise).
 #[cold]
 #[inline(never)]
-fn clean_unicode(input: &str) -> Result<Compact, PostcodeError> {
+fn clean_slow(input: &str) -> Result<Compact, PostcodeError> {
+    if input.is_ascii() {
+        return clean_chars(input.chars());
+    }
+    // Drop format characters, apply NFKC, then clean character by character.
     let stripped: String = input.chars().filter(|c| !is_format_char(*c)).collect();
     let normalised: String = stripped.nfkc().collect();
     clean_chars(normalised.chars())
 }
 
-/// Byte classes for the ASCII path, derived from the character rules above.
-const KEEP: u8 = 0;
-const LOWER: u8 = 1;
-const SPACE: u8 = 2;
-const HYPHEN: u8 = 3;
-const EDGE: u8 = 4;
-const BAD: u8 = 5;
-const HIGH: u8 = 6;
+// Byte flags for the ASCII pass, derived from the character rules above.
+const EDGE: u8 = 1;
+const BAD: u8 = 2;
+const HYPHEN: u8 = 4;
 
-const fn byte_classes() -> [u8; 256] {
+/// Per byte: the upper-cased letter or digit it keeps, or 0 when it is not kept.
+const fn kept_bytes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let x = b as u8;
+        if x.is_ascii_uppercase() || x.is_ascii_digit() {
+            table[b] = x;
+        } else if x.is_ascii_lowercase() {
+            table[b] = x.to_ascii_uppercase();
+        }
+        b += 1;
+    }
+    table
+}
+
+/// Per byte: [`EDGE`] for punctuation trimmed from the ends, [`HYPHEN`] for the hyphen (dropped,
+/// but not trimmed), [`BAD`] for a byte that cannot be in a postcode (and for every non-ASCII
+/// byte, which sends the value to the general path).
+const fn byte_flags() -> [u8; 256] {
     let mut table = [BAD; 256];
     let mut b = 0;
-    while b < 256 {
+    while b < 128 {
         let x = b as u8;
-        table[b] = if x >= 0x80 {
-            HIGH
-        } else if x.is_ascii_uppercase() || x.is_ascii_digit() {
-            KEEP
-        } else if x.is_ascii_lowercase() {
-            LOWER
-        } else if matches!(x, b'\t'..=b'\r' | b' ') {
-            SPACE
+        table[b] = if x.is_ascii_alphanumeric() || matches!(x, b'\t'..=b'\r' | b' ') {
+            0
         } else if x == b'-' {
             HYPHEN
-        } else if matches!(
-            x,
-            b'"' | b'\''
-                | b'`'
-                | b','
-                | b'.'
-                | b';'
-                | b':'
-                | b'('
-                | b')'
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'<'
-                | b'>'
-        ) {
+        } else if is_edge_punctuation(x as char) {
             EDGE
         } else {
             BAD
@@ -158,51 +156,158 @@ const fn byte_classes() -> [u8; 256] {
     table
 }
 
-static BYTE_CLASS: [u8; 256] = byte_classes();
+static KEPT: [u8; 256] = kept_bytes();
+static FLAGS: [u8; 256] = byte_flags();
 
-/// The same rules as [`clean_chars`] on ASCII bytes, without decoding characters and with few
-/// branches (this is the hot path of batch work); `None` when the input has a non-ASCII byte
-/// (then the Unicode path runs).
+/// The hot path of batch work: [`clean_words`] for the common shapes, else [`clean_ascii`]; `None`
+/// sends the value to [`clean_slow`].
 #[inline(always)]
-fn clean_ascii(bytes: &[u8]) -> Option<Result<Compact, PostcodeError>> {
-    let class = |b: u8| BYTE_CLASS[b as usize];
-    let trimmed = |b: &u8| matches!(class(*b), SPACE | EDGE);
-    let start = bytes
-        .iter()
-        .position(|b| !trimmed(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !trimmed(b))
-        .map_or(start, |i| i + 1);
+pub(crate) fn clean_fast(bytes: &[u8]) -> Option<Compact> {
+    clean_words(bytes).or_else(|| clean_ascii(bytes))
+}
+
+/// A four-byte little-endian load at `at`.
+#[inline(always)]
+fn four(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?).into())
+}
+
+/// Bytes 0 to 8 (`first`) and 8 to 16 (`second`) of a value 4 to 16 bytes long, little-endian,
+/// zero beyond the end, from overlapping four-byte loads at offsets computed without a branch
+/// on the length (overlapping bytes are equal, so or-ing them is harmless).
+#[inline(always)]
+fn load_lanes(bytes: &[u8]) -> Option<(u64, u64)> {
+    let n = bytes.len();
+    if !(4..=16).contains(&n) {
+        return None;
+    }
+    let tail = 4.min(n - 4);
+    let first = four(bytes, 0)? | four(bytes, tail)? << (8 * tail);
+    if n <= 8 {
+        return Some((first, 0));
+    }
+    // Loads at `p` (5 to 12) land at lane position p - 8: place at 4, shift right by 12 - p.
+    let place = |p: usize| four(bytes, p).map(|v| (v << 32) >> (8 * (12 - p)));
+    Some((first, place(8.min(n - 4))? | place(n - 4)?))
+}
+
+/// `r` low bytes set (0 to 8).
+#[inline(always)]
+fn low_bytes(r: usize) -> u64 {
+    u64::MAX.checked_shr(64 - 8 * r as u32).unwrap_or(0)
+}
+
+/// The high bit of every byte, and a one in every byte.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const ONE_PER_BYTE: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `lane` (all ASCII) that is at least `c`.
+#[inline(always)]
+fn at_least(lane: u64, c: u8) -> u64 {
+    ((lane | HIGH_BITS) - ONE_PER_BYTE * u64::from(c)) & HIGH_BITS
+}
+
+/// One bit per byte from a lane of high bits: bit `i` set when byte `i` has its high bit.
+#[inline(always)]
+fn byte_mask(high_bits: u64) -> u32 {
+    ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
+/// For a lane whose first `present` bytes are letters, digits or spaces: the lane upper-cased and
+/// one bit per letter or digit. `None` for anything else.
+#[inline(always)]
+fn classify(lane: u64, present: usize) -> Option<(u64, u32)> {
+    let folded = lane | (ONE_PER_BYTE * 0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let digit = at_least(lane, b'0') & !at_least(lane, b'9' + 1);
+    let kept = letter | digit;
+    let others = low_bytes(present) & !((kept >> 7) * 0xFF);
+    if lane & HIGH_BITS != 0 || (lane ^ (ONE_PER_BYTE * u64::from(b' '))) & others != 0 {
+        return None;
+    }
+    Some((lane & !(letter >> 2), byte_mask(kept)))
+}
+
+/// The commonest inputs without a loop: 4 to 16 ASCII bytes of letters, digits and spaces, the
+/// letters and digits in at most two runs (`sw1a1aa`, ` SW1A 1AA `). Classes are computed eight
+/// bytes at a time (SWAR); anything else gives `None` and goes to [`clean_ascii`].
+#[inline(always)]
+fn clean_words(bytes: &[u8]) -> Option<Compact> {
+    let (first, second) = load_lanes(bytes)?;
+    let n = bytes.len();
+    let (upper_first, mask_first) = classify(first, n.min(8))?;
+    let (upper, mask) = if n <= 8 {
+        (u128::from(upper_first), mask_first)
+    } else {
+        let (upper_second, mask_second) = classify(second, n - 8)?;
+        (
+            u128::from(upper_first) | u128::from(upper_second) << 64,
+            mask_first | mask_second << 8,
+        )
+    };
+    if mask == 0 {
+        return None;
+    }
+    // The kept bytes: leading spaces, a run, spaces, a run, trailing spaces.
+    let lead = mask.trailing_zeros();
+    let run1 = (!(mask >> lead)).trailing_zeros();
+    let rest = mask >> (lead + run1);
+    let gap = rest.trailing_zeros() & 15;
+    let second_run = rest >> gap;
+    let run2 = (!second_run).trailing_zeros();
+    if second_run >> run2 != 0 {
+        return None;
+    }
+    // Shifts are taken modulo 128 and the results chosen without branches: where a shift would
+    // reach 128 its run is empty and the value is not used.
+    let run_bytes = |from: u32, len: u32| {
+        let bytes = upper.wrapping_shr(8 * from) & u128::MAX.wrapping_shr(128 - 8 * len);
+        if len == 0 {
+            0
+        } else {
+            bytes
+        }
+    };
+    let tail = run_bytes(lead + run1 + gap, run2).wrapping_shl(8 * run1);
+    let compact = run_bytes(lead, run1) | if run2 == 0 { 0 } else { tail };
+    Some(Compact {
+        bytes: ((compact as u64) & 0x00FF_FFFF_FFFF_FFFF).to_le_bytes(),
+        len: (run1 + run2) as usize,
+    })
+}
+
+/// One pass over ASCII bytes without branches in the loop, accepting
+/// only clean values (letters, digits, spaces and hyphens inside; edge punctuation only before the
+/// first or after the last letter, digit or hyphen). `None` sends everything else to [`clean_slow`], which
+/// applies the same rules character by character and explains the failure.
+#[inline(always)]
+pub(crate) fn clean_ascii(bytes: &[u8]) -> Option<Compact> {
     // Kept bytes are packed into a register rather than stored one by one: the form is read
     // back as a whole word by validation, and byte stores followed by a word load stall.
     let mut packed = 0u64;
     let mut len = 0usize;
-    let mut bad = None;
-    for &b in &bytes[start..end] {
-        let c = class(b);
-        let keep = c <= LOWER;
-        packed |= (u64::from(b.to_ascii_uppercase()) * u64::from(keep)) << (8 * len.min(7));
+    // Whether a letter, digit or hyphen has been seen, and an edge character after one.
+    let mut solid_seen = false;
+    let mut edge_after_solid = false;
+    let mut bad = false;
+    for &b in bytes {
+        let kept = KEPT[b as usize];
+        let flags = FLAGS[b as usize];
+        let keep = kept != 0;
+        let solid = keep | (flags & HYPHEN != 0);
+        packed |= u64::from(kept) << (8 * len.min(7));
+        // An edge character is only allowed where no letter, digit or hyphen follows it.
+        bad |= (flags & BAD != 0) | (edge_after_solid & solid);
+        edge_after_solid |= (flags & EDGE != 0) & solid_seen;
+        solid_seen |= solid;
         len += usize::from(keep);
-        if c >= EDGE {
-            if c == HIGH {
-                return None;
-            }
-            bad.get_or_insert(b);
-        }
     }
-    if !bytes[..start].is_ascii() || !bytes[end..].is_ascii() {
+    if bad || len == 0 {
         return None;
     }
-    let compact = Compact {
+    Some(Compact {
         bytes: (packed & 0x00FF_FFFF_FFFF_FFFF).to_le_bytes(),
         len,
-    };
-    Some(match bad {
-        Some(b) => Err(PostcodeError::BadCharacter(b as char)),
-        None if len == 0 => Err(PostcodeError::Empty),
-        None => Ok(compact),
     })
 }
 
@@ -283,11 +388,86 @@ mod tests {
             "SW1A\x0b1AA",
             "\"\"",
         ] {
-            assert_eq!(
-                clean_ascii(s.as_bytes()),
-                Some(clean_chars(s.chars())),
-                "{s:?}"
-            );
+            assert_eq!(clean(s), clean_chars(s.chars()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_pass_accepts_exactly_what_the_general_path_accepts() {
+        // Every string of up to six characters over bytes of every class.
+        let alphabet = b"Aa1 -.@\t";
+        let mut s = Vec::new();
+        let mut count = 0;
+        for len in 0..=6u32 {
+            for mut k in 0..alphabet.len().pow(len) {
+                s.clear();
+                for _ in 0..len {
+                    s.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                let text = std::str::from_utf8(&s).expect("ASCII");
+                let general = clean_chars(text.chars());
+                match clean_ascii(&s) {
+                    Some(fast) => assert_eq!(Ok(fast), general, "{text:?}"),
+                    None => assert!(general.is_err(), "{text:?} is clean"),
+                }
+                assert_eq!(clean(text), general, "{text:?}");
+                count += 1;
+            }
+        }
+        assert_eq!(count, 299_593);
+    }
+
+    #[test]
+    fn word_pass_agrees_with_the_general_path_on_random_input() {
+        let alphabet = b"AAZZaazz0099     -.@\t";
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut by_words = 0;
+        for _ in 0..1_000_000 {
+            let len = (next() % 19) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let text = std::str::from_utf8(&s).expect("ASCII");
+            let general = clean_chars(text.chars());
+            if let Some(fast) = clean_words(&s) {
+                assert_eq!(Ok(fast), general, "{text:?}");
+                by_words += 1;
+            }
+            assert_eq!(clean(text), general, "{text:?}");
+        }
+        // Both sides are exercised.
+        assert!(by_words > 50_000 && by_words < 500_000, "{by_words}");
+    }
+
+    #[test]
+    fn word_pass_takes_the_common_forms() {
+        for (s, want) in [
+            ("sw1a1aa", "SW1A1AA"),
+            ("SW1A 1AA", "SW1A1AA"),
+            ("  m1 1ad ", "M11AD"),
+            ("AB12CD34EF56GH78", "AB12CD3"),
+            ("abcd", "ABCD"),
+        ] {
+            let c = clean_words(s.as_bytes()).expect(s);
+            assert_eq!(c.as_str(), want);
+        }
+        assert_eq!(clean_words(b"AB12CD34EF56GH78").map(|c| c.len), Some(16));
+        for s in [
+            "SW1A-1AA",
+            "S W1A 1AA",
+            "'SW1A 1AA'",
+            "abc",
+            "A\u{e9}BCDE",
+            "AB12CD34EF56GH78X",
+        ] {
+            assert_eq!(clean_words(s.as_bytes()), None, "{s}");
         }
     }
 
@@ -295,6 +475,7 @@ mod tests {
     fn non_ascii_anywhere_takes_the_unicode_path() {
         assert_eq!(clean_ascii("SW1A\u{00A0}1AA".as_bytes()), None);
         assert_eq!(clean_ascii("SW1A 1AA\u{FEFF}".as_bytes()), None);
+        assert_eq!(clean("SW1A 1AA\u{FEFF}").map(|c| c.len), Ok(7));
         assert_eq!(
             clean("SW1A @\u{00C0}"),
             Err(PostcodeError::BadCharacter('@'))

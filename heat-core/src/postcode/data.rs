@@ -34,6 +34,9 @@ pub(crate) struct ReferenceData {
     slot_index: Vec<u16>,
     /// Number of slots minus one (a power of two minus one).
     slot_mask: usize,
+    /// One bit per [`outward_key`]: set for each outcode in `outcodes` (32 KB, so the hot path
+    /// answers "is this a live district" with one load).
+    outward_bits: Vec<u64>,
     /// The outcodes as text, same order.
     pub outcode_names: Vec<&'static str>,
     /// Live-unit bitmap per outcode, same order as `outcodes`.
@@ -77,6 +80,35 @@ pub(crate) fn outcode_key(outcode: &[u8]) -> u32 {
         key = (key << 8) | u32::from(*outcode.get(i).unwrap_or(&0));
     }
     key
+}
+
+/// Number of distinct [`outward_key`]s: 26 x 27 areas x 10 digits x 37 endings.
+const OUTWARD_KEYS: usize = 26 * 27 * 10 * 37;
+
+/// A dense number for a well-formed outward code held in the low bytes of `compact` (as in
+/// `Compact`): its area (`area_len` letters), district digit, and optional last character
+/// (none, a digit or a letter). Different outward codes get different numbers below
+/// [`OUTWARD_KEYS`]; bytes that are not letters or digits where the shape wants them give
+/// numbers outside that range.
+#[inline(always)]
+pub(crate) fn outward_key(compact: u64, area_len: usize, outward_len: usize) -> usize {
+    let byte = |i: usize| ((compact >> (8 * (i & 7))) & 0xFF) as usize;
+    let first = byte(0).wrapping_sub(usize::from(b'A'));
+    let second = if area_len == 2 {
+        byte(1).wrapping_sub(usize::from(b'A') - 1)
+    } else {
+        0
+    };
+    let digit = byte(area_len).wrapping_sub(usize::from(b'0'));
+    let last = byte(area_len + 1);
+    let ending = if outward_len == area_len + 1 {
+        0
+    } else if last < usize::from(b'A') {
+        1 + last - usize::from(b'0')
+    } else {
+        11 + last.wrapping_sub(usize::from(b'A'))
+    };
+    ((first * 27 + second) * 10 + digit) * 37 + ending
 }
 
 /// The home slot of an outcode key (multiplicative hash, high bits).
@@ -147,6 +179,16 @@ impl ReferenceData {
             live_covered.push(!outcode.starts_with("BT"));
         }
         let (live, live_count) = decode_live(outcodes.len());
+        let mut outward_bits = vec![0u64; OUTWARD_KEYS.div_ceil(64)];
+        for outcode in &outcode_names {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(outcode.bytes()) {
+                *w = b;
+            }
+            let area_len = outcode.bytes().take_while(u8::is_ascii_uppercase).count();
+            let key = outward_key(u64::from_le_bytes(word), area_len, outcode.len());
+            outward_bits[key / 64] |= 1 << (key % 64);
+        }
         // At most 3/4 full, so a probe always meets an empty slot.
         let slots = (outcodes.len() * 4 / 3 + 1).next_power_of_two();
         let slot_mask = slots - 1;
@@ -166,6 +208,7 @@ impl ReferenceData {
             slot_keys,
             slot_index,
             slot_mask,
+            outward_bits,
             outcode_names,
             live,
             live_covered,
@@ -194,6 +237,14 @@ impl ReferenceData {
             }
             slot = (slot + 1) & self.slot_mask;
         }
+    }
+
+    /// Whether the [`outward_key`] belongs to a live outcode.
+    #[inline(always)]
+    pub fn is_outward(&self, key: usize) -> bool {
+        self.outward_bits
+            .get(key / 64)
+            .is_some_and(|w| w >> (key % 64) & 1 == 1)
     }
 
     /// The number of outcodes (districts and sub-districts).
@@ -282,4 +333,16 @@ pub(crate) fn in_extra_live(compact: [u8; 7]) -> Option<bool> {
         Err(poisoned) => poisoned.into_inner(),
     };
     guard.as_ref().map(|set| set.contains(&compact))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcode_has_its_own_outward_bit() {
+        let bits: u32 = DATA.outward_bits.iter().map(|w| w.count_ones()).sum();
+        assert_eq!(bits as usize, DATA.outcode_count());
+        assert_eq!(DATA.outward_bits.len() * 8, 32_472);
+    }
 }

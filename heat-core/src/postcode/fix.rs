@@ -1,7 +1,7 @@
 //! Repair of the common typing slips O/0, I/1 and S/5, by position.
 
 use super::clean::{clean, Compact};
-use super::{validate_compact, Level, Liveness, Postcode, PostcodeError, PostcodePart};
+use super::{validate_compact, Level, Liveness, Postcode, PostcodeError};
 use serde::{Deserialize, Serialize};
 
 /// One character replaced by [`fix`].
@@ -91,11 +91,7 @@ pub fn fix_at(input: &str, level: Level) -> Result<Fixed, PostcodeError> {
 
 pub(super) fn fix_compact(compact: &Compact, level: Level) -> Result<Fixed, PostcodeError> {
     let fixed = fix_district(compact)?;
-    if level == Level::Live && fixed.postcode.liveness() == Liveness::NotLive {
-        return Err(PostcodeError::NotLive(PostcodePart::new(
-            fixed.postcode.as_str(),
-        )));
-    }
+    fixed.postcode.require_live(level)?;
     Ok(fixed)
 }
 

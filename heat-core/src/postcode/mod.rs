@@ -11,6 +11,7 @@
 //! assert_eq!(postcode::fix("SWIA IAA").unwrap().postcode.as_str(), "SW1A 1AA");
 //! ```
 
+mod accept;
 mod check;
 mod clean;
 mod data;
@@ -136,7 +137,59 @@ impl Postcode {
     /// ```
     #[inline(always)]
     pub fn parse_at(input: &str, level: Level) -> Result<Postcode, PostcodeError> {
-        validate_compact(&clean(input)?, level)
+        let accepted = match clean::clean_fast(input.as_bytes()) {
+            Some(compact) => accept::accept(compact, level),
+            None => None,
+        };
+        match accepted {
+            Some(postcode) => postcode.require_live(level),
+            None => Postcode::explain_rejection(input, level),
+        }
+    }
+
+    /// Parse at the given strictness, or `None`, without working out why a value is not a
+    /// postcode (the fastest check, for when the reason is not needed).
+    ///
+    /// ```
+    /// use heat_core::postcode::{Level, Postcode};
+    /// assert_eq!(Postcode::try_parse_at(" sw1a1aa", Level::District).unwrap().as_str(), "SW1A 1AA");
+    /// assert_eq!(Postcode::try_parse_at("SO1 1AA", Level::District), None);
+    /// ```
+    #[inline(always)]
+    pub fn try_parse_at(input: &str, level: Level) -> Option<Postcode> {
+        match clean::clean_fast(input.as_bytes()) {
+            Some(compact) => accept::accept(compact, level),
+            None => clean(input).ok().and_then(|c| accept::accept(c, level)),
+        }
+        .and_then(|postcode| postcode.require_live(level).ok())
+    }
+
+    /// `self`, or `not_live` when `level` is [`Level::Live`] and it is not in the live list.
+    #[inline(always)]
+    fn require_live(self, level: Level) -> Result<Postcode, PostcodeError> {
+        if level == Level::Live && self.liveness() == Liveness::NotLive {
+            return Err(PostcodeError::NotLive(PostcodePart::new(self.as_str())));
+        }
+        Ok(self)
+    }
+
+    /// Why [`Postcode::try_parse_at`] gave `None` for `input`.
+    #[cold]
+    #[inline(never)]
+    fn explain_rejection(input: &str, level: Level) -> Result<Postcode, PostcodeError> {
+        validate_in_layers(&clean(input)?, level)
+    }
+
+    /// The canonical form as eight bytes padded with zero bytes, and how many of them it uses:
+    /// for writing many postcodes into one buffer with fixed-size copies.
+    ///
+    /// ```
+    /// # use heat_core::postcode::Postcode;
+    /// assert_eq!(Postcode::parse("M1 1AD").unwrap().padded(), (*b"M1 1AD\0\0", 6));
+    /// ```
+    #[inline]
+    pub fn padded(&self) -> ([u8; 8], usize) {
+        (self.display, self.len as usize)
     }
 
     /// The canonical form, e.g. `SW1A 1AA`.
@@ -285,6 +338,23 @@ impl Postcode {
     }
 }
 
+impl Postcode {
+    /// The postcode whose compact form (letters and digits, little-endian, zero-padded) is
+    /// `compact`, already validated, with an outward code of `outward_len` bytes.
+    #[inline(always)]
+    fn from_compact(compact: u64, outward_len: usize, area_len: usize) -> Postcode {
+        // Insert the space with word arithmetic (see `clean_ascii` on why not byte stores).
+        let low = (1u64 << (8 * outward_len)) - 1;
+        let display =
+            (compact & low) | (u64::from(b' ') << (8 * outward_len)) | ((compact & !low) << 8);
+        Postcode {
+            display: display.to_le_bytes(),
+            len: (outward_len + 4) as u8,
+            area_len: area_len as u8,
+        }
+    }
+}
+
 impl fmt::Display for Postcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -379,13 +449,27 @@ pub fn reference_counts() -> (usize, usize, usize) {
     (DATA.area_count, DATA.outcode_count(), DATA.live_count)
 }
 
+const FIRST_NEVER: &[u8] = b"QVX";
+const SECOND_NEVER: &[u8] = b"IJZ";
 const A9A_THIRD: &[u8] = b"ABCDEFGHJKPSTUW";
 const AA9A_FOURTH: &[u8] = b"ABEHMNPRVWXY";
 const INWARD_NEVER: &[u8] = b"CIKMOV";
 
-/// Check letters and digits at `level` and build the canonical [`Postcode`].
+/// Check letters and digits at `level` and build the canonical [`Postcode`]: the table-driven
+/// [`accept`](accept::accept) first, and the layered checks (which name the failure) when it
+/// does not accept.
 #[inline(always)]
 fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, PostcodeError> {
+    match accept::accept(*compact, level) {
+        Some(postcode) => postcode.require_live(level),
+        None => validate_in_layers(compact, level),
+    }
+}
+
+/// Check letters and digits at `level` layer by layer, failing with the first layer broken.
+#[cold]
+#[inline(never)]
+fn validate_in_layers(compact: &Compact, level: Level) -> Result<Postcode, PostcodeError> {
     let n = compact.len;
     if n < 5 {
         return Err(PostcodeError::TooShort(n));
@@ -412,10 +496,10 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
         Some(shape) if inward_ok => shape,
         _ => return Err(PostcodeError::BadFormat { shape: shape_of(b) }),
     };
-    if matches!(out[0], b'Q' | b'V' | b'X') {
+    if FIRST_NEVER.contains(&out[0]) {
         return Err(PostcodeError::BadLetterPosition(LetterRule::FirstLetterQvx));
     }
-    if area_len == 2 && matches!(out[1], b'I' | b'J' | b'Z') {
+    if area_len == 2 && SECOND_NEVER.contains(&out[1]) {
         return Err(PostcodeError::BadLetterPosition(
             LetterRule::SecondLetterIjz,
         ));
@@ -435,15 +519,7 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
             LetterRule::InwardLetterCikmov,
         ));
     }
-    // Insert the space with word arithmetic (see `clean_ascii` on why not byte stores).
-    let packed = u64::from_le_bytes(compact.bytes);
-    let low = (1u64 << (8 * out.len())) - 1;
-    let display = (packed & low) | (u64::from(b' ') << (8 * out.len())) | ((packed & !low) << 8);
-    let postcode = Postcode {
-        display: display.to_le_bytes(),
-        len: (n + 1) as u8,
-        area_len: area_len as u8,
-    };
+    let postcode = Postcode::from_compact(u64::from_le_bytes(compact.bytes), out.len(), area_len);
     // Every live outcode lies in a known area, so a found outcode settles the area check too.
     let outcode_known = level >= Level::District && DATA.outcode_index(out).is_some();
     if level >= Level::Area && !outcode_known && DATA.area_name(&out[..area_len]).is_none() {
@@ -456,10 +532,7 @@ fn validate_compact(compact: &Compact, level: Level) -> Result<Postcode, Postcod
             postcode.outward(),
         )));
     }
-    if level == Level::Live && postcode.liveness() == Liveness::NotLive {
-        return Err(PostcodeError::NotLive(PostcodePart::new(postcode.as_str())));
-    }
-    Ok(postcode)
+    postcode.require_live(level)
 }
 
 #[cfg(test)]
