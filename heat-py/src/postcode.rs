@@ -2,9 +2,9 @@
 
 use crate::columns::{strings_to_py, Text, TextColumn};
 use crate::errors::postcode_error;
-use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
+use arrow_array::builder::StringBuilder;
 use arrow_array::StringArray;
-use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use heat_core::postcode::{self as core, Check, Level, Postcode, PostcodeError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -208,42 +208,63 @@ fn check_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck
     Ok(PyPostcodeCheck::new(input, c))
 }
 
-/// Canonical postcodes (or nulls) written straight into the buffers of an Arrow string array:
-/// each postcode is one fixed eight-byte copy, with no per-value allocation or length branch.
+/// Canonical postcodes (or nulls) written straight into the buffers of an Arrow string array,
+/// sized up front: each postcode is one fixed eight-byte copy, with no per-value allocation,
+/// capacity check or length branch.
 struct CanonicalColumn {
+    /// Eight bytes of room per row; the used part ends at `end`.
     values: Vec<u8>,
+    end: usize,
+    /// Row `i` ends at `offsets[i + 1]`.
     offsets: Vec<i32>,
-    valid: BooleanBufferBuilder,
+    /// One validity bit per row.
+    valid: Vec<u64>,
+    rows: usize,
 }
 
 impl CanonicalColumn {
     fn with_capacity(rows: usize) -> Self {
-        let mut offsets = Vec::with_capacity(rows + 1);
-        offsets.push(0);
         CanonicalColumn {
-            values: Vec::with_capacity(rows * 8 + 8),
-            offsets,
-            valid: BooleanBufferBuilder::new(rows),
+            values: vec![0; rows * 8],
+            end: 0,
+            offsets: vec![0; rows + 1],
+            valid: vec![0; rows.div_ceil(64)],
+            rows: 0,
         }
     }
 
     #[inline(always)]
     fn push(&mut self, postcode: Option<Postcode>) {
         let (bytes, len) = postcode.map_or(([0; 8], 0), |p| p.padded());
-        let end = self.values.len() + len;
-        self.values.extend_from_slice(&bytes);
-        self.values.truncate(end);
-        // A block holds at most BLOCK rows of at most eight bytes, far below i32::MAX.
-        self.offsets.push(end as i32);
-        self.valid.append(postcode.is_some());
+        let row = self.rows;
+        if let Some(room) = self.values.get_mut(self.end..self.end + 8) {
+            room.copy_from_slice(&bytes);
+        }
+        self.end += len;
+        self.rows += 1;
+        if let Some(offset) = self.offsets.get_mut(row + 1) {
+            // A block holds at most BLOCK rows of at most eight bytes, far below i32::MAX.
+            *offset = self.end as i32;
+        }
+        if let Some(word) = self.valid.get_mut(row / 64) {
+            *word |= u64::from(postcode.is_some()) << (row % 64);
+        }
     }
 
     fn finish(mut self) -> PyResult<StringArray> {
-        let nulls = NullBuffer::new(self.valid.finish());
+        if self.rows + 1 != self.offsets.len() {
+            return Err(PyValueError::new_err(format!(
+                "internal error: {} results for a block of {} rows",
+                self.rows,
+                self.offsets.len() - 1
+            )));
+        }
+        self.values.truncate(self.end);
+        let valid = BooleanBuffer::new(Buffer::from_vec(self.valid), 0, self.rows);
         StringArray::try_new(
             OffsetBuffer::new(ScalarBuffer::from(self.offsets)),
             Buffer::from_vec(self.values),
-            Some(nulls),
+            Some(NullBuffer::new(valid)),
         )
         .map_err(|e| PyValueError::new_err(format!("cannot build the result column: {e}")))
     }

@@ -236,19 +236,54 @@ fn clean_words(bytes: &[u8]) -> Option<Compact> {
     let (first, second) = load_lanes(bytes)?;
     let n = bytes.len();
     let (upper_first, mask_first) = classify(first, n.min(8))?;
-    let (upper, mask) = if n <= 8 {
-        (u128::from(upper_first), mask_first)
-    } else {
-        let (upper_second, mask_second) = classify(second, n - 8)?;
-        (
-            u128::from(upper_first) | u128::from(upper_second) << 64,
-            mask_first | mask_second << 8,
-        )
+    if n <= 8 {
+        return compact_runs(upper_first, mask_first);
+    }
+    let (upper_second, mask_second) = classify(second, n - 8)?;
+    compact_runs(
+        u128::from(upper_first) | u128::from(upper_second) << 64,
+        mask_first | mask_second << 8,
+    )
+}
+
+/// The unsigned words [`compact_runs`] works on: `u64` for one lane, `u128` for two.
+trait Word: Copy + std::ops::BitAnd<Output = Self> + std::ops::BitOr<Output = Self> {
+    const ZERO: Self;
+    const MAX: Self;
+    const BITS: u32;
+    fn shr(self, by: u32) -> Self;
+    fn shl(self, by: u32) -> Self;
+    fn low_u64(self) -> u64;
+}
+
+macro_rules! word {
+    ($t:ty) => {
+        impl Word for $t {
+            const ZERO: Self = 0;
+            const MAX: Self = <$t>::MAX;
+            const BITS: u32 = <$t>::BITS;
+            fn shr(self, by: u32) -> Self {
+                self.wrapping_shr(by)
+            }
+            fn shl(self, by: u32) -> Self {
+                self.wrapping_shl(by)
+            }
+            fn low_u64(self) -> u64 {
+                self as u64
+            }
+        }
     };
+}
+word!(u64);
+word!(u128);
+
+/// Squeeze the spaces out of upper-cased bytes whose letters and digits (bit per byte in `mask`)
+/// lie in at most two runs: leading spaces, a run, spaces, a run, trailing spaces.
+#[inline(always)]
+fn compact_runs<W: Word>(upper: W, mask: u32) -> Option<Compact> {
     if mask == 0 {
         return None;
     }
-    // The kept bytes: leading spaces, a run, spaces, a run, trailing spaces.
     let lead = mask.trailing_zeros();
     let run1 = (!(mask >> lead)).trailing_zeros();
     let rest = mask >> (lead + run1);
@@ -258,20 +293,20 @@ fn clean_words(bytes: &[u8]) -> Option<Compact> {
     if second_run >> run2 != 0 {
         return None;
     }
-    // Shifts are taken modulo 128 and the results chosen without branches: where a shift would
-    // reach 128 its run is empty and the value is not used.
+    // Shifts wrap at the word size and the results are chosen without branches: where a shift
+    // would reach the word size its run is empty and the value is not used.
     let run_bytes = |from: u32, len: u32| {
-        let bytes = upper.wrapping_shr(8 * from) & u128::MAX.wrapping_shr(128 - 8 * len);
+        let bytes = upper.shr(8 * from) & W::MAX.shr(W::BITS - 8 * len);
         if len == 0 {
-            0
+            W::ZERO
         } else {
             bytes
         }
     };
-    let tail = run_bytes(lead + run1 + gap, run2).wrapping_shl(8 * run1);
-    let compact = run_bytes(lead, run1) | if run2 == 0 { 0 } else { tail };
+    let tail = run_bytes(lead + run1 + gap, run2).shl(8 * run1);
+    let compact = run_bytes(lead, run1) | if run2 == 0 { W::ZERO } else { tail };
     Some(Compact {
-        bytes: ((compact as u64) & 0x00FF_FFFF_FFFF_FFFF).to_le_bytes(),
+        bytes: (compact.low_u64() & 0x00FF_FFFF_FFFF_FFFF).to_le_bytes(),
         len: (run1 + run2) as usize,
     })
 }
