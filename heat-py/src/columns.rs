@@ -2,7 +2,8 @@
 //! Arrow PyCapsule interface (pyarrow, polars, nanoarrow, arro3; pandas via pyarrow).
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_array::iterator::ArrayIter;
+use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray, StringViewArray};
 use arrow_schema::DataType;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -58,26 +59,23 @@ impl<'a> Block<'a> {
         }
     }
 
-    /// Call `f` on each cell in row order. The column's type is matched once per block, so the
-    /// loop over rows is specialised to it.
-    #[inline]
-    pub fn for_each(&self, mut f: impl FnMut(Text<'a>)) {
+    /// The cells in row order. The column's type is matched once per block and then per row by
+    /// a branch that always goes the same way, so a loop over this is one tight loop.
+    pub fn iter(&self) -> Cells<'a> {
         match *self {
             Block::Arrow(array) => match array.data_type() {
-                DataType::Utf8 => array.as_string::<i32>().iter().for_each(|v| f(wrap(v))),
-                DataType::LargeUtf8 => array.as_string::<i64>().iter().for_each(|v| f(wrap(v))),
-                DataType::Utf8View => array.as_string_view().iter().for_each(|v| f(wrap(v))),
-                _ => (0..array.len()).for_each(|_| f(Text::Missing)),
+                DataType::Utf8 => Cells::Utf8(array.as_string::<i32>().iter()),
+                DataType::LargeUtf8 => Cells::LargeUtf8(array.as_string::<i64>().iter()),
+                DataType::Utf8View => Cells::Utf8View(array.as_string_view().iter()),
+                _ => Cells::Missing(0..array.len()),
             },
-            Block::Cells(cells) => cells.iter().for_each(|c| f(c.text())),
+            Block::Cells(cells) => Cells::Owned(cells.iter()),
         }
     }
 
     /// The cells, collected.
     pub fn texts(&self) -> Vec<Text<'a>> {
-        let mut texts = Vec::with_capacity(self.len());
-        self.for_each(|t| texts.push(t));
-        texts
+        self.iter().collect()
     }
 }
 
@@ -89,6 +87,8 @@ enum Blocks {
 /// A text column with its rows split into blocks for parallel work.
 pub struct TextColumn {
     blocks: Blocks,
+    /// The input chunk each block comes from (all 0 for a list).
+    block_chunk: Vec<usize>,
     /// Whether the input was an Arrow object (so results go back as Arrow).
     pub is_arrow: bool,
 }
@@ -147,17 +147,20 @@ impl TextColumn {
         if values.hasattr("__arrow_c_array__")? || values.hasattr("__arrow_c_stream__")? {
             let chunked = values.extract::<AnyArray>()?.into_chunked_array()?;
             let mut blocks = Vec::new();
-            for chunk in chunked.chunks() {
+            let mut block_chunk = Vec::new();
+            for (index, chunk) in chunked.chunks().iter().enumerate() {
                 let chunk = text_chunk(chunk.clone())?;
                 let mut offset = 0;
                 while offset < chunk.len() {
                     let len = BLOCK.min(chunk.len() - offset);
                     blocks.push(chunk.slice(offset, len));
+                    block_chunk.push(index);
                     offset += len;
                 }
             }
             return Ok(TextColumn {
                 blocks: Blocks::Arrow(blocks),
+                block_chunk,
                 is_arrow: true,
             });
         }
@@ -171,6 +174,7 @@ impl TextColumn {
             .map(|item| item.map(|obj| cell(&obj)))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(TextColumn {
+            block_chunk: vec![0; cells.len().div_ceil(BLOCK)],
             blocks: Blocks::Cells(cells),
             is_arrow: false,
         })
@@ -180,9 +184,24 @@ impl TextColumn {
     pub fn all_texts(&self) -> Vec<Text<'_>> {
         let mut texts = Vec::new();
         for block in self.blocks() {
-            block.for_each(|t| texts.push(t));
+            texts.extend(block.iter());
         }
         texts
+    }
+
+    /// Per-block results (from [`TextColumn::par_blocks`]) grouped by the input chunk they came
+    /// from, in order: one group per non-empty chunk.
+    pub fn group_by_chunk<R>(&self, results: Vec<R>) -> Vec<Vec<R>> {
+        let mut groups: Vec<Vec<R>> = Vec::new();
+        let mut last = None;
+        for (result, chunk) in results.into_iter().zip(&self.block_chunk) {
+            match groups.last_mut() {
+                Some(group) if last == Some(*chunk) => group.push(result),
+                _ => groups.push(vec![result]),
+            }
+            last = Some(*chunk);
+        }
+        groups
     }
 
     /// The blocks, each with its first row.
@@ -214,8 +233,30 @@ impl TextColumn {
     }
 }
 
-fn wrap(v: Option<&str>) -> Text<'_> {
-    v.map_or(Text::Missing, Text::Value)
+/// The cells of a [`Block`], by the column's type.
+pub enum Cells<'a> {
+    Utf8(ArrayIter<&'a StringArray>),
+    LargeUtf8(ArrayIter<&'a LargeStringArray>),
+    Utf8View(ArrayIter<&'a StringViewArray>),
+    /// A column of another type (Arrow nulls): every cell missing.
+    Missing(std::ops::Range<usize>),
+    Owned(std::slice::Iter<'a, OwnedCell>),
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = Text<'a>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Text<'a>> {
+        let wrap = |v: Option<&'a str>| v.map_or(Text::Missing, Text::Value);
+        match self {
+            Cells::Utf8(it) => it.next().map(wrap),
+            Cells::LargeUtf8(it) => it.next().map(wrap),
+            Cells::Utf8View(it) => it.next().map(wrap),
+            Cells::Missing(range) => range.next().map(|_| Text::Missing),
+            Cells::Owned(it) => it.next().map(OwnedCell::text),
+        }
+    }
 }
 
 /// Blocks of string results as a Python object of the input's family: an Arrow chunked array

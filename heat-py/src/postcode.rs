@@ -2,13 +2,14 @@
 
 use crate::columns::{strings_to_py, Text, TextColumn};
 use crate::errors::postcode_error;
-use arrow_array::builder::StringBuilder;
+use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::StringArray;
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use heat_core::postcode::{self as core, Check, Level, Postcode, PostcodeError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
+use rayon::prelude::*;
 
 fn level(name: &str) -> PyResult<Level> {
     name.parse::<Level>()
@@ -217,8 +218,8 @@ struct CanonicalColumn {
     end: usize,
     /// Row `i` ends at `offsets[i + 1]`.
     offsets: Vec<i32>,
-    /// One validity bit per row.
-    valid: Vec<u64>,
+    /// One validity bit per row (least significant bit first).
+    valid: Vec<u8>,
     rows: usize,
 }
 
@@ -228,7 +229,7 @@ impl CanonicalColumn {
             values: vec![0; rows * 8],
             end: 0,
             offsets: vec![0; rows + 1],
-            valid: vec![0; rows.div_ceil(64)],
+            valid: vec![0; rows.div_ceil(8)],
             rows: 0,
         }
     }
@@ -246,25 +247,54 @@ impl CanonicalColumn {
             // A block holds at most BLOCK rows of at most eight bytes, far below i32::MAX.
             *offset = self.end as i32;
         }
-        if let Some(word) = self.valid.get_mut(row / 64) {
-            *word |= u64::from(postcode.is_some()) << (row % 64);
+        if let Some(byte) = self.valid.get_mut(row / 8) {
+            *byte |= u8::from(postcode.is_some()) << (row % 8);
         }
     }
 
-    fn finish(mut self) -> PyResult<StringArray> {
-        if self.rows + 1 != self.offsets.len() {
+    /// One string array from blocks in row order, the copying done in parallel.
+    fn concat(parts: Vec<CanonicalColumn>) -> PyResult<StringArray> {
+        if let Some(part) = parts.iter().find(|p| p.rows + 1 != p.offsets.len()) {
             return Err(PyValueError::new_err(format!(
                 "internal error: {} results for a block of {} rows",
-                self.rows,
-                self.offsets.len() - 1
+                part.rows,
+                part.offsets.len() - 1
             )));
         }
-        self.values.truncate(self.end);
-        let valid = BooleanBuffer::new(Buffer::from_vec(self.valid), 0, self.rows);
+        let rows: usize = parts.iter().map(|p| p.rows).sum();
+        let bytes: usize = parts.iter().map(|p| p.end).sum();
+        if i32::try_from(bytes).is_err() {
+            return Err(PyValueError::new_err(
+                "the result column is over 2 GiB: pass a chunked array (e.g. pyarrow.chunked_array)",
+            ));
+        }
+        let mut values = vec![0u8; bytes];
+        let mut offsets = vec![0i32; rows + 1];
+        // Disjoint destination slices, one per part, with the byte offset each part starts at.
+        let mut pieces = Vec::with_capacity(parts.len());
+        let (mut value_rest, mut offset_rest) = (values.as_mut_slice(), &mut offsets[1..]);
+        let mut base = 0;
+        for part in &parts {
+            let (v, vr) = std::mem::take(&mut value_rest).split_at_mut(part.end);
+            let (o, or) = std::mem::take(&mut offset_rest).split_at_mut(part.rows);
+            pieces.push((part, v, o, base as i32));
+            (value_rest, offset_rest) = (vr, or);
+            base += part.end;
+        }
+        pieces.into_par_iter().for_each(|(part, v, o, base)| {
+            v.copy_from_slice(&part.values[..part.end]);
+            for (dst, src) in o.iter_mut().zip(&part.offsets[1..]) {
+                *dst = src + base;
+            }
+        });
+        let mut valid = BooleanBufferBuilder::new(rows);
+        for part in &parts {
+            valid.append_packed_range(0..part.rows, &part.valid);
+        }
         StringArray::try_new(
-            OffsetBuffer::new(ScalarBuffer::from(self.offsets)),
-            Buffer::from_vec(self.values),
-            Some(NullBuffer::new(valid)),
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            Buffer::from_vec(values),
+            Some(NullBuffer::new(valid.finish())),
         )
         .map_err(|e| PyValueError::new_err(format!("cannot build the result column: {e}")))
     }
@@ -295,23 +325,22 @@ fn _normalise_postcodes(
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let level = self::level(level)?;
     let column = TextColumn::from_py(values)?;
-    let blocks = py.detach(|| {
-        column.par_blocks(|start, block| {
+    let (arrays, issues) = py.detach(|| {
+        let blocks = column.par_blocks(|start, block| {
             let mut out = CanonicalColumn::with_capacity(block.len());
             let mut issues = Vec::new();
             if !report && !fix {
                 // The common case, kept to a tight loop: only the postcode is wanted, not why a
                 // value is not one.
-                block.for_each(|cell| {
+                for cell in block.iter() {
                     out.push(match cell {
                         Text::Value(s) => Postcode::try_parse_at(s, level),
                         Text::Missing | Text::Other(_) => None,
-                    })
-                });
-                return (out.finish(), issues);
+                    });
+                }
+                return (out, issues);
             }
-            let mut row = start;
-            block.for_each(|cell| {
+            for (row, cell) in (start..).zip(block.iter()) {
                 let result = match cell {
                     Text::Missing => None,
                     Text::Other(t) => {
@@ -333,21 +362,23 @@ fn _normalise_postcodes(
                     }
                 };
                 out.push(result);
-                row += 1;
-            });
-            (out.finish(), issues)
-        })
-    });
-    let blocks = blocks
-        .into_iter()
-        .map(|(a, i)| a.map(|a| (a, i)))
-        .collect::<PyResult<Vec<_>>>()?;
-    let mut arrays: Vec<StringArray> = Vec::with_capacity(blocks.len());
-    let mut issues = Vec::new();
-    for (a, mut i) in blocks {
-        arrays.push(a);
-        issues.append(&mut i);
-    }
+            }
+            (out, issues)
+        });
+        let mut parts = Vec::with_capacity(blocks.len());
+        let mut issues = Vec::new();
+        for (part, mut i) in blocks {
+            parts.push(part);
+            issues.append(&mut i);
+        }
+        // One result array per input chunk, as the input was chunked.
+        let arrays = column
+            .group_by_chunk(parts)
+            .into_iter()
+            .map(CanonicalColumn::concat)
+            .collect::<PyResult<Vec<StringArray>>>()?;
+        PyResult::Ok((arrays, issues))
+    })?;
     Ok((strings_to_py(py, arrays, column.is_arrow)?, issues))
 }
 
@@ -393,7 +424,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
     let blocks: Vec<Columns> = py.detach(|| {
         column.par_blocks(|_, block| {
             let mut b: [StringBuilder; 5] = Default::default();
-            block.for_each(|cell| {
+            for cell in block.iter() {
                 let c = match cell {
                     Text::Value(s) => core::check_at(s, level),
                     _ => missing_check(),
@@ -408,7 +439,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
                     .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
                     .collect();
                 b[4].append_value(subs.join(";"));
-            });
+            }
             b.map(|mut x| x.finish())
         })
     });

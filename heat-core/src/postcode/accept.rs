@@ -92,24 +92,27 @@ pub(super) fn accept(compact: Compact, level: Level) -> Option<Postcode> {
     let area_len = usize::from(shape & 3);
     let has_sub = shape & 4 != 0;
     let outward_len = n - 3;
-    let sub_letters = if area_len == 1 {
-        A9A_THIRD_OK
-    } else {
-        AA9A_FOURTH_OK
-    };
-    let letters_ok = in_set(FIRST_OK, byte(0))
-        & ((area_len == 1) | in_set(SECOND_OK, byte(1)))
-        & (!has_sub | in_set(sub_letters, byte(outward_len - 1)))
-        & in_set(INWARD_OK, byte(n - 2))
-        & in_set(INWARD_OK, byte(n - 1));
-    if !letters_ok {
+    if !(in_set(INWARD_OK, byte(n - 2)) & in_set(INWARD_OK, byte(n - 1))) {
         return None;
     }
     let postcode = Postcode::from_compact(word, outward_len, area_len);
+    let outward_letters_ok = || {
+        let sub_letters = if area_len == 1 {
+            A9A_THIRD_OK
+        } else {
+            AA9A_FOURTH_OK
+        };
+        in_set(FIRST_OK, byte(0))
+            & ((area_len == 1) | in_set(SECOND_OK, byte(1)))
+            & (!has_sub | in_set(sub_letters, byte(outward_len - 1)))
+    };
     let known = match level {
-        Level::Shape => true,
-        Level::Area => DATA.area_name(&word.to_le_bytes()[..area_len]).is_some(),
-        // The live list is consulted by the caller (`Postcode::require_live`).
+        Level::Shape => outward_letters_ok(),
+        Level::Area => {
+            outward_letters_ok() && DATA.area_name(&word.to_le_bytes()[..area_len]).is_some()
+        }
+        // Every live outcode obeys the outward letter rules (see the tests), so finding the
+        // outcode settles them. The live list is consulted by the caller (`require_live`).
         Level::District | Level::Live => DATA.is_outward(outward_key(word, area_len, outward_len)),
     };
     known.then_some(postcode)
@@ -187,6 +190,15 @@ mod tests {
             let mut c = compact(&s[..n]);
             c.len = s.len();
             assert_eq!(accept(c, Level::Shape), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_live_outcode_obeys_the_outward_letter_rules() {
+        // `accept` relies on this at district level.
+        for outcode in super::super::outcodes() {
+            let c = compact(format!("{outcode}1AB").as_bytes());
+            assert!(validate_in_layers(&c, Level::Shape).is_ok(), "{outcode}");
         }
     }
 

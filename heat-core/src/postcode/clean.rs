@@ -160,7 +160,7 @@ static KEPT: [u8; 256] = kept_bytes();
 static FLAGS: [u8; 256] = byte_flags();
 
 /// The hot path of batch work: [`clean_words`] for the common shapes, else [`clean_ascii`]; `None`
-/// sends the value to [`clean_slow`].
+/// sends the value to [`clean_slow`]. On ASCII input `None` means exactly that cleaning fails.
 #[inline(always)]
 pub(crate) fn clean_fast(bytes: &[u8]) -> Option<Compact> {
     clean_words(bytes).or_else(|| clean_ascii(bytes))

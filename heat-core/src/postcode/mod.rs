@@ -157,11 +157,13 @@ impl Postcode {
     /// ```
     #[inline(always)]
     pub fn try_parse_at(input: &str, level: Level) -> Option<Postcode> {
-        match clean::clean_fast(input.as_bytes()) {
-            Some(compact) => accept::accept(compact, level),
-            None => clean(input).ok().and_then(|c| accept::accept(c, level)),
-        }
-        .and_then(|postcode| postcode.require_live(level).ok())
+        let compact = match clean::clean_fast(input.as_bytes()) {
+            Some(compact) => compact,
+            // The fast pass is exact on ASCII: what it refuses is not a postcode.
+            None if input.is_ascii() => return None,
+            None => clean(input).ok()?,
+        };
+        accept::accept(compact, level).and_then(|postcode| postcode.require_live(level).ok())
     }
 
     /// `self`, or `not_live` when `level` is [`Level::Live`] and it is not in the live list.

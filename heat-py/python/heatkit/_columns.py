@@ -77,6 +77,8 @@ def column_like(result: Any, original: Any, kind: str, name: Optional[str] = Non
         chunked = pa.chunked_array(result)  # type: ignore[union-attr]
         if type(original).__name__ == "ChunkedArray":
             return chunked
+        if chunked.num_chunks == 1:  # the kernels return one chunk per input chunk: no copy
+            return chunked.chunk(0)
         return chunked.combine_chunks()
     return result
 
