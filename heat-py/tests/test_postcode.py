@@ -220,9 +220,20 @@ def test_batch_polars():
 def test_batch_large_input_is_split_and_ordered():
     pa = pytest.importorskip("pyarrow")
     values = [f"sw1a {i % 10}aa" if i % 7 else None for i in range(100_000)]
-    out = heatkit.normalise_postcodes(pa.array(values)).to_pylist()
+    result = heatkit.normalise_postcodes(pa.array(values))
+    assert isinstance(result, pa.Array) and len(result) == 100_000
+    out = result.to_pylist()
     assert out == [None if v is None else v.upper() for v in values]
     assert heatkit.normalise_postcodes(values) == out
+    # A chunked input keeps its chunks (an empty chunk has nothing to keep), across block edges.
+    chunked = pa.chunked_array([pa.array(values[:40_000]), pa.array([], pa.string()), pa.array(values[40_000:])])
+    result = heatkit.normalise_postcodes(chunked)
+    assert [len(c) for c in result.chunks] == [40_000, 60_000]
+    assert result.to_pylist() == out
+    # Reported rows are numbered across blocks and chunks.
+    bad = ["nope" if i in (5, 32_768, 70_001) else v for i, v in enumerate(values)]
+    _, issues = heatkit.normalise_postcodes(pa.chunked_array([bad[:50_000], bad[50_000:]]), errors="report")
+    assert [(i.row, i.code) for i in issues] == [(5, "too_short"), (32_768, "too_short"), (70_001, "too_short")]
 
 
 def test_every_live_postcode_and_slip_through_python(shared_dir):
