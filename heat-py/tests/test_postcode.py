@@ -183,6 +183,11 @@ def test_batch_pyarrow():
     assert isinstance(out, pa.ChunkedArray) and out.to_pylist() == EXPECTED_FIXED
     for typ in (pa.large_string(), pa.string_view()):
         assert heatkit.normalise_postcodes(arr.cast(typ)).to_pylist() == EXPECTED
+    empty = heatkit.normalise_postcodes(pa.array([], pa.string()))
+    assert isinstance(empty, pa.Array) and len(empty) == 0
+    empty = heatkit.normalise_postcodes(pa.chunked_array([], pa.string()))
+    assert isinstance(empty, pa.ChunkedArray) and len(empty) == 0
+    assert heatkit.normalise_postcodes(pa.array([None, None], pa.string())).to_pylist() == [None, None]
     assert heatkit.normalise_postcodes(arr.dictionary_encode()).to_pylist() == EXPECTED
     with pytest.raises(TypeError, match="expected a column of text"):
         heatkit.normalise_postcodes(pa.array([1, 2]))
