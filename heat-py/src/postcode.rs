@@ -365,19 +365,15 @@ fn _normalise_postcodes(
             }
             (out, issues)
         });
-        let mut parts = Vec::with_capacity(blocks.len());
-        let mut issues = Vec::new();
-        for (part, mut i) in blocks {
-            parts.push(part);
-            issues.append(&mut i);
-        }
+        let (parts, issues): (Vec<CanonicalColumn>, Vec<Vec<RowIssue>>) =
+            blocks.into_iter().unzip();
         // One result array per input chunk, as the input was chunked.
         let arrays = column
             .group_by_chunk(parts)
             .into_iter()
             .map(CanonicalColumn::concat)
             .collect::<PyResult<Vec<StringArray>>>()?;
-        PyResult::Ok((arrays, issues))
+        PyResult::Ok((arrays, issues.concat()))
     })?;
     Ok((strings_to_py(py, arrays, column.is_arrow)?, issues))
 }

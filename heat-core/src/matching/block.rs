@@ -358,19 +358,9 @@ impl Blocks {
         F: Fn(&mut T, u32, u32) + Sync + Send,
         R: Fn(T, T) -> T + Sync + Send,
     {
-        let per_rule = (0..self.order.len()).map(|rule| {
-            let order = &self.order[rule];
-            self.groups[rule]
-                .par_iter()
-                .with_min_len(64)
-                .fold(&init, |mut acc, &(s, e)| {
-                    let g = &order[s as usize..e as usize];
-                    self.group_pairs(rule, g, |a, b| f(&mut acc, a, b));
-                    acc
-                })
-                .reduce(&init, &reduce)
-        });
-        per_rule.fold(init(), &reduce)
+        self.fold_groups(init, reduce, |acc, rule, _, g| {
+            self.group_pairs(rule, g, |a, b| f(acc, a, b))
+        })
     }
 
     /// Folds `f` over a deterministic sample of about `share` of the candidate pairs, drawn group
@@ -386,31 +376,44 @@ impl Blocks {
         if share >= 1.0 {
             return self.fold(init, f, reduce);
         }
+        self.fold_groups(init, reduce, |acc, rule, s, g| {
+            let k = g.len() as u64;
+            let expected = share * (k * (k - 1) / 2) as f64;
+            let mut state = mix(seed ^ ((rule as u64) << 40) ^ s as u64);
+            // Whole pairs expected, plus one more with the leftover probability.
+            let mut draws = expected as u64;
+            if ((state >> 11) as f64 / (1u64 << 53) as f64) < expected.fract() {
+                draws += 1;
+            }
+            for _ in 0..draws {
+                state = mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
+                let i = ((state as u32 as u64 * k) >> 32) as usize;
+                let j = (((state >> 32) * (k - 1)) >> 32) as usize;
+                let j = if j >= i { j + 1 } else { j };
+                let (a, b) = (g[i], g[j]);
+                if self.crosses(a, b) && !self.seen_before(rule, a as usize, b as usize) {
+                    f(acc, a.min(b), a.max(b));
+                }
+            }
+        })
+    }
+
+    /// Folds `visit(acc, rule, group_start, members)` over every blocking group of every rule, the
+    /// groups of a rule in parallel.
+    fn fold_groups<T, I, V, R>(&self, init: I, reduce: R, visit: V) -> T
+    where
+        T: Send,
+        I: Fn() -> T + Sync + Send,
+        V: Fn(&mut T, usize, u32, &[u32]) + Sync + Send,
+        R: Fn(T, T) -> T + Sync + Send,
+    {
         let per_rule = (0..self.order.len()).map(|rule| {
             let order = &self.order[rule];
             self.groups[rule]
                 .par_iter()
                 .with_min_len(64)
                 .fold(&init, |mut acc, &(s, e)| {
-                    let g = &order[s as usize..e as usize];
-                    let k = g.len() as u64;
-                    let expected = share * (k * (k - 1) / 2) as f64;
-                    let mut state = mix(seed ^ ((rule as u64) << 40) ^ s as u64);
-                    // Whole pairs expected, plus one more with the leftover probability.
-                    let mut draws = expected as u64;
-                    if ((state >> 11) as f64 / (1u64 << 53) as f64) < expected.fract() {
-                        draws += 1;
-                    }
-                    for _ in 0..draws {
-                        state = mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
-                        let i = ((state as u32 as u64 * k) >> 32) as usize;
-                        let j = (((state >> 32) * (k - 1)) >> 32) as usize;
-                        let j = if j >= i { j + 1 } else { j };
-                        let (a, b) = (g[i], g[j]);
-                        if self.crosses(a, b) && !self.seen_before(rule, a as usize, b as usize) {
-                            f(&mut acc, a.min(b), a.max(b));
-                        }
-                    }
+                    visit(&mut acc, rule, s, &order[s as usize..e as usize]);
                     acc
                 })
                 .reduce(&init, &reduce)

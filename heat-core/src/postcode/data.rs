@@ -88,8 +88,8 @@ const OUTWARD_KEYS: usize = 26 * 27 * 10 * 37;
 /// A dense number for a well-formed outward code held in the low bytes of `compact` (as in
 /// `Compact`): its area (`area_len` letters), district digit, and optional last character
 /// (none, a digit or a letter). Different outward codes get different numbers below
-/// [`OUTWARD_KEYS`]; bytes that are not letters or digits where the shape wants them give
-/// numbers outside that range.
+/// [`OUTWARD_KEYS`]. The shape must already be checked (as `accept` does): other bytes give
+/// numbers that mean nothing.
 #[inline(always)]
 pub(crate) fn outward_key(compact: u64, area_len: usize, outward_len: usize) -> usize {
     let byte = |i: usize| ((compact >> (8 * (i & 7))) & 0xFF) as usize;

@@ -137,11 +137,7 @@ impl Postcode {
     /// ```
     #[inline(always)]
     pub fn parse_at(input: &str, level: Level) -> Result<Postcode, PostcodeError> {
-        let accepted = match clean::clean_fast(input.as_bytes()) {
-            Some(compact) => accept::accept(compact, level),
-            None => None,
-        };
-        match accepted {
+        match clean::clean_fast(input.as_bytes()).and_then(|c| accept::accept(c, level)) {
             Some(postcode) => postcode.require_live(level),
             None => Postcode::explain_rejection(input, level),
         }
@@ -175,7 +171,8 @@ impl Postcode {
         Ok(self)
     }
 
-    /// Why [`Postcode::try_parse_at`] gave `None` for `input`.
+    /// The layered path, for what the fast path did not accept: non-ASCII input (which may still
+    /// be a postcode once normalised) and failures, with the reason.
     #[cold]
     #[inline(never)]
     fn explain_rejection(input: &str, level: Level) -> Result<Postcode, PostcodeError> {
