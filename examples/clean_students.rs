@@ -18,6 +18,10 @@
 //! (empty, binary, too large, wrong encoding, required columns missing) stops with a clear message
 //! and exit code 1; nothing panics.
 
+#[path = "common/console.rs"]
+#[macro_use]
+mod console;
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -107,16 +111,21 @@ fn write_errors(path: &Path, outcome: &ImportOutcome) -> Result<(), Box<dyn Erro
 
 fn print_summary(name: &str, outcome: &ImportOutcome) {
     let s = &outcome.summary;
-    println!(
+    say!(
         "{name}: {} rows in = {} ok + {} with errors ({} errors, {} warnings; read as {})",
-        s.rows_in, s.rows_ok, s.rows_with_errors, s.errors, s.warnings, s.encoding
+        s.rows_in,
+        s.rows_ok,
+        s.rows_with_errors,
+        s.errors,
+        s.warnings,
+        s.encoding
     );
     let mut by_code: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for e in &outcome.issues {
         *by_code.entry((e.severity.as_str(), e.code)).or_default() += 1;
     }
     for ((severity, code), n) in by_code {
-        println!("  {severity:<8} {code:<32} {n:>5}");
+        say!("  {severity:<8} {code:<32} {n:>5}");
     }
 }
 
@@ -241,9 +250,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         &students,
     );
     let dups = dup_of.iter().filter(|d| d.is_some()).count();
-    println!("  likely duplicates of an earlier student: {dups}");
+    say!("  likely duplicates of an earlier student: {dups}");
     let sum = tracking_summary(&statuses);
-    println!(
+    say!(
         "  tracking ({} extract): {} complete; KS4 {}, KS5 {}, next HESA track {} of {} imported",
         tracking.extract_year(),
         sum.complete,
@@ -253,9 +262,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         sum.students
     );
     for (why, n) in &sum.not_hesa_because {
-        println!("    not in the HESA track: {why:<24} {n:>5}");
+        say!("    not in the HESA track: {why:<24} {n:>5}");
     }
-    println!(
+    say!(
         "  -> {} and {}",
         cleaned_path.display(),
         errors_path.display()
@@ -278,7 +287,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let errors = args.out_dir.join("activities_errors.csv");
         write_errors(&errors, &activities)?;
         print_summary(&format!("activities ({})", path.display()), &activities);
-        println!("  -> {} and {}", cleaned.display(), errors.display());
+        say!("  -> {} and {}", cleaned.display(), errors.display());
     }
     Ok(())
 }

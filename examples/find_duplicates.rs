@@ -10,6 +10,10 @@
 //! candidate pair). With `--truth` (columns `record_id_l, record_id_r`) it prints precision,
 //! recall and F1 at the default threshold.
 
+#[path = "common/console.rs"]
+#[macro_use]
+mod console;
+
 use std::collections::HashSet;
 use std::error::Error;
 use std::time::Instant;
@@ -107,7 +111,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     out.flush()?;
 
-    println!(
+    say!(
         "{} records ({} dates of birth unreadable), {} candidate pairs, {} likely duplicates at p >= {}",
         records.len(),
         bad_dates,
@@ -115,15 +119,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         run.matches().count(),
         settings.threshold
     );
-    println!(
+    say!(
         "read {:.2} s, matched {:.2} s; pairs written to {output}",
         read.as_secs_f64(),
         (matched - read).as_secs_f64(),
     );
     for r in &run.blocking {
-        println!(
+        say!(
             "  rule {:<28} {:>10} new pairs  {:>4} groups skipped",
-            r.rule, r.new_pairs, r.skipped_groups
+            r.rule,
+            r.new_pairs,
+            r.skipped_groups
         );
     }
     if let Some(path) = truth_path {
@@ -153,7 +159,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             tp / predicted.len().max(1) as f64,
             tp / truth.len().max(1) as f64,
         );
-        println!(
+        say!(
             "at the default threshold: precision {p:.4} recall {r:.4} F1 {:.4}",
             2.0 * p * r / (p + r).max(1e-12)
         );

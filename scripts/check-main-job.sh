@@ -56,4 +56,16 @@ head -c 2000 examples/data/students.csv > "$tmp/truncated.csv"
 printf 'first_name,last_name,dob,postcode\nZo\xeb,O\x92Brien,2010-01-01,LS1 4AP\n' > "$tmp/cp1252.csv"
 "$job" "$tmp/cp1252.csv" --no-activities --out-dir "$tmp/cp" | head -1
 grep -q "Zoë,O’Brien" "$tmp/cp/students_cleaned.csv"
+# A reader that stops early (`| head -1`) closes the pipe: the job must end quietly with code 0,
+# never a panic (exit 101), every time.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  set +e
+  "$job" --out-dir "$tmp/pipe" --on 2026-11-23 2> "$tmp/pipe_err.txt" | head -c 1 > /dev/null
+  rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" -ne 0 ] || [ -s "$tmp/pipe_err.txt" ]; then
+    echo "FAIL closed pipe (run $i): exit $rc, $(cat "$tmp/pipe_err.txt")"; exit 1
+  fi
+done
+echo "ok   closed pipe: 10 runs into head -c 1, each quiet with exit 0"
 echo "main job: all checks passed"
