@@ -14,7 +14,7 @@
 //!     [--out-dir DIR] [--academic-year 2025/26] [--nation england] [--on 2026-11-23]
 //! ```
 //! Defaults: `examples/data/students.csv`, `examples/data/activities.csv`,
-//! `target/heatkit-example/`, 2025/26, England, today. A file that cannot be imported at all
+//! `target/heatkit-example/`, the school year containing `--on`, England, `--on` today. A file that cannot be imported at all
 //! (empty, binary, too large, wrong encoding, required columns missing) stops with a clear message
 //! and exit code 1; nothing panics.
 
@@ -22,11 +22,13 @@
 #[macro_use]
 mod console;
 
+use heat_core::HeatError;
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use heat_core::cohort::{parse_date, track_cohort, year_group, AcademicYear, Nation};
+use heat_core::cohort::{track_cohort, year_group, AcademicYear, Nation, PhaseAdjustment};
+use heat_core::fields;
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
 use heat_core::matching::{MatchSettings, Matcher, StudentRef};
 use heat_core::student::{
@@ -37,7 +39,7 @@ struct Args {
     students: PathBuf,
     activities: Option<PathBuf>,
     out_dir: PathBuf,
-    year: AcademicYear,
+    year: Option<AcademicYear>,
     nation: Nation,
     on: chrono::NaiveDate,
 }
@@ -50,14 +52,9 @@ fn parse_args() -> Result<Args, String> {
     let mut students = None;
     let mut activities = Some(root.join("examples/data/activities.csv"));
     let mut out_dir = root.join("target/heatkit-example");
-    let mut year = AcademicYear::new(2025);
+    let mut year = None;
     let mut nation = Nation::England;
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| (d.as_secs() / 86_400) as i32)
-        .unwrap_or(0);
-    let mut on = heat_core::cohort::date_from_epoch_days(today)
-        .ok_or("the system clock is outside the supported dates")?;
+    let mut on = heat_core::calendar::today();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -66,16 +63,21 @@ fn parse_args() -> Result<Args, String> {
             "--no-activities" => activities = None,
             "--out-dir" => out_dir = PathBuf::from(value("--out-dir")?),
             "--academic-year" => {
-                year = value("--academic-year")?
-                    .parse()
-                    .map_err(|e| format!("--academic-year: {e}"))?
+                year = Some(
+                    value("--academic-year")?
+                        .parse()
+                        .map_err(|e| format!("--academic-year: {e}"))?,
+                )
             }
             "--nation" => {
                 nation = value("--nation")?
                     .parse()
                     .map_err(|e| format!("--nation: {e}"))?
             }
-            "--on" => on = parse_date(&value("--on")?).map_err(|e| format!("--on: {e}"))?,
+            "--on" => {
+                on = heat_core::cohort::parse_date(&value("--on")?)
+                    .map_err(|e| format!("--on: {e}"))?
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             a if a.starts_with("--") => return Err(format!("unknown option {a}\n{USAGE}")),
             _ => students = Some(PathBuf::from(arg)),
@@ -131,19 +133,19 @@ fn print_summary(name: &str, outcome: &ImportOutcome) {
 
 /// For each cleaned row, the student ref (or row) of the earlier row it likely duplicates.
 fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Error>> {
-    fn v(r: &heat_core::import::CleanRow, i: usize) -> Option<&str> {
-        Some(r.values[i].as_str())
+    fn v<'a>(r: &'a heat_core::import::CleanRow, column: &str) -> Option<&'a str> {
+        fields::text(r.get(column))
     }
     let students: Vec<StudentRef> = outcome
         .rows
         .iter()
         .map(|r| StudentRef {
-            first_name: v(r, 1),
-            last_name: v(r, 2),
-            dob: parse_date(&r.values[3]).ok(),
-            postcode: v(r, 4),
-            gender: v(r, 5),
-            school: v(r, 6),
+            first_name: v(r, "first_name"),
+            last_name: v(r, "last_name"),
+            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
+            postcode: v(r, "postcode"),
+            gender: v(r, "gender"),
+            school: v(r, "school_id"),
         })
         .collect();
     let settings = MatchSettings::default();
@@ -158,10 +160,9 @@ fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Er
             let head = *first_of.entry(*label).or_insert(i);
             (head != i).then(|| {
                 let r = &outcome.rows[head];
-                if r.values[0].is_empty() {
-                    format!("row {}", r.row)
-                } else {
-                    r.values[0].clone()
+                match fields::text(r.get("student_ref")) {
+                    Some(id) => id.to_string(),
+                    None => format!("row {}", r.row),
                 }
             })
         })
@@ -175,8 +176,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         nation: args.nation,
         // Duplicates are flagged in their own column below, with the earlier student's ref.
         check_duplicates: false,
-        ..Default::default()
+        ..ImportSettings::on(args.on)
     };
+    let year = settings.academic_year();
     let students = validate_import_file(&args.students, Template::Students, &settings)
         .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
     let tracking = TrackingSettings {
@@ -187,7 +189,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let cleaned_path = args.out_dir.join("students_cleaned.csv");
     let mut w = csv::Writer::from_path(&cleaned_path)?;
     let mut header: Vec<&str> = vec!["row"];
-    header.extend(&students.columns);
+    header.extend(students.columns.iter());
     header.extend([
         "year_group_from_dob",
         "ks4_exam_year",
@@ -204,34 +206,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     w.write_record(&header)?;
     let mut statuses = Vec::with_capacity(students.rows.len());
     for (r, dup) in students.rows.iter().zip(&dup_of) {
-        let v = &r.values;
-        let text = |i: usize| (!v[i].is_empty()).then(|| v[i].clone());
-        let status = student_tracking_status(
-            &StudentInput {
-                id: v[0].clone(),
-                first_name: text(1),
-                last_name: text(2),
-                dob: text(3),
-                postcode: text(4),
-                gender: text(5),
-                school: text(6),
-                consent: text(8),
-                phase_adjustment: None,
-            },
-            &tracking,
-        );
+        let status = student_tracking_status(&StudentInput::from_row(r), &tracking);
         let mut out: Vec<String> = vec![r.row.to_string()];
-        out.extend(v.iter().cloned());
-        match parse_date(&v[3]) {
-            Ok(dob) => {
-                let t = track_cohort(dob, args.nation, 0);
-                out.push(year_group(dob, args.year, args.nation).label(args.nation));
+        out.extend(r.values.iter().cloned());
+        match fields::date(r.get("date_of_birth")) {
+            Ok(Some(dob)) => {
+                let t = track_cohort(dob, args.nation, PhaseAdjustment::NONE);
+                out.push(year_group(dob, year, args.nation).label(args.nation));
                 out.push(t.ks4_exam_year.to_string());
                 out.push(t.ks5_exam_year.to_string());
                 out.push(t.he_ready_year.to_string());
                 out.push(t.tracking_data_year.to_string());
             }
-            Err(_) => out.extend(std::iter::repeat_n(String::new(), 5)),
+            _ => out.extend(std::iter::repeat_n(String::new(), 5)),
         }
         out.push(status.complete.to_string());
         out.push(status.ks4_eligible.to_string());
@@ -276,7 +263,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let cleaned = args.out_dir.join("activities_cleaned.csv");
         let mut w = csv::Writer::from_path(&cleaned)?;
         let mut header: Vec<&str> = vec!["row"];
-        header.extend(&activities.columns);
+        header.extend(activities.columns.iter());
         w.write_record(&header)?;
         for r in &activities.rows {
             let mut out = vec![r.row.to_string()];

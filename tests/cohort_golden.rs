@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use heat_core::cohort::{
-    parse_date, track_cohort, year_group, year_group_number, AcademicYear, Nation,
+    parse_date, track_cohort, year_group, year_group_number, AcademicYear, Nation, PhaseAdjustment,
 };
 use std::collections::HashMap;
 
@@ -53,7 +53,7 @@ fn track_cohorts() {
     assert_eq!(rows.len(), 14);
     for row in rows {
         let dob = parse_date(&row["dob"]).unwrap();
-        let t = track_cohort(dob, row["nation"].parse().unwrap(), 0);
+        let t = track_cohort(dob, row["nation"].parse().unwrap(), PhaseAdjustment::NONE);
         assert_eq!(
             (
                 t.ks4_exam_year.to_string(),

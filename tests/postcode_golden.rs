@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use heat_core::postcode::{self, check, fix, Level, Postcode};
+use heat_core::HeatError;
 use std::collections::HashMap;
 
 fn cases(name: &str) -> Vec<HashMap<String, String>> {

@@ -1,56 +1,90 @@
 //! UK bank holidays by nation, working days and the HEAT Track deadline (last working day of
 //! November).
 //!
-//! Regular holidays are computed by rule (Easter by the Gregorian computus; fixed-date holidays
-//! move to the next free weekday when they fall on a weekend or on another holiday). One-off
-//! changes (jubilees, a coronation, a state funeral, moved May holidays) are data:
-//! `data/calendar/bank_holiday_changes.csv`, with sources; load your own with
-//! [`Calendar::with_changes_csv`].
+//! Every regular holiday is a rule with its first (and last) year, as data:
+//! `data/calendar/bank_holiday_rules.csv` (the Bank Holidays Act 1871, the Banking and Financial
+//! Dealings Act 1971, the St Andrew's Day Bank Holiday (Scotland) Act 2007 and the proclamations
+//! made each year since; see `data/calendar/SOURCE.md`). Easter is by the Gregorian computus; a
+//! holiday that falls on a weekend or on another holiday moves to the next free weekday, in
+//! date order. One-off changes (jubilees, a coronation, a state funeral, moved May holidays,
+//! Scotland's World Cup day) are data too: `data/calendar/bank_holiday_changes.csv`. Load your
+//! own with [`Calendar::from_csv`] or [`Calendar::with_changes_csv`].
+//!
+//! The calendar covers the years [`FIRST_YEAR`] to [`LAST_YEAR`]; other years are an error.
 //!
 //! ```
 //! use heat_core::calendar::{heat_track_deadline, last_working_day};
 //! use heat_core::cohort::Nation;
 //! assert_eq!(heat_track_deadline(2025).unwrap().to_string(), "2025-11-28");
 //! assert_eq!(last_working_day(2026, 11, Nation::Scotland).unwrap().to_string(), "2026-11-27");
+//! // St Andrew's Day is a bank holiday only from 2007: 30 Nov 2006 was a working day.
+//! assert_eq!(last_working_day(2006, 11, Nation::Scotland).unwrap().to_string(), "2006-11-30");
 //! ```
 
-use crate::cohort::Nation;
+use crate::error::{ErrorKind, HeatError};
+use crate::nation::Nation;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use once_cell::sync::Lazy;
 use std::io::Read;
 
+const RULES_CSV: &str = include_str!("../data/calendar/bank_holiday_rules.csv");
 const CHANGES_CSV: &str = include_str!("../data/calendar/bank_holiday_changes.csv");
 
-/// Why a bank-holiday changes file could not be read.
+/// The first year the calendar covers (the first full year of the Bank Holidays Act 1871).
+pub const FIRST_YEAR: i32 = 1872;
+/// The last year the calendar covers.
+pub const LAST_YEAR: i32 = 9999;
+
+/// Why a calendar question or file cannot be answered or read.
 ///
 /// ```
 /// use heat_core::calendar::Calendar;
+/// use heat_core::HeatError;
 /// let err = Calendar::with_changes_csv("date,action\n2030-01-01,add\n".as_bytes()).unwrap_err();
 /// assert_eq!(err.code(), "bad_changes_file");
+/// assert_eq!(heat_core::calendar::heat_track_deadline(0).unwrap_err().code(), "year_out_of_range");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CalendarError {
-    /// A row could not be read; names the 1-based data row and the reason.
-    #[error("bank-holiday changes, row {row}: {reason}")]
-    BadChangesFile {
-        /// 1-based data row.
+    /// A row of a changes or rules file could not be read; names the spreadsheet row (header 1)
+    /// and the reason.
+    #[error("bank-holiday {file}, row {row}: {reason}")]
+    BadFile {
+        /// `changes` or `rules`.
+        file: &'static str,
+        /// Spreadsheet row (the header is row 1).
         row: usize,
         /// What is wrong.
         reason: String,
     },
+    /// A year outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
+    #[error("year {0} is outside the calendar ({FIRST_YEAR} to {LAST_YEAR})")]
+    YearOutOfRange(i64),
+    /// A month that is not 1 to 12.
+    #[error("month {0} is not 1 to 12")]
+    BadMonth(i64),
 }
 
-impl CalendarError {
-    /// The stable code.
-    ///
-    /// ```
-    /// use heat_core::calendar::CalendarError;
-    /// let e = CalendarError::BadChangesFile { row: 1, reason: "x".into() };
-    /// assert_eq!(e.code(), "bad_changes_file");
-    /// ```
-    pub fn code(&self) -> &'static str {
-        "bad_changes_file"
+impl HeatError for CalendarError {
+    fn code(&self) -> &'static str {
+        match self {
+            CalendarError::BadFile { file: "rules", .. } => "bad_rules_file",
+            CalendarError::BadFile { .. } => "bad_changes_file",
+            CalendarError::YearOutOfRange(_) => "year_out_of_range",
+            CalendarError::BadMonth(_) => "bad_month",
+        }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Cohort
+    }
+}
+
+fn check_year(year: i32) -> Result<(), CalendarError> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(CalendarError::YearOutOfRange(i64::from(year)))
     }
 }
 
@@ -81,23 +115,30 @@ fn first_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
 }
 
 fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
-    let next_month = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    let mut d = next_month.pred_opt()?;
+    let mut d = last_day_of_month(year, month)?;
     while d.weekday() != weekday {
         d = d.pred_opt()?;
     }
     Some(d)
 }
 
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }?;
+    next.pred_opt()
+}
+
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// Which nations a change applies to.
+/// Which nations a rule or change applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NationSet {
     england_wales: bool,
@@ -113,6 +154,100 @@ impl NationSet {
             Nation::NorthernIreland => self.northern_ireland,
         }
     }
+
+    /// `all`, or any of `england_wales`, `scotland`, `northern_ireland` joined by `;`.
+    fn parse(text: &str) -> Result<NationSet, String> {
+        let mut set = NationSet {
+            england_wales: false,
+            scotland: false,
+            northern_ireland: false,
+        };
+        for n in text.split(';').map(str::trim) {
+            match n {
+                "all" => {
+                    set = NationSet {
+                        england_wales: true,
+                        scotland: true,
+                        northern_ireland: true,
+                    }
+                }
+                "england_wales" => set.england_wales = true,
+                "scotland" => set.scotland = true,
+                "northern_ireland" => set.northern_ireland = true,
+                other => return Err(format!("unknown nation {other:?}")),
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// When in the year a rule's holiday falls (before moving off weekends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateRule {
+    /// A fixed month and day (`12-25`).
+    Fixed(u32, u32),
+    /// Days after Easter Sunday (`easter-2`, `easter+1`).
+    Easter(i64),
+    /// The first Monday of a month (`first monday of 05`).
+    FirstMonday(u32),
+    /// The last Monday of a month (`last monday of 08`).
+    LastMonday(u32),
+}
+
+impl DateRule {
+    fn parse(text: &str) -> Result<DateRule, String> {
+        let t = text.trim();
+        let bad = || {
+            format!(
+                "date rule {t:?} is not MM-DD, easter±N, first monday of MM or last monday of MM"
+            )
+        };
+        if let Some(offset) = t.strip_prefix("easter") {
+            let days: i64 = offset.trim_start_matches('+').parse().map_err(|_| bad())?;
+            return Ok(DateRule::Easter(days));
+        }
+        let month = |m: &str| {
+            m.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=12).contains(m))
+        };
+        if let Some(m) = t.strip_prefix("first monday of ") {
+            return month(m).map(DateRule::FirstMonday).ok_or_else(bad);
+        }
+        if let Some(m) = t.strip_prefix("last monday of ") {
+            return month(m).map(DateRule::LastMonday).ok_or_else(bad);
+        }
+        let (m, d) = t.split_once('-').ok_or_else(bad)?;
+        let (m, d) = (
+            month(m).ok_or_else(bad)?,
+            d.parse::<u32>().map_err(|_| bad())?,
+        );
+        // Checked against a leap year so 02-29 is allowed as a rule.
+        NaiveDate::from_ymd_opt(2000, m, d).ok_or_else(bad)?;
+        Ok(DateRule::Fixed(m, d))
+    }
+
+    fn date(self, year: i32) -> Option<NaiveDate> {
+        match self {
+            DateRule::Fixed(m, d) => NaiveDate::from_ymd_opt(year, m, d),
+            DateRule::Easter(days) => {
+                easter_sunday(year).and_then(|e| e.checked_add_signed(Duration::days(days)))
+            }
+            DateRule::FirstMonday(m) => first_weekday(year, m, Weekday::Mon),
+            DateRule::LastMonday(m) => last_weekday(year, m, Weekday::Mon),
+        }
+    }
+}
+
+/// One regular bank holiday: where, when in the year, and the years it was in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rule {
+    name: String,
+    nations: NationSet,
+    date: DateRule,
+    first_year: i32,
+    last_year: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,23 +257,24 @@ struct Change {
     nations: NationSet,
 }
 
-/// Bank-holiday rules plus one-off changes; [`Calendar::default`] holds the embedded changes.
+/// Bank-holiday rules plus one-off changes; [`Calendar::default`] holds the embedded ones.
 ///
 /// ```
 /// use heat_core::calendar::Calendar;
 /// use heat_core::cohort::Nation;
 /// let cal = Calendar::default();
-/// assert_eq!(cal.bank_holidays(2023, Nation::England).len(), 9); // incl. the Coronation
+/// assert_eq!(cal.bank_holidays(2023, Nation::England).unwrap().len(), 9); // incl. the Coronation
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
+    rules: Vec<Rule>,
     changes: Vec<Change>,
 }
 
+#[allow(clippy::expect_used)] // embedded data, not input: parsed by a unit test on every build
 static DEFAULT: Lazy<Calendar> = Lazy::new(|| {
-    Calendar::with_changes_csv(CHANGES_CSV.as_bytes()).unwrap_or(Calendar {
-        changes: Vec::new(),
-    })
+    Calendar::from_csv(RULES_CSV.as_bytes(), CHANGES_CSV.as_bytes())
+        .expect("data/calendar/*.csv are valid (tested)")
 });
 
 impl Default for Calendar {
@@ -147,10 +283,101 @@ impl Default for Calendar {
     }
 }
 
+/// A CSV's header positions for the named columns, or the file error naming the missing one.
+fn columns<const N: usize>(
+    headers: &csv::StringRecord,
+    names: [&str; N],
+    file: &'static str,
+) -> Result<[usize; N], CalendarError> {
+    let mut out = [0; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{FEFF}') == name)
+            .ok_or_else(|| CalendarError::BadFile {
+                file,
+                row: crate::rows::HEADER,
+                reason: format!("no column {name}"),
+            })?;
+    }
+    Ok(out)
+}
+
+/// The records of a small CSV with each one's spreadsheet row, or the error naming the row.
+fn records<R: Read>(
+    reader: R,
+    file: &'static str,
+) -> Result<(csv::StringRecord, Vec<(usize, csv::StringRecord)>), CalendarError> {
+    let bad = |row: usize, reason: String| CalendarError::BadFile { file, row, reason };
+    let mut rdr = csv::Reader::from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| bad(crate::rows::HEADER, e.to_string()))?
+        .clone();
+    let mut out = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let record = record.map_err(|e| bad(crate::rows::of_csv_error(&e, i), e.to_string()))?;
+        out.push((crate::rows::of_record(&record, i), record));
+    }
+    Ok((headers, out))
+}
+
 impl Calendar {
-    /// Rules plus the changes in a CSV with columns `date` (YYYY-MM-DD), `action` (`add` or
-    /// `remove`), `nations` (`all`, or any of `england_wales`, `scotland`, `northern_ireland`
-    /// joined by `;`); other columns (name, source) are kept for people.
+    /// A calendar from a rules CSV (columns `name`, `nations`, `date` as `MM-DD`, `easter±N`,
+    /// `first monday of MM` or `last monday of MM`, `first_year`, `last_year` (blank: still in
+    /// force), as `data/calendar/bank_holiday_rules.csv`) and a changes CSV (see
+    /// [`Calendar::with_changes_csv`]).
+    ///
+    /// ```
+    /// use heat_core::calendar::Calendar;
+    /// use heat_core::cohort::Nation;
+    /// let rules = "name,nations,date,first_year,last_year\nFounders' Day,all,03-02,2030,\n";
+    /// let cal = Calendar::from_csv(rules.as_bytes(), "date,action,nations\n".as_bytes()).unwrap();
+    /// assert_eq!(cal.bank_holidays(2031, Nation::Wales).unwrap().len(), 1);
+    /// assert!(cal.bank_holidays(2029, Nation::Wales).unwrap().is_empty());
+    /// ```
+    pub fn from_csv<R: Read, C: Read>(rules: R, changes: C) -> Result<Calendar, CalendarError> {
+        let (headers, rows) = records(rules, "rules")?;
+        let [c_name, c_nations, c_date, c_first, c_last] = columns(
+            &headers,
+            ["name", "nations", "date", "first_year", "last_year"],
+            "rules",
+        )?;
+        let mut parsed = Vec::with_capacity(rows.len());
+        for (row, record) in rows {
+            let bad = |reason: String| CalendarError::BadFile {
+                file: "rules",
+                row,
+                reason,
+            };
+            let field = |c: usize| record.get(c).unwrap_or("").trim();
+            let year = |c: usize, default: i32| -> Result<i32, CalendarError> {
+                match field(c) {
+                    "" => Ok(default),
+                    t => t
+                        .parse::<i32>()
+                        .map_err(|_| bad(format!("{t:?} is not a year"))),
+                }
+            };
+            parsed.push(Rule {
+                name: field(c_name).to_string(),
+                nations: NationSet::parse(field(c_nations)).map_err(&bad)?,
+                date: DateRule::parse(field(c_date)).map_err(&bad)?,
+                first_year: year(c_first, FIRST_YEAR)?,
+                last_year: year(c_last, LAST_YEAR)?,
+            });
+        }
+        let mut calendar = Calendar {
+            rules: parsed,
+            changes: Vec::new(),
+        };
+        calendar.changes = Calendar::read_changes(changes)?;
+        Ok(calendar)
+    }
+
+    /// The embedded rules plus the changes in a CSV with columns `date` (YYYY-MM-DD), `action`
+    /// (`add` or `remove`), `nations` (`all`, or any of `england_wales`, `scotland`,
+    /// `northern_ireland` joined by `;`); other columns (name, source) are kept for people.
     ///
     /// ```
     /// use heat_core::calendar::Calendar;
@@ -160,52 +387,67 @@ impl Calendar {
     /// assert!(cal.is_bank_holiday("2030-06-07".parse().unwrap(), Nation::Wales));
     /// ```
     pub fn with_changes_csv<R: Read>(reader: R) -> Result<Calendar, CalendarError> {
-        let mut rdr = csv::Reader::from_reader(reader);
-        let bad = |row: usize, reason: String| CalendarError::BadChangesFile { row, reason };
-        let headers = rdr.headers().map_err(|e| bad(0, e.to_string()))?.clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| bad(0, format!("no column {name}")))
-        };
-        let (c_date, c_action, c_nations) = (col("date")?, col("action")?, col("nations")?);
-        let mut changes = Vec::new();
-        for (i, record) in rdr.records().enumerate() {
-            let row = i + 1;
-            let record = record.map_err(|e| bad(row, e.to_string()))?;
+        Ok(Calendar {
+            rules: DEFAULT.rules.clone(),
+            changes: Calendar::read_changes(reader)?,
+        })
+    }
+
+    fn read_changes<R: Read>(reader: R) -> Result<Vec<Change>, CalendarError> {
+        let (headers, rows) = records(reader, "changes")?;
+        let [c_date, c_action, c_nations] =
+            columns(&headers, ["date", "action", "nations"], "changes")?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for (row, record) in rows {
+            let bad = |reason: String| CalendarError::BadFile {
+                file: "changes",
+                row,
+                reason,
+            };
             let field = |c: usize| record.get(c).unwrap_or("").trim();
             let date: NaiveDate = field(c_date)
                 .parse()
-                .map_err(|_| bad(row, "date is not YYYY-MM-DD".into()))?;
+                .map_err(|_| bad("date is not YYYY-MM-DD".into()))?;
             let add = match field(c_action) {
                 "add" => true,
                 "remove" => false,
-                _ => return Err(bad(row, "action must be add or remove".into())),
+                _ => return Err(bad("action must be add or remove".into())),
             };
-            let mut nations = NationSet {
-                england_wales: false,
-                scotland: false,
-                northern_ireland: false,
-            };
-            for n in field(c_nations).split(';').map(str::trim) {
-                match n {
-                    "all" => {
-                        nations = NationSet {
-                            england_wales: true,
-                            scotland: true,
-                            northern_ireland: true,
-                        }
-                    }
-                    "england_wales" => nations.england_wales = true,
-                    "scotland" => nations.scotland = true,
-                    "northern_ireland" => nations.northern_ireland = true,
-                    other => return Err(bad(row, format!("unknown nation {other:?}"))),
-                }
-            }
+            let nations = NationSet::parse(field(c_nations)).map_err(&bad)?;
             changes.push(Change { date, add, nations });
         }
-        Ok(Calendar { changes })
+        Ok(changes)
+    }
+
+    /// The names of the regular holidays in force in `year` in `nation`, in date order (before
+    /// one-off changes).
+    ///
+    /// ```
+    /// use heat_core::calendar::Calendar;
+    /// use heat_core::cohort::Nation;
+    /// let names = Calendar::default().rules_in_force(2006, Nation::Scotland).unwrap();
+    /// assert!(!names.contains(&"St Andrew's Day"));
+    /// ```
+    pub fn rules_in_force(&self, year: i32, nation: Nation) -> Result<Vec<&str>, CalendarError> {
+        check_year(year)?;
+        Ok(self
+            .nominal(year, nation)
+            .into_iter()
+            .map(|(_, r)| r.name.as_str())
+            .collect())
+    }
+
+    /// The rules in force in `year` and `nation` with each one's date before moving off
+    /// weekends, in date order.
+    fn nominal(&self, year: i32, nation: Nation) -> Vec<(NaiveDate, &Rule)> {
+        let mut out: Vec<(NaiveDate, &Rule)> = self
+            .rules
+            .iter()
+            .filter(|r| r.nations.contains(nation) && (r.first_year..=r.last_year).contains(&year))
+            .filter_map(|r| r.date.date(year).map(|d| (d, r)))
+            .collect();
+        out.sort_by_key(|(d, _)| *d);
+        out
     }
 
     /// The bank holidays of `year` in `nation`, sorted.
@@ -213,13 +455,29 @@ impl Calendar {
     /// ```
     /// use heat_core::calendar::Calendar;
     /// use heat_core::cohort::Nation;
-    /// let days: Vec<String> = Calendar::default().bank_holidays(2021, Nation::England)
+    /// let days: Vec<String> = Calendar::default().bank_holidays(2021, Nation::England).unwrap()
     ///     .iter().map(|d| d.to_string()).collect();
     /// assert_eq!(days, ["2021-01-01", "2021-04-02", "2021-04-05", "2021-05-03", "2021-05-31",
     ///                   "2021-08-30", "2021-12-27", "2021-12-28"]);
     /// ```
-    pub fn bank_holidays(&self, year: i32, nation: Nation) -> Vec<NaiveDate> {
-        let mut days = regular_holidays(year, nation);
+    pub fn bank_holidays(
+        &self,
+        year: i32,
+        nation: Nation,
+    ) -> Result<Vec<NaiveDate>, CalendarError> {
+        check_year(year)?;
+        // Each holiday in date order takes its own day, or the next free weekday.
+        let mut days: Vec<NaiveDate> = Vec::with_capacity(12);
+        for (nominal, _) in self.nominal(year, nation) {
+            let mut d = nominal;
+            while is_weekend(d) || days.contains(&d) {
+                match d.succ_opt() {
+                    Some(next) => d = next,
+                    None => break,
+                }
+            }
+            days.push(d);
+        }
         for change in self.changes.iter().filter(|c| c.date.year() == year) {
             if !change.nations.contains(nation) {
                 continue;
@@ -232,10 +490,10 @@ impl Calendar {
         }
         days.sort();
         days.dedup();
-        days
+        Ok(days)
     }
 
-    /// Whether `date` is a bank holiday in `nation`.
+    /// Whether `date` is a bank holiday in `nation` (never, outside the calendar's years).
     ///
     /// ```
     /// use heat_core::calendar::Calendar;
@@ -245,7 +503,8 @@ impl Calendar {
     /// assert!(!cal.is_bank_holiday("2024-12-02".parse().unwrap(), Nation::England));
     /// ```
     pub fn is_bank_holiday(&self, date: NaiveDate, nation: Nation) -> bool {
-        self.bank_holidays(date.year(), nation).contains(&date)
+        self.bank_holidays(date.year(), nation)
+            .is_ok_and(|days| days.contains(&date))
     }
 
     /// The latest weekday of the month that is not a bank holiday in `nation`.
@@ -256,80 +515,32 @@ impl Calendar {
     /// let d = Calendar::default().last_working_day(2020, 11, Nation::Scotland).unwrap();
     /// assert_eq!(d.to_string(), "2020-11-27");
     /// ```
-    pub fn last_working_day(&self, year: i32, month: u32, nation: Nation) -> Option<NaiveDate> {
-        let holidays = self.bank_holidays(year, nation);
-        let mut d = last_weekday_of_month(year, month)?;
+    pub fn last_working_day(
+        &self,
+        year: i32,
+        month: u32,
+        nation: Nation,
+    ) -> Result<NaiveDate, CalendarError> {
+        let holidays = self.bank_holidays(year, nation)?;
+        let mut d =
+            last_day_of_month(year, month).ok_or(CalendarError::BadMonth(i64::from(month)))?;
         while is_weekend(d) || holidays.contains(&d) {
-            d = d.pred_opt()?;
+            d = d
+                .pred_opt()
+                .ok_or(CalendarError::YearOutOfRange(i64::from(year)))?;
         }
-        Some(d)
+        Ok(d)
     }
 }
 
-fn last_weekday_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    if !(1..=12).contains(&month) {
-        return None;
-    }
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    next.pred_opt()
-}
-
-/// Fixed-date holidays in order, each moved to the next weekday that is not already taken.
-fn place_fixed(fixed: &[Option<NaiveDate>], taken: &mut Vec<NaiveDate>) {
-    for day in fixed.iter().flatten() {
-        let mut d = *day;
-        while is_weekend(d) || taken.contains(&d) {
-            match d.checked_add_signed(Duration::days(1)) {
-                Some(next) => d = next,
-                None => break,
-            }
-        }
-        taken.push(d);
-    }
-}
-
-/// The holidays every year has by rule, before one-off changes.
-fn regular_holidays(year: i32, nation: Nation) -> Vec<NaiveDate> {
-    let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d);
-    let easter = easter_sunday(year);
-    let mut days: Vec<NaiveDate> = Vec::with_capacity(12);
-    let mut moveable = vec![
-        easter.and_then(|e| e.checked_sub_signed(Duration::days(2))),
-        first_weekday(year, 5, Weekday::Mon),
-        last_weekday(year, 5, Weekday::Mon),
-    ];
-    match nation {
-        Nation::Scotland => moveable.push(first_weekday(year, 8, Weekday::Mon)),
-        _ => {
-            moveable.push(easter.and_then(|e| e.checked_add_signed(Duration::days(1))));
-            moveable.push(last_weekday(year, 8, Weekday::Mon));
-        }
-    }
-    days.extend(moveable.into_iter().flatten());
-    let fixed: Vec<Option<NaiveDate>> = match nation {
-        Nation::England | Nation::Wales => vec![ymd(1, 1), ymd(12, 25), ymd(12, 26)],
-        Nation::Scotland => vec![ymd(1, 1), ymd(1, 2), ymd(11, 30), ymd(12, 25), ymd(12, 26)],
-        Nation::NorthernIreland => {
-            vec![ymd(1, 1), ymd(3, 17), ymd(7, 12), ymd(12, 25), ymd(12, 26)]
-        }
-    };
-    place_fixed(&fixed, &mut days);
-    days.sort();
-    days
-}
-
-/// Bank holidays of `year` in `nation` with the embedded one-off changes.
+/// Bank holidays of `year` in `nation` with the embedded rules and changes.
 ///
 /// ```
 /// use heat_core::calendar::bank_holidays;
 /// use heat_core::cohort::Nation;
-/// assert_eq!(bank_holidays(2022, Nation::England).len(), 10);
+/// assert_eq!(bank_holidays(2022, Nation::England).unwrap().len(), 10);
 /// ```
-pub fn bank_holidays(year: i32, nation: Nation) -> Vec<NaiveDate> {
+pub fn bank_holidays(year: i32, nation: Nation) -> Result<Vec<NaiveDate>, CalendarError> {
     DEFAULT.bank_holidays(year, nation)
 }
 
@@ -338,17 +549,18 @@ pub fn bank_holidays(year: i32, nation: Nation) -> Vec<NaiveDate> {
 /// ```
 /// use heat_core::calendar::last_working_day;
 /// use heat_core::cohort::Nation;
+/// use heat_core::HeatError;
 /// assert_eq!(last_working_day(2025, 12, Nation::England).unwrap().to_string(), "2025-12-31");
-/// assert_eq!(last_working_day(2025, 13, Nation::England), None);
+/// assert_eq!(last_working_day(2025, 13, Nation::England).unwrap_err().code(), "bad_month");
 /// ```
-pub fn last_working_day(year: i32, month: u32, nation: Nation) -> Option<NaiveDate> {
+pub fn last_working_day(year: i32, month: u32, nation: Nation) -> Result<NaiveDate, CalendarError> {
     DEFAULT.last_working_day(year, month, nation)
 }
 
 /// Deadlines for 1900–2199, computed once (batch work asks for the same few years repeatedly).
 static DEADLINES: Lazy<Vec<Option<NaiveDate>>> = Lazy::new(|| {
     (1900..2200)
-        .map(|y| DEFAULT.last_working_day(y, 11, Nation::England))
+        .map(|y| DEFAULT.last_working_day(y, 11, Nation::England).ok())
         .collect()
 });
 
@@ -360,9 +572,11 @@ static DEADLINES: Lazy<Vec<Option<NaiveDate>>> = Lazy::new(|| {
 /// assert_eq!(heat_track_deadline(2024).unwrap().to_string(), "2024-11-29");
 /// assert_eq!(heat_track_deadline(2026).unwrap().to_string(), "2026-11-30");
 /// ```
-pub fn heat_track_deadline(year: i32) -> Option<NaiveDate> {
-    match usize::try_from(year - 1900) {
-        Ok(i) if i < DEADLINES.len() => DEADLINES[i],
+pub fn heat_track_deadline(year: i32) -> Result<NaiveDate, CalendarError> {
+    match usize::try_from(i64::from(year) - 1900) {
+        Ok(i) if i < DEADLINES.len() => {
+            DEADLINES[i].ok_or(CalendarError::YearOutOfRange(i64::from(year)))
+        }
         _ => DEFAULT.last_working_day(year, 11, Nation::England),
     }
 }
@@ -373,24 +587,67 @@ pub fn heat_track_deadline(year: i32) -> Option<NaiveDate> {
 /// use chrono::NaiveDate;
 /// use heat_core::calendar::next_heat_track_deadline;
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// assert_eq!(next_heat_track_deadline(d(2025, 11, 28)), Some(d(2025, 11, 28)));
-/// assert_eq!(next_heat_track_deadline(d(2025, 11, 29)), Some(d(2026, 11, 30)));
+/// assert_eq!(next_heat_track_deadline(d(2025, 11, 28)).unwrap(), d(2025, 11, 28));
+/// assert_eq!(next_heat_track_deadline(d(2025, 11, 29)).unwrap(), d(2026, 11, 30));
 /// ```
-pub fn next_heat_track_deadline(date: NaiveDate) -> Option<NaiveDate> {
+pub fn next_heat_track_deadline(date: NaiveDate) -> Result<NaiveDate, CalendarError> {
     let this_year = heat_track_deadline(date.year())?;
     if date <= this_year {
-        Some(this_year)
+        Ok(this_year)
     } else {
         heat_track_deadline(date.year() + 1)
+    }
+}
+
+/// Today's date in the UK (Greenwich Mean Time, or British Summer Time from 01:00 UTC on the last
+/// Sunday of March to 01:00 UTC on the last Sunday of October), from the system clock. Every
+/// default that depends on "today" (the academic year, the next extract) starts here.
+///
+/// ```
+/// let today = heat_core::calendar::today();
+/// assert!(today.to_string() >= "2026-01-01".to_string());
+/// ```
+pub fn today() -> NaiveDate {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    uk_date_of_unix_seconds(now)
+}
+
+/// The UK local date at `seconds` after 1970-01-01 00:00 UTC (see [`today`]).
+///
+/// ```
+/// use heat_core::calendar::uk_date_of_unix_seconds;
+/// // 31 Aug 2025 23:30 UTC is 1 Sep 00:30 BST; 31 Dec 2025 23:30 UTC is still 31 Dec (GMT).
+/// assert_eq!(uk_date_of_unix_seconds(1_756_683_000).to_string(), "2025-09-01");
+/// assert_eq!(uk_date_of_unix_seconds(1_767_223_800).to_string(), "2025-12-31");
+/// ```
+pub fn uk_date_of_unix_seconds(seconds: i64) -> NaiveDate {
+    let utc = chrono::DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .naive_utc();
+    let year = utc.date().year();
+    let switch =
+        |month: u32| last_weekday(year, month, Weekday::Sun).and_then(|d| d.and_hms_opt(1, 0, 0));
+    let summer = match (switch(3), switch(10)) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    if summer {
+        (utc + Duration::hours(1)).date()
+    } else {
+        utc.date()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HeatError;
 
     fn days(year: i32, nation: Nation) -> Vec<String> {
         bank_holidays(year, nation)
+            .unwrap()
             .iter()
             .map(|d| d.format("%m-%d").to_string())
             .collect()
@@ -604,11 +861,145 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bank-holiday changes, row 2: date is not YYYY-MM-DD"
+            "bank-holiday changes, row 3: date is not YYYY-MM-DD"
         );
+        let err = Calendar::from_csv(
+            "name,nations,date,first_year,last_year\nX,all,easter+x,,\n".as_bytes(),
+            "date,action,nations\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "bad_rules_file");
+        assert!(err
+            .to_string()
+            .starts_with("bank-holiday rules, row 2: date rule"));
         let err =
             Calendar::with_changes_csv("date,action,nations\n2030-01-01,add,wales\n".as_bytes())
                 .unwrap_err();
         assert!(err.to_string().contains("unknown nation"));
+    }
+
+    #[test]
+    fn the_embedded_rules_and_changes_read() {
+        let cal = Calendar::from_csv(RULES_CSV.as_bytes(), CHANGES_CSV.as_bytes()).unwrap();
+        assert_eq!(cal, *DEFAULT);
+        assert_eq!(cal.rules.len(), 19);
+        assert!(cal.changes.len() >= 24);
+    }
+
+    #[test]
+    fn st_andrews_day_only_from_2007() {
+        // 30 November was a working day in Scotland until the 2007 Act.
+        for (year, last) in [
+            (2000, "11-30"),
+            (2001, "11-30"),
+            (2004, "11-30"),
+            (2005, "11-30"),
+            (2006, "11-30"),
+            (2007, "11-29"),
+            (2010, "11-29"),
+        ] {
+            let d = last_working_day(year, 11, Nation::Scotland).unwrap();
+            assert_eq!(d.format("%m-%d").to_string(), last, "{year}");
+        }
+        assert!(!days(2006, Nation::Scotland).contains(&"11-30".to_string()));
+        assert!(days(2007, Nation::Scotland).contains(&"11-30".to_string()));
+        // Moved off a weekend: 30 Nov 2008 was a Sunday, so Monday 1 December.
+        assert!(days(2008, Nation::Scotland).contains(&"12-01".to_string()));
+    }
+
+    #[test]
+    fn scotland_world_cup_day_2026() {
+        assert!(DEFAULT.is_bank_holiday(
+            NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+            Nation::Scotland
+        ));
+        assert!(!DEFAULT.is_bank_holiday(
+            NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+            Nation::England
+        ));
+        assert_eq!(days(2026, Nation::Scotland).len(), 10);
+    }
+
+    #[test]
+    fn rules_start_and_end() {
+        let names = |y, n| DEFAULT.rules_in_force(y, n).unwrap();
+        assert!(!names(1973, Nation::England).contains(&"New Year's Day"));
+        assert!(names(1974, Nation::England).contains(&"New Year's Day"));
+        assert!(names(1970, Nation::England).contains(&"Whit Monday"));
+        assert!(!names(1971, Nation::England).contains(&"Whit Monday"));
+        assert!(names(1971, Nation::England).contains(&"Spring bank holiday"));
+        assert!(!names(1977, Nation::NorthernIreland).contains(&"Early May bank holiday"));
+        assert!(names(1978, Nation::NorthernIreland).contains(&"Early May bank holiday"));
+        assert!(!names(1902, Nation::NorthernIreland).contains(&"St Patrick's Day"));
+        assert!(!names(1973, Nation::Scotland).contains(&"Boxing Day"));
+        assert_eq!(
+            bank_holidays(FIRST_YEAR - 1, Nation::England)
+                .unwrap_err()
+                .code(),
+            "year_out_of_range"
+        );
+        assert_eq!(
+            heat_track_deadline(LAST_YEAR + 1).unwrap_err().code(),
+            "year_out_of_range"
+        );
+        assert_eq!(
+            last_working_day(2025, 0, Nation::England)
+                .unwrap_err()
+                .code(),
+            "bad_month"
+        );
+    }
+
+    /// An independent computation of the regular holidays, day by day: a day is a holiday when
+    /// some rule in force falls on it, or when it is the first weekday after a run of rule days
+    /// and weekends that holds more rule days than weekdays. Compared with the calendar for every
+    /// year 1900-2100 in every nation (one-off changes aside).
+    #[test]
+    fn the_calendar_agrees_with_a_day_by_day_computation_1900_2100() {
+        let no_changes = Calendar {
+            rules: DEFAULT.rules.clone(),
+            changes: Vec::new(),
+        };
+        for year in 1900..=2100 {
+            for nation in [
+                Nation::England,
+                Nation::Wales,
+                Nation::Scotland,
+                Nation::NorthernIreland,
+            ] {
+                let rule_days: Vec<NaiveDate> = DEFAULT
+                    .rules
+                    .iter()
+                    .filter(|r| {
+                        r.nations.contains(nation) && (r.first_year..=r.last_year).contains(&year)
+                    })
+                    .filter_map(|r| r.date.date(year))
+                    .collect();
+                // Walk the year keeping a count of holidays owed: each rule day adds one, each
+                // weekday pays one off.
+                let mut owed = 0usize;
+                let mut expected = Vec::new();
+                let mut d = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+                while d.year() == year || owed > 0 {
+                    owed += rule_days.iter().filter(|r| **r == d).count();
+                    if owed > 0 && !is_weekend(d) {
+                        expected.push(d);
+                        owed -= 1;
+                    }
+                    d = d.succ_opt().unwrap();
+                }
+                let got = no_changes.bank_holidays(year, nation).unwrap();
+                let expected: Vec<NaiveDate> =
+                    expected.into_iter().filter(|d| d.year() == year).collect();
+                assert_eq!(got, expected, "{year} {nation}");
+                // And the deadline is the last November weekday that is not one of them.
+                let deadline = no_changes.last_working_day(year, 11, nation).unwrap();
+                let mut last = NaiveDate::from_ymd_opt(year, 11, 30).unwrap();
+                while is_weekend(last) || expected.contains(&last) {
+                    last = last.pred_opt().unwrap();
+                }
+                assert_eq!(deadline, last, "{year} {nation}");
+            }
+        }
     }
 }

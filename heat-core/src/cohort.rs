@@ -15,6 +15,7 @@
 //! ```
 
 use crate::calendar::heat_track_deadline;
+use crate::error::{ErrorKind, HeatError};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,6 +25,7 @@ use std::str::FromStr;
 ///
 /// ```
 /// use heat_core::cohort::{AcademicYear, CohortError};
+/// use heat_core::HeatError;
 /// let err = "2025/27".parse::<AcademicYear>().unwrap_err();
 /// assert_eq!(err.code(), "bad_academic_year");
 /// ```
@@ -33,9 +35,6 @@ pub enum CohortError {
     /// Not `2025/26`, `2025-26` or `2025/2026` with consecutive years.
     #[error("not an academic year (expected e.g. 2025/26)")]
     BadAcademicYear,
-    /// Not one of england, wales, scotland, northern_ireland.
-    #[error("unknown nation (expected england, wales, scotland or northern_ireland)")]
-    UnknownNation,
     /// A year group nobody could read.
     #[error("cannot read a year group from this value")]
     UnknownYearGroup,
@@ -43,196 +42,33 @@ pub enum CohortError {
     #[error("{0} is not a year group in {1}")]
     YearGroupNotInNation(String, Nation),
     /// A date that cannot be read or does not exist.
-    #[error("not a date (expected YYYY-MM-DD or DD/MM/YYYY)")]
+    #[error("not a date (expected YYYY-MM-DD, DD/MM/YYYY, YYYYMMDD, 1 Sep 2010 or an Excel date number)")]
     BadDate,
-    /// A date outside the range the calendar covers.
-    #[error("date out of range")]
+    /// A date outside the range heatkit covers (years 1 to 9999).
+    #[error("date out of range (years 1 to 9999)")]
     DateOutOfRange,
+    /// A phase adjustment outside the range HEAT can mean.
+    #[error("phase adjustment {0} is outside -{max} to +{max} years", max = PhaseAdjustment::MAX)]
+    BadPhaseAdjustment(i64),
 }
 
-impl CohortError {
-    /// The stable snake_case code of this error.
-    ///
-    /// ```
-    /// use heat_core::cohort::CohortError;
-    /// assert_eq!(CohortError::UnknownYearGroup.code(), "unknown_year_group");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for CohortError {
+    fn code(&self) -> &'static str {
         match self {
             CohortError::BadAcademicYear => "bad_academic_year",
-            CohortError::UnknownNation => "unknown_nation",
             CohortError::UnknownYearGroup => "unknown_year_group",
             CohortError::YearGroupNotInNation(..) => "year_group_not_in_nation",
             CohortError::BadDate => "bad_date",
             CohortError::DateOutOfRange => "date_out_of_range",
+            CohortError::BadPhaseAdjustment(_) => "bad_phase_adjustment",
         }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Cohort
     }
 }
 
-/// A UK nation: each has its own school-year cut-off and year-group names.
-///
-/// ```
-/// use heat_core::cohort::Nation;
-/// assert_eq!("Northern Ireland".parse::<Nation>().unwrap(), Nation::NorthernIreland);
-/// assert_eq!(Nation::Scotland.to_string(), "scotland");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Nation {
-    /// England (cohort 1 Sep – 31 Aug; Reception, Year 1–13).
-    #[default]
-    England,
-    /// Wales (as England).
-    Wales,
-    /// Scotland (cohort 1 Mar – end Feb; P1–P7, S1–S6).
-    Scotland,
-    /// Northern Ireland (cohort 2 Jul – 1 Jul; P1–P7, Year 8–14).
-    NorthernIreland,
-}
-
-impl Nation {
-    /// The nation's snake_case name.
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!(Nation::NorthernIreland.as_str(), "northern_ireland");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Nation::England => "england",
-            Nation::Wales => "wales",
-            Nation::Scotland => "scotland",
-            Nation::NorthernIreland => "northern_ireland",
-        }
-    }
-
-    /// The (month, day) on which a cohort's birth-date window opens.
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!(Nation::NorthernIreland.cohort_opens(), (7, 2));
-    /// ```
-    pub fn cohort_opens(self) -> (u32, u32) {
-        match self {
-            Nation::England | Nation::Wales => (9, 1),
-            Nation::Scotland => (3, 1),
-            Nation::NorthernIreland => (7, 2),
-        }
-    }
-
-    /// The cohort year `Y` of a date of birth: the year in which its window opens.
-    ///
-    /// ```
-    /// use chrono::NaiveDate;
-    /// use heat_core::cohort::Nation;
-    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    /// assert_eq!(Nation::England.cohort_year(d(2008, 8, 31)), 2007);
-    /// assert_eq!(Nation::England.cohort_year(d(2008, 9, 1)), 2008);
-    /// assert_eq!(Nation::Scotland.cohort_year(d(2009, 2, 28)), 2008);
-    /// ```
-    pub fn cohort_year(self, dob: NaiveDate) -> i32 {
-        // Compare (month, day) pairs: never go through "age on a date", which mishandles 29 Feb.
-        if (dob.month(), dob.day()) >= self.cohort_opens() {
-            dob.year()
-        } else {
-            dob.year() - 1
-        }
-    }
-
-    /// How the nation numbers its first school year: Reception = 0 (England, Wales); P1 = 1
-    /// (Scotland, Northern Ireland). Year-group numbers run from this to [`Nation::last_year`].
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!((Nation::England.first_year(), Nation::Scotland.first_year()), (0, 1));
-    /// ```
-    pub fn first_year(self) -> i32 {
-        match self {
-            Nation::England | Nation::Wales => 0,
-            Nation::Scotland | Nation::NorthernIreland => 1,
-        }
-    }
-
-    /// The last school year's number: 13 (England, Wales, Scotland S6), 14 (NI Year 14).
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!(Nation::NorthernIreland.last_year(), 14);
-    /// ```
-    pub fn last_year(self) -> i32 {
-        match self {
-            Nation::NorthernIreland => 14,
-            _ => 13,
-        }
-    }
-
-    /// Offset between the academic year's start and the cohort year for the first school year:
-    /// Reception (England, Wales) and P1 (NI, Scotland) start in the autumn of `Y + 5`.
-    /// (domain.md §3.1's milestone table says Reception `S = Y+4`; its own formula `N = S − Y − 5`
-    /// and the DfE age rule — a child born 31 Aug 2008 starts Reception in September 2012 — give
-    /// `Y + 5`, which we follow.)
-    fn first_year_offset(self) -> i32 {
-        5
-    }
-
-    /// The label of year-group number `n` (`Reception`, `Year 10`, `P4`, `S2`).
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!(Nation::Scotland.label(9), "S2");
-    /// assert_eq!(Nation::NorthernIreland.label(8), "Year 8");
-    /// assert_eq!(Nation::England.label(0), "Reception");
-    /// ```
-    pub fn label(self, n: i32) -> String {
-        match (self, n) {
-            (Nation::England | Nation::Wales, 0) => "Reception".to_string(),
-            (Nation::England | Nation::Wales, _) => format!("Year {n}"),
-            (Nation::Scotland, 1..=7) | (Nation::NorthernIreland, 1..=7) => format!("P{n}"),
-            (Nation::Scotland, _) => format!("S{}", n - 7),
-            (Nation::NorthernIreland, _) => format!("Year {n}"),
-        }
-    }
-
-    /// The month and day on which the nation's school year starts, used to find the academic year
-    /// of a date: 1 September, except Scotland 1 August (Scottish terms start mid-August;
-    /// INFERRED, see `domain.md` §3.3).
-    ///
-    /// ```
-    /// use heat_core::cohort::Nation;
-    /// assert_eq!(Nation::Scotland.school_year_starts(), (8, 1));
-    /// ```
-    pub fn school_year_starts(self) -> (u32, u32) {
-        match self {
-            Nation::Scotland => (8, 1),
-            _ => (9, 1),
-        }
-    }
-}
-
-impl fmt::Display for Nation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Nation {
-    type Err = CohortError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphabetic())
-            .collect();
-        match key.as_str() {
-            "england" | "eng" | "e" => Ok(Nation::England),
-            "wales" | "wal" | "w" | "cymru" => Ok(Nation::Wales),
-            "scotland" | "sco" | "s" => Ok(Nation::Scotland),
-            "northernireland" | "ni" | "n" => Ok(Nation::NorthernIreland),
-            _ => Err(CohortError::UnknownNation),
-        }
-    }
-}
+pub use crate::nation::Nation;
 
 /// An academic year such as 2025/26, named by the calendar year it starts in.
 ///
@@ -287,6 +123,22 @@ impl AcademicYear {
         }
     }
 
+    /// The school year containing `on`, by `nation`'s school-year start (1 September; Scotland
+    /// 1 August): the default academic year everywhere in heatkit (import checks, year groups,
+    /// the main job), with `on` = today ([`crate::calendar::today`]) unless a date is given.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use heat_core::cohort::{AcademicYear, Nation};
+    /// let on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    /// assert_eq!(AcademicYear::school_year_of(on, Nation::England).to_string(), "2026/27");
+    /// let aug = NaiveDate::from_ymd_opt(2026, 8, 15).unwrap();
+    /// assert_eq!(AcademicYear::school_year_of(aug, Nation::Scotland).to_string(), "2026/27");
+    /// ```
+    pub fn school_year_of(on: NaiveDate, nation: Nation) -> AcademicYear {
+        AcademicYear::containing_from(on, nation.school_year_starts())
+    }
+
     /// The calendar year it starts in.
     ///
     /// ```
@@ -304,7 +156,7 @@ impl AcademicYear {
     /// assert_eq!(AcademicYear::new(2025).end_year(), 2026);
     /// ```
     pub fn end_year(self) -> i32 {
-        self.0 + 1
+        self.0.saturating_add(1)
     }
 
     /// 1 September of the start year.
@@ -324,27 +176,32 @@ impl AcademicYear {
     /// assert_eq!(AcademicYear::new(2025).end_date().unwrap().to_string(), "2026-08-31");
     /// ```
     pub fn end_date(self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(self.0 + 1, 8, 31)
+        NaiveDate::from_ymd_opt(self.0.checked_add(1)?, 8, 31)
     }
 }
 
 impl std::ops::Add<i32> for AcademicYear {
     type Output = AcademicYear;
     fn add(self, years: i32) -> AcademicYear {
-        AcademicYear(self.0 + years)
+        AcademicYear(self.0.saturating_add(years))
     }
 }
 
 impl std::ops::Sub<i32> for AcademicYear {
     type Output = AcademicYear;
     fn sub(self, years: i32) -> AcademicYear {
-        AcademicYear(self.0 - years)
+        AcademicYear(self.0.saturating_sub(years))
     }
 }
 
 impl fmt::Display for AcademicYear {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
+        write!(
+            f,
+            "{}/{:02}",
+            self.0,
+            self.0.saturating_add(1).rem_euclid(100)
+        )
     }
 }
 
@@ -595,38 +452,65 @@ pub fn dob_range(n: i32, year: AcademicYear, nation: Nation) -> Option<(NaiveDat
 }
 
 /// Read a year group as people type it: `Y10`, `yr 10`, `Year 10`, `10`, `R`, `Rec`,
-/// `Reception`, `P6`, `S4`, `Year 12 (L3)`. Returns the number as `nation` counts it.
+/// `Reception`, `P6`, `S4`, `Year 12 (L3)`, and form classes (`7B`, `11A`, `10X2`: the year, then
+/// the form's letters). Returns the number as `nation` counts it. A minus sign (`-1`, `Year -1`,
+/// `Y-1`) is never dropped: no nation has year −1. A form of just `O`, `I` or `L` after the digits
+/// (`Y1O`) is refused: it is more likely a mistyped digit than a form.
 ///
 /// ```
 /// use heat_core::cohort::{clean_year_group, Nation};
+/// use heat_core::HeatError;
 /// assert_eq!(clean_year_group("yr 10", Nation::England), Ok(10));
 /// assert_eq!(clean_year_group("Rec", Nation::England), Ok(0));
 /// assert_eq!(clean_year_group("S4", Nation::Scotland), Ok(11));
 /// assert_eq!(clean_year_group("Year 12 (L3)", Nation::England), Ok(12));
+/// assert_eq!(clean_year_group("10X2", Nation::England), Ok(10));
+/// assert_eq!(clean_year_group("Year -1", Nation::England).unwrap_err().code(), "year_group_not_in_nation");
 /// assert_eq!(clean_year_group("FE Level 3", Nation::England).unwrap_err().code(), "unknown_year_group");
 /// ```
 pub fn clean_year_group(input: &str, nation: Nation) -> Result<i32, CohortError> {
-    // Drop anything in brackets, then keep letters and digits.
-    let mut depth = 0;
+    // Drop anything in brackets, then keep letters, digits and a minus sign.
+    let mut depth = 0i32;
     let mut kept = String::new();
     for c in input.chars() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth -= 1,
+            '-' | '\u{2212}' | '\u{2013}' if depth == 0 => kept.push('-'),
             c if depth == 0 && c.is_alphanumeric() => kept.extend(c.to_lowercase()),
             _ => {}
         }
     }
     let digits_at = kept.find(|c: char| c.is_ascii_digit());
-    let (word, number) = match digits_at {
+    let (word, rest) = match digits_at {
         Some(i) => kept.split_at(i),
         None => (kept.as_str(), ""),
     };
-    let number: Option<i32> = if number.is_empty() {
+    let negative = word.ends_with('-');
+    let word = word.trim_end_matches('-');
+    if word.contains('-') {
+        return Err(CohortError::UnknownYearGroup);
+    }
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (digits, form) = rest.split_at(digits_end);
+    if !form.is_empty()
+        && (matches!(form, "o" | "i" | "l")
+            || form.contains('-')
+            || !form.starts_with(|c: char| c.is_alphabetic()))
+    {
+        return Err(CohortError::UnknownYearGroup);
+    }
+    let number: Option<i32> = if digits.is_empty() {
         None
     } else {
-        Some(number.parse().map_err(|_| CohortError::UnknownYearGroup)?)
+        let n: i32 = digits.parse().map_err(|_| CohortError::UnknownYearGroup)?;
+        Some(if negative { -n } else { n })
     };
+    if negative && number.is_none() {
+        return Err(CohortError::UnknownYearGroup);
+    }
     let scottish_or_ni = matches!(nation, Nation::Scotland | Nation::NorthernIreland);
     let n = match (word, number) {
         ("r" | "rec" | "reception" | "yearr" | "yearrec" | "yearreception", None) => match nation {
@@ -668,8 +552,8 @@ pub fn clean_year_group(input: &str, nation: Nation) -> Result<i32, CohortError>
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use heat_core::cohort::{track_cohort, Nation};
-/// let t = track_cohort(NaiveDate::from_ymd_opt(2008, 8, 31).unwrap(), Nation::England, 0);
+/// use heat_core::cohort::{track_cohort, Nation, PhaseAdjustment};
+/// let t = track_cohort(NaiveDate::from_ymd_opt(2008, 8, 31).unwrap(), Nation::England, PhaseAdjustment::NONE);
 /// assert_eq!((t.ks4_exam_year, t.ks5_exam_year, t.he_ready_year.to_string(), t.tracking_data_year),
 ///            (2024, 2026, "2026/27".to_string(), 2028));
 /// assert_eq!(t.ks4_extract_deadline.unwrap().to_string(), "2024-11-29");
@@ -693,35 +577,121 @@ pub struct TrackCohort {
     pub ks5_extract_deadline: Option<NaiveDate>,
 }
 
+/// HEAT's Phase Adjustment: whole years a pupil is behind (+) or ahead of (−) their
+/// date-of-birth cohort (+1 = held back a year). Checked on the way in: at most
+/// [`PhaseAdjustment::MAX`] years either way (INFERRED bound, `domain.md` §3.1 and open question
+/// 4), so exam years can never wrap round.
+///
+/// ```
+/// use heat_core::cohort::PhaseAdjustment;
+/// use heat_core::HeatError;
+/// assert_eq!(PhaseAdjustment::new(1).unwrap().years(), 1);
+/// assert_eq!(PhaseAdjustment::new(2_147_483_647).unwrap_err().code(), "bad_phase_adjustment");
+/// assert_eq!("-1".parse::<PhaseAdjustment>().unwrap(), PhaseAdjustment::new(-1).unwrap());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct PhaseAdjustment(i8);
+
+impl PhaseAdjustment {
+    /// No adjustment: the pupil is in their date-of-birth cohort.
+    pub const NONE: PhaseAdjustment = PhaseAdjustment(0);
+    /// The largest adjustment either way, in years.
+    pub const MAX: i64 = 5;
+
+    /// An adjustment of `years`, if within ±[`PhaseAdjustment::MAX`].
+    ///
+    /// ```
+    /// assert!(heat_core::cohort::PhaseAdjustment::new(-6).is_err());
+    /// ```
+    pub fn new(years: i64) -> Result<PhaseAdjustment, CohortError> {
+        if (-Self::MAX..=Self::MAX).contains(&years) {
+            Ok(PhaseAdjustment(years as i8))
+        } else {
+            Err(CohortError::BadPhaseAdjustment(years))
+        }
+    }
+
+    /// The adjustment in years.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::cohort::PhaseAdjustment::NONE.years(), 0);
+    /// ```
+    pub fn years(self) -> i32 {
+        i32::from(self.0)
+    }
+}
+
+impl TryFrom<i64> for PhaseAdjustment {
+    type Error = CohortError;
+    fn try_from(years: i64) -> Result<Self, CohortError> {
+        PhaseAdjustment::new(years)
+    }
+}
+
+impl From<PhaseAdjustment> for i64 {
+    fn from(p: PhaseAdjustment) -> i64 {
+        i64::from(p.0)
+    }
+}
+
+impl FromStr for PhaseAdjustment {
+    type Err = CohortError;
+    /// A whole number of years, with an optional sign (`+1`, `-1`, `0`); blank is no adjustment.
+    fn from_str(s: &str) -> Result<Self, CohortError> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Ok(PhaseAdjustment::NONE);
+        }
+        let digits = t.strip_prefix('+').unwrap_or(t);
+        match digits.parse::<i64>() {
+            Ok(n) => PhaseAdjustment::new(n),
+            // Not a whole number at all, or too many digits for one: either way out of range.
+            Err(_) => Err(CohortError::BadPhaseAdjustment(
+                if digits.starts_with('-') {
+                    i64::MIN
+                } else {
+                    i64::MAX
+                },
+            )),
+        }
+    }
+}
+
 /// KS4 and KS5 exam years, HE-ready year and tracking-data year for a date of birth.
 ///
-/// `phase_adjustment` shifts the cohort for pupils not in their date-of-birth year group
-/// (+1 = held back a year; INFERRED meaning of HEAT's Phase Adjustment, `domain.md` §3.1).
+/// `phase` shifts the cohort for pupils not in their date-of-birth year group (+1 = held back
+/// a year; INFERRED meaning of HEAT's Phase Adjustment, `domain.md` §3.1).
 /// Scotland's pupils sit National 5 in S4 (`Y + 16`) and enter HE after S6 (`(Y+18)/(Y+19)`);
 /// that mapping is INFERRED (§3.3).
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use heat_core::cohort::{track_cohort, Nation};
+/// use heat_core::cohort::{track_cohort, Nation, PhaseAdjustment};
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// assert_eq!(track_cohort(d(2008, 9, 1), Nation::England, 0).ks4_exam_year, 2025);
-/// assert_eq!(track_cohort(d(2008, 8, 31), Nation::England, 1).ks4_exam_year, 2025);
-/// assert_eq!(track_cohort(d(2008, 7, 2), Nation::NorthernIreland, 0).ks5_exam_year, 2027);
+/// let none = PhaseAdjustment::NONE;
+/// assert_eq!(track_cohort(d(2008, 9, 1), Nation::England, none).ks4_exam_year, 2025);
+/// let held_back = PhaseAdjustment::new(1).unwrap();
+/// assert_eq!(track_cohort(d(2008, 8, 31), Nation::England, held_back).ks4_exam_year, 2025);
+/// assert_eq!(track_cohort(d(2008, 7, 2), Nation::NorthernIreland, none).ks5_exam_year, 2027);
 /// ```
-pub fn track_cohort(dob: NaiveDate, nation: Nation, phase_adjustment: i32) -> TrackCohort {
-    track_cohort_of_year(nation.cohort_year(dob) + phase_adjustment, nation)
+pub fn track_cohort(dob: NaiveDate, nation: Nation, phase: PhaseAdjustment) -> TrackCohort {
+    track_cohort_of_year(nation.cohort_year(dob) + phase.years(), nation)
 }
 
-/// [`track_cohort`] from a cohort year (already adjusted).
+/// [`track_cohort`] from a cohort year (already adjusted). Years far outside any date (beyond
+/// ±262,000) saturate instead of wrapping.
 ///
 /// ```
 /// use heat_core::cohort::{track_cohort_of_year, Nation};
 /// assert_eq!(track_cohort_of_year(2007, Nation::England).tracking_data_year, 2028);
+/// assert_eq!(track_cohort_of_year(i32::MAX, Nation::England).ks4_exam_year, i32::MAX);
 /// ```
 pub fn track_cohort_of_year(y: i32, nation: Nation) -> TrackCohort {
+    let after = |years: i32| y.saturating_add(years);
     let (ks4, ks5, he_start) = match nation {
-        Nation::Scotland => (y + 16, y + 18, y + 18),
-        _ => (y + 17, y + 19, y + 19),
+        Nation::Scotland => (after(16), after(18), after(18)),
+        _ => (after(17), after(19), after(19)),
     };
     let he_ready_year = AcademicYear::new(he_start);
     TrackCohort {
@@ -729,9 +699,9 @@ pub fn track_cohort_of_year(y: i32, nation: Nation) -> TrackCohort {
         ks4_exam_year: ks4,
         ks5_exam_year: ks5,
         he_ready_year,
-        tracking_data_year: he_ready_year.end_year() + 1,
-        ks4_extract_deadline: heat_track_deadline(ks4),
-        ks5_extract_deadline: heat_track_deadline(ks5),
+        tracking_data_year: he_start.saturating_add(2),
+        ks4_extract_deadline: heat_track_deadline(ks4).ok(),
+        ks5_extract_deadline: heat_track_deadline(ks5).ok(),
     }
 }
 
@@ -898,32 +868,139 @@ pub fn check_year_group(
     }
 }
 
-/// Read a date as people type it in UK files: `YYYY-MM-DD` or `DD/MM/YYYY` (also `DD-MM-YYYY`,
-/// `DD.MM.YYYY`); an optional time after the date is ignored.
+/// The month of an English month name or its abbreviation (`Sep`, `Sept`, `September`).
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) || (w == "sept" && *m == "september"))
+        .map(|i| i as u32 + 1)
+}
+
+/// Whether `rest` (what follows a date) is a time of day: `00:00`, `00:00:00.000`, `T12:00Z`,
+/// `09:30 AM`, `+01:00`.
+fn is_time(rest: &str) -> bool {
+    let t = rest.trim_start_matches(['T', ' ']).trim();
+    let t = t
+        .strip_suffix("AM")
+        .or_else(|| t.strip_suffix("PM"))
+        .or_else(|| t.strip_suffix("am"))
+        .or_else(|| t.strip_suffix("pm"))
+        .unwrap_or(t)
+        .trim_end();
+    t.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | '-' | 'Z' | ' '))
+}
+
+/// Day, month and year from `1 Sep 2010`, `01-Sep-2010`, `1st September 2010`.
+fn named_month_date(s: &str) -> Option<(i64, u32, u32)> {
+    let parts: Vec<&str> = s
+        .split([' ', '-', '/', '.', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let d = d.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if y.len() != 4 || d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    Some((y.parse().ok()?, month_number(m)?, d.parse().ok()?))
+}
+
+/// An Excel serial day number (1900 date system): whole days since 30 December 1899, with an
+/// optional fraction (the time of day). Serial 60 is Excel's phantom 29 February 1900 and is
+/// refused; serials below 61 are not taken for dates at all (a `1` is not 1 January 1900).
+fn excel_serial(s: &str) -> Option<Result<NaiveDate, CohortError>> {
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty()
+        || whole.len() > 7
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let n: i64 = whole.parse().ok()?;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    Some(if (61..=2_958_465).contains(&n) {
+        base.checked_add_days(chrono::Days::new(n as u64))
+            .ok_or(CohortError::DateOutOfRange)
+    } else {
+        Err(CohortError::BadDate)
+    })
+}
+
+/// Read a date as people and spreadsheets leave them in UK files: `YYYY-MM-DD`, `DD/MM/YYYY`
+/// (also `-` or `.` between, one-digit days and months), `YYYYMMDD`, `1 Sep 2010` /
+/// `01-Sep-2010` / `1st September 2010`, or an Excel serial day number (`40422`); a time of day
+/// after the date is ignored, and a date with a time zone is read as the date written (its local
+/// date). Two-digit years and US month-first dates are refused, never guessed.
 ///
 /// ```
 /// use heat_core::cohort::parse_date;
-/// assert_eq!(parse_date("2008-02-29").unwrap().to_string(), "2008-02-29");
-/// assert_eq!(parse_date("31/08/2008").unwrap().to_string(), "2008-08-31");
+/// use heat_core::HeatError;
+/// for s in ["2008-02-29", "29/02/2008", "29.2.2008", "20080229", "29 Feb 2008", "39507", "2008-02-29T00:00:00+01:00"] {
+///     assert_eq!(parse_date(s).unwrap().to_string(), "2008-02-29", "{s}");
+/// }
 /// assert_eq!(parse_date("29/02/2009").unwrap_err().code(), "bad_date");
+/// assert_eq!(parse_date("01/09/10").unwrap_err().code(), "bad_date");
 /// ```
 pub fn parse_date(input: &str) -> Result<NaiveDate, CohortError> {
     let s = input.trim();
-    let s = s.split(['T', ' ']).next().unwrap_or(s);
-    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    if let Some(serial) = excel_serial(s) {
+        return serial;
+    }
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (&s[..4], &s[4..6], &s[6..]);
+        let num = |x: &str| x.parse::<u32>().map_err(|_| CohortError::BadDate);
+        return NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?)
+            .ok_or(CohortError::BadDate);
+    }
+    if s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.contains(':') {
+        if let Some((y, m, d)) = named_month_date(s) {
+            return i32::try_from(y)
+                .ok()
+                .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+                .ok_or(CohortError::BadDate);
+        }
+    }
+    // Numeric forms, with an optional time of day after a space or `T`.
+    let end = s.find([' ', 'T']).unwrap_or(s.len());
+    let (date_part, rest) = s.split_at(end);
+    if !is_time(rest) {
+        return Err(CohortError::BadDate);
+    }
+    let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
     let [a, b, c] = parts.as_slice() else {
         return Err(CohortError::BadDate);
     };
-    let num = |x: &str| -> Result<u32, CohortError> {
-        if x.is_empty() || x.len() > 4 || !x.bytes().all(|b| b.is_ascii_digit()) {
+    let num = |x: &str, most: usize| -> Result<u32, CohortError> {
+        if x.is_empty() || x.len() > most || !x.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CohortError::BadDate);
         }
         x.parse().map_err(|_| CohortError::BadDate)
     };
     let (y, m, d) = if a.len() == 4 {
-        (num(a)?, num(b)?, num(c)?)
+        (num(a, 4)?, num(b, 2)?, num(c, 2)?)
     } else if c.len() == 4 {
-        (num(c)?, num(b)?, num(a)?)
+        (num(c, 4)?, num(b, 2)?, num(a, 2)?)
     } else {
         return Err(CohortError::BadDate);
     };
@@ -933,6 +1010,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, CohortError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HeatError;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -975,8 +1053,8 @@ mod tests {
     #[test]
     fn milestones_table() {
         // domain.md §3.1 milestone table and seed 001 rows (HE-ready → tracking year).
-        let a = track_cohort(d(2008, 8, 31), Nation::England, 0);
-        let b = track_cohort(d(2008, 9, 1), Nation::England, 0);
+        let a = track_cohort(d(2008, 8, 31), Nation::England, PhaseAdjustment::NONE);
+        let b = track_cohort(d(2008, 9, 1), Nation::England, PhaseAdjustment::NONE);
         assert_eq!(
             (
                 a.ks4_exam_year,
@@ -1009,19 +1087,28 @@ mod tests {
                 d(he.start_year() - 18, 8, 31),
             );
             for dob in [first, last] {
-                let t = track_cohort(dob, Nation::England, 0);
+                let t = track_cohort(dob, Nation::England, PhaseAdjustment::NONE);
                 assert_eq!((t.he_ready_year, t.tracking_data_year), (he, tracking));
             }
         }
         // NI: 31 Aug 2008 is cohort 2008 there (HE 2027/28), 2007 in England.
         assert_eq!(
-            track_cohort(d(2008, 8, 31), Nation::NorthernIreland, 0)
-                .he_ready_year
-                .to_string(),
+            track_cohort(
+                d(2008, 8, 31),
+                Nation::NorthernIreland,
+                PhaseAdjustment::NONE
+            )
+            .he_ready_year
+            .to_string(),
             "2027/28"
         );
         assert_eq!(
-            track_cohort(d(2008, 7, 1), Nation::NorthernIreland, 0).ks4_exam_year,
+            track_cohort(
+                d(2008, 7, 1),
+                Nation::NorthernIreland,
+                PhaseAdjustment::NONE
+            )
+            .ks4_exam_year,
             2024
         );
     }

@@ -1,15 +1,31 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 //!
 //! # Modules
 //! - [`postcode`]: validate, normalise, parse and fix UK postcodes, and say why one is bad.
+//! - [`nation`]: the four UK nations.
 //! - [`cohort`]: date of birth → year group in each UK nation, exam years, HE-ready and tracking years.
 //! - [`calendar`]: bank holidays by nation, working days and the HEAT Track deadline.
+//! - [`fields`]: one reader per student or activity field, used by every path.
+//! - [`names`], [`matching`]: duplicate students.
+//! - [`activity`], [`student`], [`import`]: activities, tracking status and bulk uploads.
+//! - [`error`]: the [`HeatError`] family every error belongs to.
 
 pub mod activity;
 pub mod calendar;
 pub mod cohort;
+pub mod error;
+pub mod fields;
 pub mod import;
 pub mod matching;
 pub mod names;
+pub mod nation;
 pub mod postcode;
+pub mod rows;
 pub mod student;
+
+pub use error::{ArgumentError, ErrorKind, HeatError};
+
+/// The root README's examples, run as doctests (outside the published crate, so not part of it).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RootReadme;

@@ -17,6 +17,31 @@ use once_cell::sync::Lazy;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// How alike (Jaro-Winkler, after [`normalise_name`]) a typed label must be to a known one for
+/// heatkit to suggest it ("did you mean ...?"): used for upload headers and activity types.
+pub const SUGGESTION_SIMILARITY: f64 = 0.85;
+
+/// The known label most like `typed`, if one is at least [`SUGGESTION_SIMILARITY`] alike (ties:
+/// the first). Labels are compared after [`normalise_name`], with spaces and underscores alike.
+///
+/// ```
+/// use heat_core::names::closest;
+/// assert_eq!(closest("Frist Name", ["first_name", "last_name"]), Some("first_name"));
+/// assert_eq!(closest("colour", ["first_name", "last_name"]), None);
+/// ```
+pub fn closest<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let key = |s: &str| normalise_name(&s.replace('_', " "));
+    let t = key(typed);
+    let mut best: Option<(f64, &'a str)> = None;
+    for k in known {
+        let score = jaro_winkler(&t, &key(k));
+        if score >= SUGGESTION_SIMILARITY && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
 /// Normalises a person's name for comparison: NFKD with accents dropped, letters that do not
 /// decompose mapped to ASCII (ł→l, ß→ss, æ→ae, ø→o, …), lower case, apostrophes removed, hyphens,
 /// dots and other punctuation turned into spaces, whitespace collapsed and trimmed.
@@ -326,11 +351,20 @@ pub enum NicknameTableError {
     /// The CSV could not be read or a row has fewer than three columns.
     #[error("nickname table row {row}: {reason}")]
     BadRow {
-        /// 1-based data row number.
+        /// Spreadsheet row (the header is row 1).
         row: usize,
         /// What was wrong.
         reason: String,
     },
+}
+
+impl crate::HeatError for NicknameTableError {
+    fn code(&self) -> &'static str {
+        "bad_nickname_row"
+    }
+    fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::Activity
+    }
 }
 
 impl NicknameTable {
@@ -353,13 +387,13 @@ impl NicknameTable {
         let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         for (i, rec) in csv.records().enumerate() {
             let rec = rec.map_err(|e| NicknameTableError::BadRow {
-                row: i + 1,
+                row: crate::rows::of_csv_error(&e, i),
                 reason: e.to_string(),
             })?;
             let (Some(canonical), Some(rel), Some(nick)) = (rec.get(0), rec.get(1), rec.get(2))
             else {
                 return Err(NicknameTableError::BadRow {
-                    row: i + 1,
+                    row: crate::rows::of_record(&rec, i),
                     reason: "expected three columns: name1,relationship,name2".into(),
                 });
             };

@@ -32,8 +32,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::next_heat_track_deadline;
-use crate::cohort::{parse_date, track_cohort, AcademicYear, Nation};
-use crate::matching::Gender;
+use crate::cohort::{track_cohort, AcademicYear, Nation, PhaseAdjustment};
+use crate::fields::{self, Gender, TextRow};
 
 /// A student as it arrives (form, bulk-import row, JSON): text fields.
 ///
@@ -50,7 +50,7 @@ pub struct StudentInput {
     pub first_name: Option<String>,
     /// Last name.
     pub last_name: Option<String>,
-    /// Date of birth (`YYYY-MM-DD` or `DD/MM/YYYY`).
+    /// Date of birth (any form [`fields::date`] reads).
     pub dob: Option<String>,
     /// Gender.
     pub gender: Option<String>,
@@ -58,10 +58,43 @@ pub struct StudentInput {
     pub postcode: Option<String>,
     /// School or college (HEAT id / URN).
     pub school: Option<String>,
-    /// Saw the tracking statement / gave permission (`yes`, `y`, `true`, `1`; or `no`).
+    /// Saw the tracking statement / gave permission (read by [`fields::yes_no`]).
     pub consent: Option<String>,
     /// Phase adjustment: years the student is ahead (+) or behind (−) their date-of-birth cohort.
     pub phase_adjustment: Option<String>,
+}
+
+impl StudentInput {
+    /// Reads a student from a row of text cells by column name: `id` (or `student_ref`,
+    /// `record_id`, `student_id`), `first_name`, `last_name`, `dob` (or `date_of_birth`),
+    /// `gender`, `postcode`, `school` (or `school_id`), `consent` (or `tracking_consent`),
+    /// `phase_adjustment`. The values are read by [`student_tracking_status`] through the
+    /// [`crate::fields`] readers, as everywhere else.
+    ///
+    /// ```
+    /// use heat_core::student::StudentInput;
+    /// let s = StudentInput::from_row(&[("record_id", "7"), ("date_of_birth", "20100901"), ("tracking_consent", "Y")]);
+    /// assert_eq!((s.id.as_str(), s.dob.as_deref(), s.consent.as_deref()), ("7", Some("20100901"), Some("Y")));
+    /// ```
+    pub fn from_row<R: TextRow + ?Sized>(row: &R) -> StudentInput {
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| row.cell(n).filter(|v| !v.trim().is_empty()))
+                .map(str::to_string)
+        };
+        StudentInput {
+            id: first(&["id", "student_ref", "record_id", "student_id"]).unwrap_or_default(),
+            first_name: first(&["first_name", "forename"]),
+            last_name: first(&["last_name", "surname"]),
+            dob: first(&["dob", "date_of_birth"]),
+            gender: first(&["gender", "sex"]),
+            postcode: first(&["postcode", "home_postcode"]),
+            school: first(&["school", "school_id"]),
+            consent: first(&["consent", "tracking_consent"]),
+            phase_adjustment: first(&["phase_adjustment"]),
+        }
+    }
 }
 
 /// Settings for the tracking rules (INFERRED; documented defaults).
@@ -138,16 +171,7 @@ pub struct TrackingStatus {
 }
 
 fn text(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
-}
-
-/// Reads a yes/no answer: `Some(true)` for yes, `Some(false)` for no, `None` when unreadable.
-fn yes_no(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" | "1" | "t" | "consented" | "seen" => Some(true),
-        "n" | "no" | "false" | "0" | "f" | "refused" | "not seen" => Some(false),
-        _ => None,
-    }
+    v.as_deref().and_then(fields::text)
 }
 
 /// Works out a student's completeness and track eligibility.
@@ -173,48 +197,43 @@ pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) ->
     if text(&s.last_name).is_none() {
         missing("last_name", "missing".into());
     }
-    let dob = match text(&s.dob) {
-        None => {
+    let dob = match s.dob.as_deref().map(fields::date) {
+        None | Some(Ok(None)) => {
             missing("dob", "missing".into());
             None
         }
-        Some(d) => match parse_date(d) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                missing("dob", e.to_string());
-                None
-            }
-        },
-    };
-    match text(&s.postcode) {
-        None => missing("postcode", "missing".into()),
-        Some(p) => {
-            if let Err(e) = crate::postcode::normalise(p) {
-                missing("postcode", format!("{e}"));
-            }
+        Some(Ok(Some(d))) => Some(d),
+        Some(Err(e)) => {
+            missing("dob", e.to_string());
+            None
         }
+    };
+    match s.postcode.as_deref().map(fields::postcode) {
+        None | Some(Ok(None)) => missing("postcode", "missing".into()),
+        Some(Ok(Some(_))) => {}
+        Some(Err(e)) => missing("postcode", e.to_string()),
     }
     if text(&s.school).is_none() {
         missing("school", "missing".into());
     }
-    if text(&s.gender).and_then(Gender::parse).is_none() {
-        missing("gender", "missing or not known".into());
+    match s.gender.as_deref().map(fields::gender) {
+        Some(Ok(Some(g))) if g.known().is_some() => {}
+        Some(Ok(Some(Gender::NotKnown))) => missing("gender", "not known".into()),
+        Some(Err(e)) => missing("gender", e.to_string()),
+        _ => missing("gender", "missing".into()),
     }
-    match text(&s.consent).map(yes_no) {
-        Some(Some(true)) => {}
-        Some(Some(false)) => missing("consent", "has not seen the tracking statement".into()),
-        Some(None) => missing(
-            "consent",
-            format!("{:?} is not yes or no", text(&s.consent).unwrap_or("")),
-        ),
-        None => missing("consent", "not recorded".into()),
+    match s.consent.as_deref().map(fields::yes_no) {
+        Some(Ok(Some(true))) => {}
+        Some(Ok(Some(false))) => missing("consent", "has not seen the tracking statement".into()),
+        Some(Err(e)) => missing("consent", e.to_string()),
+        None | Some(Ok(None)) => missing("consent", "not recorded".into()),
     }
-    let phase = match text(&s.phase_adjustment).map(str::parse::<i32>) {
-        None => 0,
+    let phase = match s.phase_adjustment.as_deref().map(fields::phase_adjustment) {
+        None => PhaseAdjustment::NONE,
         Some(Ok(p)) => p,
-        Some(Err(_)) => {
-            missing("phase_adjustment", "not a whole number".into());
-            0
+        Some(Err(e)) => {
+            missing("phase_adjustment", e.to_string());
+            PhaseAdjustment::NONE
         }
     };
     let complete = problems.is_empty();

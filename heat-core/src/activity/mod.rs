@@ -21,13 +21,16 @@
 
 mod typology;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use typology::{typology, ActivityType, DeliveryMode, Typology, TypologyError};
 
-use crate::cohort::{clean_year_group, parse_date, AcademicYear, Nation};
-use crate::names::{jaro_winkler, normalise_name};
+use crate::cohort::AcademicYear;
+use crate::fields::{self, TextRow};
+use crate::names::{closest, normalise_name};
+use crate::nation::Nation;
+use crate::HeatError;
 
 /// How serious a violation is: errors must be fixed before tracking; warnings are worth a look.
 ///
@@ -137,6 +140,20 @@ pub enum YearStart {
     August,
     /// 1 September – 31 August.
     September,
+}
+
+impl YearStart {
+    /// The (month, day) the year starts on.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::activity::YearStart::August.month_day(), (8, 1));
+    /// ```
+    pub fn month_day(self) -> (u32, u32) {
+        match self {
+            YearStart::August => (8, 1),
+            YearStart::September => (9, 1),
+        }
+    }
 }
 
 /// Settings for activity validation; every INFERRED rule detail is here, with a documented default.
@@ -250,8 +267,136 @@ pub struct ActivityInput {
     pub year_groups: Vec<String>,
 }
 
+/// A field of an activity row that could not be read into the record (numbers, yes/no flags,
+/// beneficiary headcounts); the rules in [`RULES`] report everything else.
+///
+/// ```
+/// use heat_core::activity::ActivityInput;
+/// let (_, problems) = ActivityInput::from_row(&[("students_registered", "x")]);
+/// assert_eq!((problems[0].field, problems[0].code), ("students_registered", "not_a_whole_number"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The column.
+    pub field: &'static str,
+    /// Stable code (the reader's error code).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ActivityInput {
+    /// Reads an activity from a row of text cells by column name (the activities template's
+    /// names: `activity_id` or `id`, `title`, `category`, `activity_type`, `start_date`,
+    /// `end_date`, `contact_hours`, `sessions`, `delivery_mode`, `academic_year`, `owner`,
+    /// `owner_is_uni_connect`, `funding`, `collaborative`, `partners`, `shared_with`,
+    /// `beneficiaries` (`id` or `id:headcount`, `|`-separated), `students_registered`,
+    /// `unknown_beneficiary_headcount`, `year_groups`), every cell through its
+    /// [`crate::fields`] reader. Cells that cannot be read come back as problems; the record
+    /// holds what could be read.
+    ///
+    /// ```
+    /// use heat_core::activity::ActivityInput;
+    /// let row = [("title", "Taster"), ("collaborative", "Y"), ("beneficiaries", "100001|052923:60"),
+    ///            ("students_registered", "30.0"), ("year_groups", "Y9|Y10")];
+    /// let (a, problems) = ActivityInput::from_row(&row);
+    /// assert!(problems.is_empty() && a.collaborative);
+    /// assert_eq!((a.students_registered, a.beneficiaries[1].headcount), (30, Some(60)));
+    /// assert_eq!(a.year_groups, vec!["Y9", "Y10"]);
+    /// ```
+    pub fn from_row<R: TextRow + ?Sized>(row: &R) -> (ActivityInput, Vec<FieldProblem>) {
+        let mut problems = Vec::new();
+        let cell = |c: &str| row.cell(c).unwrap_or("");
+        let text = |c: &str| fields::text(cell(c)).map(str::to_string);
+        let list = |c: &str| -> Vec<String> {
+            fields::list(cell(c))
+                .into_iter()
+                .map(String::from)
+                .collect()
+        };
+        let flag = |c: &'static str, problems: &mut Vec<FieldProblem>| match fields::yes_no(cell(c))
+        {
+            Ok(v) => v.unwrap_or(false),
+            Err(e) => {
+                problems.push(FieldProblem {
+                    field: c,
+                    code: e.code(),
+                    message: e.to_string(),
+                });
+                false
+            }
+        };
+        let owner_is_uni_connect = flag("owner_is_uni_connect", &mut problems);
+        let collaborative = flag("collaborative", &mut problems);
+        let number =
+            |c: &'static str, problems: &mut Vec<FieldProblem>| match fields::whole_number(cell(c))
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    problems.push(FieldProblem {
+                        field: c,
+                        code: e.code(),
+                        message: e.to_string(),
+                    });
+                    None
+                }
+            };
+        let students_registered = number("students_registered", &mut problems).unwrap_or(0);
+        let unknown_beneficiary_headcount = number("unknown_beneficiary_headcount", &mut problems);
+        let mut beneficiaries = Vec::new();
+        for b in fields::list(cell("beneficiaries")) {
+            let (institution, count) = match b.split_once(':') {
+                Some((i, n)) => (i.trim(), Some(n.trim())),
+                None => (b, None),
+            };
+            let headcount = match count.map(fields::whole_number) {
+                None | Some(Ok(None)) => None,
+                Some(Ok(n)) => n,
+                Some(Err(e)) => {
+                    problems.push(FieldProblem {
+                        field: "beneficiaries",
+                        code: e.code(),
+                        message: format!("headcount for {institution:?}: {e}"),
+                    });
+                    None
+                }
+            };
+            beneficiaries.push(Beneficiary {
+                institution: institution.to_string(),
+                headcount,
+            });
+        }
+        let input = ActivityInput {
+            id: text("activity_id")
+                .or_else(|| text("id"))
+                .unwrap_or_default(),
+            title: text("title"),
+            category: text("category"),
+            activity_type: text("activity_type"),
+            start_date: text("start_date"),
+            end_date: text("end_date"),
+            contact_hours: text("contact_hours"),
+            sessions: text("sessions"),
+            delivery_mode: text("delivery_mode"),
+            academic_year: text("academic_year"),
+            owner: text("owner"),
+            owner_is_uni_connect,
+            funding: text("funding"),
+            collaborative,
+            partners: list("partners"),
+            shared_with: list("shared_with"),
+            beneficiaries,
+            students_registered,
+            unknown_beneficiary_headcount,
+            year_groups: list("year_groups"),
+        };
+        (input, problems)
+    }
+}
+
+/// A text field of the record, read as every path reads text (blank and placeholders missing).
 fn blank(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    s.as_deref().and_then(fields::text)
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -264,16 +409,7 @@ fn in_list(list: &[String], x: &str) -> bool {
 
 /// The academic year (of `start`) containing `date`.
 fn academic_year_of(date: NaiveDate, start: YearStart) -> AcademicYear {
-    let first_month = match start {
-        YearStart::August => 8,
-        YearStart::September => 9,
-    };
-    let y = if date.month() >= first_month {
-        date.year()
-    } else {
-        date.year() - 1
-    };
-    AcademicYear::new(y)
+    AcademicYear::containing_from(date, start.month_day())
 }
 
 /// Checks an activity against every rule in [`RULES`] and returns **every** violation, in rule
@@ -301,20 +437,10 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         Some(t) => match s.typology.find_type(t) {
             Some(k) => Some(k),
             None => {
-                let suggestion = s
-                    .typology
-                    .types
-                    .iter()
-                    .map(|k| {
-                        (
-                            jaro_winkler(&normalise_name(t), &normalise_name(&k.activity_type)),
-                            k,
-                        )
-                    })
-                    .filter(|(score, _)| *score >= 0.8)
-                    .max_by(|x, y| x.0.total_cmp(&y.0))
-                    .map(|(_, k)| format!("; did you mean {:?}?", k.activity_type))
-                    .unwrap_or_default();
+                let suggestion =
+                    closest(t, s.typology.types.iter().map(|k| k.activity_type.as_str()))
+                        .map(|k| format!("; did you mean {k:?}?"))
+                        .unwrap_or_default();
                 push(
                     "ACT003",
                     format!(
@@ -342,9 +468,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     let read = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, String> {
         match blank(v) {
             None => Ok(None),
-            Some(t) => parse_date(t)
-                .map(Some)
-                .map_err(|e| format!("{name} {t:?}: {e}")),
+            Some(t) => fields::date(t).map_err(|e| format!("{name} {t:?}: {e}")),
         }
     };
     let start = read(&a.start_date, "start date");
@@ -395,7 +519,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
             }
         }
         Some(t) => {
-            match t.parse::<f64>().ok().filter(|h| h.is_finite()) {
+            match fields::number(t).ok().flatten() {
                 None => push("ACT009", format!("contact hours {t:?} are not a number")),
                 Some(h) if h <= 0.0 => push("ACT009", format!("contact hours {h} are not above 0")),
                 Some(h) => {
@@ -423,7 +547,10 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
             }
         }
     }
-    let sessions = blank(&a.sessions).map(|t| t.parse::<u32>().map_err(|_| t.to_string()));
+    let sessions = blank(&a.sessions).map(|t| match fields::whole_number(t) {
+        Ok(Some(n)) => Ok(n),
+        _ => Err(t.to_string()),
+    });
     match (&sessions, kind) {
         (Some(Err(t)), _) => push("ACT012", format!("sessions {t:?} is not a whole number")),
         (None, Some(k)) if k.sessions_expected => push(
@@ -438,7 +565,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     }
     if let Some(m) = blank(&a.delivery_mode) {
         match m.parse::<DeliveryMode>() {
-            Err(e) => push("ACT013", e),
+            Err(e) => push("ACT013", e.to_string()),
             Ok(mode) => {
                 if let Some(k) = kind {
                     if !k.delivery_modes.is_empty() && !k.delivery_modes.contains(&mode) {
@@ -458,9 +585,10 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         .map(str::trim)
         .filter(|g| !g.is_empty())
     {
-        match clean_year_group(g, Nation::England) {
+        match fields::year_group(g, Nation::England) {
             Err(e) => push("ACT014", format!("year group {g:?}: {e}")),
-            Ok(n) => {
+            Ok(None) => {}
+            Ok(Some(n)) => {
                 if let Some(k) = kind {
                     if n < k.min_year_group || n > k.max_year_group {
                         push(
@@ -561,6 +689,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
 /// Why a record may not be shared with a member.
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::activity::SharingRefusal;
 /// assert_eq!(SharingRefusal::NotAMember.code(), "not_a_member");
 /// ```
@@ -578,18 +707,16 @@ pub enum SharingRefusal {
     NotUniConnectFunded,
 }
 
-impl SharingRefusal {
-    /// Stable snake_case code.
-    ///
-    /// ```
-    /// assert_eq!(heat_core::activity::SharingRefusal::IsOwner.code(), "is_owner");
-    /// ```
-    pub fn code(self) -> &'static str {
+impl crate::HeatError for SharingRefusal {
+    fn code(&self) -> &'static str {
         match self {
             SharingRefusal::NotAMember => "not_a_member",
             SharingRefusal::IsOwner => "is_owner",
             SharingRefusal::NotUniConnectFunded => "not_uni_connect_funded",
         }
+    }
+    fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::Activity
     }
 }
 
@@ -597,6 +724,7 @@ impl SharingRefusal {
 /// only with HEAT members, and a Uni Connect account's record only when it is Uni Connect-funded.
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::activity::{can_share, ActivityInput, ActivitySettings};
 /// let s = ActivitySettings { members: vec!["UCP North".into(), "Uni of Leeds".into()], ..Default::default() };
 /// let a = ActivityInput { owner: Some("UCP North".into()), owner_is_uni_connect: true,

@@ -1,5 +1,6 @@
 //! The activity typology as data: categories, types and what is plausible for each.
 
+use crate::error::{ErrorKind, HeatError};
 use std::io::Read;
 
 use once_cell::sync::Lazy;
@@ -40,8 +41,8 @@ impl DeliveryMode {
 }
 
 impl std::str::FromStr for DeliveryMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::fields::FieldError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase().replace(['-', '_'], " ");
         match t.as_str() {
             "in person" | "face to face" | "f2f" | "on site" | "onsite" => {
@@ -49,8 +50,8 @@ impl std::str::FromStr for DeliveryMode {
             }
             "online" | "virtual" | "remote" => Ok(DeliveryMode::Online),
             "blended" | "hybrid" | "mixed" => Ok(DeliveryMode::Blended),
-            _ => Err(format!(
-                "unknown delivery mode {s:?} (expected in_person, online or blended)"
+            _ => Err(crate::fields::FieldError::UnknownDeliveryMode(
+                s.trim().to_string(),
             )),
         }
     }
@@ -98,10 +99,10 @@ pub struct ActivityType {
 /// ```
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TypologyError {
-    /// A row could not be read; names the row (1-based, after the header), the column and why.
+    /// A row could not be read; names the spreadsheet row (header 1), the column and why.
     #[error("typology row {row}, column {column}: {reason}")]
     BadRow {
-        /// Data row number, from 1.
+        /// Spreadsheet row (the header is row 1).
         row: usize,
         /// The column.
         column: String,
@@ -114,7 +115,7 @@ pub enum TypologyError {
     /// Two rows define the same type.
     #[error("typology row {row}: type {name:?} is defined twice")]
     Duplicate {
-        /// Data row number, from 1.
+        /// Spreadsheet row (the header is row 1).
         row: usize,
         /// The repeated type.
         name: String,
@@ -124,19 +125,17 @@ pub enum TypologyError {
     Empty,
 }
 
-impl TypologyError {
-    /// Stable snake_case code.
-    ///
-    /// ```
-    /// assert_eq!(heat_core::activity::TypologyError::Empty.code(), "empty_typology");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for TypologyError {
+    fn code(&self) -> &'static str {
         match self {
             TypologyError::BadRow { .. } => "bad_typology_row",
             TypologyError::MissingColumn(_) => "missing_column",
             TypologyError::Duplicate { .. } => "duplicate_type",
             TypologyError::Empty => "empty_typology",
         }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Activity
     }
 }
 
@@ -206,22 +205,21 @@ impl Typology {
         }
         let mut types: Vec<ActivityType> = Vec::new();
         for (i, rec) in csv.records().enumerate() {
-            let row = i + 1;
             let rec = rec.map_err(|e| TypologyError::BadRow {
-                row,
+                row: crate::rows::of_csv_error(&e, i),
                 column: "-".into(),
                 reason: e.to_string(),
             })?;
+            let row = crate::rows::of_record(&rec, i);
             let get = |c: usize| rec.get(index[c]).unwrap_or("");
             let bad = |c: usize, reason: String| TypologyError::BadRow {
                 row,
                 column: COLUMNS[c].to_string(),
                 reason,
             };
-            let boolean = |c: usize| match get(c).to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" | "y" => Ok(true),
-                "false" | "no" | "0" | "n" | "" => Ok(false),
-                other => Err(bad(c, format!("{other:?} is not true/false"))),
+            let boolean = |c: usize| match crate::fields::yes_no(get(c)) {
+                Ok(v) => Ok(v.unwrap_or(false)),
+                Err(_) => Err(bad(c, format!("{:?} is not true/false", get(c)))),
             };
             let number = |c: usize| {
                 get(c)
@@ -247,7 +245,7 @@ impl Typology {
             let modes = get(2)
                 .split('|')
                 .filter(|m| !m.trim().is_empty())
-                .map(|m| m.parse::<DeliveryMode>().map_err(|e| bad(2, e)))
+                .map(|m| m.parse::<DeliveryMode>().map_err(|e| bad(2, e.to_string())))
                 .collect::<Result<Vec<_>, _>>()?;
             let (min_hours, max_hours) = (number(4)?, number(5)?);
             if min_hours > max_hours {
@@ -327,16 +325,17 @@ impl Typology {
     }
 }
 
+/// The version label of the embedded typology (written once: the default, its docs and tests
+/// read it from here).
+pub const EMBEDDED_TYPOLOGY_VERSION: &str = "heatkit-2026.11";
+
+#[allow(clippy::expect_used)] // embedded data, not input: parsed by a unit test on every build
 static DEFAULT: Lazy<Typology> = Lazy::new(|| {
-    // Checked by a unit test; the fallback is never used with the shipped file.
     Typology::from_csv_reader(
         include_str!("../../data/typology/typology.csv").as_bytes(),
-        "heatkit-2026.11",
+        EMBEDDED_TYPOLOGY_VERSION,
     )
-    .unwrap_or(Typology {
-        version: "empty".into(),
-        types: Vec::new(),
-    })
+    .expect("data/typology/typology.csv is valid (tested)")
 });
 
 /// The embedded default typology (INFERRED; see `data/typology/SOURCE.md`).
@@ -376,7 +375,7 @@ mod tests {
         assert_eq!(
             e,
             TypologyError::BadRow {
-                row: 1,
+                row: 2,
                 column: "hours_expected".into(),
                 reason: "\"maybe\" is not true/false".into()
             }

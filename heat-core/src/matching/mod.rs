@@ -32,6 +32,7 @@ mod compare;
 mod model;
 mod record;
 
+use crate::error::{ErrorKind, HeatError};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -144,19 +145,15 @@ pub enum MatchError {
     Model(#[from] ModelError),
 }
 
-impl MatchError {
-    /// Stable snake_case code.
-    ///
-    /// ```
-    /// use heat_core::matching::{Matcher, MatchSettings, StudentRecord};
-    /// let s = MatchSettings { threshold: 2.0, ..Default::default() };
-    /// assert_eq!(Matcher::new(s).dedupe::<StudentRecord>(&[]).unwrap_err().code(), "bad_setting");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for MatchError {
+    fn code(&self) -> &'static str {
         match self {
             MatchError::BadSetting { .. } => "bad_setting",
             MatchError::Model(e) => e.code(),
         }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Matching
     }
 }
 

@@ -5,6 +5,7 @@
 //! match come from expectation-maximisation over the candidate pairs. A pair's match weight is
 //! `log2` of its prior odds plus the sum of `log2(m/u)` over its fields' levels.
 
+use crate::error::{ErrorKind, HeatError};
 use serde::{Deserialize, Serialize};
 
 use super::compare::{Field, Levels, FIELD_COUNT};
@@ -136,18 +137,15 @@ pub enum ModelError {
     Shape(String),
 }
 
-impl ModelError {
-    /// Stable snake_case code.
-    ///
-    /// ```
-    /// use heat_core::matching::Model;
-    /// assert_eq!(Model::from_json("{}").unwrap_err().code(), "bad_model");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for ModelError {
+    fn code(&self) -> &'static str {
         match self {
             ModelError::Format(_) => "bad_model",
             ModelError::Shape(_) => "model_mismatch",
         }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Matching
     }
 }
 
@@ -268,6 +266,7 @@ impl Model {
     /// Reads a model saved with [`Model::to_json`], checking it fits this version's fields.
     ///
     /// ```
+    /// use heat_core::HeatError;
     /// use heat_core::matching::Model;
     /// let mut m = Model::untrained();
     /// m.fields.pop();

@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::names::{normalise_name, NicknameTable};
-use crate::postcode;
 
 /// One student as recorded in a HEAT upload or export. Every field but `id` may be missing.
 ///
@@ -31,7 +30,7 @@ pub struct StudentRecord {
     pub last_name: Option<String>,
     /// Date of birth.
     pub dob: Option<NaiveDate>,
-    /// Gender as entered (`M`, `Female`, `x`, ...); see [`Gender::parse`].
+    /// Gender as entered (`M`, `Female`, `x`, ...); read by [`crate::fields::gender`].
     pub gender: Option<String>,
     /// School or college id (HEAT id or URN).
     pub school: Option<String>,
@@ -90,20 +89,19 @@ impl StudentRecord {
         self
     }
 
-    /// Sets the date of birth from `YYYY-MM-DD` or `DD/MM/YYYY` text; blank counts as missing.
+    /// Sets the date of birth from text, read by [`crate::fields::date`] (ISO, UK, `YYYYMMDD`,
+    /// Excel serial ...); blank and placeholders count as missing.
     ///
     /// ```
     /// use heat_core::matching::StudentRecord;
+    /// use heat_core::HeatError;
     /// let r = StudentRecord::new("1").dob_str("29/02/2012").unwrap();
     /// assert_eq!(r.dob.unwrap().to_string(), "2012-02-29");
+    /// assert_eq!(StudentRecord::new("1").dob_str("41080").unwrap().dob.unwrap().to_string(), "2012-06-20");
     /// assert_eq!(StudentRecord::new("1").dob_str("31/02/2012").unwrap_err().code(), "bad_date");
     /// ```
     pub fn dob_str(mut self, v: &str) -> Result<Self, crate::cohort::CohortError> {
-        self.dob = if v.trim().is_empty() {
-            None
-        } else {
-            Some(crate::cohort::parse_date(v)?)
-        };
+        self.dob = crate::fields::date(v)?;
         Ok(self)
     }
 
@@ -235,42 +233,7 @@ impl StudentFields for StudentRef<'_> {
     }
 }
 
-/// Gender as the matcher compares it.
-///
-/// ```
-/// use heat_core::matching::Gender;
-/// assert_eq!(Gender::parse("Female"), Some(Gender::Female));
-/// assert_eq!(Gender::parse(" m "), Some(Gender::Male));
-/// assert_eq!(Gender::parse("non-binary"), Some(Gender::Other));
-/// assert_eq!(Gender::parse(""), None);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Gender {
-    /// Male.
-    Male,
-    /// Female.
-    Female,
-    /// Any other stated gender.
-    Other,
-}
-
-impl Gender {
-    /// Reads `M/Male/Boy`, `F/Female/Girl` (any case); any other non-blank text is `Other`;
-    /// blank, `U`, `Unknown` and `Not known` are missing.
-    ///
-    /// ```
-    /// assert_eq!(heat_core::matching::Gender::parse("unknown"), None);
-    /// ```
-    pub fn parse(s: &str) -> Option<Gender> {
-        let t = s.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "" | "u" | "unknown" | "not known" | "n/a" | "na" | "prefer not to say" => None,
-            "m" | "male" | "boy" | "man" => Some(Gender::Male),
-            "f" | "female" | "girl" | "woman" => Some(Gender::Female),
-            _ => Some(Gender::Other),
-        }
-    }
-}
+pub use crate::fields::Gender;
 
 /// A postcode reduced to what comparison needs: compact upper-case text and whether the inward
 /// code is present.
@@ -311,13 +274,14 @@ impl PostcodeKey {
         u64::from_le_bytes(b) | (1 << 63)
     }
 
-    /// Reads a postcode as entered: a valid (or fixable) postcode is used as normalised; anything
-    /// else is compared as its upper-case letters and digits (5–8 characters as a full postcode,
-    /// 2–4 as an outward code), so typo'd and made-up postcodes still compare.
+    /// Reads a postcode as entered through [`crate::fields::postcode`]: placeholders (`N/A`,
+    /// `none`) are missing; a valid (or fixable) postcode is used as normalised; anything else is
+    /// compared as its upper-case letters and digits (5–8 characters as a full postcode, 2–4 as
+    /// an outward code), so typo'd and made-up postcodes still compare.
     pub fn read(raw: &str) -> Option<PostcodeKey> {
-        // `fix` is the identity on a valid postcode, so one call normalises or repairs.
-        let compact: Vec<u8> = match postcode::fix(raw) {
-            Ok(f) => f.postcode.as_str().bytes().filter(|b| *b != b' ').collect(),
+        let compact: Vec<u8> = match crate::fields::postcode(raw) {
+            Ok(None) => return None,
+            Ok(Some(p)) => p.postcode.as_str().bytes().filter(|b| *b != b' ').collect(),
             Err(_) => raw
                 .bytes()
                 .filter(u8::is_ascii_alphanumeric)
@@ -436,17 +400,30 @@ fn count(counts: &mut Vec<u32>, id: u32) {
 
 impl PreparedSet {
     pub fn build<R: StudentFields>(records: &[&R], nicknames: &NicknameTable) -> PreparedSet {
+        let vocabulary = crate::fields::vocabulary();
         let normalised: Vec<Normalised> = records
             .par_iter()
             .with_min_len(4096)
             .map(|r| Normalised {
-                first: r.first_name().map(normalise_name).unwrap_or_default(),
-                last: r.last_name().map(normalise_name).unwrap_or_default(),
-                gender: r.gender().and_then(Gender::parse),
+                first: r
+                    .first_name()
+                    .and_then(|v| vocabulary.text(v))
+                    .map(normalise_name)
+                    .unwrap_or_default(),
+                last: r
+                    .last_name()
+                    .and_then(|v| vocabulary.text(v))
+                    .map(normalise_name)
+                    .unwrap_or_default(),
+                gender: r
+                    .gender()
+                    .and_then(|g| vocabulary.gender(g).ok().flatten())
+                    .and_then(Gender::known),
                 dob: r.dob().map(Dob::of),
                 school: r
                     .school()
-                    .map(|s| s.trim().to_uppercase())
+                    .and_then(|v| vocabulary.text(v))
+                    .map(str::to_uppercase)
                     .unwrap_or_default(),
                 postcode: r.postcode().and_then(PostcodeKey::read),
             })

@@ -4,6 +4,7 @@ use super::clean::clean;
 use super::fix::fix_compact;
 use super::special::recognise_compact;
 use super::{validate_compact, Level, Liveness, PostcodeError, Substitution};
+use crate::HeatError;
 use serde::{Deserialize, Serialize};
 
 /// The outcome class of [`check`].
@@ -123,19 +124,22 @@ pub fn check_at(input: &str, level: Level) -> Check {
             let (code, message) = match (level, p.liveness()) {
                 (Level::District, Liveness::NotLive) => (
                     Some("not_live"),
-                    "valid, but not in the live postcode list (ONSPD February 2025): new, terminated or mistyped",
+                    format!(
+                        "valid, but not in the live postcode list ({}): new, terminated or mistyped",
+                        super::data_version()
+                    ),
                 ),
                 (_, Liveness::NotCovered) if level >= Level::District => (
                     None,
-                    "valid (district checked; Northern Ireland units are not in the embedded live list)",
+                    "valid (district checked; Northern Ireland units are not in the embedded live list)".to_string(),
                 ),
-                _ => (None, "valid postcode"),
+                _ => (None, "valid postcode".to_string()),
             };
             return Check {
                 postcode: Some(p.as_str().to_string()),
                 status: Status::Valid,
                 code,
-                message: message.to_string(),
+                message,
                 substitutions: Vec::new(),
             };
         }

@@ -323,6 +323,18 @@ pub(crate) fn extend_live(postcodes: HashSet<[u8; 7]>) {
     HAS_EXTRA_LIVE.store(true, Ordering::Release);
 }
 
+/// How many postcodes user-loaded live lists added.
+pub(crate) fn extra_live_count() -> usize {
+    if !HAS_EXTRA_LIVE.load(Ordering::Acquire) {
+        return 0;
+    }
+    let guard = match EXTRA_LIVE.read() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    guard.as_ref().map_or(0, |set| set.len())
+}
+
 /// Whether a user-loaded live list holds this compact postcode.
 pub(crate) fn in_extra_live(compact: [u8; 7]) -> Option<bool> {
     if !HAS_EXTRA_LIVE.load(Ordering::Acquire) {

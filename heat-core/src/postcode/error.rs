@@ -1,6 +1,7 @@
 //! Why a postcode is bad: one variant per validation layer, each with a stable code.
 
 use super::PostcodePart;
+use crate::error::{ErrorKind, HeatError};
 use serde::{Deserialize, Serialize};
 
 /// The letter-position rule a postcode broke.
@@ -70,6 +71,7 @@ impl LetterRule {
 /// Messages never repeat the input, so they are safe to log.
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::{normalise, PostcodeError};
 /// let err = normalise("SW1A 1AC").unwrap_err();
 /// assert_eq!(err.code(), "bad_letter_position");
@@ -109,7 +111,10 @@ pub enum PostcodeError {
     #[error("postcode district {0} does not exist or has no live postcodes")]
     UnknownDistrict(PostcodePart),
     /// The full postcode is not in the live list (only an error at [`Level::Live`](super::Level::Live)).
-    #[error("postcode is not in the live postcode list (ONSPD February 2025)")]
+    #[error(
+        "postcode is not in the live postcode list ({})",
+        super::data_version()
+    )]
     NotLive(PostcodePart),
 }
 
@@ -117,14 +122,8 @@ fn codepoint(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
-impl PostcodeError {
-    /// The stable snake_case code of this error.
-    ///
-    /// ```
-    /// use heat_core::postcode::PostcodeError;
-    /// assert_eq!(PostcodeError::TooShort(4).code(), "too_short");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for PostcodeError {
+    fn code(&self) -> &'static str {
         match self {
             PostcodeError::Empty => "empty",
             PostcodeError::BadCharacter(_) => "bad_character",
@@ -138,15 +137,13 @@ impl PostcodeError {
         }
     }
 
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Postcode
+    }
+
     /// The machine-readable detail: the character (`U+002F`), the length, the shape,
     /// the letter rule's name, the unknown area or district, or the postcode that is not live.
-    ///
-    /// ```
-    /// use heat_core::postcode::PostcodeError;
-    /// assert_eq!(PostcodeError::BadCharacter('/').detail().as_deref(), Some("U+002F"));
-    /// assert_eq!(PostcodeError::Empty.detail(), None);
-    /// ```
-    pub fn detail(&self) -> Option<String> {
+    fn detail(&self) -> Option<String> {
         match self {
             PostcodeError::Empty => None,
             PostcodeError::BadCharacter(c) => Some(codepoint(*c)),

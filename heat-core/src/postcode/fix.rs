@@ -68,6 +68,7 @@ fn depth(err: &PostcodeError) -> u8 {
 /// `0W1 OAA`, whose nearest reading `OW1 0AA` has no area `OW`).
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::fix;
 /// assert_eq!(fix("5W1A 1AA").unwrap().postcode.as_str(), "SW1A 1AA");
 /// assert_eq!(fix("ecir iub").unwrap().postcode.as_str(), "EC1R 1UB");
@@ -81,6 +82,7 @@ pub fn fix(input: &str) -> Result<Fixed, PostcodeError> {
 /// repaired postcode is not in the live list).
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::{fix_at, Level};
 /// assert_eq!(fix_at("P016 7GZ", Level::Live).unwrap().postcode.as_str(), "PO16 7GZ");
 /// assert_eq!(fix_at("W1O 1AA", Level::Live).unwrap_err().code(), "not_live");

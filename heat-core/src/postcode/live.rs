@@ -3,12 +3,14 @@
 use super::clean::clean;
 use super::data::extend_live;
 use super::{validate_compact, Level, PostcodeError};
+use crate::error::{ErrorKind, HeatError};
 use std::collections::HashSet;
 use std::io::Read;
 
 /// Why a live-postcode file could not be read.
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::{load_live_postcodes, LiveListError};
 /// let err = load_live_postcodes("name,town\nx,y\n".as_bytes()).unwrap_err();
 /// assert_eq!(err.code(), "missing_column");
@@ -24,18 +26,15 @@ pub enum LiveListError {
     MissingColumn,
 }
 
-impl LiveListError {
-    /// The stable code of this error.
-    ///
-    /// ```
-    /// use heat_core::postcode::LiveListError;
-    /// assert_eq!(LiveListError::MissingColumn.code(), "missing_column");
-    /// ```
-    pub fn code(&self) -> &'static str {
+impl HeatError for LiveListError {
+    fn code(&self) -> &'static str {
         match self {
             LiveListError::Csv(_) => "unreadable_csv",
             LiveListError::MissingColumn => "missing_column",
         }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Postcode
     }
 }
 
@@ -46,7 +45,7 @@ pub struct LiveListSummary {
     pub added: usize,
     /// Rows skipped because `doterm` (date of termination) is filled in.
     pub terminated: usize,
-    /// Rows whose postcode is not valid in shape: (1-based data row, error).
+    /// Rows whose postcode is not valid in shape: (spreadsheet row, header 1; error).
     pub invalid: Vec<(usize, PostcodeError)>,
 }
 
@@ -94,7 +93,9 @@ pub fn load_live_postcodes<R: Read>(reader: R) -> Result<LiveListSummary, LiveLi
                 set.insert(p.compact_key());
                 summary.added += 1;
             }
-            Err(e) => summary.invalid.push((i + 1, e)),
+            Err(e) => summary
+                .invalid
+                .push((crate::rows::of_record(&record, i), e)),
         }
     }
     extend_live(set);

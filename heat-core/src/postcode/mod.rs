@@ -68,6 +68,15 @@ pub enum Level {
 #[error("unknown level '{0}': expected shape, area, district or live")]
 pub struct UnknownLevel(pub String);
 
+impl crate::HeatError for UnknownLevel {
+    fn code(&self) -> &'static str {
+        "unknown_level"
+    }
+    fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::Argument
+    }
+}
+
 impl FromStr for Level {
     type Err = UnknownLevel;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -120,6 +129,7 @@ impl Postcode {
     /// Parse at [`Level::District`]: normalise, then check shape, letters, area and district.
     ///
     /// ```
+    /// use heat_core::HeatError;
     /// use heat_core::postcode::Postcode;
     /// assert_eq!(Postcode::parse("m1 1ad").unwrap().as_str(), "M1 1AD");
     /// assert_eq!(Postcode::parse("MA1 1AA").unwrap_err().code(), "unknown_area");
@@ -131,6 +141,7 @@ impl Postcode {
     /// Parse at the given strictness.
     ///
     /// ```
+    /// use heat_core::HeatError;
     /// use heat_core::postcode::{Level, Postcode};
     /// assert!(Postcode::parse_at("SO1 1AA", Level::Area).is_ok());
     /// assert_eq!(Postcode::parse_at("SO1 1AA", Level::District).unwrap_err().code(), "unknown_district");
@@ -389,6 +400,7 @@ impl<'de> Deserialize<'de> for Postcode {
 /// Normalise a postcode to its canonical form, validating it at [`Level::District`].
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::normalise;
 /// assert_eq!(normalise("ｓｗ１ａ１ａａ").unwrap(), "SW1A 1AA");
 /// assert_eq!(normalise("SW1A").unwrap_err().code(), "too_short");
@@ -400,6 +412,7 @@ pub fn normalise(input: &str) -> Result<String, PostcodeError> {
 /// Normalise a postcode to its canonical form, validating it at `level`.
 ///
 /// ```
+/// use heat_core::HeatError;
 /// use heat_core::postcode::{normalise_at, Level};
 /// assert_eq!(normalise_at("b1 6sr", Level::District).unwrap(), "B1 6SR");
 /// assert_eq!(normalise_at("b1 6sr", Level::Live).unwrap_err().code(), "not_live");
@@ -419,13 +432,20 @@ pub fn is_valid(input: &str, level: Level) -> bool {
     Postcode::parse_at(input, level).is_ok()
 }
 
-/// The vintage of the embedded reference data.
+/// The reference data in force: the embedded vintage, plus any postcodes added by
+/// [`load_live_postcodes`] (every message that names the live list says this).
 ///
 /// ```
-/// assert_eq!(heat_core::postcode::data_version(), "ONSPD February 2025");
+/// assert!(heat_core::postcode::data_version().starts_with("ONSPD February 2025"));
 /// ```
-pub fn data_version() -> &'static str {
-    data::DATA_VERSION
+pub fn data_version() -> String {
+    match data::extra_live_count() {
+        0 => data::DATA_VERSION.to_string(),
+        n => format!(
+            "{} + {n} postcodes from a loaded live list",
+            data::DATA_VERSION
+        ),
+    }
 }
 
 /// Every outcode (district or sub-district) with live postcodes, sorted.
@@ -537,6 +557,7 @@ fn validate_in_layers(compact: &Compact, level: Level) -> Result<Postcode, Postc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HeatError;
 
     fn assert_send_sync<T: Send + Sync>() {}
 

@@ -1,10 +1,25 @@
-"""Exceptions raised by heatkit. Every one is a ``ValueError`` carrying a stable ``code``."""
+"""Exceptions raised by heatkit. Every failure caused by the caller's data or arguments is a
+:class:`HeatError` (a ``ValueError``) carrying a stable ``code``; the codes and messages are the
+Rust core's. Every exception pickles, so it crosses ``multiprocessing`` and Spark workers."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple
 
-__all__ = ["ActivityError", "CohortError", "HeatError", "ImportFileError", "InvalidPostcodeError", "MatchingError"]
+__all__ = [
+    "ActivityError",
+    "ArgumentError",
+    "CohortError",
+    "FieldError",
+    "HeatError",
+    "ImportFileError",
+    "InvalidPostcodeError",
+    "MatchingError",
+]
+
+
+def _rebuild(cls: type, message: str, code: str, detail: Optional[str], row: Optional[int]) -> "HeatError":
+    return cls(message, code, detail=detail, row=row)
 
 
 class HeatError(ValueError):
@@ -12,15 +27,20 @@ class HeatError(ValueError):
 
     Attributes:
         code: a stable snake_case code (e.g. ``"bad_letter_position"``).
-        detail: machine-readable detail (the character, length, shape, rule or area), or None.
-        row: the 0-based row of a batch input the error is about, or None.
+        detail: machine-readable detail (the character, length, shape, rule, area or argument),
+            or None.
+        row: the spreadsheet row the error is about (the header is row 1, so the first item of a
+            batch is row 2), or None.
 
-    >>> import heatkit
+    >>> import heatkit, pickle
     >>> try:
     ...     heatkit.normalise_postcode("SW1A 1AC")
     ... except heatkit.HeatError as e:
     ...     print(e.code, e.detail)
+    ...     again = pickle.loads(pickle.dumps(e))
     bad_letter_position inward_letter_cikmov
+    >>> type(again).__name__, again.code, str(again) == str(e)
+    ('InvalidPostcodeError', 'bad_letter_position', True)
     """
 
     code: str
@@ -34,6 +54,12 @@ class HeatError(ValueError):
         self.code = code
         self.detail = detail
         self.row = row
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_rebuild, (type(self), str(self), self.code, self.detail, self.row))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, code={self.code!r})"
 
 
 class InvalidPostcodeError(HeatError):
@@ -49,9 +75,10 @@ class InvalidPostcodeError(HeatError):
 
 
 class CohortError(HeatError):
-    """A date, academic year, year group or nation could not be read; ``code`` says which
-    (``bad_date``, ``missing_date``, ``bad_academic_year``, ``unknown_year_group``,
-    ``year_group_not_in_nation``, ``unknown_nation``, ``date_out_of_range``).
+    """A date, academic year, year group, nation or phase adjustment could not be read; ``code``
+    says which (``bad_date``, ``missing_date``, ``date_out_of_range``, ``bad_academic_year``,
+    ``unknown_year_group``, ``year_group_not_in_nation``, ``unknown_nation``,
+    ``bad_phase_adjustment``, ``bad_changes_file``).
 
     >>> import heatkit
     >>> try:
@@ -60,6 +87,12 @@ class CohortError(HeatError):
     ...     print(e.code)
     unknown_year_group
     """
+
+
+class FieldError(HeatError):
+    """One field of a student or activity could not be read: ``not_yes_no``,
+    ``unknown_gender``, ``not_a_whole_number``, ``not_a_number``, ``unknown_delivery_mode``,
+    ``bad_vocabulary``."""
 
 
 class MatchingError(HeatError):
@@ -77,23 +110,23 @@ class MatchingError(HeatError):
 
 
 class ActivityError(HeatError):
-    """An activity, student or typology input could not be read (``bad_activity``,
-    ``bad_student``, ``bad_setting``, ``unknown_template``, ``bad_typology_row``,
-    ``missing_column``, ``duplicate_type``, ``empty_typology``, ``unreadable_file``).
+    """An activity typology, nickname table or sharing decision could not be read or made
+    (``bad_typology_row``, ``missing_column``, ``duplicate_type``, ``empty_typology``,
+    ``bad_nickname_row``, ``not_a_member`` ...).
 
     >>> import heatkit
     >>> try:
     ...     heatkit.load_typology("no/such/typology.csv")
-    ... except heatkit.ActivityError as e:
-    ...     print(e.code)
-    unreadable_file
+    ... except heatkit.HeatError as e:
+    ...     print(type(e).__name__, e.code)
+    ImportFileError unreadable_file
     """
 
 
 class ImportFileError(HeatError):
-    """A bulk-import file cannot be imported at all: ``empty_file``, ``binary_file``,
-    ``file_too_large``, ``bad_encoding``, ``bad_header``, ``missing_columns`` (the message names
-    them and suggests near misses) or ``unreadable_file``.
+    """A file cannot be imported at all: ``empty_file``, ``binary_file``, ``file_too_large``,
+    ``bad_encoding``, ``bad_header``, ``missing_columns`` (the message names them and suggests
+    near misses) or ``unreadable_file``.
 
     >>> import heatkit
     >>> try:
@@ -101,4 +134,17 @@ class ImportFileError(HeatError):
     ... except heatkit.ImportFileError as e:
     ...     print(e.code, "|", e)
     missing_columns | students file is missing required columns: first_name (is "Frist Name" meant to be first_name?)
+    """
+
+
+class ArgumentError(HeatError, TypeError):
+    """An argument heatkit cannot use: ``wrong_type`` (also a ``TypeError``), ``out_of_range``
+    or ``unknown_value``; ``detail`` names the argument.
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.normalise_postcodes(["LS1 4AP"], errors="ignore")
+    ... except heatkit.ArgumentError as e:
+    ...     print(e.code, e.detail)
+    unknown_value errors
     """

@@ -1,0 +1,209 @@
+//! One error family. Every error heatkit returns implements [`HeatError`]: a stable snake_case
+//! [`code`](HeatError::code) beside a human message that may improve, and the
+//! [`kind`](HeatError::kind) of input it is about (the Python bindings raise one exception class
+//! per kind, with the same code and message).
+//!
+//! ```
+//! use heat_core::{ErrorKind, HeatError};
+//! let e = heat_core::postcode::normalise("SW1A 1AC").unwrap_err();
+//! assert_eq!((e.code(), e.kind()), ("bad_letter_position", ErrorKind::Postcode));
+//! let boxed: Box<dyn HeatError> = Box::new(e);
+//! assert_eq!(boxed.detail().as_deref(), Some("inward_letter_cikmov"));
+//! ```
+
+/// What an error is about; the Python bindings raise one exception class per kind.
+///
+/// ```
+/// assert_eq!(heat_core::ErrorKind::Matching.name(), "matching");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A postcode, or a postcode list (Python `InvalidPostcodeError`).
+    Postcode,
+    /// A date, academic year, year group, nation, phase adjustment or calendar file (Python
+    /// `CohortError`).
+    Cohort,
+    /// One field of a student or activity that cannot be read: consent, gender, a number, a
+    /// yes/no flag (Python `FieldError`).
+    Field,
+    /// Duplicate-matching settings or a saved model (Python `MatchingError`).
+    Matching,
+    /// An activity, a typology, a nickname table or a sharing decision (Python `ActivityError`).
+    Activity,
+    /// A whole upload file that cannot be imported (Python `ImportFileError`).
+    Import,
+    /// An argument of the wrong type, out of range or not one of the allowed values (Python
+    /// `ArgumentError`, also a `TypeError`).
+    Argument,
+}
+
+impl ErrorKind {
+    /// The kind's snake_case name.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::ErrorKind::Import.name(), "import");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Postcode => "postcode",
+            ErrorKind::Cohort => "cohort",
+            ErrorKind::Field => "field",
+            ErrorKind::Matching => "matching",
+            ErrorKind::Activity => "activity",
+            ErrorKind::Import => "import",
+            ErrorKind::Argument => "argument",
+        }
+    }
+}
+
+/// An error with a stable code: implemented by every error type in heatkit.
+///
+/// ```
+/// use heat_core::HeatError;
+/// fn describe(e: &dyn HeatError) -> String { format!("[{}] {e}", e.code()) }
+/// let e = "2025/27".parse::<heat_core::cohort::AcademicYear>().unwrap_err();
+/// assert_eq!(describe(&e), "[bad_academic_year] not an academic year (expected e.g. 2025/26)");
+/// ```
+pub trait HeatError: std::error::Error + Send + Sync + 'static {
+    /// The stable snake_case code (never changes between releases).
+    fn code(&self) -> &'static str;
+    /// What the error is about.
+    fn kind(&self) -> ErrorKind;
+    /// Machine-readable detail (the character, length, rule, row ...), where there is one.
+    fn detail(&self) -> Option<String> {
+        None
+    }
+}
+
+/// An argument that cannot be used: the wrong type, out of range, or not one of the values
+/// allowed. Used by the bindings for every argument check, so no code is invented there.
+///
+/// ```
+/// use heat_core::{ArgumentError, HeatError};
+/// let e = ArgumentError::out_of_range("workers", -2, "-1 (all cores) or 1 to 1024");
+/// assert_eq!(e.code(), "out_of_range");
+/// assert_eq!(e.to_string(), "workers must be -1 (all cores) or 1 to 1024, not -2");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArgumentError {
+    /// A value of the wrong type.
+    #[error("{name} must be {expected}, not {got}")]
+    WrongType {
+        /// The argument.
+        name: String,
+        /// What it must be.
+        expected: String,
+        /// The type given.
+        got: String,
+    },
+    /// A number outside its range.
+    #[error("{name} must be {range}, not {value}")]
+    OutOfRange {
+        /// The argument.
+        name: String,
+        /// The value given.
+        value: String,
+        /// The allowed range, in words.
+        range: String,
+    },
+    /// Not one of the allowed values.
+    #[error("{name} must be one of {expected}, not {value:?}")]
+    UnknownValue {
+        /// The argument.
+        name: String,
+        /// The value given.
+        value: String,
+        /// The allowed values.
+        expected: String,
+    },
+}
+
+impl ArgumentError {
+    /// A value outside its range.
+    ///
+    /// ```
+    /// let e = heat_core::ArgumentError::out_of_range("year", 0, "1872 to 9999");
+    /// assert_eq!(e.to_string(), "year must be 1872 to 9999, not 0");
+    /// ```
+    pub fn out_of_range(name: &str, value: impl std::fmt::Display, range: &str) -> Self {
+        ArgumentError::OutOfRange {
+            name: name.to_string(),
+            value: value.to_string(),
+            range: range.to_string(),
+        }
+    }
+
+    /// A value that is not one of `expected`.
+    ///
+    /// ```
+    /// let e = heat_core::ArgumentError::unknown_value("template", "staff", "students, activities or schools");
+    /// assert_eq!(e.to_string(), "template must be one of students, activities or schools, not \"staff\"");
+    /// ```
+    pub fn unknown_value(name: &str, value: &str, expected: &str) -> Self {
+        ArgumentError::UnknownValue {
+            name: name.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// A value of the wrong type.
+    ///
+    /// ```
+    /// let e = heat_core::ArgumentError::wrong_type("dob", "a date or text", "int");
+    /// assert_eq!(e.to_string(), "dob must be a date or text, not int");
+    /// ```
+    pub fn wrong_type(name: &str, expected: &str, got: &str) -> Self {
+        ArgumentError::WrongType {
+            name: name.to_string(),
+            expected: expected.to_string(),
+            got: got.to_string(),
+        }
+    }
+}
+
+impl HeatError for ArgumentError {
+    fn code(&self) -> &'static str {
+        match self {
+            ArgumentError::WrongType { .. } => "wrong_type",
+            ArgumentError::OutOfRange { .. } => "out_of_range",
+            ArgumentError::UnknownValue { .. } => "unknown_value",
+        }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Argument
+    }
+    fn detail(&self) -> Option<String> {
+        match self {
+            ArgumentError::WrongType { name, .. }
+            | ArgumentError::OutOfRange { name, .. }
+            | ArgumentError::UnknownValue { name, .. } => Some(name.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every public error type is a `HeatError` and can cross threads.
+    #[test]
+    fn every_error_type_is_a_heat_error() {
+        fn is_heat_error<E: HeatError>() {}
+        is_heat_error::<ArgumentError>();
+        is_heat_error::<crate::postcode::PostcodeError>();
+        is_heat_error::<crate::postcode::UnknownLevel>();
+        is_heat_error::<crate::postcode::LiveListError>();
+        is_heat_error::<crate::cohort::CohortError>();
+        is_heat_error::<crate::nation::UnknownNation>();
+        is_heat_error::<crate::calendar::CalendarError>();
+        is_heat_error::<crate::fields::FieldError>();
+        is_heat_error::<crate::names::NicknameTableError>();
+        is_heat_error::<crate::matching::MatchError>();
+        is_heat_error::<crate::matching::ModelError>();
+        is_heat_error::<crate::activity::TypologyError>();
+        is_heat_error::<crate::activity::SharingRefusal>();
+        is_heat_error::<crate::import::ImportFileError>();
+    }
+}

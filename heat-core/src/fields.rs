@@ -1,0 +1,659 @@
+//! One reader per field. Every path that reads a student or activity value — bulk import,
+//! tracking status, duplicate matching, activity validation, the Python bindings — calls the
+//! reader here, so the same text always means the same thing.
+//!
+//! Each reader takes any text and gives `Ok(Some(value))`, `Ok(None)` for a blank cell or a
+//! placeholder (`N/A`, `none`, `-`, `TBC`, `unknown`, …), or a coded error; it never panics.
+//! The words are data (`data/fields/vocabulary.csv`, see its `SOURCE.md`): [`Vocabulary`].
+//!
+//! ```
+//! use heat_core::fields::{self, Gender};
+//! assert_eq!(fields::date("20100901").unwrap().unwrap().to_string(), "2010-09-01");
+//! assert_eq!(fields::date("40422").unwrap().unwrap().to_string(), "2010-09-01"); // Excel serial
+//! assert_eq!(fields::date("N/A").unwrap(), None);
+//! assert_eq!(fields::yes_no("Consented").unwrap(), Some(true));
+//! assert_eq!(fields::gender("Prefer not to say").unwrap(), Some(Gender::NotKnown));
+//! assert_eq!(fields::year_group("10X2", heat_core::nation::Nation::England).unwrap(), Some(10));
+//! assert_eq!(fields::postcode("tbc").unwrap(), None);
+//! ```
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use serde::{Deserialize, Serialize};
+
+use crate::cohort::{clean_year_group, parse_date, CohortError, PhaseAdjustment};
+use crate::error::{ErrorKind, HeatError};
+use crate::nation::Nation;
+use crate::postcode::{self, Postcode, PostcodeError, Substitution};
+
+const VOCABULARY_CSV: &str = include_str!("../data/fields/vocabulary.csv");
+
+/// A field value that cannot be read.
+///
+/// ```
+/// use heat_core::HeatError;
+/// let e = heat_core::fields::yes_no("maybe").unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()), ("not_yes_no", "\"maybe\" is not yes or no"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldError {
+    /// Not one of the yes/no words.
+    #[error("{0:?} is not yes or no")]
+    NotYesNo(String),
+    /// Not one of the gender words.
+    #[error("{0:?} is not a gender heatkit reads (M, F, X for another gender, U for not known)")]
+    UnknownGender(String),
+    /// Not a whole number of 0 or more.
+    #[error("{0:?} is not a whole number")]
+    NotAWholeNumber(String),
+    /// Not a number.
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    /// Not one of the delivery modes.
+    #[error("{0:?} is not a delivery mode (in person, online or blended)")]
+    UnknownDeliveryMode(String),
+    /// A vocabulary file that cannot be read (the spreadsheet row: header 1, first data row 2).
+    #[error("vocabulary row {row}: {reason}")]
+    BadVocabulary {
+        /// Data row, from 1.
+        row: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl HeatError for FieldError {
+    fn code(&self) -> &'static str {
+        match self {
+            FieldError::NotYesNo(_) => "not_yes_no",
+            FieldError::UnknownGender(_) => "unknown_gender",
+            FieldError::NotAWholeNumber(_) => "not_a_whole_number",
+            FieldError::NotANumber(_) => "not_a_number",
+            FieldError::UnknownDeliveryMode(_) => "unknown_delivery_mode",
+            FieldError::BadVocabulary { .. } => "bad_vocabulary",
+        }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Field
+    }
+}
+
+/// One row of text cells looked up by column name: a bulk-upload row, a table row from Python, a
+/// map. The record readers ([`crate::activity::ActivityInput::from_row`],
+/// [`crate::student::StudentInput::from_row`]) take any of them.
+///
+/// ```
+/// use heat_core::fields::TextRow;
+/// let row = [("title", "Taster"), ("sessions", "2")];
+/// assert_eq!((row.cell("title"), row.cell("owner")), (Some("Taster"), None));
+/// ```
+pub trait TextRow {
+    /// The cell of `column`, if the row has that column.
+    fn cell(&self, column: &str) -> Option<&str>;
+}
+
+impl TextRow for [(&str, &str)] {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == column).map(|(_, v)| *v)
+    }
+}
+
+impl<const N: usize> TextRow for [(&str, &str); N] {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.as_slice().cell(column)
+    }
+}
+
+impl<S: AsRef<str>> TextRow for HashMap<String, S> {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.get(column).map(AsRef::as_ref)
+    }
+}
+
+impl<S: AsRef<str>> TextRow for std::collections::BTreeMap<String, S> {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.get(column).map(AsRef::as_ref)
+    }
+}
+
+/// Gender as heatkit reads and writes it: one of four codes.
+///
+/// ```
+/// use heat_core::fields::Gender;
+/// assert_eq!(Gender::Other.code(), "X");
+/// assert_eq!(heat_core::fields::gender("Non-binary").unwrap(), Some(Gender::Other));
+/// assert_eq!(Gender::NotKnown.known(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Gender {
+    /// Male (`M`).
+    Male,
+    /// Female (`F`).
+    Female,
+    /// Another gender: non-binary, other (`X`).
+    Other,
+    /// Recorded as not known: prefer not to say, not stated (`U`).
+    NotKnown,
+}
+
+impl Gender {
+    /// The code heatkit writes: `M`, `F`, `X` or `U` (each reads back as itself).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::fields::Gender::NotKnown.code(), "U");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            Gender::Male => "M",
+            Gender::Female => "F",
+            Gender::Other => "X",
+            Gender::NotKnown => "U",
+        }
+    }
+
+    /// The gender when one is stated (`None` for [`Gender::NotKnown`]), for comparing students.
+    ///
+    /// ```
+    /// use heat_core::fields::Gender;
+    /// assert_eq!(Gender::Female.known(), Some(Gender::Female));
+    /// ```
+    pub fn known(self) -> Option<Gender> {
+        (self != Gender::NotKnown).then_some(self)
+    }
+}
+
+/// What a vocabulary word means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Missing,
+    Yes,
+    No,
+    Gender(Gender),
+}
+
+/// The words the readers know: placeholders, yes/no and gender. The embedded default is
+/// `data/fields/vocabulary.csv`; a team can load its own with [`Vocabulary::from_csv_reader`]
+/// and put it in force with [`set_vocabulary`].
+///
+/// ```
+/// use heat_core::fields::Vocabulary;
+/// let v = Vocabulary::from_csv_reader("field,text,reading\nyes_no,oui,yes\nmissing,?,missing\n".as_bytes()).unwrap();
+/// assert_eq!(v.yes_no("OUI").unwrap(), Some(true));
+/// assert!(v.yes_no("yes").is_err()); // only the words in the file
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Vocabulary {
+    missing: HashMap<String, ()>,
+    yes_no: HashMap<String, bool>,
+    gender: HashMap<String, Gender>,
+}
+
+/// The lookup key of a typed value: trimmed, lower case, inner whitespace collapsed.
+fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+impl Vocabulary {
+    /// Reads a vocabulary CSV: columns `field` (`missing`, `yes_no` or `gender`), `text` and
+    /// `reading` (`missing`; `yes` or `no`; `M`, `F`, `X` or `U`).
+    ///
+    /// ```
+    /// use heat_core::{fields::Vocabulary, HeatError};
+    /// let e = Vocabulary::from_csv_reader("field,text,reading\ngender,z,Z\n".as_bytes()).unwrap_err();
+    /// assert_eq!(e.to_string(), "vocabulary row 2: gender reading \"Z\" is not M, F, X or U");
+    /// assert_eq!(e.code(), "bad_vocabulary");
+    /// ```
+    pub fn from_csv_reader<R: std::io::Read>(reader: R) -> Result<Vocabulary, FieldError> {
+        let bad = |row: usize, reason: String| FieldError::BadVocabulary { row, reason };
+        let mut rdr = csv::Reader::from_reader(reader);
+        let headers = rdr.headers().map_err(|e| bad(0, e.to_string()))?.clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| bad(0, format!("no {name} column")))
+        };
+        let (c_field, c_text, c_reading) = (col("field")?, col("text")?, col("reading")?);
+        let mut v = Vocabulary::default();
+        for (i, record) in rdr.records().enumerate() {
+            let record =
+                record.map_err(|e| bad(crate::rows::of_csv_error(&e, i), e.to_string()))?;
+            let row = crate::rows::of_record(&record, i);
+            let get = |c: usize| record.get(c).unwrap_or("").trim();
+            let (field, text, reading) = (get(c_field), key(get(c_text)), get(c_reading));
+            if text.is_empty() {
+                return Err(bad(row, "text is blank".into()));
+            }
+            match field {
+                "missing" => {
+                    v.missing.insert(text, ());
+                }
+                "yes_no" => {
+                    let yes = match reading {
+                        "yes" => true,
+                        "no" => false,
+                        _ => {
+                            return Err(bad(
+                                row,
+                                format!("yes_no reading {reading:?} is not yes or no"),
+                            ))
+                        }
+                    };
+                    v.yes_no.insert(text, yes);
+                }
+                "gender" => {
+                    let g = match reading {
+                        "M" => Gender::Male,
+                        "F" => Gender::Female,
+                        "X" => Gender::Other,
+                        "U" => Gender::NotKnown,
+                        _ => {
+                            return Err(bad(
+                                row,
+                                format!("gender reading {reading:?} is not M, F, X or U"),
+                            ))
+                        }
+                    };
+                    v.gender.insert(text, g);
+                }
+                other => {
+                    return Err(bad(
+                        row,
+                        format!("field {other:?} is not missing, yes_no or gender"),
+                    ))
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    /// The embedded default vocabulary.
+    ///
+    /// ```
+    /// let v = heat_core::fields::Vocabulary::embedded();
+    /// assert!(v.is_placeholder("#N/A"));
+    /// ```
+    pub fn embedded() -> &'static Vocabulary {
+        &EMBEDDED
+    }
+
+    fn reading(&self, k: &str, field: Option<Reading>) -> Option<Reading> {
+        let own = match field {
+            Some(Reading::Yes) => {
+                self.yes_no
+                    .get(k)
+                    .map(|&y| if y { Reading::Yes } else { Reading::No })
+            }
+            Some(Reading::Gender(_)) => self.gender.get(k).map(|&g| Reading::Gender(g)),
+            _ => None,
+        };
+        own.or_else(|| self.missing.contains_key(k).then_some(Reading::Missing))
+    }
+
+    /// Whether `s` is blank or a placeholder meaning "no value".
+    ///
+    /// ```
+    /// let v = heat_core::fields::Vocabulary::embedded();
+    /// assert!(v.is_placeholder("  N/A ") && v.is_placeholder("") && !v.is_placeholder("Ann"));
+    /// ```
+    pub fn is_placeholder(&self, s: &str) -> bool {
+        let k = key(s);
+        k.is_empty() || self.missing.contains_key(&k)
+    }
+
+    /// The text of a cell, trimmed; `None` when blank or a placeholder.
+    ///
+    /// ```
+    /// let v = heat_core::fields::Vocabulary::embedded();
+    /// assert_eq!((v.text(" Ann "), v.text("none")), (Some("Ann"), None));
+    /// ```
+    pub fn text<'a>(&self, s: &'a str) -> Option<&'a str> {
+        let t = s.trim();
+        (!self.is_placeholder(t)).then_some(t)
+    }
+
+    /// A yes/no answer (consent and every yes/no column).
+    ///
+    /// ```
+    /// let v = heat_core::fields::Vocabulary::embedded();
+    /// assert_eq!((v.yes_no("t").unwrap(), v.yes_no("Not given").unwrap()), (Some(true), Some(false)));
+    /// ```
+    pub fn yes_no(&self, s: &str) -> Result<Option<bool>, FieldError> {
+        let k = key(s);
+        if k.is_empty() {
+            return Ok(None);
+        }
+        match self.reading(&k, Some(Reading::Yes)) {
+            Some(Reading::Yes) => Ok(Some(true)),
+            Some(Reading::No) => Ok(Some(false)),
+            Some(_) => Ok(None),
+            None => Err(FieldError::NotYesNo(s.trim().to_string())),
+        }
+    }
+
+    /// A gender.
+    ///
+    /// ```
+    /// use heat_core::fields::{Gender, Vocabulary};
+    /// let v = Vocabulary::embedded();
+    /// assert_eq!(v.gender("X").unwrap(), Some(Gender::Other));
+    /// assert_eq!(v.gender("n/a").unwrap(), None);
+    /// assert!(v.gender("1").is_err());
+    /// ```
+    pub fn gender(&self, s: &str) -> Result<Option<Gender>, FieldError> {
+        let k = key(s);
+        if k.is_empty() {
+            return Ok(None);
+        }
+        match self.reading(&k, Some(Reading::Gender(Gender::NotKnown))) {
+            Some(Reading::Gender(g)) => Ok(Some(g)),
+            Some(_) => Ok(None),
+            None => Err(FieldError::UnknownGender(s.trim().to_string())),
+        }
+    }
+}
+
+#[allow(clippy::expect_used)] // embedded data, not input: parsed by a unit test on every build
+static EMBEDDED: Lazy<Vocabulary> = Lazy::new(|| {
+    Vocabulary::from_csv_reader(VOCABULARY_CSV.as_bytes())
+        .expect("data/fields/vocabulary.csv is valid (tested)")
+});
+
+static IN_FORCE: Lazy<RwLock<Arc<Vocabulary>>> =
+    Lazy::new(|| RwLock::new(Arc::new(EMBEDDED.clone())));
+
+/// The vocabulary in force (the embedded one unless [`set_vocabulary`] replaced it). Batch work
+/// fetches it once and calls its methods per row.
+///
+/// ```
+/// assert!(heat_core::fields::vocabulary().is_placeholder("TBC"));
+/// ```
+pub fn vocabulary() -> Arc<Vocabulary> {
+    match IN_FORCE.read() {
+        Ok(v) => Arc::clone(&v),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
+
+/// Puts a vocabulary in force for every reader (`None` restores the embedded one).
+///
+/// ```
+/// use heat_core::fields::{self, set_vocabulary, Vocabulary};
+/// set_vocabulary(None);
+/// assert_eq!(fields::yes_no("yes").unwrap(), Some(true));
+/// ```
+pub fn set_vocabulary(v: Option<Vocabulary>) {
+    let v = Arc::new(v.unwrap_or_else(|| EMBEDDED.clone()));
+    match IN_FORCE.write() {
+        Ok(mut slot) => *slot = v,
+        Err(poisoned) => *poisoned.into_inner() = v,
+    }
+}
+
+/// [`Vocabulary::text`] with the vocabulary in force.
+///
+/// ```
+/// assert_eq!(heat_core::fields::text("-"), None);
+/// ```
+pub fn text(s: &str) -> Option<&str> {
+    vocabulary().text(s)
+}
+
+/// [`Vocabulary::yes_no`] with the vocabulary in force.
+///
+/// ```
+/// assert_eq!(heat_core::fields::yes_no("Seen").unwrap(), Some(true));
+/// ```
+pub fn yes_no(s: &str) -> Result<Option<bool>, FieldError> {
+    vocabulary().yes_no(s)
+}
+
+/// [`Vocabulary::gender`] with the vocabulary in force.
+///
+/// ```
+/// assert_eq!(heat_core::fields::gender("girl").unwrap(), Some(heat_core::fields::Gender::Female));
+/// ```
+pub fn gender(s: &str) -> Result<Option<Gender>, FieldError> {
+    vocabulary().gender(s)
+}
+
+/// A date (of birth, of an activity): every form [`parse_date`] reads (ISO, UK, `YYYYMMDD`,
+/// `1 Sep 2010`, an Excel serial number), or `None` for a blank cell or placeholder.
+///
+/// ```
+/// assert_eq!(heat_core::fields::date("01/09/2010 00:00").unwrap().unwrap().to_string(), "2010-09-01");
+/// assert!(heat_core::fields::date("2010-13-01").is_err());
+/// ```
+pub fn date(s: &str) -> Result<Option<NaiveDate>, CohortError> {
+    if vocabulary().is_placeholder(s) {
+        return Ok(None);
+    }
+    parse_date(s).map(Some)
+}
+
+/// A home or school postcode as typed, read once for every path: placeholders are missing; a
+/// valid postcode is normalised; one with O/0, I/1 or S/5 slips is fixed (and says so); anything
+/// else is the first failing check's error.
+///
+/// ```
+/// let p = heat_core::fields::postcode("5W1A 1AA").unwrap().unwrap();
+/// assert_eq!((p.postcode.as_str(), p.fixed()), ("SW1A 1AA", true));
+/// assert_eq!(heat_core::fields::postcode("N/A").unwrap(), None);
+/// ```
+pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
+    if vocabulary().is_placeholder(s) {
+        return Ok(None);
+    }
+    match postcode::fix(s) {
+        Ok(f) => Ok(Some(PostcodeReading {
+            postcode: f.postcode,
+            substitutions: f.substitutions,
+        })),
+        // The error of the value as typed, not of the nearest repair.
+        Err(fix_error) => Err(Postcode::parse(s).err().unwrap_or(fix_error)),
+    }
+}
+
+/// A postcode read by [`postcode`]: the postcode, and the slips repaired to get it.
+///
+/// ```
+/// let p = heat_core::fields::postcode("ls1 4ap").unwrap().unwrap();
+/// assert!(!p.fixed());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostcodeReading {
+    /// The postcode, normalised.
+    pub postcode: Postcode,
+    /// The O/0, I/1, S/5 slips repaired (empty when it was valid as typed).
+    pub substitutions: Vec<Substitution>,
+}
+
+impl PostcodeReading {
+    /// Whether slips were repaired.
+    ///
+    /// ```
+    /// assert!(heat_core::fields::postcode("P016 7GZ").unwrap().unwrap().fixed());
+    /// ```
+    pub fn fixed(&self) -> bool {
+        !self.substitutions.is_empty()
+    }
+}
+
+/// A year group as typed (`Y10`, `Year 10`, `10`, `Rec`, `P6`, `S4`, form classes `7B`, `11A`,
+/// `10X2`), as the number `nation` counts it; `None` for a placeholder. See
+/// [`clean_year_group`].
+///
+/// ```
+/// use heat_core::{fields, nation::Nation, HeatError};
+/// assert_eq!(fields::year_group("11A", Nation::England).unwrap(), Some(11));
+/// assert_eq!(fields::year_group("Y-1", Nation::England).unwrap_err().code(), "year_group_not_in_nation");
+/// ```
+pub fn year_group(s: &str, nation: Nation) -> Result<Option<i32>, CohortError> {
+    if vocabulary().is_placeholder(s) {
+        return Ok(None);
+    }
+    clean_year_group(s, nation).map(Some)
+}
+
+/// A whole number of 0 or more (headcounts, sessions, students registered). Spreadsheet forms
+/// `12.0` and `1,200` are read; `None` for a placeholder.
+///
+/// ```
+/// use heat_core::fields::whole_number;
+/// assert_eq!((whole_number("30").unwrap(), whole_number("30.0").unwrap(), whole_number("1,200").unwrap()),
+///            (Some(30), Some(30), Some(1200)));
+/// assert!(whole_number("x").is_err() && whole_number("-2").is_err() && whole_number("2.5").is_err());
+/// ```
+pub fn whole_number(s: &str) -> Result<Option<u32>, FieldError> {
+    let Some(t) = text(s) else {
+        return Ok(None);
+    };
+    let bad = || FieldError::NotAWholeNumber(t.to_string());
+    let plain: String = t.chars().filter(|c| *c != ',').collect();
+    let whole = plain.strip_suffix(".0").unwrap_or(&plain);
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    whole.parse().map(Some).map_err(|_| bad())
+}
+
+/// A number (contact hours): decimals allowed; `None` for a placeholder.
+///
+/// ```
+/// use heat_core::fields::number;
+/// assert_eq!(number("2.5").unwrap(), Some(2.5));
+/// assert!(number("two").is_err() && number("inf").is_err());
+/// ```
+pub fn number(s: &str) -> Result<Option<f64>, FieldError> {
+    let Some(t) = text(s) else {
+        return Ok(None);
+    };
+    t.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && !t.chars().any(char::is_alphabetic))
+        .map(Some)
+        .ok_or_else(|| FieldError::NotANumber(t.to_string()))
+}
+
+/// A phase adjustment (`+1`, `-1`, `0`); blank or a placeholder is no adjustment.
+///
+/// ```
+/// use heat_core::HeatError;
+/// assert_eq!(heat_core::fields::phase_adjustment("+1").unwrap().years(), 1);
+/// assert_eq!(heat_core::fields::phase_adjustment("99").unwrap_err().code(), "bad_phase_adjustment");
+/// ```
+pub fn phase_adjustment(s: &str) -> Result<PhaseAdjustment, CohortError> {
+    match text(s) {
+        None => Ok(PhaseAdjustment::NONE),
+        Some(t) => t.parse(),
+    }
+}
+
+/// The items of a list cell (`Year 10|Year 11`, `a; b`), trimmed, placeholders dropped.
+///
+/// ```
+/// assert_eq!(heat_core::fields::list("Year 10| Y11;;n/a"), vec!["Year 10", "Y11"]);
+/// ```
+pub fn list(s: &str) -> Vec<&str> {
+    let v = vocabulary();
+    s.split(['|', ';']).filter_map(|x| v.text(x)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_vocabulary_reads_and_is_complete() {
+        let v =
+            Vocabulary::from_csv_reader(VOCABULARY_CSV.as_bytes()).expect("embedded vocabulary");
+        assert_eq!(&v, Vocabulary::embedded());
+        assert!(v.missing.len() >= 30 && v.yes_no.len() >= 30 && v.gender.len() >= 25);
+        // Every code heatkit writes reads back as itself.
+        for g in [
+            Gender::Male,
+            Gender::Female,
+            Gender::Other,
+            Gender::NotKnown,
+        ] {
+            assert_eq!(v.gender(g.code()), Ok(Some(g)));
+        }
+        for (b, word) in [(true, "yes"), (false, "no")] {
+            assert_eq!(v.yes_no(word), Ok(Some(b)));
+        }
+    }
+
+    #[test]
+    fn placeholders_are_missing_in_every_field() {
+        for p in [
+            "N/A", "none", "-", "TBC", " n/a ", "#N/A", "?", "Unknown", "NULL",
+        ] {
+            assert_eq!(text(p), None, "{p}");
+            assert_eq!(date(p), Ok(None), "{p}");
+            assert_eq!(postcode(p), Ok(None), "{p}");
+            assert_eq!(year_group(p, Nation::England), Ok(None), "{p}");
+            assert_eq!(whole_number(p), Ok(None), "{p}");
+            assert!(
+                matches!(gender(p), Ok(None) | Ok(Some(Gender::NotKnown))),
+                "{p}"
+            );
+        }
+        // A field's own word wins over the placeholders.
+        assert_eq!(yes_no("not given"), Ok(Some(false)));
+        assert_eq!(gender("unknown"), Ok(Some(Gender::NotKnown)));
+    }
+
+    #[test]
+    fn the_five_old_yes_no_vocabularies_are_one() {
+        for yes in ["y", "Yes", "TRUE", "1", "t", "consented", "seen", "Agreed"] {
+            assert_eq!(yes_no(yes), Ok(Some(true)), "{yes}");
+        }
+        for no in [
+            "n", "No", "false", "0", "f", "refused", "not seen", "declined",
+        ] {
+            assert_eq!(yes_no(no), Ok(Some(false)), "{no}");
+        }
+        assert_eq!(yes_no("maybe").unwrap_err().code(), "not_yes_no");
+    }
+
+    #[test]
+    fn gender_words() {
+        let cases = [
+            ("M", Gender::Male),
+            ("female", Gender::Female),
+            ("Non-binary", Gender::Other),
+            ("Other", Gender::Other),
+            ("X", Gender::Other),
+            ("Prefer not to say", Gender::NotKnown),
+            ("prefer  not to say", Gender::NotKnown),
+            ("U", Gender::NotKnown),
+        ];
+        for (s, g) in cases {
+            assert_eq!(gender(s), Ok(Some(g)), "{s}");
+        }
+        assert_eq!(gender("2").unwrap_err().code(), "unknown_gender");
+    }
+
+    #[test]
+    fn postcodes_are_normalised_fixed_or_refused() {
+        let p = postcode("CRO 2YR").unwrap().unwrap();
+        assert_eq!(p.postcode.as_str(), "CR0 2YR");
+        assert_eq!(p.substitutions.len(), 1);
+        assert_eq!(
+            postcode("SW1A 1AC").unwrap_err().code(),
+            "bad_letter_position"
+        );
+        assert_eq!(postcode("MA1 1AA").unwrap_err().code(), "unknown_area");
+    }
+}

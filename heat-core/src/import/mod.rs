@@ -1,0 +1,742 @@
+//! Bulk-import validation of HEAT's three upload templates (students, activities,
+//! schools/colleges): encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252), header
+//! matching with suggestions for near-miss names, every field read by its [`crate::fields`]
+//! reader, and per-row, per-field errors. **Nothing is lost**: every data row comes back either
+//! as a cleaned row or with its errors (`rows_in = rows_ok + rows_with_errors`), and rows that
+//! hold nothing at all are counted as skipped. Rows are numbered as a spreadsheet shows them
+//! ([`crate::rows`]: the header is row 1).
+//!
+//! The pipeline: [`encoding`](decode) → header matching → one cleaner per template
+//! (`students`, `activities`, `schools`) → duplicate flags → the [`ImportOutcome`].
+//!
+//! ```
+//! use heat_core::import::{validate_import, ImportSettings, Template};
+//! let csv = "First Name,Surname,DOB,Postcode,Gender\nAmelia,Khan,45000,ls1 4ap,F\n,Reid,2009-02-30,XX,?\n";
+//! let out = validate_import(csv.as_bytes(), Template::Students, &ImportSettings::default()).unwrap();
+//! assert_eq!((out.summary.rows_in, out.summary.rows_ok, out.summary.rows_with_errors), (2, 1, 1));
+//! assert_eq!(out.rows[0].get("date_of_birth"), "2023-03-15"); // an Excel date serial, read as a date
+//! assert_eq!(out.rows[0].get("postcode"), "LS1 4AP");
+//! let bad: Vec<(usize, &str, &str)> = out.issues.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
+//! assert_eq!(bad, vec![(3, "first_name", "missing"), (3, "date_of_birth", "bad_date"),
+//!                      (3, "postcode", "too_short")]);
+//! ```
+
+mod activities;
+mod encoding;
+mod headers;
+mod schools;
+mod students;
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use serde::Serialize;
+
+use crate::activity::{ActivitySettings, Severity};
+use crate::cohort::AcademicYear;
+use crate::error::{ArgumentError, ErrorKind, HeatError};
+use crate::fields::{self, TextRow};
+use crate::matching::{MatchSettings, Matcher, StudentRef};
+use crate::nation::Nation;
+use crate::rows::{self, CsvRows};
+
+pub use encoding::{decode, decode_prefix, Encoding};
+use headers::{Column, HeaderMap};
+
+/// Which upload template a file follows.
+///
+/// ```
+/// use heat_core::import::Template;
+/// assert_eq!("activities".parse::<Template>().unwrap(), Template::Activities);
+/// assert_eq!(Template::Schools.name(), "schools");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// Students (learners).
+    Students,
+    /// Activities.
+    Activities,
+    /// Schools and colleges.
+    Schools,
+}
+
+impl std::str::FromStr for Template {
+    type Err = ArgumentError;
+    /// `students`, `activities` or `schools` (singulars too).
+    ///
+    /// ```
+    /// use heat_core::HeatError;
+    /// assert_eq!("staff".parse::<heat_core::import::Template>().unwrap_err().code(), "unknown_value");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, ArgumentError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "students" | "student" => Ok(Template::Students),
+            "activities" | "activity" => Ok(Template::Activities),
+            "schools" | "school" | "institutions" | "schools_colleges" => Ok(Template::Schools),
+            _ => Err(ArgumentError::unknown_value(
+                "template",
+                s,
+                "students, activities or schools",
+            )),
+        }
+    }
+}
+
+static COLUMN_NAMES: Lazy<[Vec<&'static str>; 3]> = Lazy::new(|| {
+    let names = |cols: &[Column]| cols.iter().map(|c| c.name).collect();
+    [
+        names(students::COLUMNS),
+        names(activities::COLUMNS),
+        names(schools::COLUMNS),
+    ]
+});
+
+impl Template {
+    /// The template's name.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::import::Template::Students.name(), "students");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Students => "students",
+            Template::Activities => "activities",
+            Template::Schools => "schools",
+        }
+    }
+
+    fn columns(self) -> &'static [Column] {
+        match self {
+            Template::Students => students::COLUMNS,
+            Template::Activities => activities::COLUMNS,
+            Template::Schools => schools::COLUMNS,
+        }
+    }
+
+    /// The template's column names, in output order.
+    ///
+    /// ```
+    /// let c = heat_core::import::Template::Schools.column_names();
+    /// assert_eq!(c, ["institution_id", "name", "postcode", "phase"]);
+    /// ```
+    pub fn column_names(self) -> &'static [&'static str] {
+        &COLUMN_NAMES[self as usize]
+    }
+}
+
+/// Why a whole file cannot be imported (no row-level result is possible).
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// use heat_core::HeatError;
+/// let e = validate_import(b"", Template::Schools, &ImportSettings::default()).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()), ("empty_file", "the file is empty"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportFileError {
+    /// Nothing in the file, or only a header.
+    #[error("the file is empty")]
+    Empty,
+    /// Binary data (NUL bytes), not a CSV.
+    #[error("the file is not text (binary data at byte {0}); save it as CSV")]
+    Binary(usize),
+    /// Larger than the configured limit.
+    #[error("the file is {size} bytes, more than the {limit}-byte limit")]
+    TooLarge {
+        /// File size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The text could not be decoded.
+    #[error("the file's text cannot be read: {0}")]
+    BadEncoding(String),
+    /// The header row could not be read as CSV.
+    #[error("the header row cannot be read: {0}")]
+    BadHeader(String),
+    /// The file cannot be opened or read.
+    #[error("cannot read the file: {0}")]
+    Unreadable(String),
+    /// Required columns are missing (with suggestions from the columns that are there).
+    #[error("{template} file is missing required columns: {}", describe_missing(.missing))]
+    MissingColumns {
+        /// The template.
+        template: &'static str,
+        /// Missing column and, where one is close, the file's column that looks like it.
+        missing: Vec<(String, Option<String>)>,
+    },
+}
+
+impl HeatError for ImportFileError {
+    fn code(&self) -> &'static str {
+        match self {
+            ImportFileError::Empty => "empty_file",
+            ImportFileError::Binary(_) => "binary_file",
+            ImportFileError::TooLarge { .. } => "file_too_large",
+            ImportFileError::BadEncoding(_) => "bad_encoding",
+            ImportFileError::BadHeader(_) => "bad_header",
+            ImportFileError::MissingColumns { .. } => "missing_columns",
+            ImportFileError::Unreadable(_) => "unreadable_file",
+        }
+    }
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Import
+    }
+}
+
+fn describe_missing(missing: &[(String, Option<String>)]) -> String {
+    missing
+        .iter()
+        .map(|(m, s)| match s {
+            Some(s) => format!("{m} (is {s:?} meant to be {m}?)"),
+            None => m.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One problem with one row (or, with `row` 1, with the header).
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"urn,name,postcode,colour\n107956,,LS1 4AP,red\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// let e = &out.issues[1];
+/// assert_eq!((e.row, e.column.as_str(), e.code), (2, "name", "missing"));
+/// assert_eq!(e.message, "row 2, name: missing");
+/// assert_eq!((out.issues[0].row, out.issues[0].code), (1, "unknown_column")); // the header
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportIssue {
+    /// The spreadsheet row ([`crate::rows`]): the header is row 1, the first data row row 2.
+    pub row: usize,
+    /// The template column (or the file's header for header issues).
+    pub column: String,
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// Error or warning; a row with an error is not imported.
+    pub severity: Severity,
+    /// The activity rule (`ACT…`) behind the issue, for activity rows.
+    pub rule_id: Option<&'static str>,
+    /// What is wrong, naming the row and column.
+    pub message: String,
+}
+
+/// A cleaned row: values in template column order, read by column name.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nLeeds High,107956,ls14ap\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.rows[0].values, vec!["107956", "Leeds High", "LS1 4AP", ""]);
+/// assert_eq!((out.rows[0].row, out.rows[0].get("postcode")), (2, "LS1 4AP"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CleanRow {
+    /// The spreadsheet row it came from.
+    pub row: usize,
+    /// Values in [`Template::column_names`] order (blank where absent).
+    pub values: Vec<String>,
+    #[serde(skip)]
+    columns: &'static [&'static str],
+}
+
+impl CleanRow {
+    fn new(row: usize, template: Template, values: Vec<String>) -> CleanRow {
+        CleanRow {
+            row,
+            values,
+            columns: template.column_names(),
+        }
+    }
+
+    /// The value of template column `column` (blank when the column is not in the template).
+    ///
+    /// ```
+    /// use heat_core::import::{validate_import, ImportSettings, Template};
+    /// let out = validate_import(b"name,urn,postcode\nA,107956,LS1 4AP\n", Template::Schools, &ImportSettings::default()).unwrap();
+    /// assert_eq!((out.rows[0].get("name"), out.rows[0].get("nope")), ("A", ""));
+    /// ```
+    pub fn get(&self, column: &str) -> &str {
+        self.columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+            .map_or("", String::as_str)
+    }
+
+    fn set(&mut self, column: &str, value: String) {
+        if let Some(i) = self.columns.iter().position(|c| *c == column) {
+            if let Some(slot) = self.values.get_mut(i) {
+                *slot = value;
+            }
+        }
+    }
+}
+
+impl TextRow for CleanRow {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+            .map(String::as_str)
+    }
+}
+
+/// Counts that reconcile: `rows_in == rows_ok + rows_with_errors`, and every record of the file is
+/// one of those or one of `rows_skipped`.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nA,107956,LS1 4AP\n,,\nB,x,LS1 4AP\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// let s = &out.summary;
+/// assert_eq!((s.rows_in, s.rows_ok, s.rows_with_errors, s.rows_skipped, s.encoding), (2, 1, 1, 1, "utf-8"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    /// The template.
+    pub template: &'static str,
+    /// The encoding the file was read as (`table` for a table given in memory).
+    pub encoding: &'static str,
+    /// Data rows read.
+    pub rows_in: usize,
+    /// Rows imported (warnings allowed).
+    pub rows_ok: usize,
+    /// Rows with at least one error (not imported).
+    pub rows_with_errors: usize,
+    /// Rows that hold nothing (every cell blank): not students, not errors.
+    pub rows_skipped: usize,
+    /// Warnings, over all rows.
+    pub warnings: usize,
+    /// Errors, over all rows.
+    pub errors: usize,
+    /// File columns matched to template columns: (file header, template column).
+    pub columns_matched: Vec<(String, String)>,
+    /// File columns ignored.
+    pub columns_ignored: Vec<String>,
+}
+
+/// The outcome of [`validate_import`].
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let out = validate_import(b"name,urn,postcode\nA,107956,LS1 4AP\n", Template::Schools, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.columns, ["institution_id", "name", "postcode", "phase"]);
+/// assert!(out.issues.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportOutcome {
+    /// Template column names (the order of [`CleanRow::values`]).
+    pub columns: &'static [&'static str],
+    /// Rows without errors, cleaned.
+    pub rows: Vec<CleanRow>,
+    /// Every error and warning, by row.
+    pub issues: Vec<ImportIssue>,
+    /// Counts.
+    pub summary: ImportSummary,
+}
+
+/// Settings for imports.
+///
+/// ```
+/// use heat_core::import::ImportSettings;
+/// use heat_core::cohort::AcademicYear;
+/// let s = ImportSettings::on("2026-12-01".parse().unwrap());
+/// assert_eq!(s.max_bytes, 512 * 1024 * 1024);
+/// assert_eq!(s.academic_year(), AcademicYear::new(2026)); // the school year containing `on`
+/// assert!(s.check_duplicates);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// Files larger than this are refused (default 512 MiB).
+    pub max_bytes: usize,
+    /// The day the upload is checked for (default today, [`crate::calendar::today`]).
+    pub on: NaiveDate,
+    /// Academic year for the year-group check (students); `None` (the default): the school year
+    /// containing `on` ([`AcademicYear::school_year_of`]).
+    pub academic_year: Option<AcademicYear>,
+    /// Nation for year groups.
+    pub nation: Nation,
+    /// Rules for activity rows.
+    pub activity: ActivitySettings,
+    /// Flag likely duplicate students (warnings) with the duplicate matcher.
+    pub check_duplicates: bool,
+}
+
+impl ImportSettings {
+    /// The defaults for a day: England, duplicates flagged, the school year containing `on`.
+    ///
+    /// ```
+    /// let s = heat_core::import::ImportSettings::on("2026-08-31".parse().unwrap());
+    /// assert_eq!(s.academic_year().to_string(), "2025/26");
+    /// ```
+    pub fn on(on: NaiveDate) -> ImportSettings {
+        ImportSettings {
+            max_bytes: 512 * 1024 * 1024,
+            on,
+            academic_year: None,
+            nation: Nation::England,
+            activity: ActivitySettings::default(),
+            check_duplicates: true,
+        }
+    }
+
+    /// The academic year the year-group check uses.
+    ///
+    /// ```
+    /// use heat_core::cohort::AcademicYear;
+    /// let mut s = heat_core::import::ImportSettings::default();
+    /// s.academic_year = Some(AcademicYear::new(2024));
+    /// assert_eq!(s.academic_year().to_string(), "2024/25");
+    /// ```
+    pub fn academic_year(&self) -> AcademicYear {
+        self.academic_year
+            .unwrap_or_else(|| AcademicYear::school_year_of(self.on, self.nation))
+    }
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        ImportSettings::on(crate::calendar::today())
+    }
+}
+
+/// Collects one row's issues.
+pub(crate) struct RowCheck<'a> {
+    row: usize,
+    issues: &'a mut Vec<ImportIssue>,
+}
+
+impl RowCheck<'_> {
+    pub(crate) fn push(
+        &mut self,
+        column: &str,
+        code: &'static str,
+        severity: Severity,
+        why: String,
+    ) {
+        self.issues.push(ImportIssue {
+            row: self.row,
+            column: column.to_string(),
+            code,
+            severity,
+            rule_id: None,
+            message: format!("row {}, {column}: {why}", self.row),
+        });
+    }
+    pub(crate) fn error(&mut self, column: &str, code: &'static str, why: String) {
+        self.push(column, code, Severity::Error, why);
+    }
+    pub(crate) fn warn(&mut self, column: &str, code: &'static str, why: String) {
+        self.push(column, code, Severity::Warning, why);
+    }
+    pub(crate) fn last_rule(&mut self, rule_id: &'static str) {
+        if let Some(last) = self.issues.last_mut() {
+            last.rule_id = Some(rule_id);
+        }
+    }
+}
+
+/// One data record of a table, as the pipeline takes it: its spreadsheet row and its cells, or
+/// why it could not be read.
+pub type Record = (usize, Result<Vec<String>, String>);
+
+/// Validates a bulk-import file (its bytes) against a template. `Err` only when the whole file
+/// cannot be read (empty, binary, too large, undecodable, required columns missing); otherwise
+/// every data row is in `rows` or has errors in `issues`.
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"Title,Type,Start Date,Headcount\nTalk,HE talk,2025-11-03,120\n";
+/// let out = validate_import(csv, Template::Activities, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.summary.rows_ok, 1);
+/// ```
+pub fn validate_import(
+    bytes: &[u8],
+    template: Template,
+    settings: &ImportSettings,
+) -> Result<ImportOutcome, ImportFileError> {
+    if bytes.len() > settings.max_bytes {
+        return Err(ImportFileError::TooLarge {
+            size: bytes.len(),
+            limit: settings.max_bytes,
+        });
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportFileError::Empty);
+    }
+    let (text, encoding) = decode(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportFileError::BadHeader(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut numbering = CsvRows::default();
+    let mut record = csv::StringRecord::new();
+    let bytes = text.as_bytes();
+    // Blank lines (which the CSV reader skips) come out as empty records, so they are counted.
+    let mut pending: std::collections::VecDeque<Record> = Default::default();
+    let records = std::iter::from_fn(move || {
+        if let Some(r) = pending.pop_front() {
+            return Some(r);
+        }
+        match reader.read_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let (row, blank) = numbering.row_of(&record, bytes);
+                pending.extend(blank.map(|b| (b, Ok(Vec::new()))));
+                pending.push_back((row, Ok(record.iter().map(String::from).collect())));
+                pending.pop_front()
+            }
+            Err(e) => {
+                let row = numbering.row_of_unreadable();
+                Some((row, Err(format!("cannot be read as CSV: {e}"))))
+            }
+        }
+    });
+    validate_table(&headers, records, template, settings, encoding.name())
+}
+
+/// Validates a table's header cells and records (from a file, a spreadsheet or memory) against a
+/// template: the pipeline after decoding. `source` is what the summary reports as the
+/// encoding (`table` for an in-memory table).
+///
+/// ```
+/// use heat_core::import::{validate_table, ImportSettings, Template};
+/// let headers = vec!["name".to_string(), "urn".to_string(), "postcode".to_string()];
+/// let records = vec![(2, Ok(vec!["Leeds High".to_string(), "107956".to_string(), "ls14ap".to_string()]))];
+/// let out = validate_table(&headers, records.into_iter(), Template::Schools, &ImportSettings::default(), "table").unwrap();
+/// assert_eq!(out.rows[0].get("postcode"), "LS1 4AP");
+/// ```
+pub fn validate_table(
+    headers: &[String],
+    records: impl Iterator<Item = Record>,
+    template: Template,
+    settings: &ImportSettings,
+    source: &'static str,
+) -> Result<ImportOutcome, ImportFileError> {
+    let columns = template.columns();
+    let map = HeaderMap::build(headers, columns);
+    let missing = map.missing(columns);
+    if !missing.is_empty() {
+        return Err(ImportFileError::MissingColumns {
+            template: template.name(),
+            missing,
+        });
+    }
+    let mut issues = Vec::new();
+    for h in &map.ignored {
+        let message = match map.near_column(h, columns) {
+            Some(n) => format!(
+                "header: column {h:?} is not in the {} template and was ignored; did you mean {n}?",
+                template.name()
+            ),
+            None => format!(
+                "header: column {h:?} is not in the {} template and was ignored",
+                template.name()
+            ),
+        };
+        issues.push(ImportIssue {
+            row: rows::HEADER,
+            column: h.clone(),
+            code: "unknown_column",
+            severity: Severity::Warning,
+            rule_id: None,
+            message,
+        });
+    }
+    let n_cols = headers.len();
+    let mut rows_in = 0usize;
+    let mut rows_skipped = 0usize;
+    let mut cleaned: Vec<CleanRow> = Vec::new();
+    for (row, cells) in records {
+        let mut check = RowCheck {
+            row,
+            issues: &mut issues,
+        };
+        let cells = match cells {
+            Ok(c) => c,
+            Err(why) => {
+                rows_in += 1;
+                check.error("-", "unreadable_row", why);
+                continue;
+            }
+        };
+        if cells.iter().all(|v| v.trim().is_empty()) {
+            // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
+            rows_skipped += 1;
+            continue;
+        }
+        rows_in += 1;
+        if cells.len() != n_cols {
+            check.error(
+                "-",
+                "wrong_field_count",
+                format!(
+                    "has {} fields, the header has {n_cols} (a truncated or shifted line?)",
+                    cells.len()
+                ),
+            );
+        }
+        let values: Vec<String> = map
+            .position
+            .iter()
+            .map(|p| {
+                p.and_then(|p| cells.get(p))
+                    .map_or("", |v| v.trim())
+                    .to_string()
+            })
+            .collect();
+        let mut clean = CleanRow::new(row, template, values);
+        match template {
+            Template::Students => students::clean(&mut clean, &mut check, settings),
+            Template::Activities => activities::clean(&mut clean, &mut check, settings),
+            Template::Schools => schools::clean(&mut clean, &mut check),
+        }
+        cleaned.push(clean);
+    }
+    if template == Template::Students && settings.check_duplicates {
+        flag_duplicates(&cleaned, &mut issues);
+    }
+    let error_rows: HashSet<usize> = issues
+        .iter()
+        .filter(|e| e.severity == Severity::Error && e.row > rows::HEADER)
+        .map(|e| e.row)
+        .collect();
+    let rows: Vec<CleanRow> = cleaned
+        .into_iter()
+        .filter(|r| !error_rows.contains(&r.row))
+        .collect();
+    issues.sort_by_key(|e| e.row);
+    let summary = ImportSummary {
+        template: template.name(),
+        encoding: source,
+        rows_in,
+        rows_ok: rows.len(),
+        rows_with_errors: error_rows.len(),
+        rows_skipped,
+        warnings: issues
+            .iter()
+            .filter(|e| e.severity == Severity::Warning)
+            .count(),
+        errors: issues
+            .iter()
+            .filter(|e| e.severity == Severity::Error)
+            .count(),
+        columns_matched: map.matched,
+        columns_ignored: map.ignored,
+    };
+    Ok(ImportOutcome {
+        columns: template.column_names(),
+        rows,
+        issues,
+        summary,
+    })
+}
+
+/// Bytes read first from a file, to refuse binary or header-less files before reading the rest.
+const HEAD_BYTES: u64 = 1 << 16;
+
+/// [`validate_import`] on a file: refuses a file over the size limit before reading it, and a
+/// binary file or one without the template's columns after reading only its first 64 KiB (cut
+/// at a character boundary, so a UTF-8 or UTF-16 file of any size is sniffed correctly).
+///
+/// ```
+/// use heat_core::import::{validate_import_file, ImportSettings, Template};
+/// use heat_core::HeatError;
+/// let path = std::env::temp_dir().join("heatkit_doc_import.csv");
+/// std::fs::write(&path, "name,urn,postcode\nLeeds High,107956,LS1 4AP\n").unwrap();
+/// let out = validate_import_file(&path, Template::Schools, &ImportSettings::default()).unwrap();
+/// assert_eq!(out.summary.rows_ok, 1);
+/// let missing = std::env::temp_dir().join("heatkit_no_such_file.csv");
+/// assert_eq!(validate_import_file(&missing, Template::Schools, &ImportSettings::default()).unwrap_err().code(), "unreadable_file");
+/// ```
+pub fn validate_import_file(
+    path: &std::path::Path,
+    template: Template,
+    settings: &ImportSettings,
+) -> Result<ImportOutcome, ImportFileError> {
+    use std::io::Read;
+    let unreadable =
+        |e: std::io::Error| ImportFileError::Unreadable(format!("{}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > settings.max_bytes as u64 {
+        return Err(ImportFileError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: settings.max_bytes,
+        });
+    }
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut head = Vec::new();
+    (&mut file)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    if (head.len() as u64) < size {
+        // Check the start first, so garbage fails fast; the header must be in the first 64 KiB.
+        let (text, _) = decode_prefix(&head)?;
+        let first_line = text.lines().next().unwrap_or("");
+        validate_import(
+            format!("{first_line}\n").as_bytes(),
+            template,
+            &ImportSettings {
+                check_duplicates: false,
+                ..settings.clone()
+            },
+        )
+        .map(|_| ())
+        .or_else(|e| match e {
+            ImportFileError::Empty => Ok(()),
+            e => Err(e),
+        })?;
+        file.read_to_end(&mut head).map_err(unreadable)?;
+    }
+    validate_import(&head, template, settings)
+}
+
+/// Warnings for rows that are likely the same student as an earlier row (duplicate matcher).
+fn flag_duplicates(rows: &[CleanRow], issues: &mut Vec<ImportIssue>) {
+    fn text<'a>(r: &'a CleanRow, c: &str) -> Option<&'a str> {
+        fields::text(r.get(c))
+    }
+    let students: Vec<StudentRef<'_>> = rows
+        .iter()
+        .map(|r| StudentRef {
+            first_name: text(r, "first_name"),
+            last_name: text(r, "last_name"),
+            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
+            postcode: text(r, "postcode"),
+            gender: text(r, "gender"),
+            school: text(r, "school_id"),
+        })
+        .collect();
+    let Ok(run) = Matcher::new(MatchSettings::default()).dedupe(&students) else {
+        return;
+    };
+    let mut seen = HashSet::new();
+    for p in run.matches() {
+        let (a, b) = (rows[p.left as usize].row, rows[p.right as usize].row);
+        if seen.insert(b) {
+            issues.push(ImportIssue {
+                row: b,
+                column: "student".into(),
+                code: "likely_duplicate",
+                severity: Severity::Warning,
+                rule_id: None,
+                message: format!(
+                    "row {b}: likely the same student as row {a} (match probability {:.3})",
+                    p.probability
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
