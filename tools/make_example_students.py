@@ -5,14 +5,18 @@ Names are drawn from a short list of common first and last names; dates of birth
 postcodes are typed the way people type them (ISO and UK dates, "Y10"/"yr 10", lower case postcodes,
 O/0 slips), with deliberate problems: swapped day and month, impossible dates, blank fields,
 pupils a year out of their date-of-birth year group. Deterministic (seed 2026). No real person.
-Usage: python3 tools/make_example_students.py
+The upload is for the school year starting in YEAR (default 2026: the 2026/27 sheet checked for the
+November 2026 HEAT Track extract).
+Usage: python3 tools/make_example_students.py [YEAR]
 """
 import csv
 import datetime as dt
 import lzma
 import pathlib
 import random
+import sys
 
+YEAR = int(sys.argv[1]) if len(sys.argv) > 1 else 2026
 root = pathlib.Path(__file__).resolve().parent.parent
 rng = random.Random(2026)
 first_names = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Noah", "Oliver", "George", "Muhammad", "Leo",
@@ -42,8 +46,8 @@ def typed_year_group(n: int) -> str:
 
 rows = []
 for i in range(1, 201):
-    n = rng.randint(7, 13)  # year group in 2025/26
-    cohort = 2025 - n - 5  # born 1 Sep cohort .. 31 Aug cohort+1
+    n = rng.randint(7, 13)  # year group in YEAR/YEAR+1
+    cohort = YEAR - n - 5  # born 1 Sep cohort .. 31 Aug cohort+1
     dob = dt.date(cohort, 9, 1) + dt.timedelta(days=rng.randrange(365))
     stated = n
     r = rng.random()
@@ -115,12 +119,12 @@ types = [("Masterclass", "Subject Insight", 2, None), ("Campus tour", "Campus Vi
 acts = []
 for i in range(1, 41):
     kind, cat, hours, sessions = rng.choice(types)
-    start = dt.date(2025, 9, 8) + dt.timedelta(days=rng.randrange(280))
+    start = dt.date(YEAR, 9, 8) + dt.timedelta(days=rng.randrange(280))
     days = 4 if kind.startswith("Residential") else 1
     end = start + dt.timedelta(days=days - 1)
     row = {"activity_id": f"A{i:03d}", "title": f"{kind} {i}", "category": cat, "activity_type": kind,
            "start_date": start.strftime("%d/%m/%Y"), "end_date": end.isoformat(), "contact_hours": str(hours),
-           "sessions": str(sessions or ""), "delivery_mode": "in person", "academic_year": "2025/26",
+           "sessions": str(sessions or ""), "delivery_mode": "in person", "academic_year": f"{YEAR}/{(YEAR + 1) % 100:02d}",
            "beneficiaries": rng.choice(schools), "students_registered": str(rng.randint(8, 60)),
            "unknown_beneficiary_headcount": "", "year_groups": rng.choice(["Year 10|Year 11", "Y12", "Year 9"])}
     r = rng.random()
@@ -136,7 +140,7 @@ for i in range(1, 41):
     elif r < 0.30:
         row["contact_hours"] = str(hours * 20)  # hours implausible for the type
     elif r < 0.34:
-        row["start_date"] = "2025-07-15"  # filed under the wrong academic year
+        row["start_date"] = f"{YEAR}-07-15"  # filed under the wrong academic year
         row["end_date"] = ""
     elif r < 0.37:
         row["start_date"] = str((start - dt.date(1899, 12, 30)).days)  # an Excel date serial

@@ -44,6 +44,9 @@ pub enum CohortError {
     /// A date that cannot be read or does not exist.
     #[error("not a date (expected YYYY-MM-DD, DD/MM/YYYY, YYYYMMDD, 1 Sep 2010 or an Excel date number)")]
     BadDate,
+    /// No date was given where one is needed.
+    #[error("no date given")]
+    MissingDate,
     /// A date outside the range heatkit covers (years 1 to 9999).
     #[error("date out of range (years 1 to 9999)")]
     DateOutOfRange,
@@ -59,6 +62,7 @@ impl HeatError for CohortError {
             CohortError::UnknownYearGroup => "unknown_year_group",
             CohortError::YearGroupNotInNation(..) => "year_group_not_in_nation",
             CohortError::BadDate => "bad_date",
+            CohortError::MissingDate => "missing_date",
             CohortError::DateOutOfRange => "date_out_of_range",
             CohortError::BadPhaseAdjustment(_) => "bad_phase_adjustment",
         }

@@ -107,6 +107,14 @@ pub enum ArgumentError {
         /// The allowed range, in words.
         range: String,
     },
+    /// An argument the bindings could not convert (the reason is the host language's).
+    #[error("{name}: {reason}")]
+    Unusable {
+        /// The function or argument.
+        name: String,
+        /// Why it could not be used.
+        reason: String,
+    },
     /// Not one of the allowed values.
     #[error("{name} must be one of {expected}, not {value:?}")]
     UnknownValue {
@@ -169,6 +177,7 @@ impl HeatError for ArgumentError {
             ArgumentError::WrongType { .. } => "wrong_type",
             ArgumentError::OutOfRange { .. } => "out_of_range",
             ArgumentError::UnknownValue { .. } => "unknown_value",
+            ArgumentError::Unusable { .. } => "bad_argument",
         }
     }
     fn kind(&self) -> ErrorKind {
@@ -178,7 +187,8 @@ impl HeatError for ArgumentError {
         match self {
             ArgumentError::WrongType { name, .. }
             | ArgumentError::OutOfRange { name, .. }
-            | ArgumentError::UnknownValue { name, .. } => Some(name.clone()),
+            | ArgumentError::UnknownValue { name, .. }
+            | ArgumentError::Unusable { name, .. } => Some(name.clone()),
         }
     }
 }

@@ -471,12 +471,15 @@ impl NicknameTable {
     }
 }
 
+#[allow(clippy::expect_used)] // embedded data, not input: parsed by a unit test on every build
 static NICKNAMES: Lazy<NicknameTable> = Lazy::new(|| {
     let mut table = NicknameTable::default();
-    // Both files are embedded and checked by tests; a failure here would leave the table partial
-    // rather than panic.
-    let _ = table.extend_from_csv(include_str!("../data/names/nicknames.csv").as_bytes());
-    let _ = table.extend_from_csv(include_str!("../data/names/uk_nicknames.csv").as_bytes());
+    table
+        .extend_from_csv(include_str!("../data/names/nicknames.csv").as_bytes())
+        .expect("data/names/nicknames.csv is valid (tested)");
+    table
+        .extend_from_csv(include_str!("../data/names/uk_nicknames.csv").as_bytes())
+        .expect("data/names/uk_nicknames.csv is valid (tested)");
     table
 });
 

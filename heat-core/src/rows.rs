@@ -6,7 +6,7 @@
 //!   records, not lines, after it.
 //! - Tables and columns passed in memory (Python lists, pandas, polars, Arrow): the position
 //!   plus 2, as if the table were saved to a spreadsheet with its header in row 1. (The Python
-//!   results give the 0-based position as `index` beside `row`.)
+//!   results give the 0-based `position` beside `row`.)
 //!
 //! ```
 //! use heat_core::rows;

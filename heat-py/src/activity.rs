@@ -1,42 +1,100 @@
-//! Activities, student tracking status and bulk imports: JSON in, JSON out (the Python layer
-//! turns tables into records and results back into tables). The typology in force lives here.
+//! Activities, student tracking status and bulk imports. Tables cross as columns (Arrow or
+//! Python lists, [`TextTable`]); each row is read by the core's record readers
+//! (`ActivityInput::from_row`, `StudentInput::from_row`, the import pipeline) with the GIL
+//! released, and results come back as columns. The typology in force lives here.
 
 use std::sync::RwLock;
 
-use chrono::NaiveDate;
-use heat_core::activity::{self, validate_activity, ActivityInput, ActivitySettings, Typology};
-use heat_core::import::{validate_import, validate_import_file, ImportSettings, Template};
+use heat_core::activity::{
+    self, validate_activity, ActivityInput, ActivitySettings, Typology, YearStart,
+};
+use heat_core::import::{
+    validate_import, validate_import_file, validate_table, ImportFileError, ImportOutcome,
+    ImportSettings, Record, Template,
+};
 use heat_core::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings,
 };
+use heat_core::{rows, HeatError};
 use once_cell::sync::Lazy;
 use pyo3::prelude::*;
-use serde::Deserialize;
+use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
 
-use crate::cohort::{cohort_err, nation as nation_of};
-use crate::errors::heat_error;
+use crate::cohort::{academic_year_arg, nation};
+use crate::columns::{bool_out, int_out, text_out};
+use crate::dates::required_date;
+use crate::errors::{raise, unknown_value, wrong_type};
+use crate::table::TextTable;
 
 static TYPOLOGY: Lazy<RwLock<Typology>> = Lazy::new(|| RwLock::new(activity::typology().clone()));
 
 fn current_typology() -> Typology {
-    TYPOLOGY
-        .read()
-        .map(|t| t.clone())
-        .unwrap_or_else(|_| activity::typology().clone())
+    match TYPOLOGY.read() {
+        Ok(t) => t.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
 }
 
-fn activity_error(py: Python<'_>, message: &str, code: &str) -> PyErr {
-    heat_error(py, "ActivityError", message, code, None, None)
-}
-
-/// The typology in force, as JSON.
+/// The typology in force, as columns (lists).
 #[pyfunction]
-fn _typology_json() -> String {
-    serde_json::to_string(&current_typology()).unwrap_or_default()
+fn _typology_columns(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let t = current_typology();
+    let out = PyDict::new(py);
+    let col = |f: &dyn Fn(&activity::ActivityType) -> Py<PyAny>| -> PyResult<Bound<'_, PyList>> {
+        PyList::new(py, t.types.iter().map(f))
+    };
+    let text = |s: &str| -> Py<PyAny> {
+        s.into_pyobject(py)
+            .map_or_else(|_| py.None(), |o| o.into_any().unbind())
+    };
+    out.set_item(
+        "version",
+        PyList::new(py, t.types.iter().map(|_| t.version.as_str()))?,
+    )?;
+    out.set_item("category", col(&|k| text(&k.category))?)?;
+    out.set_item("activity_type", col(&|k| text(&k.activity_type))?)?;
+    out.set_item(
+        "delivery_modes",
+        col(&|k| {
+            let modes: Vec<&str> = k.delivery_modes.iter().map(|m| m.as_str()).collect();
+            text(&modes.join("|"))
+        })?,
+    )?;
+    out.set_item(
+        "hours_expected",
+        PyList::new(py, t.types.iter().map(|k| k.hours_expected))?,
+    )?;
+    out.set_item(
+        "min_hours",
+        PyList::new(py, t.types.iter().map(|k| k.min_hours))?,
+    )?;
+    out.set_item(
+        "max_hours",
+        PyList::new(py, t.types.iter().map(|k| k.max_hours))?,
+    )?;
+    out.set_item(
+        "sessions_expected",
+        PyList::new(py, t.types.iter().map(|k| k.sessions_expected))?,
+    )?;
+    out.set_item(
+        "min_year_group",
+        PyList::new(py, t.types.iter().map(|k| k.min_year_group))?,
+    )?;
+    out.set_item(
+        "max_year_group",
+        PyList::new(py, t.types.iter().map(|k| k.max_year_group))?,
+    )?;
+    out.set_item(
+        "multi_intervention",
+        PyList::new(py, t.types.iter().map(|k| k.multi_intervention))?,
+    )?;
+    out.set_item("beneficiaries", col(&|k| text(&k.beneficiaries.join("|")))?)?;
+    Ok(out)
 }
 
-/// Loads a typology CSV (or JSON made by `_typology_json`) and puts it in force; returns
-/// (version, number of types). `path=None` restores the embedded default.
+/// Loads a typology CSV and puts it in force; returns (version, number of types). `path=None`
+/// restores the embedded default.
 #[pyfunction]
 #[pyo3(signature = (path=None, *, version=None))]
 fn load_typology(
@@ -47,196 +105,351 @@ fn load_typology(
     let typology = match &path {
         None => activity::typology().clone(),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                activity_error(
+            let text = std::fs::read(p).map_err(|e| {
+                raise(
                     py,
-                    &format!("cannot read {}: {e}", p.display()),
-                    "unreadable_file",
+                    &ImportFileError::Unreadable(format!("{}: {e}", p.display())),
                 )
             })?;
-            if text.trim_start().starts_with('{') {
-                serde_json::from_str::<Typology>(&text).map_err(|e| {
-                    activity_error(
-                        py,
-                        &format!("{}: not a typology: {e}", p.display()),
-                        "bad_typology_row",
-                    )
-                })?
-            } else {
-                let label = version.unwrap_or_else(|| {
-                    p.file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                });
-                Typology::from_csv_reader(text.as_bytes(), &label)
-                    .map_err(|e| activity_error(py, &format!("{}: {e}", p.display()), e.code()))?
-            }
+            let label = version.unwrap_or_else(|| {
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            Typology::from_csv_reader(text.as_slice(), &label).map_err(|e| raise(py, &e))?
         }
     };
     let out = (typology.version.clone(), typology.types.len());
-    if let Ok(mut slot) = TYPOLOGY.write() {
-        *slot = typology;
+    match TYPOLOGY.write() {
+        Ok(mut slot) => *slot = typology,
+        Err(poisoned) => *poisoned.into_inner() = typology,
     }
     Ok(out)
 }
 
-/// Python-side activity settings (the typology comes from `load_typology`).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ActivityOptions {
-    members: Vec<String>,
-    unknown_beneficiary_ids: Option<Vec<String>>,
-    year_start: Option<activity::YearStart>,
-    max_hours_per_day: Option<f64>,
-    uni_connect_funding: Option<Vec<String>>,
-}
-
-fn activity_settings(py: Python<'_>, options: Option<&str>) -> PyResult<ActivitySettings> {
-    let o: ActivityOptions = match options {
-        None => ActivityOptions::default(),
-        Some(t) => serde_json::from_str(t).map_err(|e| {
-            activity_error(py, &format!("bad activity settings: {e}"), "bad_setting")
-        })?,
-    };
-    let d = ActivitySettings::default();
-    Ok(ActivitySettings {
-        typology: current_typology(),
-        members: o.members,
-        unknown_beneficiary_ids: o
-            .unknown_beneficiary_ids
-            .unwrap_or(d.unknown_beneficiary_ids),
-        year_start: o.year_start.unwrap_or(d.year_start),
-        max_hours_per_day: o.max_hours_per_day.unwrap_or(d.max_hours_per_day),
-        uni_connect_funding: o.uni_connect_funding.unwrap_or(d.uni_connect_funding),
-    })
-}
-
-type ViolationRow = (String, String, String, String, String);
-
-/// Violations per activity: for each JSON activity, (rule_id, field, code, severity, message).
-#[pyfunction]
-#[pyo3(signature = (activities_json, *, options=None))]
-fn _validate_activities(
+/// Activity settings from a Python mapping (`members`, `unknown_beneficiary_ids`, `year_start`,
+/// `max_hours_per_day`, `uni_connect_funding`); the typology is the one in force.
+fn activity_settings(
     py: Python<'_>,
-    activities_json: &str,
-    options: Option<&str>,
-) -> PyResult<Vec<Vec<ViolationRow>>> {
-    let inputs: Vec<ActivityInput> = serde_json::from_str(activities_json)
-        .map_err(|e| activity_error(py, &format!("not an activity record: {e}"), "bad_activity"))?;
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<ActivitySettings> {
+    let mut s = ActivitySettings {
+        typology: current_typology(),
+        ..ActivitySettings::default()
+    };
+    let Some(options) = options else {
+        return Ok(s);
+    };
+    let strings = |v: &Bound<'_, PyAny>, name: &str| -> PyResult<Vec<String>> {
+        if v.cast::<pyo3::types::PyString>().is_ok() {
+            return Err(wrong_type(py, name, "a list of text", v));
+        }
+        v.try_iter()
+            .map_err(|_| wrong_type(py, name, "a list of text", v))?
+            .map(|x| x.and_then(|x| x.str().map(|s| s.to_string_lossy().into_owned())))
+            .collect()
+    };
+    for (k, v) in options.iter() {
+        let key: String = k.str()?.to_string_lossy().into_owned();
+        match key.as_str() {
+            "members" => s.members = strings(&v, "members")?,
+            "unknown_beneficiary_ids" => {
+                s.unknown_beneficiary_ids = strings(&v, "unknown_beneficiary_ids")?
+            }
+            "uni_connect_funding" => s.uni_connect_funding = strings(&v, "uni_connect_funding")?,
+            "year_start" => {
+                let text: String = v
+                    .extract()
+                    .map_err(|_| wrong_type(py, "year_start", "text", &v))?;
+                s.year_start = match text.as_str() {
+                    "august" => YearStart::August,
+                    "september" => YearStart::September,
+                    other => {
+                        return Err(unknown_value(py, "year_start", other, "'august' or 'september'"))
+                    }
+                };
+            }
+            "max_hours_per_day" => {
+                let h: f64 = v
+                    .extract()
+                    .map_err(|_| wrong_type(py, "max_hours_per_day", "a number", &v))?;
+                if !(h > 0.0 && h <= 24.0) {
+                    return Err(crate::errors::out_of_range(py, "max_hours_per_day", h, "above 0 and at most 24"));
+                }
+                s.max_hours_per_day = h;
+            }
+            other => {
+                return Err(unknown_value(
+                    py,
+                    "settings",
+                    other,
+                    "members, unknown_beneficiary_ids, uni_connect_funding, year_start, max_hours_per_day",
+                ))
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Every activity rule each row breaks, and every cell that could not be read: columns `row`
+/// (spreadsheet row), `position` (0-based), `id`, `rule_id` (None for a cell that could not be
+/// read), `field`, `code`, `severity`, `message`.
+#[pyfunction]
+#[pyo3(signature = (names, columns, n, *, options=None))]
+fn _validate_activities<'py>(
+    py: Python<'py>,
+    names: Vec<String>,
+    columns: Vec<Bound<'py, PyAny>>,
+    n: usize,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let table = TextTable::from_py(py, names, columns, n)?;
     let settings = activity_settings(py, options)?;
-    Ok(py.detach(|| {
-        inputs
-            .iter()
-            .map(|a| {
-                validate_activity(a, &settings)
+    type Found = (
+        usize,
+        String,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        &'static str,
+        String,
+    );
+    let found: Vec<Found> = py.detach(|| {
+        (0..table.rows())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let (a, problems) = ActivityInput::from_row(&table.row(i));
+                let mut out: Vec<Found> = problems
                     .into_iter()
-                    .map(|v| {
-                        (
-                            v.rule_id.to_string(),
-                            v.field.to_string(),
-                            v.code.to_string(),
-                            v.severity.as_str().to_string(),
-                            v.message,
-                        )
-                    })
-                    .collect()
+                    .map(|p| (i, a.id.clone(), None, p.field, p.code, "error", p.message))
+                    .collect();
+                out.extend(validate_activity(&a, &settings).into_iter().map(|v| {
+                    (
+                        i,
+                        a.id.clone(),
+                        Some(v.rule_id),
+                        v.field,
+                        v.code,
+                        v.severity.as_str(),
+                        v.message,
+                    )
+                }));
+                out
             })
             .collect()
-    }))
+    });
+    let out = PyDict::new(py);
+    out.set_item(
+        "row",
+        int_out(py, found.iter().map(|f| rows::of_position(f.0)))?,
+    )?;
+    out.set_item("position", int_out(py, found.iter().map(|f| f.0))?)?;
+    out.set_item(
+        "id",
+        text_out(py, found.iter().map(|f| Some(f.1.as_str())))?,
+    )?;
+    out.set_item("rule_id", text_out(py, found.iter().map(|f| f.2))?)?;
+    out.set_item("field", text_out(py, found.iter().map(|f| Some(f.3)))?)?;
+    out.set_item("code", text_out(py, found.iter().map(|f| Some(f.4)))?)?;
+    out.set_item("severity", text_out(py, found.iter().map(|f| Some(f.5)))?)?;
+    out.set_item(
+        "message",
+        text_out(py, found.iter().map(|f| Some(f.6.as_str())))?,
+    )?;
+    Ok(out)
 }
 
-/// Whether an activity may be shared with a member: (allowed, code, reason).
+/// Whether the activity in the one-row table may be shared with a member: (allowed, code, reason).
 #[pyfunction]
-#[pyo3(signature = (activity_json, recipient, *, options=None))]
+#[pyo3(signature = (names, columns, recipient, *, options=None))]
 fn _can_share(
     py: Python<'_>,
-    activity_json: &str,
+    names: Vec<String>,
+    columns: Vec<Bound<'_, PyAny>>,
     recipient: &str,
-    options: Option<&str>,
-) -> PyResult<(bool, Option<String>, Option<String>)> {
-    let a: ActivityInput = serde_json::from_str(activity_json)
-        .map_err(|e| activity_error(py, &format!("not an activity record: {e}"), "bad_activity"))?;
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(bool, Option<&'static str>, Option<String>)> {
+    let table = TextTable::from_py(py, names, columns, 1)?;
+    let (a, _) = ActivityInput::from_row(&table.row(0));
     let settings = activity_settings(py, options)?;
     Ok(match activity::can_share(&a, recipient, &settings) {
         Ok(()) => (true, None, None),
-        Err(r) => (false, Some(r.code().to_string()), Some(r.to_string())),
+        Err(r) => (false, Some(r.code()), Some(r.to_string())),
     })
 }
 
-/// Tracking status per student (JSON list of students) as JSON, plus the summary as JSON.
+/// Tracking status per student (columns `complete, ks4_eligible, ks5_eligible, hesa_eligible,
+/// problems, reasons`) and the summary (a dict).
 #[pyfunction]
-#[pyo3(signature = (students_json, *, on, nation = "england"))]
-fn _student_tracking_status(
-    py: Python<'_>,
-    students_json: &str,
-    on: NaiveDate,
+#[pyo3(signature = (names, columns, n, *, on=None, nation="england"))]
+fn _student_tracking_status<'py>(
+    py: Python<'py>,
+    names: Vec<String>,
+    columns: Vec<Bound<'py, PyAny>>,
+    n: usize,
+    on: Option<&Bound<'py, PyAny>>,
     nation: &str,
-) -> PyResult<(String, String)> {
-    let students: Vec<StudentInput> = serde_json::from_str(students_json)
-        .map_err(|e| activity_error(py, &format!("not a student record: {e}"), "bad_student"))?;
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let table = TextTable::from_py(py, names, columns, n)?;
+    let on = match on {
+        Some(d) if !d.is_none() => required_date(py, d, "on")?,
+        _ => heat_core::calendar::today(),
+    };
     let mut settings = TrackingSettings::on(on);
-    settings.nation = nation_of(py, nation)?;
+    settings.nation = self::nation(py, nation)?;
     let (statuses, summary) = py.detach(|| {
-        let statuses: Vec<_> = students
-            .iter()
-            .map(|s| student_tracking_status(s, &settings))
+        let statuses: Vec<_> = (0..table.rows())
+            .into_par_iter()
+            .map(|i| student_tracking_status(&StudentInput::from_row(&table.row(i)), &settings))
             .collect();
         let summary = tracking_summary(&statuses);
         (statuses, summary)
     });
-    Ok((
-        serde_json::to_string(&statuses).unwrap_or_default(),
-        serde_json::to_string(&summary).unwrap_or_default(),
-    ))
+    let out = PyDict::new(py);
+    let problems: Vec<String> = statuses.iter().map(|s| s.problems.join("|")).collect();
+    let reasons: Vec<String> = statuses.iter().map(|s| s.reasons.join("; ")).collect();
+    out.set_item(
+        "complete",
+        bool_out(py, statuses.iter().map(|s| s.complete))?,
+    )?;
+    out.set_item(
+        "ks4_eligible",
+        bool_out(py, statuses.iter().map(|s| s.ks4_eligible))?,
+    )?;
+    out.set_item(
+        "ks5_eligible",
+        bool_out(py, statuses.iter().map(|s| s.ks5_eligible))?,
+    )?;
+    out.set_item(
+        "hesa_eligible",
+        bool_out(py, statuses.iter().map(|s| s.hesa_eligible))?,
+    )?;
+    out.set_item(
+        "problems",
+        text_out(py, problems.iter().map(|s| Some(s.as_str())))?,
+    )?;
+    out.set_item(
+        "reasons",
+        text_out(py, reasons.iter().map(|s| Some(s.as_str())))?,
+    )?;
+    let sum = PyDict::new(py);
+    sum.set_item("students", summary.students)?;
+    sum.set_item("complete", summary.complete)?;
+    sum.set_item("ks4_eligible", summary.ks4_eligible)?;
+    sum.set_item("ks5_eligible", summary.ks5_eligible)?;
+    sum.set_item("hesa_eligible", summary.hesa_eligible)?;
+    let why = PyDict::new(py);
+    for (reason, count) in &summary.not_hesa_because {
+        why.set_item(reason, count)?;
+    }
+    sum.set_item("not_hesa_because", why)?;
+    sum.set_item("extract_year", settings.extract_year())?;
+    Ok((out, sum))
 }
 
-/// Bulk-import validation of a file (`path`) or of CSV bytes; returns the outcome as JSON or raises
-/// `ImportFileError` for a file that cannot be imported at all.
+/// The outcome as (row columns, issue columns, summary dict).
+type ImportColumns<'py> = (Bound<'py, PyDict>, Bound<'py, PyDict>, Bound<'py, PyDict>);
+
+fn outcome_columns<'py>(py: Python<'py>, o: &ImportOutcome) -> PyResult<ImportColumns<'py>> {
+    let rows = PyDict::new(py);
+    rows.set_item("row", int_out(py, o.rows.iter().map(|r| r.row))?)?;
+    for (i, name) in o.columns.iter().enumerate() {
+        rows.set_item(
+            *name,
+            text_out(
+                py,
+                o.rows
+                    .iter()
+                    .map(|r| Some(r.values.get(i).map_or("", String::as_str))),
+            )?,
+        )?;
+    }
+    let issues = PyDict::new(py);
+    issues.set_item("row", int_out(py, o.issues.iter().map(|e| e.row))?)?;
+    issues.set_item(
+        "column",
+        text_out(py, o.issues.iter().map(|e| Some(e.column.as_str())))?,
+    )?;
+    issues.set_item("code", text_out(py, o.issues.iter().map(|e| Some(e.code)))?)?;
+    issues.set_item(
+        "severity",
+        text_out(py, o.issues.iter().map(|e| Some(e.severity.as_str())))?,
+    )?;
+    issues.set_item("rule_id", text_out(py, o.issues.iter().map(|e| e.rule_id))?)?;
+    issues.set_item(
+        "message",
+        text_out(py, o.issues.iter().map(|e| Some(e.message.as_str())))?,
+    )?;
+    let s = &o.summary;
+    let summary = PyDict::new(py);
+    summary.set_item("template", s.template)?;
+    summary.set_item("encoding", s.encoding)?;
+    summary.set_item("rows_in", s.rows_in)?;
+    summary.set_item("rows_ok", s.rows_ok)?;
+    summary.set_item("rows_with_errors", s.rows_with_errors)?;
+    summary.set_item("rows_skipped", s.rows_skipped)?;
+    summary.set_item("warnings", s.warnings)?;
+    summary.set_item("errors", s.errors)?;
+    summary.set_item("columns_matched", s.columns_matched.clone())?;
+    summary.set_item("columns_ignored", s.columns_ignored.clone())?;
+    Ok((rows, issues, summary))
+}
+
+/// Bulk-import validation of a file (`path`), CSV bytes (`data`) or a table (`names`,
+/// `columns`, `n`); raises `ImportFileError` for a file that cannot be imported at all.
 #[pyfunction]
-#[pyo3(signature = (*, template, path=None, data=None, academic_year=None, nation="england", options=None, check_duplicates=true))]
+#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true))]
 #[allow(clippy::too_many_arguments)]
-fn _validate_import(
-    py: Python<'_>,
+fn _validate_import<'py>(
+    py: Python<'py>,
     template: &str,
     path: Option<std::path::PathBuf>,
     data: Option<Vec<u8>>,
-    academic_year: Option<&str>,
+    names: Option<Vec<String>>,
+    columns: Option<Vec<Bound<'py, PyAny>>>,
+    n: usize,
+    academic_year: Option<&Bound<'py, PyAny>>,
+    on: Option<&Bound<'py, PyAny>>,
     nation: &str,
-    options: Option<&str>,
+    options: Option<&Bound<'py, PyDict>>,
     check_duplicates: bool,
-) -> PyResult<String> {
-    let template: Template = template
-        .parse()
-        .map_err(|e: String| activity_error(py, &e, "unknown_template"))?;
-    let mut settings = ImportSettings {
-        nation: nation_of(py, nation)?,
+) -> PyResult<ImportColumns<'py>> {
+    let template: Template = template.parse().map_err(|e| raise(py, &e))?;
+    let on = match on {
+        Some(d) if !d.is_none() => required_date(py, d, "on")?,
+        _ => heat_core::calendar::today(),
+    };
+    let settings = ImportSettings {
+        nation: self::nation(py, nation)?,
         activity: activity_settings(py, options)?,
         check_duplicates,
-        ..Default::default()
+        academic_year: academic_year
+            .map(|y| academic_year_arg(py, y))
+            .transpose()?,
+        ..ImportSettings::on(on)
     };
-    if let Some(y) = academic_year {
-        settings.academic_year = y.parse().map_err(|e| cohort_err(py, &e))?;
-    }
-    let outcome = py.detach(|| match (&path, &data) {
-        (Some(p), _) => validate_import_file(p, template, &settings),
-        (None, Some(d)) => validate_import(d, template, &settings),
-        (None, None) => validate_import(b"", template, &settings),
+    let table = match (names, columns) {
+        (Some(names), Some(columns)) => Some(TextTable::from_py(py, names, columns, n)?),
+        _ => None,
+    };
+    let outcome = py.detach(|| match (&table, &path, &data) {
+        (Some(t), _, _) => {
+            let records =
+                (0..t.rows()).map(|i| -> Record { (rows::of_position(i), Ok(t.cells(i))) });
+            validate_table(t.names(), records, template, &settings, "table")
+        }
+        (None, Some(p), _) => validate_import_file(p, template, &settings),
+        (None, None, Some(d)) => validate_import(d, template, &settings),
+        (None, None, None) => validate_import(b"", template, &settings),
     });
     match outcome {
-        Ok(o) => Ok(serde_json::to_string(&o).unwrap_or_default()),
-        Err(e) => Err(heat_error(
-            py,
-            "ImportFileError",
-            &e.to_string(),
-            e.code(),
-            None,
-            None,
-        )),
+        Ok(o) => outcome_columns(py, &o),
+        Err(e) => Err(raise(py, &e)),
     }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(_typology_json, m)?)?;
+    m.add_function(wrap_pyfunction!(_typology_columns, m)?)?;
     m.add_function(wrap_pyfunction!(load_typology, m)?)?;
     m.add_function(wrap_pyfunction!(_validate_activities, m)?)?;
     m.add_function(wrap_pyfunction!(_can_share, m)?)?;

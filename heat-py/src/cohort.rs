@@ -1,75 +1,89 @@
 //! `heatkit` cohort and calendar functions: thin wrappers over `heat_core::cohort` and
 //! `heat_core::calendar`.
 
-use crate::dates::{date_arg, DateCell, DateColumn};
-use crate::errors::heat_error;
+use crate::dates::{required_date, DateCell, DateColumn};
+use crate::errors::{int_arg, raise, unknown_value, wrong_type};
 use arrow_array::types::{Date32Type, Int32Type, Int8Type};
 use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, Int8Array, StringArray};
 use arrow_schema::DataType;
-use chrono::NaiveDate;
-use heat_core::calendar;
+use chrono::{Datelike, NaiveDate};
+use heat_core::calendar::{self, CalendarError};
 use heat_core::cohort::{
-    self as core, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation, Plausibility,
-    TrackCohort, YearGroupOutcome,
+    self as core, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation, PhaseAdjustment,
+    Plausibility, TrackCohort, YearGroupOutcome,
 };
+use heat_core::{rows, HeatError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use pyo3_arrow::PyChunkedArray;
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Message for a date cell's code.
-fn date_message(code: &str) -> String {
-    match code {
-        "missing_date" => "no date given".to_string(),
-        "not_a_date" => "expected a date or text".to_string(),
-        "date_out_of_range" => CohortError::DateOutOfRange.to_string(),
-        _ => CohortError::BadDate.to_string(),
-    }
-}
-
-pub(crate) fn cohort_err(py: Python<'_>, e: &CohortError) -> PyErr {
-    heat_error(py, "CohortError", &e.to_string(), e.code(), None, None)
-}
-
-fn date_err(py: Python<'_>, code: &str) -> PyErr {
-    heat_error(py, "CohortError", &date_message(code), code, None, None)
-}
-
 pub(crate) fn nation(py: Python<'_>, s: &str) -> PyResult<Nation> {
-    s.parse().map_err(|e| cohort_err(py, &e))
+    s.parse().map_err(|e| raise(py, &e))
 }
 
 fn date(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    date_arg(obj)?.map_err(|code| date_err(py, code))
+    required_date(py, obj, "date")
 }
 
-fn today(py: Python<'_>) -> PyResult<NaiveDate> {
-    py.import("datetime")?
-        .getattr("date")?
-        .call_method0("today")?
-        .extract()
+/// A date for Python, which holds years 1 to 9999 only.
+fn py_date(py: Python<'_>, d: NaiveDate) -> PyResult<NaiveDate> {
+    if (1..=9999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(raise(py, &CohortError::DateOutOfRange))
+    }
+}
+
+/// An academic year argument: text such as "2025/26".
+pub(crate) fn academic_year_arg(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<AcademicYear> {
+    let text = value
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(py, "academic_year", "text such as '2025/26'", value))?;
+    text.to_string_lossy()
+        .parse()
+        .map_err(|e: CohortError| raise(py, &e))
+}
+
+/// A phase adjustment argument: a whole number of years within the allowed range.
+fn phase_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<PhaseAdjustment> {
+    let years = match int_arg(py, value, "phase_adjustment") {
+        Ok(v) => v,
+        // A Python int too large for 64 bits is out of range, not a wrong type.
+        Err(_) if value.is_instance_of::<pyo3::types::PyInt>() => {
+            return Err(raise(py, &CohortError::BadPhaseAdjustment(i64::MAX)))
+        }
+        Err(e) => return Err(e),
+    };
+    PhaseAdjustment::new(years).map_err(|e| raise(py, &e))
+}
+
+/// A calendar year argument.
+fn year_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i32> {
+    let y = int_arg(py, value, "year")?;
+    i32::try_from(y).map_err(|_| raise(py, &CalendarError::YearOutOfRange(y)))
 }
 
 /// The academic year asked for: `academic_year` ("2025/26"), else the one containing `on`
 /// (default today) by the nation's school-year start.
 fn which_year(
     py: Python<'_>,
-    academic_year: Option<&str>,
+    academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: Nation,
 ) -> PyResult<AcademicYear> {
-    if let Some(y) = academic_year {
-        return y.parse().map_err(|e| cohort_err(py, &e));
+    if let Some(y) = academic_year.filter(|y| !y.is_none()) {
+        return academic_year_arg(py, y);
     }
     let on = match on {
-        Some(d) if !d.is_none() => date(py, d)?,
-        _ => today(py)?,
+        Some(d) if !d.is_none() => required_date(py, d, "on")?,
+        _ => calendar::today(),
     };
-    Ok(AcademicYear::containing_from(
-        on,
-        nation.school_year_starts(),
-    ))
+    Ok(AcademicYear::school_year_of(on, nation))
 }
 
 /// The year group of a child born on `dob`: "Reception", "Year 7", "P4", "S2", "Below school age"
@@ -79,7 +93,7 @@ fn which_year(
 fn year_group(
     py: Python<'_>,
     dob: &Bound<'_, PyAny>,
-    academic_year: Option<&str>,
+    academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: &str,
 ) -> PyResult<String> {
@@ -96,7 +110,7 @@ fn year_group(
 fn year_group_number(
     py: Python<'_>,
     dob: &Bound<'_, PyAny>,
-    academic_year: Option<&str>,
+    academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: &str,
 ) -> PyResult<i32> {
@@ -113,17 +127,27 @@ fn academic_year(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// A year group as the nation counts it, from an int or typed text.
 fn year_group_arg(py: Python<'_>, value: &Bound<'_, PyAny>, n: Nation) -> PyResult<i32> {
-    if let Ok(number) = value.extract::<i32>() {
-        if number < n.first_year() || number > n.last_year() {
-            return Err(cohort_err(
+    if value.is_instance_of::<pyo3::types::PyInt>()
+        && !value.is_instance_of::<pyo3::types::PyBool>()
+    {
+        let number = value.extract::<i64>().unwrap_or(i64::MAX);
+        if number < i64::from(n.first_year()) || number > i64::from(n.last_year()) {
+            return Err(raise(
                 py,
                 &CohortError::YearGroupNotInNation(format!("year {number}"), n),
             ));
         }
-        return Ok(number);
+        return Ok(number as i32);
     }
-    let text: String = value.extract()?;
-    core::clean_year_group(&text, n).map_err(|e| cohort_err(py, &e))
+    let text = value.cast::<PyString>().map_err(|_| {
+        wrong_type(
+            py,
+            "year_group",
+            "a number or text such as 'Year 10'",
+            value,
+        )
+    })?;
+    core::clean_year_group(&text.to_string_lossy(), n).map_err(|e| raise(py, &e))
 }
 
 /// The first and last dates of birth of a year group in an academic year.
@@ -132,23 +156,29 @@ fn year_group_arg(py: Python<'_>, value: &Bound<'_, PyAny>, n: Nation) -> PyResu
 fn dob_range(
     py: Python<'_>,
     year_group: &Bound<'_, PyAny>,
-    academic_year: &str,
+    academic_year: &Bound<'_, PyAny>,
     nation: &str,
 ) -> PyResult<(NaiveDate, NaiveDate)> {
     let n = self::nation(py, nation)?;
     let g = year_group_arg(py, year_group, n)?;
-    let year: AcademicYear = academic_year.parse().map_err(|e| cohort_err(py, &e))?;
-    core::dob_range(g, year, n).ok_or_else(|| cohort_err(py, &CohortError::DateOutOfRange))
+    let year = academic_year_arg(py, academic_year)?;
+    let (first, last) =
+        core::dob_range(g, year, n).ok_or_else(|| raise(py, &CohortError::DateOutOfRange))?;
+    Ok((py_date(py, first)?, py_date(py, last)?))
 }
 
 /// A year group as people type it ("Y10", "yr 10", "Rec", "P6", "S4", "Year 12 (L3)") → its label.
 #[pyfunction]
 #[pyo3(signature = (s, *, nation = "england"))]
-fn clean_year_group(py: Python<'_>, s: &str, nation: &str) -> PyResult<String> {
+fn clean_year_group(py: Python<'_>, s: &Bound<'_, PyAny>, nation: &str) -> PyResult<String> {
     let n = self::nation(py, nation)?;
-    core::clean_year_group(s, n)
+    let text = s
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(py, "s", "text", s))?
+        .to_string_lossy();
+    core::clean_year_group(&text, n)
         .map(|g| n.label(g))
-        .map_err(|e| cohort_err(py, &e))
+        .map_err(|e| raise(py, &e))
 }
 
 /// Exam, HE-ready and tracking years of a pupil.
@@ -186,6 +216,50 @@ impl From<TrackCohort> for PyTrackCohort {
 
 #[pymethods]
 impl PyTrackCohort {
+    /// A TrackCohort from its fields (what pickling stores).
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        cohort_year: i32,
+        ks4_exam_year: i32,
+        ks5_exam_year: i32,
+        he_ready_year: String,
+        tracking_data_year: i32,
+        ks4_extract_deadline: Option<NaiveDate>,
+        ks5_extract_deadline: Option<NaiveDate>,
+    ) -> Self {
+        PyTrackCohort {
+            cohort_year,
+            ks4_exam_year,
+            ks5_exam_year,
+            he_ready_year,
+            tracking_data_year,
+            ks4_extract_deadline,
+            ks5_extract_deadline,
+        }
+    }
+    #[allow(clippy::type_complexity)]
+    fn __getnewargs__(
+        &self,
+    ) -> (
+        i32,
+        i32,
+        i32,
+        String,
+        i32,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    ) {
+        (
+            self.cohort_year,
+            self.ks4_exam_year,
+            self.ks5_exam_year,
+            self.he_ready_year.clone(),
+            self.tracking_data_year,
+            self.ks4_extract_deadline,
+            self.ks5_extract_deadline,
+        )
+    }
     fn __repr__(&self) -> String {
         format!(
             "TrackCohort(ks4_exam_year={}, ks5_exam_year={}, he_ready_year='{}', tracking_data_year={})",
@@ -196,15 +270,19 @@ impl PyTrackCohort {
 
 /// KS4/KS5 exam years, HE-ready year and tracking-data year of a pupil born on `dob`.
 #[pyfunction]
-#[pyo3(signature = (dob, *, nation = "england", phase_adjustment = 0))]
+#[pyo3(signature = (dob, *, nation = "england", phase_adjustment = None))]
 fn track_cohort(
     py: Python<'_>,
     dob: &Bound<'_, PyAny>,
     nation: &str,
-    phase_adjustment: i32,
+    phase_adjustment: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyTrackCohort> {
     let n = self::nation(py, nation)?;
-    Ok(core::track_cohort(date(py, dob)?, n, phase_adjustment).into())
+    let phase = match phase_adjustment {
+        Some(p) if !p.is_none() => phase_arg(py, p)?,
+        _ => PhaseAdjustment::NONE,
+    };
+    Ok(core::track_cohort(date(py, dob)?, n, phase).into())
 }
 
 /// Whether a young person is in the DfE participation-tracking cohort on a date (England).
@@ -222,18 +300,24 @@ fn in_tracking_age(
         "until_25th_birthday" => EhcpRule::Until25thBirthday,
         "end_of_academic_year_turning_25" => EhcpRule::EndOfAcademicYearTurning25,
         other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "ehcp_rule must be 'until_25th_birthday' or 'end_of_academic_year_turning_25', not {other:?}"
-            )))
+            return Err(unknown_value(
+                py,
+                "ehcp_rule",
+                other,
+                "'until_25th_birthday' or 'end_of_academic_year_turning_25'",
+            ))
         }
     };
     let leap = match leap_day {
         "march_1" => LeapDayBirthday::March1,
         "february_28" => LeapDayBirthday::February28,
         other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "leap_day must be 'march_1' or 'february_28', not {other:?}"
-            )))
+            return Err(unknown_value(
+                py,
+                "leap_day",
+                other,
+                "'march_1' or 'february_28'",
+            ))
         }
     };
     Ok(core::in_tracking_age(
@@ -253,7 +337,7 @@ fn check_year_group(
     py: Python<'_>,
     dob: &Bound<'_, PyAny>,
     year_group: &Bound<'_, PyAny>,
-    academic_year: Option<&str>,
+    academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: &str,
 ) -> PyResult<(&'static str, i32, Option<NaiveDate>)> {
@@ -264,7 +348,7 @@ fn check_year_group(
     let p = core::check_year_group(dob, stated, year, n);
     let offset = stated - core::year_group_number(dob, year, n);
     let suggested = match p {
-        Plausibility::DayMonthSwap(d) => Some(d),
+        Plausibility::DayMonthSwap(d) => Some(py_date(py, d)?),
         _ => None,
     };
     Ok((p.code(), offset, suggested))
@@ -273,52 +357,78 @@ fn check_year_group(
 /// The last working day of a month in a nation.
 #[pyfunction]
 #[pyo3(signature = (year, month, *, nation = "england"))]
-fn last_working_day(py: Python<'_>, year: i32, month: u32, nation: &str) -> PyResult<NaiveDate> {
+fn last_working_day(
+    py: Python<'_>,
+    year: &Bound<'_, PyAny>,
+    month: &Bound<'_, PyAny>,
+    nation: &str,
+) -> PyResult<NaiveDate> {
     let n = self::nation(py, nation)?;
-    calendar::last_working_day(year, month, n).ok_or_else(|| {
-        pyo3::exceptions::PyValueError::new_err(format!("no such month: {year}-{month}"))
-    })
+    let year = year_arg(py, year)?;
+    let m = int_arg(py, month, "month")?;
+    let month = u32::try_from(m).map_err(|_| raise(py, &CalendarError::BadMonth(m)))?;
+    py_date(
+        py,
+        calendar::last_working_day(year, month, n).map_err(|e| raise(py, &e))?,
+    )
 }
 
 /// The HEAT Track deadline of a year: the last working day of November.
 #[pyfunction]
-fn heat_track_deadline(year: i32) -> PyResult<NaiveDate> {
-    calendar::heat_track_deadline(year).ok_or_else(|| {
-        pyo3::exceptions::PyValueError::new_err(format!("year out of range: {year}"))
-    })
+fn heat_track_deadline(py: Python<'_>, year: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    let year = year_arg(py, year)?;
+    py_date(
+        py,
+        calendar::heat_track_deadline(year).map_err(|e| raise(py, &e))?,
+    )
 }
 
 /// The next HEAT Track deadline on or after a date.
 #[pyfunction]
 fn next_heat_track_deadline(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    calendar::next_heat_track_deadline(date(py, d)?)
-        .ok_or_else(|| cohort_err(py, &CohortError::DateOutOfRange))
+    let next = calendar::next_heat_track_deadline(date(py, d)?).map_err(|e| raise(py, &e))?;
+    py_date(py, next)
 }
 
 /// The bank holidays of a year in a nation.
 #[pyfunction]
 #[pyo3(signature = (year, *, nation = "england"))]
-fn bank_holidays(py: Python<'_>, year: i32, nation: &str) -> PyResult<Vec<NaiveDate>> {
-    Ok(calendar::bank_holidays(year, self::nation(py, nation)?))
+fn bank_holidays(
+    py: Python<'_>,
+    year: &Bound<'_, PyAny>,
+    nation: &str,
+) -> PyResult<Vec<NaiveDate>> {
+    let year = year_arg(py, year)?;
+    let days =
+        calendar::bank_holidays(year, self::nation(py, nation)?).map_err(|e| raise(py, &e))?;
+    days.into_iter().map(|d| py_date(py, d)).collect()
 }
 
-/// A failed row: (row, code, message).
-type RowIssue = (usize, &'static str, String);
+/// A failed row: (spreadsheet row, 0-based index, code, message).
+type RowIssue = (usize, usize, &'static str, String);
 
-fn cell_issue(row: usize, cell: DateCell) -> Option<RowIssue> {
-    match cell {
-        DateCell::Bad(code) => Some((row, code, format!("row {row}: {}", date_message(code)))),
-        _ => None,
-    }
+fn cell_issue(index: usize, cell: DateCell) -> Option<RowIssue> {
+    let row = rows::of_position(index);
+    let error: Box<dyn HeatError> = match cell {
+        DateCell::Bad("date_out_of_range") => Box::new(CohortError::DateOutOfRange),
+        DateCell::Bad(_) => Box::new(CohortError::BadDate),
+        DateCell::WrongType => Box::new(heat_core::ArgumentError::wrong_type(
+            "value",
+            "a date or text",
+            "another type",
+        )),
+        DateCell::Missing | DateCell::Day(_) => return None,
+    };
+    Some((row, index, error.code(), format!("row {row}: {error}")))
 }
 
 /// Cohort year per row (after `phase_adjustment`), null where the date is missing or bad, in
 /// chunks (Arrow `date32` input is mapped chunk by chunk in place).
-fn cohort_years(column: &DateColumn, nation: Nation, phase_adjustment: i32) -> Vec<Int32Array> {
+fn cohort_years(column: &DateColumn, nation: Nation, phase: PhaseAdjustment) -> Vec<Int32Array> {
     let year = |d: i32| {
         nation
             .cohort_year_of_epoch_day(d)
-            .map(|y| y + phase_adjustment)
+            .map(|y| y + phase.years())
     };
     match &column.date32 {
         Some(chunks) => chunks
@@ -382,13 +492,13 @@ fn chunked_arrays(
 fn _year_groups(
     py: Python<'_>,
     dobs: &Bound<'_, PyAny>,
-    academic_year: Option<&str>,
+    academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: &str,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let n = self::nation(py, nation)?;
     let year = which_year(py, academic_year, on, n)?;
-    let column = DateColumn::from_py(dobs)?;
+    let column = DateColumn::from_py(dobs, "dobs")?;
     // Dictionary: "Below school age", each school year's label, "Left school".
     let (first, last) = (n.first_year(), n.last_year());
     let mut labels = vec![YearGroupOutcome::BelowSchoolAge.label(n)];
@@ -405,7 +515,7 @@ fn _year_groups(
                 .map(|c| c.unary_opt::<_, Int8Type>(|d| table.get(d).map(key)))
                 .collect()
         }
-        None => cohort_years(&column, n, 0)
+        None => cohort_years(&column, n, PhaseAdjustment::NONE)
             .iter()
             .map(|y| y.unary::<_, Int8Type>(key))
             .collect(),
@@ -434,16 +544,20 @@ fn _year_groups(
 /// Batch kernel behind `heatkit.track_cohorts`: (result, issues) where result is a list of
 /// TrackCohort (None where missing or bad) for list input, or a dict of Arrow columns.
 #[pyfunction]
-#[pyo3(signature = (dobs, *, nation = "england", phase_adjustment = 0))]
+#[pyo3(signature = (dobs, *, nation = "england", phase_adjustment = None))]
 fn _track_cohorts(
     py: Python<'_>,
     dobs: &Bound<'_, PyAny>,
     nation: &str,
-    phase_adjustment: i32,
+    phase_adjustment: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let n = self::nation(py, nation)?;
-    let column = DateColumn::from_py(dobs)?;
-    let years = py.detach(|| cohort_years(&column, n, phase_adjustment));
+    let phase = match phase_adjustment {
+        Some(p) if !p.is_none() => phase_arg(py, p)?,
+        _ => PhaseAdjustment::NONE,
+    };
+    let column = DateColumn::from_py(dobs, "dobs")?;
+    let years = py.detach(|| cohort_years(&column, n, phase));
     let issues = column_issues(&column, &years);
     if !column.is_arrow {
         let list = PyList::empty(py);

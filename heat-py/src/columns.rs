@@ -5,7 +5,6 @@ use arrow_array::cast::AsArray;
 use arrow_array::iterator::ArrayIter;
 use arrow_array::{Array, ArrayRef, LargeStringArray, StringArray, StringViewArray};
 use arrow_schema::DataType;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyString};
 use pyo3_arrow::input::AnyArray;
@@ -128,28 +127,33 @@ fn cell(obj: &Bound<'_, PyAny>) -> OwnedCell {
 }
 
 /// Make string-like Arrow chunks iterable as text; reject other types.
-fn text_chunk(chunk: ArrayRef) -> PyResult<ArrayRef> {
+fn text_chunk(py: Python<'_>, chunk: ArrayRef, name: &str) -> PyResult<ArrayRef> {
+    let refuse = |got: String| {
+        crate::errors::raise(
+            py,
+            &heat_core::ArgumentError::wrong_type(name, "a column of text", &got),
+        )
+    };
     match chunk.data_type() {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(chunk),
         DataType::Dictionary(_, value) if value.is_string() || **value == DataType::Utf8View => {
-            arrow_cast::cast(&chunk, &DataType::Utf8)
-                .map_err(|e| PyTypeError::new_err(format!("cannot read the text column: {e}")))
+            arrow_cast::cast(&chunk, &DataType::Utf8).map_err(|e| refuse(e.to_string()))
         }
-        other => Err(PyTypeError::new_err(format!(
-            "expected a column of text, got Arrow type {other}"
-        ))),
+        other => Err(refuse(format!("Arrow type {other}"))),
     }
 }
 
 impl TextColumn {
-    /// Read a Python value: an Arrow-capsule object, or any iterable of objects.
-    pub fn from_py(values: &Bound<'_, PyAny>) -> PyResult<TextColumn> {
+    /// Read a Python value (the argument `name`): an Arrow-capsule object, or any iterable of
+    /// objects.
+    pub fn from_py(values: &Bound<'_, PyAny>, name: &str) -> PyResult<TextColumn> {
+        let py = values.py();
         if values.hasattr("__arrow_c_array__")? || values.hasattr("__arrow_c_stream__")? {
             let chunked = values.extract::<AnyArray>()?.into_chunked_array()?;
             let mut blocks = Vec::new();
             let mut block_chunk = Vec::new();
             for (index, chunk) in chunked.chunks().iter().enumerate() {
-                let chunk = text_chunk(chunk.clone())?;
+                let chunk = text_chunk(py, chunk.clone(), name)?;
                 let mut offset = 0;
                 while offset < chunk.len() {
                     let len = BLOCK.min(chunk.len() - offset);
@@ -164,13 +168,14 @@ impl TextColumn {
                 is_arrow: true,
             });
         }
+        let not_a_column =
+            || crate::errors::wrong_type(py, name, "a list or column of values", values);
         if values.cast::<PyString>().is_ok() {
-            return Err(PyTypeError::new_err(
-                "expected a list or column of values, got a single str",
-            ));
+            return Err(not_a_column());
         }
         let cells = values
-            .try_iter()?
+            .try_iter()
+            .map_err(|_| not_a_column())?
             .map(|item| item.map(|obj| cell(&obj)))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(TextColumn {
@@ -257,6 +262,40 @@ impl<'a> Iterator for Cells<'a> {
             Cells::Owned(it) => it.next().map(OwnedCell::text),
         }
     }
+}
+
+/// One Arrow array as a one-chunk chunked array for Python.
+pub fn one_chunk(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
+    let field = Arc::new(arrow_schema::Field::new(
+        "",
+        array.data_type().clone(),
+        true,
+    ));
+    Ok(PyChunkedArray::try_new(vec![array], field)?
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
+}
+
+/// A text result column (None for null) as one Arrow chunk.
+pub fn text_out<'a>(
+    py: Python<'_>,
+    values: impl Iterator<Item = Option<&'a str>>,
+) -> PyResult<Py<PyAny>> {
+    let array: StringArray = values.collect();
+    one_chunk(py, Arc::new(array))
+}
+
+/// A boolean result column as one Arrow chunk.
+pub fn bool_out(py: Python<'_>, values: impl Iterator<Item = bool>) -> PyResult<Py<PyAny>> {
+    let array: arrow_array::BooleanArray = values.map(Some).collect();
+    one_chunk(py, Arc::new(array))
+}
+
+/// A whole-number result column as one Arrow `int64` chunk.
+pub fn int_out(py: Python<'_>, values: impl Iterator<Item = usize>) -> PyResult<Py<PyAny>> {
+    let array: arrow_array::Int64Array = values.map(|v| Some(v as i64)).collect();
+    one_chunk(py, Arc::new(array))
 }
 
 /// Blocks of string results as a Python object of the input's family: an Arrow chunked array

@@ -1,20 +1,26 @@
-//! Columns of dates from Python: a list of `datetime.date`/ISO or UK strings, or an Arrow column
-//! (date32, date64, timestamp, or strings).
+//! Dates from Python: a list of `datetime.date`/`datetime`/text, or an Arrow column (date32,
+//! date64, timestamp with or without a time zone, text, or an all-null float column as pandas
+//! reads an empty column). Text is read by `heat_core::fields::date`, as everywhere else; a
+//! time-zone-aware value is read by its local date.
 
 use crate::columns::is_missing;
 use arrow_array::cast::AsArray;
+use arrow_array::temporal_conversions::as_datetime_with_timezone;
+use arrow_array::timezone::Tz;
 use arrow_array::types::{
-    Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    ArrowTimestampType, Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{Array, ArrayRef, Date32Array};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate};
-use heat_core::cohort::{date_from_epoch_days, epoch_days, parse_date, CohortError};
-use pyo3::exceptions::PyTypeError;
+use heat_core::cohort::{date_from_epoch_days, epoch_days, CohortError};
+use heat_core::{fields, HeatError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyString};
+use pyo3::types::{PyDate, PyDateTime, PyFloat, PyString};
 use pyo3_arrow::input::AnyArray;
+
+use crate::errors::{raise, wrong_type};
 
 /// Rows per slice of an Arrow `date32` column (a unit of parallel work).
 const SLICE: usize = 1 << 18;
@@ -22,12 +28,14 @@ const SLICE: usize = 1 << 18;
 /// One cell of a date column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateCell {
-    /// None, NaN, pd.NA, NaT or an Arrow null.
+    /// None, NaN, pd.NA, NaT, an Arrow null, a blank or a placeholder (`N/A`).
     Missing,
     /// A date, as days since 1970-01-01 (Arrow `date32`).
     Day(i32),
     /// A value that is not a date (its stable code).
     Bad(&'static str),
+    /// A value of a type that cannot hold a date (a number, a list ...).
+    WrongType,
 }
 
 /// A date column decoded into cells, and whether it came as Arrow.
@@ -40,131 +48,222 @@ pub struct DateColumn {
     pub is_arrow: bool,
 }
 
-/// One Python value as a date: a date (or datetime), a string, or missing.
-pub fn date_cell(obj: &Bound<'_, PyAny>) -> DateCell {
-    if let Ok(s) = obj.cast::<PyString>() {
-        return match s.to_str() {
-            Ok(v) if v.trim().is_empty() => DateCell::Missing,
-            Ok(v) => parse_date(v).map_or_else(|e| DateCell::Bad(e.code()), day),
-            Err(_) => DateCell::Bad("bad_date"),
-        };
-    }
-    if obj.cast::<PyDate>().is_ok() {
-        // datetime.datetime is a date too; take its date part.
-        let value = if obj.hasattr("date").unwrap_or(false) && obj.hasattr("hour").unwrap_or(false)
-        {
-            obj.call_method0("date")
-                .and_then(|d| d.extract::<NaiveDate>())
-        } else {
-            obj.extract::<NaiveDate>()
-        };
-        return value.map_or(DateCell::Bad("bad_date"), day);
-    }
-    if is_missing(obj) {
-        return DateCell::Missing;
-    }
-    DateCell::Bad("not_a_date")
-}
-
-/// One date argument (scalar functions): a date, a datetime or a string.
-pub fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate, &'static str>> {
-    match date_cell(obj) {
-        DateCell::Day(d) => Ok(date_from_epoch_days(d).ok_or(CohortError::DateOutOfRange.code())),
-        DateCell::Missing => Ok(Err("missing_date")),
-        DateCell::Bad("not_a_date") => Err(PyTypeError::new_err(format!(
-            "expected a date or a str, got {}",
-            obj.get_type().name()?
-        ))),
-        DateCell::Bad(code) => Ok(Err(code)),
-    }
-}
-
 fn day(date: NaiveDate) -> DateCell {
     DateCell::Day(epoch_days(date))
 }
 
-fn from_timestamp(value: i64, unit: &TimeUnit) -> DateCell {
-    let micros = match unit {
-        TimeUnit::Second => value.checked_mul(1_000_000),
-        TimeUnit::Millisecond => value.checked_mul(1_000),
-        TimeUnit::Microsecond => Some(value),
-        TimeUnit::Nanosecond => Some(value / 1_000),
-    };
-    micros
-        .and_then(DateTime::from_timestamp_micros)
-        .map_or(DateCell::Bad(CohortError::DateOutOfRange.code()), |t| {
-            day(t.date_naive())
-        })
+fn text_cell(s: &str) -> DateCell {
+    match fields::date(s) {
+        Ok(Some(d)) => day(d),
+        Ok(None) => DateCell::Missing,
+        Err(e) => DateCell::Bad(e.code()),
+    }
 }
 
-fn arrow_cells(array: &ArrayRef, out: &mut Vec<DateCell>) -> PyResult<()> {
+/// A Python `datetime`'s local date: its own date as written (a time-zone-aware value in its
+/// own zone, which is its local date).
+fn py_datetime_cell(obj: &Bound<'_, PyAny>) -> DateCell {
+    obj.call_method0("date")
+        .and_then(|d| d.extract::<NaiveDate>())
+        .map_or(DateCell::Bad(CohortError::DateOutOfRange.code()), day)
+}
+
+/// One Python value as a date: a date (or datetime), a string, or missing.
+pub fn date_cell(obj: &Bound<'_, PyAny>) -> DateCell {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return text_cell(&s.to_string_lossy());
+    }
+    if obj.cast::<PyDateTime>().is_ok() {
+        return py_datetime_cell(obj);
+    }
+    if obj.cast::<PyDate>().is_ok() {
+        return obj
+            .extract::<NaiveDate>()
+            .map_or(DateCell::Bad(CohortError::DateOutOfRange.code()), day);
+    }
+    if is_missing(obj) {
+        return DateCell::Missing;
+    }
+    if obj.cast::<PyFloat>().is_ok()
+        || (obj.is_instance_of::<pyo3::types::PyInt>()
+            && !obj.is_instance_of::<pyo3::types::PyBool>())
+    {
+        // A number (not NaN): an Excel serial or a YYYYMMDD date read as a number, read as its
+        // text like every other date.
+        return obj
+            .str()
+            .map_or(DateCell::WrongType, |s| text_cell(&s.to_string_lossy()));
+    }
+    DateCell::WrongType
+}
+
+/// A required date argument (`on`, `dob` ...): a date, a datetime or text in any form
+/// [`fields::date`] reads. Missing or unreadable values raise `CohortError`; other types raise
+/// `ArgumentError`.
+pub fn required_date(py: Python<'_>, obj: &Bound<'_, PyAny>, name: &str) -> PyResult<NaiveDate> {
+    match date_cell(obj) {
+        DateCell::Day(d) => {
+            date_from_epoch_days(d).ok_or_else(|| raise(py, &CohortError::DateOutOfRange))
+        }
+        DateCell::Missing => Err(raise(py, &CohortError::MissingDate)),
+        DateCell::Bad(_) if obj.cast::<PyString>().is_ok() || !obj.is_instance_of::<PyDate>() => {
+            let text = obj
+                .str()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Err(match fields::date(&text) {
+                Err(e) => raise(py, &e),
+                Ok(_) => raise(py, &CohortError::BadDate),
+            })
+        }
+        DateCell::Bad(_) => Err(raise(py, &CohortError::DateOutOfRange)),
+        DateCell::WrongType => Err(wrong_type(py, name, "a date or text", obj)),
+    }
+}
+
+/// The local date of a timestamp in time zone `tz` (UTC when none).
+fn timestamp_cell<T: ArrowTimestampType>(value: i64, tz: Option<&Tz>) -> DateCell {
+    let local = match tz {
+        Some(tz) => as_datetime_with_timezone::<T>(value, *tz).map(|t| t.date_naive()),
+        None => arrow_array::temporal_conversions::as_datetime::<T>(value).map(|t| t.date()),
+    };
+    local.map_or(DateCell::Bad(CohortError::DateOutOfRange.code()), day)
+}
+
+fn timestamp_cells<T: ArrowTimestampType>(
+    array: &ArrayRef,
+    tz: Option<&Tz>,
+    out: &mut Vec<DateCell>,
+) {
+    out.extend(
+        array
+            .as_primitive::<T>()
+            .iter()
+            .map(|v| v.map_or(DateCell::Missing, |v| timestamp_cell::<T>(v, tz))),
+    );
+}
+
+fn arrow_cells(
+    py: Python<'_>,
+    array: &ArrayRef,
+    name: &str,
+    out: &mut Vec<DateCell>,
+) -> PyResult<()> {
     let n = array.len();
-    let missing = |i: usize| array.is_null(i);
     match array.data_type() {
         DataType::Date32 => {
             let a = array.as_primitive::<Date32Type>();
-            out.extend(a.values().iter().enumerate().map(|(i, v)| {
-                if missing(i) {
-                    DateCell::Missing
-                } else {
-                    DateCell::Day(*v)
-                }
-            }));
+            out.extend(a.iter().map(|v| v.map_or(DateCell::Missing, DateCell::Day)));
         }
         DataType::Date64 => {
             let a = array.as_primitive::<Date64Type>();
-            out.extend((0..n).map(|i| {
-                if missing(i) {
-                    DateCell::Missing
-                } else {
-                    from_timestamp(a.value(i), &TimeUnit::Millisecond)
-                }
+            out.extend(a.iter().map(|v| {
+                v.and_then(DateTime::from_timestamp_millis)
+                    .map_or(DateCell::Missing, |t| day(t.date_naive()))
             }));
         }
-        DataType::Timestamp(unit, _) => {
-            let values: Vec<Option<i64>> = match unit {
-                TimeUnit::Second => array.as_primitive::<TimestampSecondType>().iter().collect(),
-                TimeUnit::Millisecond => array
-                    .as_primitive::<TimestampMillisecondType>()
-                    .iter()
-                    .collect(),
-                TimeUnit::Microsecond => array
-                    .as_primitive::<TimestampMicrosecondType>()
-                    .iter()
-                    .collect(),
-                TimeUnit::Nanosecond => array
-                    .as_primitive::<TimestampNanosecondType>()
-                    .iter()
-                    .collect(),
+        DataType::Timestamp(unit, tz) => {
+            let tz = match tz {
+                None => None,
+                Some(name_of_zone) => Some(name_of_zone.parse::<Tz>().map_err(|e| {
+                    raise(
+                        py,
+                        &heat_core::ArgumentError::wrong_type(
+                            name,
+                            "dates with a known time zone",
+                            &format!("time zone {name_of_zone:?} ({e})"),
+                        ),
+                    )
+                })?),
             };
-            out.extend(
-                values
-                    .into_iter()
-                    .map(|v| v.map_or(DateCell::Missing, |v| from_timestamp(v, unit))),
-            );
+            let tz = tz.as_ref();
+            match unit {
+                TimeUnit::Second => timestamp_cells::<TimestampSecondType>(array, tz, out),
+                TimeUnit::Millisecond => {
+                    timestamp_cells::<TimestampMillisecondType>(array, tz, out)
+                }
+                TimeUnit::Microsecond => {
+                    timestamp_cells::<TimestampMicrosecondType>(array, tz, out)
+                }
+                TimeUnit::Nanosecond => timestamp_cells::<TimestampNanosecondType>(array, tz, out),
+            }
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..) => {
-            let strings = arrow_cast::cast(array, &DataType::Utf8)
-                .map_err(|e| PyTypeError::new_err(format!("cannot read the date column: {e}")))?;
-            out.extend(strings.as_string::<i32>().iter().map(|v| match v {
-                None => DateCell::Missing,
-                Some(s) if s.trim().is_empty() => DateCell::Missing,
-                Some(s) => parse_date(s).map_or_else(|e| DateCell::Bad(e.code()), day),
-            }));
+            let strings = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| {
+                raise(
+                    py,
+                    &heat_core::ArgumentError::wrong_type(
+                        name,
+                        "a column of dates or text",
+                        &e.to_string(),
+                    ),
+                )
+            })?;
+            out.extend(
+                strings
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.map_or(DateCell::Missing, text_cell)),
+            );
+        }
+        DataType::Float16
+        | DataType::Float32
+        | DataType::Float64
+        | DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => {
+            // What pandas makes of an empty (all-NaN) column, or of Excel serials and YYYYMMDD
+            // dates read as numbers: missing, or the number read as text (whole numbers
+            // without a decimal point).
+            let floats = arrow_cast::cast(array, &DataType::Float64).map_err(|e| {
+                raise(
+                    py,
+                    &heat_core::ArgumentError::wrong_type(
+                        name,
+                        "a column of dates or text",
+                        &e.to_string(),
+                    ),
+                )
+            })?;
+            out.extend(
+                floats
+                    .as_primitive::<arrow_array::types::Float64Type>()
+                    .iter()
+                    .map(|v| match v {
+                        None => DateCell::Missing,
+                        Some(x) if x.is_nan() => DateCell::Missing,
+                        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+                            text_cell(&format!("{}", x as i64))
+                        }
+                        Some(x) => text_cell(&x.to_string()),
+                    }),
+            );
         }
         DataType::Null => out.extend((0..n).map(|_| DateCell::Missing)),
         other => {
-            return Err(PyTypeError::new_err(format!(
-                "expected a column of dates or text, got Arrow type {other}"
-            )))
+            return Err(raise(
+                py,
+                &heat_core::ArgumentError::wrong_type(
+                    name,
+                    "a column of dates or text",
+                    &format!("Arrow type {other}"),
+                ),
+            ))
         }
     }
     Ok(())
 }
 
 impl DateColumn {
-    /// Read a Python value: an Arrow-capsule object, or any iterable of dates/strings.
-    pub fn from_py(values: &Bound<'_, PyAny>) -> PyResult<DateColumn> {
+    /// Read a Python value (the argument `name`): an Arrow-capsule object, or any iterable of
+    /// dates/strings.
+    pub fn from_py(values: &Bound<'_, PyAny>, name: &str) -> PyResult<DateColumn> {
+        let py = values.py();
         if values.hasattr("__arrow_c_array__")? || values.hasattr("__arrow_c_stream__")? {
             let chunked = values.extract::<AnyArray>()?.into_chunked_array()?;
             if chunked
@@ -191,7 +290,7 @@ impl DateColumn {
             }
             let mut cells = Vec::new();
             for chunk in chunked.chunks() {
-                arrow_cells(chunk, &mut cells)?;
+                arrow_cells(py, chunk, name, &mut cells)?;
             }
             return Ok(DateColumn {
                 cells,
@@ -199,13 +298,13 @@ impl DateColumn {
                 is_arrow: true,
             });
         }
+        let not_a_column = || wrong_type(py, name, "a list or column of dates", values);
         if values.cast::<PyString>().is_ok() {
-            return Err(PyTypeError::new_err(
-                "expected a list or column of dates, got a single str",
-            ));
+            return Err(not_a_column());
         }
         let cells = values
-            .try_iter()?
+            .try_iter()
+            .map_err(|_| not_a_column())?
             .map(|item| item.map(|obj| date_cell(&obj)))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(DateColumn {
@@ -213,5 +312,16 @@ impl DateColumn {
             date32: None,
             is_arrow: false,
         })
+    }
+
+    /// Every cell in row order.
+    pub fn all_cells(&self) -> Vec<DateCell> {
+        match &self.date32 {
+            Some(chunks) => chunks
+                .iter()
+                .flat_map(|c| c.iter().map(|d| d.map_or(DateCell::Missing, DateCell::Day)))
+                .collect(),
+            None => self.cells.clone(),
+        }
     }
 }

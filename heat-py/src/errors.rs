@@ -42,19 +42,6 @@ pub fn raise(py: Python<'_>, e: &dyn HeatError) -> PyErr {
     build(py, e.kind(), &e.to_string(), e.code(), e.detail(), None)
 }
 
-/// The Python exception for a core error about one row of a batch (`row` is the spreadsheet
-/// row, [`heat_core::rows`]); the message starts with `row N: `.
-pub fn raise_at_row(py: Python<'_>, e: &dyn HeatError, row: usize) -> PyErr {
-    build(
-        py,
-        e.kind(),
-        &format!("row {row}: {e}"),
-        e.code(),
-        e.detail(),
-        Some(row),
-    )
-}
-
 /// A Python exception for a row of a batch whose message and code are already known (a cell's
 /// error, kept as its code and message in a column result).
 pub fn raise_coded_at_row(
@@ -109,7 +96,39 @@ pub fn workers(py: Python<'_>, workers: Option<i64>) -> PyResult<Option<usize>> 
     }
 }
 
-/// Makes an argument error from a core `FromStr` failure of an option such as `level`.
-pub fn argument(py: Python<'_>, e: &dyn HeatError) -> PyErr {
-    raise(py, e)
+/// A whole-number argument: `ArgumentError` for another type or a number beyond 64 bits.
+pub fn int_arg(py: Python<'_>, value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    if !value.is_instance_of::<pyo3::types::PyInt>()
+        || value.is_instance_of::<pyo3::types::PyBool>()
+    {
+        return Err(wrong_type(py, name, "a whole number", value));
+    }
+    value
+        .extract::<i64>()
+        .map_err(|_| out_of_range(py, name, value, "a 64-bit whole number"))
+}
+
+/// `ArgumentError` for a value the Python layer could not pass on (a conversion of the compiled
+/// module failed): returned for the Python wrapper to raise.
+#[pyfunction]
+pub fn _bad_argument(py: Python<'_>, name: &str, reason: &str) -> Py<PyAny> {
+    let e = ArgumentError::Unusable {
+        name: name.to_string(),
+        reason: reason.to_string(),
+    };
+    raise(py, &e).into_value(py).into_any()
+}
+
+/// `ArgumentError` for an argument that is not one of the allowed values (for the wrapper).
+#[pyfunction]
+pub fn _unknown_value(py: Python<'_>, name: &str, value: &str, expected: &str) -> Py<PyAny> {
+    unknown_value(py, name, value, expected)
+        .into_value(py)
+        .into_any()
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_bad_argument, m)?)?;
+    m.add_function(wrap_pyfunction!(_unknown_value, m)?)?;
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod dates;
 mod errors;
 mod matching;
 mod postcode;
+mod table;
 
 use pyo3::prelude::*;
 
@@ -18,6 +19,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cohort::register(m)?;
     matching::register(m)?;
     activity::register(m)?;
+    errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

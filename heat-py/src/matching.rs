@@ -12,17 +12,19 @@ use heat_core::matching::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use pyo3_arrow::PyChunkedArray;
 
-use crate::columns::{Text, TextColumn};
+use crate::columns::{one_chunk, Text, TextColumn};
 use crate::dates::{DateCell, DateColumn};
-use crate::errors::heat_error;
+use crate::errors::{raise, raise_coded_at_row, unknown_value};
+use heat_core::cohort::CohortError;
+use heat_core::matching::ModelError;
+use heat_core::{rows, ErrorKind, HeatError};
 
-/// A failed row: (row, field, code, message).
+/// A row whose date of birth could not be read: (spreadsheet row, field, code, message).
 type FieldIssue = (usize, &'static str, &'static str, String);
 
-fn text_column(values: Option<&Bound<'_, PyAny>>) -> PyResult<Option<TextColumn>> {
-    values.map(TextColumn::from_py).transpose()
+fn text_column(values: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<TextColumn>> {
+    values.map(|v| TextColumn::from_py(v, name)).transpose()
 }
 
 /// The cells of an optional column (all missing when absent), borrowing its text.
@@ -43,12 +45,22 @@ fn cells<'a>(
         })
         .collect();
     if out.len() != n {
-        return Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "column {name} has {} rows, expected {n}",
-            out.len()
-        )));
+        return Err(column_length(n, out.len(), name));
     }
     Ok(out)
+}
+
+fn column_length(n: usize, got: usize, name: &str) -> PyErr {
+    Python::attach(|py| {
+        raise(
+            py,
+            &heat_core::ArgumentError::out_of_range(
+                name,
+                format!("{got} rows"),
+                &format!("{n} rows, as long as the table"),
+            ),
+        )
+    })
 }
 
 fn dates(
@@ -59,39 +71,31 @@ fn dates(
     let Some(values) = values else {
         return Ok(vec![None; n]);
     };
-    let column = DateColumn::from_py(values)?;
-    let cells: Vec<DateCell> = match &column.date32 {
-        Some(chunks) => chunks
-            .iter()
-            .flat_map(|c| c.iter().map(|d| d.map_or(DateCell::Missing, DateCell::Day)))
-            .collect(),
-        None => column.cells.clone(),
-    };
-    Ok(cells
+    let column = DateColumn::from_py(values, "dob")?;
+    Ok(column
+        .all_cells()
         .into_iter()
         .enumerate()
-        .map(|(row, cell)| match cell {
-            DateCell::Day(d) => {
-                let date = date_from_epoch_days(d);
-                if date.is_none() {
-                    issues.push((
-                        row,
-                        "dob",
-                        "date_out_of_range",
-                        format!("row {row}, dob: date out of range"),
-                    ));
+        .map(|(index, cell)| {
+            let row = rows::of_position(index);
+            let bad = |e: CohortError| (row, "dob", e.code(), format!("row {row}, dob: {e}"));
+            match cell {
+                DateCell::Day(d) => {
+                    let date = date_from_epoch_days(d);
+                    if date.is_none() {
+                        issues.push(bad(CohortError::DateOutOfRange));
+                    }
+                    date
                 }
-                date
-            }
-            DateCell::Missing => None,
-            DateCell::Bad(code) => {
-                issues.push((
-                    row,
-                    "dob",
-                    code,
-                    format!("row {row}, dob: not a date (expected YYYY-MM-DD or DD/MM/YYYY); compared as missing"),
-                ));
-                None
+                DateCell::Missing => None,
+                DateCell::Bad("date_out_of_range") => {
+                    issues.push(bad(CohortError::DateOutOfRange));
+                    None
+                }
+                DateCell::Bad(_) | DateCell::WrongType => {
+                    issues.push(bad(CohortError::BadDate));
+                    None
+                }
             }
         })
         .collect())
@@ -116,23 +120,18 @@ impl Columns {
         issues: &mut Vec<FieldIssue>,
     ) -> PyResult<Columns> {
         let [first, last, dob, gender, school, postcode] = c else {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "expected six columns: first, last, dob, gender, school, postcode",
-            ));
+            return Err(column_length(6, c.len(), "columns"));
         };
         let dob = dates(dob.as_ref(), n, issues)?;
         if dob.len() != n {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "column dob has {} rows, expected {n}",
-                dob.len()
-            )));
+            return Err(column_length(n, dob.len(), "dob"));
         }
         Ok(Columns {
-            first: text_column(first.as_ref())?,
-            last: text_column(last.as_ref())?,
-            gender: text_column(gender.as_ref())?,
-            school: text_column(school.as_ref())?,
-            postcode: text_column(postcode.as_ref())?,
+            first: text_column(first.as_ref(), "first_name")?,
+            last: text_column(last.as_ref(), "last_name")?,
+            gender: text_column(gender.as_ref(), "gender")?,
+            school: text_column(school.as_ref(), "school")?,
+            postcode: text_column(postcode.as_ref(), "postcode")?,
             dob,
             n,
         })
@@ -159,35 +158,43 @@ impl Columns {
     }
 }
 
-fn matching_error(py: Python<'_>, message: &str, code: &str) -> PyErr {
-    heat_error(py, "MatchingError", message, code, None, None)
-}
-
 fn settings_of(py: Python<'_>, json: Option<&str>) -> PyResult<MatchSettings> {
     match json {
         None => Ok(MatchSettings::default()),
-        Some(text) => serde_json::from_str(text)
-            .map_err(|e| matching_error(py, &format!("bad settings: {e}"), "bad_setting")),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            raise(
+                py,
+                &heat_core::matching::MatchError::BadSetting {
+                    setting: "settings",
+                    reason: e.to_string(),
+                },
+            )
+        }),
     }
 }
 
-fn model_of(py: Python<'_>, json: Option<&str>) -> PyResult<Option<Model>> {
-    json.map(|text| {
-        Model::from_json(text).map_err(|e| matching_error(py, &e.to_string(), e.code()))
-    })
-    .transpose()
+/// A saved model: JSON text, or the path of a JSON file.
+fn model_of(py: Python<'_>, model: Option<&str>) -> PyResult<Option<Model>> {
+    let Some(text) = model else {
+        return Ok(None);
+    };
+    let json = if text.trim_start().starts_with('{') {
+        text.to_string()
+    } else {
+        std::fs::read_to_string(text).map_err(|e| {
+            raise(
+                py,
+                &ModelError::Format(format!(
+                    "{text:?} is neither model JSON nor a readable model file ({e})"
+                )),
+            )
+        })?
+    };
+    Model::from_json(&json).map(Some).map_err(|e| raise(py, &e))
 }
 
 fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
-    let field = Arc::new(arrow_schema::Field::new(
-        "",
-        array.data_type().clone(),
-        true,
-    ));
-    Ok(PyChunkedArray::try_new(vec![array], field)?
-        .into_pyobject(py)?
-        .into_any()
-        .unbind())
+    one_chunk(py, array)
 }
 
 /// The run's pairs as named Arrow columns: left/right rows, probability, weight, the level of
@@ -283,10 +290,12 @@ where
         return Err(e);
     }
     result.map_err(|e| {
-        matching_error(
+        raise(
             py,
-            &format!("cannot start worker threads: {e}"),
-            "bad_setting",
+            &heat_core::matching::MatchError::BadSetting {
+                setting: "workers",
+                reason: format!("cannot start worker threads: {e}"),
+            },
         )
     })
 }
@@ -328,7 +337,32 @@ fn run_job(py: Python<'_>, job: Job<'_>, options: JobOptions<'_>) -> PyResult<Ma
             Job::Link(new, existing) => m.link(new, existing),
         }
     })?
-    .map_err(|e| matching_error(py, &e.to_string(), e.code()))
+    .map_err(|e| raise(py, &e))
+}
+
+/// With `errors="raise"`, the first unreadable date of birth as a `CohortError` naming its row;
+/// with `errors="null"`, nothing (those dates are compared as missing).
+fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult<()> {
+    match errors {
+        "null" => Ok(()),
+        "raise" => match issues.first() {
+            None => Ok(()),
+            Some((row, _, code, message)) => {
+                let more = match issues.len() {
+                    1 => String::new(),
+                    n => format!(" ({} more rows like it)", n - 1),
+                };
+                Err(raise_coded_at_row(
+                    py,
+                    ErrorKind::Cohort,
+                    code,
+                    &format!("{message}{more}"),
+                    *row,
+                ))
+            }
+        },
+        other => Err(unknown_value(py, "errors", other, "'raise' or 'null'")),
+    }
 }
 
 type RunOutput<'py> = (
@@ -356,7 +390,7 @@ fn run_output<'py>(
 /// Scored duplicate pairs within one table. Returns (columns, model JSON, blocking report,
 /// candidate pairs, issues).
 #[pyfunction]
-#[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
+#[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="raise"))]
 #[allow(clippy::too_many_arguments)]
 fn _find_duplicates<'py>(
     py: Python<'py>,
@@ -365,11 +399,14 @@ fn _find_duplicates<'py>(
     settings: Option<&str>,
     model: Option<&str>,
     min_probability: Option<f64>,
-    workers: Option<usize>,
+    workers: Option<i64>,
     progress: Option<Py<PyAny>>,
+    errors: &str,
 ) -> PyResult<RunOutput<'py>> {
+    let workers = crate::errors::workers(py, workers)?;
     let mut issues = Vec::new();
     let columns = Columns::read(n, &columns, &mut issues)?;
+    check_issues(py, errors, &issues)?;
     let recs = columns.students()?;
     let run = run_job(
         py,
@@ -381,7 +418,7 @@ fn _find_duplicates<'py>(
 
 /// Scored pairs between a new table (left) and an existing one (right).
 #[pyfunction]
-#[pyo3(signature = (n_new, new_columns, n_existing, existing_columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None))]
+#[pyo3(signature = (n_new, new_columns, n_existing, existing_columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="raise", best_only=true))]
 #[allow(clippy::too_many_arguments)]
 fn _link_students<'py>(
     py: Python<'py>,
@@ -392,9 +429,12 @@ fn _link_students<'py>(
     settings: Option<&str>,
     model: Option<&str>,
     min_probability: Option<f64>,
-    workers: Option<usize>,
+    workers: Option<i64>,
     progress: Option<Py<PyAny>>,
+    errors: &str,
+    best_only: bool,
 ) -> PyResult<RunOutput<'py>> {
+    let workers = crate::errors::workers(py, workers)?;
     let mut issues = Vec::new();
     let new_columns = Columns::read(n_new, &new_columns, &mut issues)?;
     let mut existing_issues = Vec::new();
@@ -404,13 +444,17 @@ fn _link_students<'py>(
             .into_iter()
             .map(|(row, field, code, message)| (row, field, code, format!("existing {message}"))),
     );
+    check_issues(py, errors, &issues)?;
     let new = new_columns.students()?;
     let existing = existing_columns.students()?;
-    let run = run_job(
+    let mut run = run_job(
         py,
         Job::Link(&new, &existing),
         (settings, model, min_probability, workers, progress),
     )?;
+    if best_only {
+        run.keep_best_per_left();
+    }
     run_output(py, &run, issues)
 }
 
@@ -428,15 +472,19 @@ fn _cluster(
     max_size: usize,
 ) -> PyResult<(Vec<u32>, u32, u64)> {
     if left.len() != right.len() || left.len() != probability.len() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "left, right and probability must have the same length",
+        return Err(column_length(
+            left.len(),
+            probability.len().min(right.len()),
+            "pairs",
         ));
     }
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(matching_error(
+        return Err(raise(
             py,
-            &format!("bad setting threshold: {threshold} is not a probability"),
-            "bad_setting",
+            &heat_core::matching::MatchError::BadSetting {
+                setting: "threshold",
+                reason: format!("{threshold} is not a probability"),
+            },
         ));
     }
     let edges: Vec<(u32, u32, f64)> = left
@@ -451,8 +499,16 @@ fn _cluster(
 
 /// The default matching settings as JSON.
 #[pyfunction]
-fn _default_match_settings() -> String {
-    serde_json::to_string(&MatchSettings::default()).unwrap_or_default()
+fn _default_match_settings(py: Python<'_>) -> PyResult<String> {
+    serde_json::to_string(&MatchSettings::default()).map_err(|e| {
+        raise(
+            py,
+            &heat_core::matching::MatchError::BadSetting {
+                setting: "settings",
+                reason: e.to_string(),
+            },
+        )
+    })
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

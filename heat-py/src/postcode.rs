@@ -1,32 +1,31 @@
 //! `heatkit` postcode functions: thin wrappers over `heat_core::postcode`.
 
 use crate::columns::{strings_to_py, Text, TextColumn};
-use crate::errors::postcode_error;
+use crate::errors::{raise, wrong_type};
 use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::StringArray;
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use heat_core::postcode::{self as core, Check, Level, Postcode, PostcodeError};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use heat_core::{rows, ArgumentError, HeatError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use rayon::prelude::*;
 
-fn level(name: &str) -> PyResult<Level> {
-    name.parse::<Level>()
-        .map_err(|e| PyValueError::new_err(e.to_string()))
+fn level(py: Python<'_>, name: &str) -> PyResult<Level> {
+    name.parse::<Level>().map_err(|e| raise(py, &e))
 }
 
-/// A str argument; `None` is an empty postcode; anything else is a TypeError.
+/// A str argument; `None` is an empty postcode; anything else is an `ArgumentError`. A string
+/// with lone surrogates (not encodable as text) keeps U+FFFD in their place, so it is a bad
+/// character of the postcode rather than a crash.
 fn text_arg(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     if value.is_none() {
         return Ok(None);
     }
     match value.cast::<PyString>() {
-        Ok(s) => Ok(Some(s.to_str()?.to_string())),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "expected str, got {}",
-            value.get_type().name()?
-        ))),
+        Ok(s) => Ok(Some(s.to_string_lossy().into_owned())),
+        Err(_) => Err(wrong_type(value.py(), "s", "text (str) or None", value)),
     }
 }
 
@@ -43,6 +42,16 @@ impl std::fmt::Display for PyPostcode {
 
 #[pymethods]
 impl PyPostcode {
+    /// A postcode from its canonical text (what pickling stores); raises InvalidPostcodeError.
+    #[new]
+    fn new(py: Python<'_>, postcode: &str) -> PyResult<Self> {
+        Postcode::parse_at(postcode, Level::Shape)
+            .map(PyPostcode)
+            .map_err(|e| raise(py, &e))
+    }
+    fn __getnewargs__(&self) -> (String,) {
+        (self.0.as_str().to_string(),)
+    }
     /// The canonical form, e.g. "SW1A 1AA".
     #[getter]
     fn postcode(&self) -> &str {
@@ -121,6 +130,70 @@ pub struct PyPostcodeCheck {
 
 #[pymethods]
 impl PyPostcodeCheck {
+    /// A check from its parts (what pickling stores).
+    #[new]
+    #[pyo3(signature = (input, postcode, status, code, message, substitutions))]
+    fn py_new(
+        py: Python<'_>,
+        input: Option<String>,
+        postcode: Option<String>,
+        status: &str,
+        code: Option<String>,
+        message: String,
+        substitutions: Vec<(usize, char, char)>,
+    ) -> PyResult<Self> {
+        let status = ["valid", "fixed", "special", "invalid"]
+            .into_iter()
+            .find(|s| *s == status)
+            .ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value(
+                        "status",
+                        status,
+                        "valid, fixed, special or invalid",
+                    ),
+                )
+            })?;
+        // Codes are the core's static strings; one that is not a known code cannot be stored.
+        let code = match code {
+            None => None,
+            Some(c) => Some(known_code(&c).ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value("code", &c, "a heatkit postcode code"),
+                )
+            })?),
+        };
+        Ok(PyPostcodeCheck {
+            input,
+            postcode,
+            status,
+            code,
+            message,
+            substitutions,
+        })
+    }
+    #[allow(clippy::type_complexity)]
+    fn __getnewargs__(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        &'static str,
+        Option<&'static str>,
+        String,
+        Vec<(usize, char, char)>,
+    ) {
+        (
+            self.input.clone(),
+            self.postcode.clone(),
+            self.status,
+            self.code,
+            self.message.clone(),
+            self.substitutions.clone(),
+        )
+    }
     fn __repr__(&self) -> String {
         let py_str = |v: Option<&str>| v.map_or("None".to_string(), |s| format!("'{s}'"));
         format!(
@@ -149,6 +222,27 @@ impl PyPostcodeCheck {
     }
 }
 
+/// The static form of a code `check` can give (errors, special kinds, `not_live`).
+fn known_code(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "empty",
+        "bad_character",
+        "too_short",
+        "too_long",
+        "bad_format",
+        "bad_letter_position",
+        "unknown_area",
+        "unknown_district",
+        "not_live",
+        "wrong_type",
+    ];
+    CODES
+        .iter()
+        .copied()
+        .chain(core::SpecialKind::ALL.iter().map(|k| k.code()))
+        .find(|c| *c == code)
+}
+
 fn missing_check() -> Check {
     Check::from_error(&PostcodeError::Empty)
 }
@@ -157,16 +251,16 @@ fn missing_check() -> Check {
 #[pyfunction]
 #[pyo3(signature = (s, *, level = "district"))]
 fn normalise_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<String> {
-    let level = self::level(level)?;
+    let level = self::level(py, level)?;
     let s = text_arg(s)?.unwrap_or_default();
-    core::normalise_at(&s, level).map_err(|e| postcode_error(py, &e, None))
+    core::normalise_at(&s, level).map_err(|e| raise(py, &e))
 }
 
 /// Whether s is a valid postcode at level; False for None and non-str values.
 #[pyfunction]
 #[pyo3(signature = (s, *, level = "district"))]
-fn is_valid_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<bool> {
-    let level = self::level(level)?;
+fn is_valid_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<bool> {
+    let level = self::level(py, level)?;
     Ok(match s.cast::<PyString>() {
         Ok(s) => s
             .to_str()
@@ -182,25 +276,25 @@ fn fix_postcode(py: Python<'_>, s: &Bound<'_, PyAny>) -> PyResult<String> {
     let s = text_arg(s)?.unwrap_or_default();
     core::fix(&s)
         .map(|f| f.postcode.as_str().to_string())
-        .map_err(|e| postcode_error(py, &e, None))
+        .map_err(|e| raise(py, &e))
 }
 
 /// Parse a postcode into its parts; raises InvalidPostcodeError.
 #[pyfunction]
 #[pyo3(signature = (s, *, level = "district"))]
 fn parse_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcode> {
-    let level = self::level(level)?;
+    let level = self::level(py, level)?;
     let s = text_arg(s)?.unwrap_or_default();
     Postcode::parse_at(&s, level)
         .map(PyPostcode)
-        .map_err(|e| postcode_error(py, &e, None))
+        .map_err(|e| raise(py, &e))
 }
 
 /// Everything about one value: status, code, message, canonical form and substitutions.
 #[pyfunction]
 #[pyo3(signature = (s, *, level = "district"))]
-fn check_postcode(s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck> {
-    let level = self::level(level)?;
+fn check_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck> {
+    let level = self::level(py, level)?;
     let input = text_arg(s)?;
     let c = match &input {
         Some(v) => core::check_at(v, level),
@@ -300,15 +394,18 @@ impl CanonicalColumn {
     }
 }
 
-/// A failed row: (row, code, message).
-type RowIssue = (usize, &'static str, String);
+/// A failed row: (spreadsheet row, 0-based index, code, message).
+type RowIssue = (usize, usize, &'static str, String);
 
-fn not_text_issue(row: usize, type_name: &str) -> RowIssue {
-    (
-        row,
-        "not_text",
-        format!("row {row}: expected text, got {type_name}"),
-    )
+fn not_text_issue(index: usize, type_name: &str) -> RowIssue {
+    let row = rows::of_position(index);
+    let e = ArgumentError::wrong_type("value", "text", type_name);
+    (row, index, e.code(), format!("row {row}: {e}"))
+}
+
+fn error_issue(index: usize, e: &PostcodeError) -> RowIssue {
+    let row = rows::of_position(index);
+    (row, index, e.code(), format!("row {row}: {e}"))
 }
 
 /// Batch kernel behind `heatkit.normalise_postcodes`: returns (values, issues) where values is an
@@ -323,8 +420,8 @@ fn _normalise_postcodes(
     fix: bool,
     report: bool,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
-    let level = self::level(level)?;
-    let column = TextColumn::from_py(values)?;
+    let level = self::level(py, level)?;
+    let column = TextColumn::from_py(values, "values")?;
     let (arrays, issues) = py.detach(|| {
         let blocks = column.par_blocks(|start, block| {
             let mut out = CanonicalColumn::with_capacity(block.len());
@@ -356,7 +453,7 @@ fn _normalise_postcodes(
                             Postcode::parse_at(s, level)
                         };
                         if let (Err(e), true) = (&result, report) {
-                            issues.push((row, e.code(), format!("row {row}: {e}")));
+                            issues.push(error_issue(row, e));
                         }
                         result.ok()
                     }
@@ -383,8 +480,8 @@ fn _normalise_postcodes(
 #[pyfunction]
 #[pyo3(signature = (values, *, level = "district"))]
 fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> PyResult<Py<PyAny>> {
-    let level = self::level(level)?;
-    let column = TextColumn::from_py(values)?;
+    let level = self::level(py, level)?;
+    let column = TextColumn::from_py(values, "values")?;
     if !column.is_arrow {
         let checks: Vec<(Option<String>, Check)> = py.detach(|| {
             column
@@ -397,7 +494,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
                             Text::Missing => (None, missing_check()),
                             Text::Value(s) => (Some(s.to_string()), core::check_at(s, level)),
                             Text::Other(t) => {
-                                let (_, code, message) = not_text_issue(start + i, t);
+                                let (_, _, code, message) = not_text_issue(start + i, t);
                                 let mut c = missing_check();
                                 c.code = Some(code);
                                 c.message = message;
@@ -453,9 +550,9 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
     Ok(dict.into_any().unbind())
 }
 
-/// The vintage of the embedded postcode data ("ONSPD February 2025").
+/// The postcode data in force ("ONSPD February 2025", plus any loaded live list).
 #[pyfunction]
-fn data_version() -> &'static str {
+fn data_version() -> String {
     core::data_version()
 }
 
@@ -467,20 +564,14 @@ type LoadSummary = (usize, usize, Vec<(usize, &'static str)>);
 #[pyfunction]
 fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<LoadSummary> {
     let file = std::fs::File::open(&path).map_err(|e| {
-        crate::errors::heat_error(
+        raise(
             py,
-            "HeatError",
-            &format!("cannot open {}: {e}", path.display()),
-            "io_error",
-            None,
-            None,
+            &heat_core::import::ImportFileError::Unreadable(format!("{}: {e}", path.display())),
         )
     })?;
     let summary = py
         .detach(|| core::load_live_postcodes(std::io::BufReader::new(file)))
-        .map_err(|e| {
-            crate::errors::heat_error(py, "HeatError", &e.to_string(), e.code(), None, None)
-        })?;
+        .map_err(|e| raise(py, &e))?;
     Ok((
         summary.added,
         summary.terminated,

@@ -84,7 +84,8 @@ def test_validate_activities_every_kind(kind):
         return out[name].to_list()
 
     rows_col, codes = col("row"), col("code")
-    assert set(rows_col) == {1}
+    # The second activity: spreadsheet row 3 (header row 1), position 1.
+    assert set(rows_col) == {3} and set(col("position")) == {1}
     assert codes[0] == "missing_title" and "missing_headcount" in codes
 
 
@@ -177,15 +178,16 @@ def test_validate_import_files_bytes_and_tables(tmp_path):
     out = heatkit.validate_import(table, template="schools")
     assert isinstance(out.rows, pd.DataFrame)
     assert list(out.rows.postcode) == ["LS1 4AP"] and list(out.rows.institution_id) == ["107956"]
-    assert list(zip(out.errors.row, out.errors.code)) == [(2, "missing"), (2, "too_short")]
+    assert list(zip(out.errors.row, out.errors.code)) == [(3, "missing"), (3, "too_short")]
 
     for data, code in [(b"", "empty_file"), (b"\x00\x01\x02garbage", "binary_file"),
                        (b"Frist Name,Surname,DOB,Postcode\n", "missing_columns")]:
         with pytest.raises(heatkit.ImportFileError) as e:
             heatkit.validate_import(data)
         assert e.value.code == code
-    with pytest.raises(heatkit.ActivityError):
+    with pytest.raises(heatkit.ArgumentError) as e:
         heatkit.validate_import(b"a\n", template="pupils")
+    assert e.value.code == "unknown_value"
     with pytest.raises(heatkit.ImportFileError) as e:
         heatkit.validate_import(tmp_path / "missing.csv")
     assert e.value.code == "unreadable_file"

@@ -111,8 +111,9 @@ def test_calendar():
                                            D(2023, 5, 29), D(2023, 8, 28), D(2023, 12, 25), D(2023, 12, 26)]
     assert D(2024, 12, 2) in heatkit.bank_holidays(2024, nation="scotland")
     assert D(2024, 7, 12) in heatkit.bank_holidays(2024, nation="northern_ireland")
-    with pytest.raises(ValueError):
+    with pytest.raises(heatkit.CohortError) as e:
         heatkit.last_working_day(2025, 13)
+    assert e.value.code == "bad_month"
 
 
 def test_bad_dates():
@@ -120,8 +121,12 @@ def test_bad_dates():
         with pytest.raises(heatkit.CohortError) as info:
             heatkit.year_group(bad, academic_year="2025/26")
         assert info.value.code == code
-    with pytest.raises(TypeError):
-        heatkit.year_group(20110102, academic_year="2025/26")
+    # A number is read as its text, like every date: YYYYMMDD or an Excel serial.
+    assert heatkit.year_group(20110102, academic_year="2025/26") == "Year 10"
+    assert heatkit.year_group(40422, academic_year="2025/26") == "Year 10"  # 1 Sep 2010
+    with pytest.raises(heatkit.ArgumentError) as info:
+        heatkit.year_group([2011], academic_year="2025/26")
+    assert info.value.code == "wrong_type" and isinstance(info.value, TypeError)
 
 
 DOBS = ["2011-01-02", None, "31/02/2011", D(2013, 9, 1), float("nan"), "01/09/2013"]
@@ -130,12 +135,16 @@ DOBS = ["2011-01-02", None, "31/02/2011", D(2013, 9, 1), float("nan"), "01/09/20
 def test_year_groups_batch_list():
     assert heatkit.year_groups(DOBS, academic_year="2025/26") == ["Year 10", None, None, "Year 7", None, "Year 7"]
     out, issues = heatkit.year_groups(DOBS, academic_year="2025/26", errors="report")
-    assert [(i.row, i.code) for i in issues] == [(2, "bad_date")]
+    # Position 2 is spreadsheet row 4 (header row 1, first value row 2).
+    assert [(i.row, i.position, i.code) for i in issues] == [(4, 2, "bad_date")]
     with pytest.raises(heatkit.CohortError) as info:
         heatkit.year_groups(DOBS, academic_year="2025/26", errors="raise")
-    assert info.value.row == 2
-    with pytest.raises(TypeError):
+    assert info.value.row == 4 and str(info.value).startswith("row 4: ")
+    with pytest.raises(heatkit.CohortError) as info:
         heatkit.year_groups([1, 2], academic_year="2025/26", errors="raise")
+    assert info.value.code == "bad_date"
+    with pytest.raises(heatkit.ArgumentError):
+        heatkit.year_groups([[1]], academic_year="2025/26", errors="raise")
 
 
 def test_year_groups_batch_columns():
@@ -153,8 +162,21 @@ def test_year_groups_batch_columns():
     assert list(heatkit.year_groups(mixed, academic_year="2025/26"))[:2] == ["Year 10", "Year 7"]
     ps = pl.Series("dob", [D(2011, 1, 2), None])
     assert heatkit.year_groups(ps, academic_year="2025/26").to_list() == ["Year 10", None]
-    with pytest.raises(TypeError):
-        heatkit.year_groups(pa.array([1.5]), academic_year="2025/26")
+    # An empty column as pandas.read_csv gives it: all-NaN floats are missing dates, not an error.
+    empty = pd.Series([float("nan")] * 3)
+    assert heatkit.year_groups(empty, academic_year="2025/26").isna().all()
+    # Excel serials and YYYYMMDD numbers read as dates, as everywhere.
+    assert heatkit.year_groups(pa.array([40422.0, 20100901]), academic_year="2025/26").to_pylist() == ["Year 10"] * 2
+    with pytest.raises(heatkit.ArgumentError) as info:
+        heatkit.year_groups(pa.array([True]), academic_year="2025/26")
+    assert info.value.code == "wrong_type"
+    # A time-zone-aware timestamp is read by its local date: midnight on 1 Sep 2010 in London is
+    # 23:00 on 31 Aug in UTC, but the pupil was born on 1 September (Year 10, not Year 11).
+    london = pd.Series(pd.to_datetime(["2010-09-01 00:00", "2010-08-31 23:30"])).dt.tz_localize("Europe/London")
+    assert list(heatkit.year_groups(london, academic_year="2025/26")) == ["Year 10", "Year 11"]
+    arrow_london = pa.array(london)
+    assert heatkit.year_groups(arrow_london, academic_year="2025/26").to_pylist() == ["Year 10", "Year 11"]
+    assert heatkit.year_groups(list(london), academic_year="2025/26") == ["Year 10", "Year 11"]
 
 
 def test_track_cohorts_batch():

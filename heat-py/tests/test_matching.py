@@ -102,30 +102,60 @@ def test_dates_of_birth_as_dates_and_bad_dates():
         assert (11, 12) in list(zip(column(pairs, "id_l"), column(pairs, "id_r")))
     bad = dict(STUDENTS)
     bad["dob"] = ["2009-03-04", "31/02/2009", "2009-03-04", "2010-02-07", "not a date"]
-    with pytest.raises(heatkit.HeatError) as e:
+    with pytest.raises(heatkit.CohortError) as e:
         heatkit.find_duplicates(bad)
-    assert e.value.row == 1 and e.value.code == "bad_date"
-    assert "row 1, dob" in str(e.value) and "2 such rows" in str(e.value)
+    # The second student is spreadsheet row 3 (header row 1); the message never says "compared
+    # as missing" when it raises, and never starts with a space.
+    assert e.value.row == 3 and e.value.code == "bad_date"
+    assert str(e.value).startswith("row 3, dob: not a date") and "1 more rows like it" in str(e.value)
+    assert "missing" not in str(e.value)
     pairs = heatkit.find_duplicates(bad, errors="null")
     # Chioma (dob unreadable) is still found; her twin sister is not merged with her.
     assert sorted(zip(pairs["id_l"], pairs["id_r"])) == [(11, 12), (14, 15)]
 
 
 def test_missing_columns_and_bad_settings():
-    with pytest.raises(KeyError, match="forename"):
+    with pytest.raises(heatkit.ArgumentError, match="forename") as a:
         heatkit.find_duplicates(STUDENTS, first_name="forename")
+    assert a.value.code == "unknown_value"
     with pytest.raises(heatkit.MatchingError) as e:
         heatkit.find_duplicates(STUDENTS, threshold=1.5)
     assert e.value.code == "bad_setting"
-    with pytest.raises(heatkit.MatchingError, match="unknown matching settings: twins"):
+    with pytest.raises(heatkit.MatchingError, match="unknown field `twins`") as e:
         heatkit.find_duplicates(STUDENTS, settings={"twins": False})
+    assert e.value.code == "bad_setting"
     with pytest.raises(heatkit.MatchingError) as e:
         heatkit.find_duplicates(STUDENTS, model='{"version": 1}')
     assert e.value.code == "bad_model"
-    with pytest.raises(TypeError):
+    with pytest.raises(heatkit.ArgumentError):
         heatkit.find_duplicates([1, 2, 3])
-    with pytest.raises(ValueError, match="errors"):
+    with pytest.raises(heatkit.ArgumentError, match="errors") as a:
         heatkit.find_duplicates(STUDENTS, errors="report")  # type: ignore[arg-type]
+    assert a.value.code == "unknown_value"
+    # A model that is neither JSON nor a readable file, and one with absurd weights.
+    with pytest.raises(heatkit.MatchingError) as e:
+        heatkit.find_duplicates(STUDENTS, model="not json")
+    assert e.value.code == "bad_model"
+    model = heatkit.find_duplicates(STUDENTS, save_model=None, min_probability=0.0)  # trains nothing: small file
+    del model
+    # workers: -1 means every core; 0 or below -1 is out of range.
+    assert heatkit.find_duplicates(STUDENTS, workers=-1)["id_l"] == heatkit.find_duplicates(STUDENTS)["id_l"]
+    for w in (0, -2, 2**70):
+        with pytest.raises(heatkit.ArgumentError):
+            heatkit.find_duplicates(STUDENTS, workers=w)
+
+
+def test_models_with_absurd_weights_are_refused(tmp_path):
+    import json as _json
+
+    path = tmp_path / "model.json"
+    heatkit.find_duplicates(STUDENTS, save_model=path)
+    model = _json.loads(path.read_text())
+    model["fields"][0]["levels"][1]["m"] = 1e308
+    model["fields"][0]["levels"][1]["u"] = 1e-320
+    with pytest.raises(heatkit.MatchingError) as e:
+        heatkit.find_duplicates(STUDENTS, model=model)
+    assert e.value.code == "model_mismatch" and "not a probability" in str(e.value)
 
 
 def test_settings_twin_guard_off_merges_the_twin():
@@ -238,5 +268,5 @@ def test_cluster_duplicates_kinds_and_guard(kind):
     assert column(out, "cluster_id") == [0, 0, 0, 1, 2]
     with pytest.raises(heatkit.MatchingError):
         heatkit.cluster_duplicates(pairs, threshold=-0.1)
-    with pytest.raises(KeyError):
+    with pytest.raises(heatkit.ArgumentError):
         heatkit.cluster_duplicates(as_kind({"id_l": [], "id_r": []}, "dict"), threshold=0.5)

@@ -131,12 +131,12 @@ def test_load_live_postcodes(tmp_path):
     f = tmp_path / "nspl.csv"
     f.write_text("pcd,doterm\nBT1 1ZZ,\nBT1 1ZY,201001\nrubbish,\n", encoding="utf-8")
     added, terminated, invalid = heatkit.load_live_postcodes(f)
-    assert (added, terminated, invalid) == (1, 1, [(3, "bad_format")])
+    assert (added, terminated, invalid) == (1, 1, [(4, "bad_format")])  # spreadsheet row 4
     assert heatkit.parse_postcode("BT1 1ZZ").liveness == "live"
     assert heatkit.parse_postcode("BT1 1ZY").liveness == "not_live"
     with pytest.raises(heatkit.HeatError) as info:
         heatkit.load_live_postcodes(tmp_path / "missing.csv")
-    assert info.value.code == "io_error"
+    assert info.value.code == "unreadable_file"
     bad = tmp_path / "bad.csv"
     bad.write_text("name\nx\n", encoding="utf-8")
     with pytest.raises(heatkit.HeatError) as info:
@@ -154,19 +154,21 @@ def test_batch_list():
     assert heatkit.normalise_postcodes(MIXED, fix=True) == EXPECTED_FIXED
     out, issues = heatkit.normalise_postcodes(MIXED, errors="report")
     assert out == EXPECTED
-    assert [(i.row, i.code) for i in issues] == [
-        (3, "too_short"), (4, "bad_format"), (5, "empty"), (6, "bad_format")
+    # Spreadsheet rows: the first value is row 2; `position` is the 0-based position.
+    assert [(i.row, i.position, i.code) for i in issues] == [
+        (5, 3, "too_short"), (6, 4, "bad_format"), (7, 5, "empty"), (8, 6, "bad_format")
     ]
-    assert issues[0].message.startswith("row 3: ")
+    assert issues[0].message.startswith("row 5: ")
     with pytest.raises(heatkit.InvalidPostcodeError) as info:
         heatkit.normalise_postcodes(MIXED, errors="raise")
-    assert (info.value.row, info.value.code) == (3, "too_short")
-    with pytest.raises(TypeError, match="row 1: expected text, got int"):
+    assert (info.value.row, info.value.code) == (5, "too_short")
+    with pytest.raises(heatkit.ArgumentError, match="row 3: value must be text, not int") as a:
         heatkit.normalise_postcodes(["SW1A 1AA", 7], errors="raise")
+    assert isinstance(a.value, TypeError) and a.value.code == "wrong_type"
     assert heatkit.normalise_postcodes(("SW1A 1AA", 7)) == ["SW1A 1AA", None]
-    with pytest.raises(TypeError):
+    with pytest.raises(heatkit.ArgumentError):
         heatkit.normalise_postcodes("SW1A 1AA")
-    with pytest.raises(ValueError):
+    with pytest.raises(heatkit.ArgumentError):
         heatkit.normalise_postcodes(MIXED, errors="ignore")
     assert heatkit.normalise_postcodes([]) == []
 
@@ -189,8 +191,9 @@ def test_batch_pyarrow():
     assert isinstance(empty, pa.ChunkedArray) and len(empty) == 0
     assert heatkit.normalise_postcodes(pa.array([None, None], pa.string())).to_pylist() == [None, None]
     assert heatkit.normalise_postcodes(arr.dictionary_encode()).to_pylist() == EXPECTED
-    with pytest.raises(TypeError, match="expected a column of text"):
+    with pytest.raises(heatkit.ArgumentError, match="must be a column of text") as a:
         heatkit.normalise_postcodes(pa.array([1, 2]))
+    assert isinstance(a.value, TypeError)
     table = heatkit.check_postcodes(arr)
     assert table.column_names == ["input", "postcode", "status", "code", "message", "substitutions"]
     assert table.column("status").to_pylist() == [
@@ -238,7 +241,9 @@ def test_batch_large_input_is_split_and_ordered():
     # Reported rows are numbered across blocks and chunks.
     bad = ["nope" if i in (5, 32_768, 70_001) else v for i, v in enumerate(values)]
     _, issues = heatkit.normalise_postcodes(pa.chunked_array([bad[:50_000], bad[50_000:]]), errors="report")
-    assert [(i.row, i.code) for i in issues] == [(5, "too_short"), (32_768, "too_short"), (70_001, "too_short")]
+    assert [(i.position, i.row, i.code) for i in issues] == [
+        (5, 7, "too_short"), (32_768, 32_770, "too_short"), (70_001, 70_003, "too_short")
+    ]
 
 
 def test_every_live_postcode_and_slip_through_python(shared_dir):

@@ -59,7 +59,7 @@ use record::{Prepared, PreparedSet};
 /// assert!(s.twin_guard);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MatchSettings {
     /// Blocking rules, in order.
     pub blocking_rules: Vec<BlockingRule>,
@@ -306,6 +306,23 @@ impl MatchRun {
     pub fn matches(&self) -> impl Iterator<Item = &ScoredPair> {
         let t = self.threshold;
         self.pairs.iter().filter(move |p| p.probability >= t)
+    }
+
+    /// Keeps only each left row's strongest pair (pairs are strongest first): in a [`link`] run,
+    /// each new student's best match in the existing records.
+    ///
+    /// ```
+    /// use heat_core::matching::{Matcher, StudentRecord};
+    /// let r = |id: &str, first: &str| StudentRecord::new(id).first_name(first).last_name("Hall").dob_str("2008-06-07").unwrap();
+    /// let existing = [r("H1", "Ruby"), r("H2", "Ruby")];
+    /// let mut run = Matcher::new(Default::default()).link(&[r("n1", "RUBY")], &existing).unwrap();
+    /// assert_eq!(run.pairs.len(), 2);
+    /// run.keep_best_per_left();
+    /// assert_eq!(run.pairs.len(), 1);
+    /// ```
+    pub fn keep_best_per_left(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        self.pairs.retain(|p| seen.insert(p.left));
     }
 
     /// Per-field explanation of a pair (and the twin guard, when it applied, as the last entry

@@ -151,10 +151,16 @@ impl HeatError for ModelError {
 
 pub(crate) const MODEL_VERSION: u32 = 1;
 
+/// The smallest m, u or prior a model may hold: every weight then stays within ±50 bits, so
+/// probabilities are never NaN or exactly 0 or 1 by overflow.
+pub const MIN_PROBABILITY: f64 = 1e-15;
+/// The largest household correction a model may hold, in bits.
+const MAX_ADJUSTMENT_BITS: f64 = 60.0;
+
+#[allow(clippy::expect_used)] // embedded data, not input: parsed by a unit test on every build
 static DEFAULT_MODEL: once_cell::sync::Lazy<Model> = once_cell::sync::Lazy::new(|| {
-    // Checked by a unit test; an unreadable file would fall back to the untrained model.
     Model::from_json(include_str!("../../data/matching/default_model.json"))
-        .unwrap_or_else(|_| Model::untrained())
+        .expect("data/matching/default_model.json is a valid model (tested)")
 });
 
 /// Starting `m` for levels 1.. of each field (before EM): most mass on full agreement.
@@ -297,17 +303,33 @@ impl Model {
                 )));
             }
             for l in &f.levels {
-                if !(l.m > 0.0 && l.u > 0.0) {
-                    return Err(ModelError::Shape(format!(
-                        "field {} level {} has a probability that is not positive",
-                        f.field.name(),
-                        l.level
-                    )));
+                for (name, p) in [("m", l.m), ("u", l.u)] {
+                    if !(MIN_PROBABILITY..=1.0).contains(&p) {
+                        return Err(ModelError::Shape(format!(
+                            "field {} level {}: {name} = {p} is not a probability from {MIN_PROBABILITY:e} to 1",
+                            f.field.name(),
+                            l.level
+                        )));
+                    }
                 }
             }
         }
-        if !(self.prior > 0.0 && self.prior < 1.0) {
-            return Err(ModelError::Shape("prior must be in (0, 1)".into()));
+        if !(self.prior >= MIN_PROBABILITY && self.prior < 1.0) {
+            return Err(ModelError::Shape(format!(
+                "prior = {} is not a probability from {MIN_PROBABILITY:e} to below 1",
+                self.prior
+            )));
+        }
+        for i in &self.interactions {
+            let sane = i.adjustment.is_finite()
+                && i.adjustment.abs() <= MAX_ADJUSTMENT_BITS
+                && (MIN_PROBABILITY..=1.0).contains(&i.u);
+            if !sane {
+                return Err(ModelError::Shape(format!(
+                    "household correction for {:?}: u = {}, adjustment = {} bits is out of range",
+                    i.fields, i.u, i.adjustment
+                )));
+            }
         }
         Ok(())
     }
@@ -482,6 +504,7 @@ pub fn weight_of_probability(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HeatError;
 
     #[test]
     fn em_separates_two_clear_classes() {
@@ -516,6 +539,29 @@ mod tests {
         // The fixed field keeps its starting m.
         assert_eq!(m[2][1], model.fields[2].levels[1].m);
         assert_eq!(s.pairs, 10_000);
+    }
+
+    #[test]
+    fn absurd_or_non_finite_models_are_refused() {
+        let good = Model::default_trained().to_json();
+        for (from, to) in [
+            ("\"m\": 0.", "\"m\": 1e308, \"was\": 0."),
+            ("\"u\": 0.", "\"u\": 1e-320, \"was\": 0."),
+            ("\"prior\": ", "\"prior\": 2.0, \"was\": "),
+            ("\"adjustment\": ", "\"adjustment\": 1e300, \"was\": "),
+        ] {
+            let bad = good.replacen(from, to, 1);
+            assert_ne!(bad, good, "{from}");
+            let e = Model::from_json(&bad).unwrap_err();
+            assert!(
+                matches!(e.code(), "model_mismatch" | "bad_model"),
+                "{from}: {e}"
+            );
+        }
+        // NaN and infinity are not JSON numbers at all.
+        let e = Model::from_json(&good.replacen("\"prior\": ", "\"prior\": NaN, \"was\": ", 1))
+            .unwrap_err();
+        assert_eq!(e.code(), "bad_model");
     }
 
     #[test]

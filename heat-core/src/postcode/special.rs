@@ -43,6 +43,20 @@ pub enum SpecialKind {
 }
 
 impl SpecialKind {
+    /// Every kind.
+    pub const ALL: [SpecialKind; 10] = [
+        SpecialKind::NonGeographicLegacy,
+        SpecialKind::LegacyFormat,
+        SpecialKind::NonGeographicArea,
+        SpecialKind::Bfpo,
+        SpecialKind::OverseasTerritory,
+        SpecialKind::Novelty,
+        SpecialKind::PseudoUnknown,
+        SpecialKind::PseudoCountry,
+        SpecialKind::LegacyDefault,
+        SpecialKind::OutwardOnly,
+    ];
+
     /// The kind's stable snake_case code.
     ///
     /// ```
@@ -65,7 +79,7 @@ impl SpecialKind {
     }
 
     fn from_code(code: &str) -> Option<SpecialKind> {
-        ALL_KINDS.iter().copied().find(|k| k.code() == code)
+        SpecialKind::ALL.iter().copied().find(|k| k.code() == code)
     }
 
     /// How to handle it, in one sentence.
@@ -97,19 +111,6 @@ impl SpecialKind {
         }
     }
 }
-
-const ALL_KINDS: [SpecialKind; 10] = [
-    SpecialKind::NonGeographicLegacy,
-    SpecialKind::LegacyFormat,
-    SpecialKind::NonGeographicArea,
-    SpecialKind::Bfpo,
-    SpecialKind::OverseasTerritory,
-    SpecialKind::Novelty,
-    SpecialKind::PseudoUnknown,
-    SpecialKind::PseudoCountry,
-    SpecialKind::LegacyDefault,
-    SpecialKind::OutwardOnly,
-];
 
 /// A recognised special code with its canonical spelling.
 ///

@@ -12,54 +12,38 @@ HEAT (the Higher Education Access Tracker), compiled from Rust.
 
 from __future__ import annotations
 
-from typing import Any, List, Literal, NamedTuple, Tuple, Union
+import functools
+from typing import Any, Callable, List, Literal, NamedTuple, Tuple, TypeVar, Union
 
 from . import _columns
+from . import _heatkit
 from ._heatkit import (
     Postcode,
     PostcodeCheck,
     TrackCohort,
     __version__,
-    academic_year,
-    bank_holidays,
-    check_postcode,
-    check_year_group,
-    clean_year_group,
-    dob_range,
-    heat_track_deadline,
-    in_tracking_age,
-    last_working_day,
-    next_heat_track_deadline,
-    track_cohort,
-    year_group,
-    year_group_number,
-    data_version,
-    fix_postcode,
-    is_valid_postcode,
-    load_live_postcodes,
-    normalise_postcode,
-    parse_postcode,
+    _bad_argument,
+    _unknown_value,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
-from ._activity import (
-    ImportResult,
-    ShareDecision,
-    Violation,
-    can_share,
-    student_tracking_status,
-    tracking_summary,
-    typology,
-    validate_activities,
-    validate_activity,
-    validate_import,
+from . import _activity, _matching
+from ._activity import ImportResult, ShareDecision, Violation
+from .errors import (
+    ActivityError,
+    ArgumentError,
+    CohortError,
+    FieldError,
+    HeatError,
+    ImportFileError,
+    InvalidPostcodeError,
+    MatchingError,
 )
-from ._heatkit import load_typology
-from ._matching import cluster_duplicates, find_duplicates, link_students
-from .errors import ActivityError, CohortError, HeatError, ImportFileError, InvalidPostcodeError, MatchingError
 
 __all__ = [
     "ActivityError",
+    "ArgumentError",
     "CohortError",
+    "FieldError",
     "HeatError",
     "ImportFileError",
     "ImportResult",
@@ -108,18 +92,73 @@ __all__ = [
     "year_groups",
 ]
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _guard(fn: _F) -> _F:
+    """Every failure caused by the caller's arguments leaves as a HeatError: a conversion the
+    compiled module refused (``TypeError``, ``OverflowError``, ``UnicodeError``) becomes an
+    :class:`ArgumentError` with the same words."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except HeatError:
+            raise
+        except (TypeError, OverflowError, UnicodeError) as e:
+            raise _bad_argument(fn.__name__, str(e)) from e
+
+    return call  # type: ignore[return-value]
+
+
+academic_year = _guard(_heatkit.academic_year)
+bank_holidays = _guard(_heatkit.bank_holidays)
+check_postcode = _guard(_heatkit.check_postcode)
+check_year_group = _guard(_heatkit.check_year_group)
+clean_year_group = _guard(_heatkit.clean_year_group)
+data_version = _heatkit.data_version
+dob_range = _guard(_heatkit.dob_range)
+fix_postcode = _guard(_heatkit.fix_postcode)
+heat_track_deadline = _guard(_heatkit.heat_track_deadline)
+in_tracking_age = _guard(_heatkit.in_tracking_age)
+is_valid_postcode = _guard(_heatkit.is_valid_postcode)
+last_working_day = _guard(_heatkit.last_working_day)
+load_live_postcodes = _guard(_heatkit.load_live_postcodes)
+load_typology = _guard(_heatkit.load_typology)
+next_heat_track_deadline = _guard(_heatkit.next_heat_track_deadline)
+normalise_postcode = _guard(_heatkit.normalise_postcode)
+parse_postcode = _guard(_heatkit.parse_postcode)
+track_cohort = _guard(_heatkit.track_cohort)
+year_group = _guard(_heatkit.year_group)
+year_group_number = _guard(_heatkit.year_group_number)
+
+can_share = _guard(_activity.can_share)
+student_tracking_status = _guard(_activity.student_tracking_status)
+tracking_summary = _guard(_activity.tracking_summary)
+typology = _guard(_activity.typology)
+validate_activities = _guard(_activity.validate_activities)
+validate_activity = _guard(_activity.validate_activity)
+validate_import = _guard(_activity.validate_import)
+cluster_duplicates = _guard(_matching.cluster_duplicates)
+find_duplicates = _guard(_matching.find_duplicates)
+link_students = _guard(_matching.link_students)
+
 _Level = Literal["shape", "area", "district", "live"]
 
 
 class RowIssue(NamedTuple):
-    """A row of a batch input that gave no result: its 0-based ``row``, a stable ``code`` and a
-    ``message`` naming the row and the reason."""
+    """A row of a batch input that gave no result: its spreadsheet ``row`` (the first item is
+    row 2, as if the column were saved under a header in row 1), its 0-based ``position``, a
+    stable ``code`` and a ``message`` naming the row and the reason."""
 
     row: int
+    position: int
     code: str
     message: str
 
 
+@_guard
 def normalise_postcodes(
     values: Any,
     *,
@@ -134,13 +173,13 @@ def normalise_postcodes(
     pd.NA are missing and come back as missing. ``fix=True`` also repairs O/0, I/1 and S/5 slips.
 
     ``errors``: ``"null"`` (default) puts None where a value is invalid; ``"raise"`` raises
-    InvalidPostcodeError for the first invalid row (``.row`` names it); ``"report"`` returns
-    ``(values, issues)`` where issues is a list of RowIssue.
+    InvalidPostcodeError for the first invalid row (``.row`` names it: the first item is row 2);
+    ``"report"`` returns ``(values, issues)`` where issues is a list of RowIssue.
 
     >>> normalise_postcodes(["sw1a1aa", None, "nope", "CRO 2YR"])
     ['SW1A 1AA', None, None, None]
     >>> normalise_postcodes(["CRO 2YR", "nope"], fix=True, errors="report")
-    (['CR0 2YR', None], [RowIssue(row=1, code='too_short', message='row 1: postcode is too short: 4 letters and digits, a full postcode has 5 to 7')])
+    (['CR0 2YR', None], [RowIssue(row=3, position=1, code='too_short', message='row 3: postcode is too short: 4 letters and digits, a full postcode has 5 to 7')])
     """
     _check_errors(errors)
     (result, issues), kind = _columns.apply(
@@ -154,6 +193,7 @@ def normalise_postcodes(
     return out
 
 
+@_guard
 def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     """Check a column of postcodes in one call (the GIL is released).
 
@@ -184,21 +224,22 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     return _columns.table_like({"input": inputs, **result}, values, kind)
 
 
-def _raise_or_report(issues: List[Tuple[int, str, str]], errors: str, error: type = CohortError) -> None:
-    """With ``errors="raise"``, raise for the first failed row: TypeError for a value of the wrong
-    type, else ``error`` carrying the row, code and message."""
+def _raise_or_report(issues: List[Tuple[int, int, str, str]], errors: str, error: type = CohortError) -> None:
+    """With ``errors="raise"``, raise for the first failed row (its code and message are the
+    core's): ArgumentError for a value of the wrong type, else ``error``."""
     if errors == "raise" and issues:
-        row, code, message = issues[0]
-        if code in ("not_text", "not_a_date"):
-            raise TypeError(message)
+        row, _position, code, message = issues[0]
+        if code == "wrong_type":
+            raise ArgumentError(message, code, detail="value", row=row)
         raise error(message, code, row=row)
 
 
 def _check_errors(errors: str) -> None:
     if errors not in ("raise", "null", "report"):
-        raise ValueError(f"errors must be 'raise', 'null' or 'report', not {errors!r}")
+        raise _unknown_value("errors", str(errors), "'raise', 'null' or 'report'")
 
 
+@_guard
 def year_groups(
     dobs: Any,
     *,
@@ -229,11 +270,12 @@ def year_groups(
     return out
 
 
+@_guard
 def track_cohorts(
     dobs: Any,
     *,
     nation: str = "england",
-    phase_adjustment: int = 0,
+    phase_adjustment: Union[int, None] = None,
     errors: Literal["raise", "null", "report"] = "null",
 ) -> Any:
     """Exam, HE-ready and tracking years for a column of dates of birth in one call.

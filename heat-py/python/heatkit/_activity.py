@@ -1,14 +1,13 @@
 """Activities, student tracking status and bulk imports.
 
-Only conversion lives here: tables become records, the compiled rules check them (the GIL is
-released), and results come back as a table of the caller's kind.
+Only conversion lives here: a table crosses to the compiled module as columns (Arrow or lists),
+the core reads each row with its record readers and rules (the GIL is released), and results
+come back as columns of the caller's kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
@@ -16,36 +15,18 @@ from . import _columns
 from ._heatkit import (
     _can_share,
     _student_tracking_status,
-    _typology_json,
+    _typology_columns,
     _validate_activities,
     _validate_import,
 )
 
-_LIST_FIELDS = ("partners", "shared_with", "year_groups")
-_BOOL_FIELDS = ("owner_is_uni_connect", "collaborative")
-_INT_FIELDS = ("students_registered", "unknown_beneficiary_headcount")
-_TEXT_FIELDS = (
-    "id", "title", "category", "activity_type", "start_date", "end_date", "contact_hours", "sessions",
-    "delivery_mode", "academic_year", "owner", "funding",
-)
-_STUDENT_KEYS = {
-    "id": ("id", "record_id", "student_ref", "student_id"),
-    "first_name": ("first_name", "forename"),
-    "last_name": ("last_name", "surname"),
-    "dob": ("dob", "date_of_birth"),
-    "gender": ("gender", "sex"),
-    "postcode": ("postcode", "home_postcode"),
-    "school": ("school", "school_id"),
-    "consent": ("consent", "tracking_consent"),
-    "phase_adjustment": ("phase_adjustment",),
-}
-
 
 class Violation(NamedTuple):
-    """One broken activity rule: stable ``rule_id`` (``ACT001``…), the ``field``, a stable ``code``,
-    ``severity`` (``"error"`` or ``"warning"``) and a ``message``."""
+    """One broken activity rule: stable ``rule_id`` (``ACT001``…, None for a cell that could not
+    be read), the ``field``, a stable ``code``, ``severity`` (``"error"`` or ``"warning"``) and a
+    ``message``."""
 
-    rule_id: str
+    rule_id: Optional[str]
     field: str
     code: str
     severity: str
@@ -63,91 +44,35 @@ class ShareDecision(NamedTuple):
 class ImportResult(NamedTuple):
     """The outcome of :func:`validate_import`.
 
-    ``rows``: the cleaned rows without errors (a table; column ``row`` is the 1-based data row they
-    came from); ``errors``: every error and warning (``row, column, code, severity, rule_id,
-    message``; row 0 is the header); ``summary``: counts that reconcile
-    (``rows_in == rows_ok + rows_with_errors``), the encoding and the columns matched and ignored.
+    ``rows``: the cleaned rows without errors (a table; column ``row`` is the spreadsheet row they
+    came from: the header is row 1); ``errors``: every error and warning (``row, column, code,
+    severity, rule_id, message``; row 1 is the header); ``summary``: counts that reconcile
+    (``rows_in == rows_ok + rows_with_errors``; blank rows are ``rows_skipped``), the encoding and
+    the columns matched and ignored.
     """
 
     rows: Any
     errors: Any
     summary: Dict[str, Any]
 
-
-def _kind(table: Any) -> str:
-    return _columns.table_kind(table)
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NAType", "NaTType")
-
-
-def _records(table: Any, kind: str) -> List[Dict[str, Any]]:
-    if kind == "pandas":
-        rows = table.to_dict("records")
-    elif kind == "polars":
-        rows = table.to_dicts()
-    elif kind == "pyarrow":
-        rows = table.to_pylist()
-    elif kind == "dict":
-        keys = list(table)
-        n = len(table[keys[0]]) if keys else 0
-        rows = [{k: table[k][i] for k in keys} for i in range(n)]
-    else:
-        rows = [dict(r) for r in table]
-    return [{str(k): (None if _missing(v) else v) for k, v in r.items()} for r in rows]
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"ImportResult({s['template']}: {s['rows_in']} rows in = {s['rows_ok']} ok + "
+            f"{s['rows_with_errors']} with errors, {s['rows_skipped']} blank rows skipped; "
+            f"{s['errors']} errors, {s['warnings']} warnings)"
+        )
 
 
-def _table(columns: Dict[str, List[Any]], kind: str) -> Any:
-    return _columns.new_table(columns, kind)
-
-
-def _text(v: Any) -> Optional[str]:
-    if v is None:
-        return None
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()[:10]
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _list(v: Any) -> List[str]:
-    if v is None:
-        return []
-    if isinstance(v, str):
-        return [p.strip() for p in v.replace(";", "|").split("|") if p.strip()]
-    return [str(x) for x in v]
-
-
-def _activity_record(a: Mapping[str, Any]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {k: _text(a.get(k)) for k in _TEXT_FIELDS}
-    out["id"] = out["id"] or ""
-    for k in _LIST_FIELDS:
-        out[k] = _list(a.get(k))
-    for k in _BOOL_FIELDS:
-        v = a.get(k)
-        out[k] = v if isinstance(v, bool) else str(v).strip().lower() in ("y", "yes", "true", "1")
-    out["students_registered"] = int(a.get("students_registered") or 0)
-    h = a.get("unknown_beneficiary_headcount")
-    out["unknown_beneficiary_headcount"] = None if h is None else int(h)
-    beneficiaries = []
-    raw = a.get("beneficiaries")
-    for b in raw if isinstance(raw, list) else _list(raw):
-        if isinstance(b, Mapping):
-            beneficiaries.append({"institution": str(b.get("institution", "")), "headcount": b.get("headcount")})
-        else:
-            inst, _, count = str(b).partition(":")
-            beneficiaries.append({"institution": inst.strip(), "headcount": int(count) if count.strip() else None})
-    out["beneficiaries"] = beneficiaries
-    return out
-
-
-def _options(members: Optional[Sequence[str]], settings: Optional[Mapping[str, Any]]) -> str:
+def _options(members: Optional[Sequence[str]], settings: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     options: Dict[str, Any] = dict(settings or {})
     if members is not None:
-        options["members"] = [str(m) for m in members]
-    return json.dumps(options)
+        options["members"] = list(members)
+    return options
+
+
+def _out_kind(kind: str) -> str:
+    return "dict" if kind == "records" else kind
 
 
 def typology(*, kind: str = "pyarrow") -> Any:
@@ -159,23 +84,7 @@ def typology(*, kind: str = "pyarrow") -> Any:
     >>> t["category"][0], t["activity_type"][0], t["version"][0]
     ('Skills and Attainment', 'Tutoring', 'heatkit-2026.11')
     """
-    data = json.loads(_typology_json())
-    types = data["types"]
-    columns: Dict[str, List[Any]] = {
-        "version": [data["version"]] * len(types),
-        "category": [t["category"] for t in types],
-        "activity_type": [t["activity_type"] for t in types],
-        "delivery_modes": ["|".join(t["delivery_modes"]) for t in types],
-        "hours_expected": [t["hours_expected"] for t in types],
-        "min_hours": [t["min_hours"] for t in types],
-        "max_hours": [t["max_hours"] for t in types],
-        "sessions_expected": [t["sessions_expected"] for t in types],
-        "min_year_group": [t["min_year_group"] for t in types],
-        "max_year_group": [t["max_year_group"] for t in types],
-        "multi_intervention": [t["multi_intervention"] for t in types],
-        "beneficiaries": ["|".join(t["beneficiaries"]) for t in types],
-    }
-    return _table(columns, kind)
+    return _columns.new_table(_typology_columns(), _columns.check_kind(kind))
 
 
 def validate_activity(
@@ -184,12 +93,14 @@ def validate_activity(
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
 ) -> List[Violation]:
-    """Every rule an activity breaks (an empty list: clean), in rule order.
+    """Every rule an activity breaks (an empty list: clean), in rule order; cells that cannot be
+    read come first, with ``rule_id`` None.
 
     Keys: ``id, title, category, activity_type, start_date, end_date, contact_hours, sessions,
     delivery_mode, academic_year, owner, owner_is_uni_connect, funding, collaborative, partners,
-    shared_with, beneficiaries`` (``"id:headcount"`` strings or dicts), ``students_registered,
-    unknown_beneficiary_headcount, year_groups``. ``members`` lists HEAT members for the sharing
+    shared_with, beneficiaries`` (``"id:headcount"`` text, a list of them, or dicts with
+    ``institution`` and ``headcount``), ``students_registered, unknown_beneficiary_headcount,
+    year_groups`` (lists or ``|``-separated text). ``members`` lists HEAT members for the sharing
     rules; ``settings`` may set ``year_start`` (``"august"`` or ``"september"``),
     ``max_hours_per_day``, ``unknown_beneficiary_ids`` and ``uni_connect_funding``.
 
@@ -198,8 +109,10 @@ def validate_activity(
     ...     "start_date": "2025-10-14", "end_date": "2025-10-13", "contact_hours": 2, "students_registered": 30})]
     ['end_before_start']
     """
-    return [Violation(*v) for v in _validate_activities(json.dumps([_activity_record(activity)]),
-                                                      options=_options(members, settings))[0]]
+    names, columns, n = _columns.table_columns(_columns.one_row(activity))
+    out = _validate_activities(names, columns, n, options=_options(members, settings))
+    lists = {k: _columns.to_list(v) for k, v in out.items()}
+    return [Violation(*v) for v in zip(lists["rule_id"], lists["field"], lists["code"], lists["severity"], lists["message"])]
 
 
 def validate_activities(
@@ -208,26 +121,21 @@ def validate_activities(
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
 ) -> Any:
-    """Violations of every activity in a table: ``row`` (0-based), ``id``, ``rule_id, field, code,
-    severity, message``, one row per violation, in the table's kind (columns as in
-    :func:`validate_activity`; lists may be ``|``-separated text).
+    """Violations of every activity in a table: ``row`` (the spreadsheet row: the first activity
+    is row 2), ``position`` (0-based), ``id``, ``rule_id, field, code, severity, message``,
+    one row per violation, in the table's kind (columns as in :func:`validate_activity`).
 
     >>> import heatkit
     >>> out = heatkit.validate_activities({"title": ["A", None], "activity_type": ["Masterclass", "Mentor"],
     ...     "start_date": ["2025-10-14", "2025-10-14"], "contact_hours": [2, 1], "students_registered": [20, 5],
     ...     "sessions": [None, 3]})
     >>> list(zip(out["row"], out["code"]))
-    [(1, 'missing_title'), (1, 'unknown_type')]
+    [(3, 'missing_title'), (3, 'unknown_type')]
     """
-    kind = _kind(table)
-    records = [_activity_record(r) for r in _records(table, kind)]
-    results = _validate_activities(json.dumps(records), options=_options(members, settings))
-    columns: Dict[str, List[Any]] = {k: [] for k in ("row", "id", "rule_id", "field", "code", "severity", "message")}
-    for i, (record, violations) in enumerate(zip(records, results)):
-        for v in violations:
-            for k, x in zip(("row", "id", "rule_id", "field", "code", "severity", "message"), (i, record["id"], *v)):
-                columns[k].append(x)
-    return _table(columns, "dict" if kind == "records" else kind)
+    kind = _columns.table_kind(table)
+    names, columns, n = _columns.table_columns(table)
+    out = _validate_activities(names, columns, n, options=_options(members, settings))
+    return _columns.new_table(out, _out_kind(kind))
 
 
 def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[str]) -> ShareDecision:
@@ -239,65 +147,38 @@ def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[
     >>> heatkit.can_share(a, "Leeds College", members=["UCP North", "University of Leeds"]).code
     'not_a_member'
     """
-    return ShareDecision(*_can_share(json.dumps(_activity_record(activity)), recipient,
-                                     options=_options(members, None)))
+    names, columns, _ = _columns.table_columns(_columns.one_row(activity))
+    return ShareDecision(*_can_share(names, columns, recipient, options=_options(members, None)))
 
 
-def _student_records(table: Any, kind: str) -> List[Dict[str, Any]]:
-    out = []
-    for r in _records(table, kind):
-        rec: Dict[str, Any] = {}
-        for key, names in _STUDENT_KEYS.items():
-            value = next((r[n] for n in names if r.get(n) is not None), None)
-            rec[key] = _text(value)
-        rec["id"] = rec["id"] or ""
-        out.append(rec)
-    return out
-
-
-def _on(on: Optional[Union[dt.date, str]]) -> dt.date:
-    if on is None:
-        return dt.date.today()
-    if isinstance(on, str):
-        return dt.date.fromisoformat(on)
-    return on
-
-
-def student_tracking_status(table: Any, *, on: Optional[Union[dt.date, str]] = None, nation: str = "england") -> Any:
+def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england") -> Any:
     """Per student (one row per input row, same kind): ``complete, ks4_eligible, ks5_eligible,
     hesa_eligible``, ``problems`` (fields missing or invalid, ``|``-separated) and ``reasons`` (one
-    line per reason, ``; ``-separated). ``on`` (default today) decides the extract year: the year
-    of the next HEAT Track deadline. Columns: ``first_name, last_name, dob`` (or
-    ``date_of_birth``), ``gender, postcode, school`` (or ``school_id``), ``consent`` (or
+    line per reason, ``; ``-separated). ``on`` (a date or date text; default today) decides the
+    extract year: the year of the next HEAT Track deadline. Columns: ``first_name, last_name,
+    dob`` (or ``date_of_birth``), ``gender, postcode, school`` (or ``school_id``), ``consent`` (or
     ``tracking_consent``), ``phase_adjustment``.
 
     >>> import heatkit
     >>> s = {"first_name": ["Leo"], "last_name": ["Reid"], "dob": ["31/08/2008"], "gender": ["M"],
     ...      "postcode": ["EH9 1SF"], "school": ["5500000"], "consent": ["yes"]}
-    >>> out = heatkit.student_tracking_status(s, on="2026-11-23")
+    >>> out = heatkit.student_tracking_status(s, on="23/11/2026")
     >>> out["complete"], out["ks5_eligible"], out["hesa_eligible"], out["reasons"]
     ([True], [True], [True], ['ks4: KS4 exams in 2024, not 2026'])
     """
-    kind = _kind(table)
-    statuses_json, _ = _student_tracking_status(json.dumps(_student_records(table, kind)), on=_on(on), nation=nation)
-    statuses = json.loads(statuses_json)
-    columns = {
-        "complete": [s["complete"] for s in statuses],
-        "ks4_eligible": [s["ks4_eligible"] for s in statuses],
-        "ks5_eligible": [s["ks5_eligible"] for s in statuses],
-        "hesa_eligible": [s["hesa_eligible"] for s in statuses],
-        "problems": ["|".join(s["problems"]) for s in statuses],
-        "reasons": ["; ".join(s["reasons"]) for s in statuses],
-    }
-    out = _table(columns, "dict" if kind == "records" else kind)
+    kind = _columns.table_kind(table)
+    names, columns, n = _columns.table_columns(table)
+    statuses, _ = _student_tracking_status(names, columns, n, on=on, nation=nation)
+    out = _columns.new_table(statuses, _out_kind(kind))
     if kind == "pandas":
         out.index = table.index
     return out
 
 
-def tracking_summary(table: Any, *, on: Optional[Union[dt.date, str]] = None, nation: str = "england") -> Dict[str, Any]:
-    """Dashboard counts: ``students, complete, ks4_eligible, ks5_eligible, hesa_eligible`` and
-    ``not_hesa_because`` (reason → students, most common first; each student counted once).
+def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england") -> Dict[str, Any]:
+    """Dashboard counts: ``students, complete, ks4_eligible, ks5_eligible, hesa_eligible``,
+    ``extract_year`` and ``not_hesa_because`` (reason → students, most common first; each
+    student counted once).
 
     >>> import heatkit
     >>> s = {"first_name": ["Leo", "Ann"], "last_name": ["Reid", "Lee"], "dob": ["31/08/2008", "2012-01-01"],
@@ -306,10 +187,8 @@ def tracking_summary(table: Any, *, on: Optional[Union[dt.date, str]] = None, na
     >>> sum_["hesa_eligible"], sum_["not_hesa_because"]
     (1, {'consent': 1})
     """
-    kind = _kind(table)
-    _, summary_json = _student_tracking_status(json.dumps(_student_records(table, kind)), on=_on(on), nation=nation)
-    summary = json.loads(summary_json)
-    summary["not_hesa_because"] = {k: v for k, v in summary["not_hesa_because"]}
+    names, columns, n = _columns.table_columns(table)
+    _, summary = _student_tracking_status(names, columns, n, on=on, nation=nation)
     return dict(summary)
 
 
@@ -318,6 +197,7 @@ def validate_import(
     *,
     template: str = "students",
     academic_year: Optional[str] = None,
+    on: Union[dt.date, str, None] = None,
     nation: str = "england",
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
@@ -326,12 +206,14 @@ def validate_import(
 ) -> ImportResult:
     """Validates a bulk upload of ``template`` (``"students"``, ``"activities"``, ``"schools"``): a
     CSV path (UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252), raw CSV bytes, or a
-    table. Headers are matched by name or common alias, with suggestions for near misses; Excel
-    date serials are read as dates; every row is either in ``.rows`` (cleaned) or has errors in
-    ``.errors``; likely duplicate students are flagged as warnings. A file that cannot be read at
-    all (empty, binary, too large, required columns missing) raises
-    :class:`heatkit.ImportFileError`. Tables come back as ``kind`` (default: the input's kind, or
-    pyarrow for a path).
+    table. Headers are matched by name or common alias, with suggestions for near misses; every
+    field is read as everywhere else in heatkit (Excel date serials, ``YYYYMMDD``, placeholders
+    such as ``N/A`` as blank ...); every row is either in ``.rows`` (cleaned) or has errors in
+    ``.errors``; likely duplicate students are flagged as warnings. Rows are numbered as a
+    spreadsheet shows them (the header is row 1). The year-group check uses ``academic_year``,
+    else the school year containing ``on`` (default today). A file that cannot be read at all
+    (empty, binary, too large, required columns missing) raises :class:`heatkit.ImportFileError`.
+    Tables come back as ``kind`` (default: the input's kind, or pyarrow for a path).
 
     >>> import heatkit
     >>> csv = b"First Name,Surname,DOB,Postcode\\nAmelia,Khan,45000,ls1 4ap\\n,Reid,2009-02-30,LS1 4AP\\n"
@@ -339,46 +221,20 @@ def validate_import(
     >>> out.summary["rows_in"], out.summary["rows_ok"], out.summary["rows_with_errors"]
     (2, 1, 1)
     >>> out.rows["date_of_birth"], list(zip(out.errors["row"], out.errors["column"], out.errors["code"]))
-    (['2023-03-15'], [(2, 'first_name', 'missing'), (2, 'date_of_birth', 'bad_date')])
+    (['2023-03-15'], [(3, 'first_name', 'missing'), (3, 'date_of_birth', 'bad_date')])
     """
-    call: Dict[str, Any] = dict(template=template, academic_year=academic_year, nation=nation,
+    call: Dict[str, Any] = dict(template=template, academic_year=academic_year, on=on, nation=nation,
                                 options=_options(members, settings), check_duplicates=check_duplicates)
     if isinstance(path_or_table, (str, Path)):
         out_kind = kind or "pyarrow"
-        result = _validate_import(path=Path(path_or_table), **call)
-    elif isinstance(path_or_table, (bytes, bytearray)):
+        rows, errors, summary = _validate_import(path=Path(path_or_table), **call)
+    elif isinstance(path_or_table, (bytes, bytearray, memoryview)):
         out_kind = kind or "pyarrow"
-        result = _validate_import(data=bytes(path_or_table), **call)
+        rows, errors, summary = _validate_import(data=bytes(path_or_table), **call)
     else:
-        in_kind = _kind(path_or_table)
-        out_kind = kind or ("dict" if in_kind == "records" else in_kind)
-        result = _validate_import(data=_to_csv(path_or_table, in_kind), **call)
-    data = json.loads(result)
-    names = data["columns"]
-    rows: Dict[str, List[Any]] = {"row": [r["row"] for r in data["rows"]]}
-    for i, n in enumerate(names):
-        rows[n] = [r["values"][i] for r in data["rows"]]
-    issues = data["issues"]
-    errors = {k: [e[k] for e in issues] for k in ("row", "column", "code", "severity", "rule_id", "message")}
-    return ImportResult(_table(rows, out_kind), _table(errors, out_kind), data["summary"])
-
-
-def _to_csv(table: Any, kind: str) -> bytes:
-    import csv
-    import io
-
-    records = _records(table, kind)
-    keys: List[str] = []
-    for r in records:
-        for k in r:
-            if k not in keys:
-                keys.append(k)
-    if kind in ("pandas", "polars", "pyarrow", "dict") and not keys:
-        keys = [str(c) for c in (table.columns if kind in ("pandas", "polars") else
-                                 (table.schema.names if kind == "pyarrow" else list(table)))]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(keys)
-    for r in records:
-        w.writerow(["" if r.get(k) is None else _text(r.get(k)) for k in keys])
-    return buf.getvalue().encode("utf-8")
+        in_kind = _columns.table_kind(path_or_table)
+        out_kind = kind or _out_kind(in_kind)
+        names, columns, n = _columns.table_columns(path_or_table)
+        rows, errors, summary = _validate_import(names=names, columns=columns, n=n, **call)
+    out_kind = _columns.check_kind(out_kind)
+    return ImportResult(_columns.new_table(rows, out_kind), _columns.new_table(errors, out_kind), dict(summary))

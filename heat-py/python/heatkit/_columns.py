@@ -3,7 +3,7 @@ results back into the caller's kind. No rules live here: only conversion."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 
 def _module_of(obj: Any) -> str:
@@ -41,8 +41,8 @@ def to_kernel_input(values: Any) -> Tuple[Any, str]:
         if pa is not None:
             try:
                 return pa.array(values, from_pandas=True), kind
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: go value by value
-                pass
+            except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+                pass  # mixed objects, or text that is not valid Unicode: go value by value
         return list(values), kind
     if kind == "polars" and not hasattr(values, "__arrow_c_stream__"):
         return values.to_arrow(), kind
@@ -120,8 +120,10 @@ def table_kind(table: Any) -> str:
         return "dict"
     if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
         return "records"
-    raise TypeError(
-        f"expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or a list of rows, got {name}"
+    from ._heatkit import _bad_argument
+
+    raise _bad_argument(
+        "table", f"expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or a list of rows, got {name}"
     )
 
 
@@ -151,3 +153,71 @@ def _arrow_column(v: Any) -> Any:
     if isinstance(v, (pa.Array, pa.ChunkedArray)):  # type: ignore[union-attr]
         return v
     return pa.chunked_array(v)  # type: ignore[union-attr]
+
+
+_KINDS = ("pyarrow", "pandas", "polars", "dict", "records")
+
+
+def check_kind(kind: str) -> str:
+    """``kind`` if it is a table kind heatkit returns, else ArgumentError."""
+    if kind not in _KINDS:
+        from ._heatkit import _unknown_value
+
+        raise _unknown_value("kind", str(kind), "'pyarrow', 'pandas', 'polars', 'dict' or 'records'")
+    return kind
+
+
+def one_row(record: Mapping[str, Any]) -> Dict[str, list]:
+    """A mapping of field values as a one-row dict of columns."""
+    if not isinstance(record, Mapping):
+        from ._heatkit import _bad_argument
+
+        raise _bad_argument("record", f"expected a mapping of field names to values, got {type(record).__name__}")
+    return {str(k): [v] for k, v in record.items()}
+
+
+def table_columns(table: Any) -> Tuple[list, list, int]:
+    """A table as (column names, columns, rows) for the compiled record readers: Arrow columns
+    for pandas, polars and pyarrow tables (no per-value Python objects), lists for a dict of
+    columns or a list of row mappings."""
+    kind = table_kind(table)
+    if kind == "pandas":
+        pa = _pyarrow()
+        if pa is not None:
+            try:
+                t = pa.Table.from_pandas(table, preserve_index=False)
+                return [str(c) for c in t.column_names], list(t.columns), t.num_rows
+            except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+                pass  # mixed objects in a column: go value by value
+        return [str(c) for c in table.columns], [table[c].tolist() for c in table.columns], len(table)
+    if kind == "polars":
+        t = table.to_arrow()
+        return list(t.column_names), list(t.columns), t.num_rows
+    if kind == "pyarrow":
+        return list(table.schema.names), list(table.columns), int(table.num_rows)
+    if kind == "dict":
+        names = [str(k) for k in table]
+        columns = [_as_sequence(v) for v in table.values()]
+        n = len(columns[0]) if columns else 0
+        return names, columns, n
+    keys: List[str] = []
+    for r in table:
+        for k in r:
+            if str(k) not in keys:
+                keys.append(str(k))
+    rows = [{str(k): v for k, v in r.items()} for r in table]
+    return keys, [[r.get(k) for r in rows] for k in keys], len(rows)
+
+
+def _as_sequence(v: Any) -> Any:
+    """A dict's column as something the compiled reader takes (Arrow columns pass as they are)."""
+    if hasattr(v, "__arrow_c_array__") or hasattr(v, "__arrow_c_stream__"):
+        return v
+    if type(v).__name__ == "Series":  # pandas or polars
+        return v.tolist() if hasattr(v, "tolist") else v.to_list()
+    return v if isinstance(v, (list, tuple)) else list(v)
+
+
+def to_list(v: Any) -> list:
+    """A kernel result column (Arrow or list) as a list."""
+    return v if isinstance(v, list) else _arrow_column(v).to_pylist()

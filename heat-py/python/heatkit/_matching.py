@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 from ._columns import new_table, table_kind
-from ._heatkit import _cluster, _default_match_settings, _find_duplicates, _link_students
-from .errors import HeatError, MatchingError
+from ._heatkit import _bad_argument, _cluster, _default_match_settings, _find_duplicates, _link_students
+from ._heatkit import _unknown_value
 
 _FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
 _Progress = Optional[Callable[[str, int], None]]
@@ -21,7 +21,7 @@ _Progress = Optional[Callable[[str, int], None]]
 def _table_kind(table: Any) -> str:
     kind = table_kind(table)
     if kind == "records":
-        raise TypeError("expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, got a list")
+        raise _bad_argument("table", "expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, got a list")
     return kind
 
 
@@ -42,7 +42,7 @@ def _length(table: Any, kind: str) -> int:
         return len(table)
     lengths = {len(v) for v in table.values()}
     if len(lengths) > 1:
-        raise ValueError("the columns of the dict have different lengths")
+        raise _bad_argument("table", "the columns of the dict have different lengths")
     return lengths.pop() if lengths else 0
 
 
@@ -85,7 +85,7 @@ def _columns(table: Any, kind: str, names: Dict[str, Optional[str]]) -> Tuple[in
     present = set(_names(table, kind))
     for role, name in names.items():
         if name is not None and name not in present:
-            raise KeyError(f"column {name!r} (for {role}) is not in the table; pass {role}=None to go without it")
+            raise _unknown_value(role, str(name), f"a column of the table ({', '.join(map(str, present))}), or None to go without it")
 
     def get(name: Optional[str]) -> Any:
         if name is None:
@@ -108,23 +108,24 @@ def _columns(table: Any, kind: str, names: Dict[str, Optional[str]]) -> Tuple[in
 
 def _settings_json(settings: Optional[Mapping[str, Any]], **overrides: Any) -> str:
     merged: Dict[str, Any] = json.loads(_default_match_settings())
-    unknown = set(settings or {}) - set(merged)
-    if unknown:
-        raise MatchingError(f"unknown matching settings: {', '.join(sorted(unknown))}", "bad_setting")
-    merged.update(settings or {})
+    merged.update(settings or {})  # an unknown name is refused by the compiled settings reader
     merged.update({k: v for k, v in overrides.items() if v is not None})
-    return json.dumps(merged)
+    try:
+        return json.dumps(merged)
+    except (TypeError, ValueError) as e:
+        raise _bad_argument("settings", str(e)) from e
 
 
-def _model_json(model: Union[None, str, Path, Mapping[str, Any]]) -> Optional[str]:
+def _model_arg(model: Union[None, str, Path, Mapping[str, Any]]) -> Optional[str]:
+    """A model as the compiled matcher takes it: JSON text, or the path of a model file."""
     if model is None:
         return None
     if isinstance(model, Mapping):
-        return json.dumps(model)
-    text = str(model)
-    if text.lstrip().startswith("{"):
-        return text
-    return Path(text).read_text(encoding="utf-8")
+        try:
+            return json.dumps(model)
+        except (TypeError, ValueError) as e:
+            raise _bad_argument("model", str(e)) from e
+    return str(model)
 
 
 def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str, extra: Optional[Dict[str, Any]] = None) -> Any:
@@ -141,7 +142,7 @@ def _ids(table: Any, kind: str, name: Optional[str], n: int) -> Any:
 
         return pa.array(range(n), pa.int64()) if kind != "dict" else list(range(n))
     if name not in _names(table, kind):
-        raise KeyError(f"column {name!r} (for id) is not in the table; pass id=None to use row numbers")
+        raise _unknown_value("id", str(name), "a column of the table, or None to use row positions")
     if kind == "dict":
         return list(table[name])
     import pyarrow as pa
@@ -161,12 +162,6 @@ def _take(ids: Any, rows: Any) -> Any:
     return ids.take(pa.chunked_array(rows).combine_chunks())
 
 
-def _report_issues(issues: List[Tuple[int, str, str, str]], errors: str, what: str) -> None:
-    if errors == "raise" and issues:
-        row, _field, code, message = issues[0]
-        raise HeatError(f"{what} {message} ({len(issues)} such rows; pass errors='null' to compare them as missing)", code, row=row)
-
-
 def _options(
     settings: Optional[Mapping[str, Any]],
     threshold: Optional[float],
@@ -176,23 +171,18 @@ def _options(
     progress: _Progress,
 ) -> Dict[str, Any]:
     """The keyword arguments every compiled matching call takes."""
-    return dict(settings=_settings_json(settings, threshold=threshold), model=_model_json(model),
+    return dict(settings=_settings_json(settings, threshold=threshold), model=_model_arg(model),
                 min_probability=min_probability, workers=workers, progress=progress)
 
 
-def _finish(result: Tuple[Dict[str, Any], str, Any, int, List[Tuple[int, str, str, str]]], errors: str,
+def _finish(result: Tuple[Dict[str, Any], str, Any, int, List[Tuple[int, str, str, str]]],
             save_model: Union[None, str, Path]) -> Dict[str, Any]:
-    """Raise or pass row issues, save the model when asked, and return the pair columns."""
-    columns, model_json, _blocking, _candidates, issues = result
-    _report_issues(issues, errors, "")
+    """Save the model when asked, and return the pair columns (row issues were raised or kept
+    as missing by the compiled matcher, as ``errors`` said)."""
+    columns, model_json, _blocking, _candidates, _issues = result
     if save_model is not None:
         Path(save_model).write_text(model_json, encoding="utf-8")
     return columns
-
-
-def _check_errors(errors: str) -> None:
-    if errors not in ("raise", "null"):
-        raise ValueError(f"errors must be 'raise' or 'null', got {errors!r}")
 
 
 def find_duplicates(
@@ -225,11 +215,12 @@ def find_duplicates(
     ``threshold=None`` uses the default threshold (0.9); ``min_probability`` lowers the cut for the
     returned pairs (0.0 returns every candidate pair, e.g. for evaluation). Column keywords name
     the table's columns (None: the table has no such column). Dates of birth may be ISO or
-    ``DD/MM/YYYY`` text or a date column; unreadable ones raise (``errors="raise"``) or are
-    compared as missing (``errors="null"``). ``model`` reuses a trained model (a path, JSON text
+    ``DD/MM/YYYY`` text (any form heatkit reads, Excel serials too) or a date column; unreadable
+    ones raise CohortError naming the first such row (``errors="raise"``) or are compared as
+    missing (``errors="null"``). ``model`` reuses a trained model (a path, JSON text
     or dict) instead of training; ``save_model`` writes the trained model as JSON. ``settings``
     overrides matching settings by name (e.g. ``{"twin_guard": False}``); ``workers`` sets the
-    number of threads; ``progress(stage, items)`` is called as each stage starts.
+    number of threads (-1: all cores); ``progress(stage, items)`` is called as each stage starts.
 
     >>> import heatkit
     >>> students = {
@@ -243,13 +234,12 @@ def find_duplicates(
     >>> pairs["id_l"], pairs["id_r"], pairs["dob"]
     ([1], [2], ['exact'])
     """
-    _check_errors(errors)
     kind = _table_kind(table)
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     ids = _ids(table, kind, id, n)
     options = _options(settings, threshold, model, min_probability, workers, progress)
-    columns = _finish(_find_duplicates(n, cols, **options), errors, save_model)
+    columns = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     return _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
 
@@ -299,7 +289,6 @@ def link_students(
     >>> heatkit.link_students(new, existing, gender=None, school=None, existing_cluster="student")["cluster_id"]
     ['S9']
     """
-    _check_errors(errors)
     kind = _table_kind(new)
     existing_kind = _table_kind(existing)
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
@@ -308,19 +297,8 @@ def link_students(
     ids_new = _ids(new, kind, id, n_new)
     ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing)
     options = _options(settings, threshold, model, min_probability, workers, progress)
-    columns = _finish(_link_students(n_new, new_cols, n_existing, existing_cols, **options), errors, save_model)
-    if best_only:
-        import pyarrow as pa
-
-        rows = pa.chunked_array(columns["row_l"]).to_pylist()
-        seen = set()
-        keep = []
-        for i, r in enumerate(rows):
-            if r not in seen:
-                seen.add(r)
-                keep.append(i)
-        index = pa.array(keep, pa.int64())
-        columns = {k: pa.chunked_array(v).take(index) for k, v in columns.items()}
+    result = _link_students(n_new, new_cols, n_existing, existing_cols, errors=errors, best_only=best_only, **options)
+    columns = _finish(result, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     extra = None
     if existing_cluster is not None:
@@ -354,7 +332,7 @@ def cluster_duplicates(
     kind = _table_kind(pairs)
     for c in ("id_l", "id_r", "match_probability"):
         if c not in _names(pairs, kind):
-            raise KeyError(f"pairs table has no {c!r} column")
+            raise _unknown_value("pairs", c, "a table with columns id_l, id_r and match_probability")
 
     def values(name: str) -> List[Any]:
         if kind == "pandas":

@@ -38,9 +38,9 @@ class HeatError(ValueError):
     ... except heatkit.HeatError as e:
     ...     print(e.code, e.detail)
     ...     again = pickle.loads(pickle.dumps(e))
+    ...     print(type(again).__name__, again.code, str(again) == str(e))
     bad_letter_position inward_letter_cikmov
-    >>> type(again).__name__, again.code, str(again) == str(e)
-    ('InvalidPostcodeError', 'bad_letter_position', True)
+    InvalidPostcodeError bad_letter_position True
     """
 
     code: str
