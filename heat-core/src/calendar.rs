@@ -425,7 +425,8 @@ impl Calendar {
     /// ```
     /// use heat_core::calendar::Calendar;
     /// use heat_core::cohort::Nation;
-    /// let names = Calendar::default().rules_in_force(2006, Nation::Scotland).unwrap();
+    /// let calendar = Calendar::default();
+    /// let names = calendar.rules_in_force(2006, Nation::Scotland).unwrap();
     /// assert!(!names.contains(&"St Andrew's Day"));
     /// ```
     pub fn rules_in_force(&self, year: i32, nation: Nation) -> Result<Vec<&str>, CalendarError> {
