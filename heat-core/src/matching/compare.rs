@@ -1,12 +1,176 @@
-//! Comparison levels: how far two student records agree on each field.
+//! Comparison levels: how far two student records agree on each field. Each field has one enum
+//! whose variants are its levels, most to least alike after `Missing`; the enum holds each level's
+//! label and the rule that reaches it (as Splink's comparison levels do).
 
 use serde::{Deserialize, Serialize};
 
 use super::record::{Dob, PostcodeKey, Prepared, PreparedSet, NONE};
 use crate::names::{edit_distance_within, jaro_winkler};
 
+/// Defines a field's level enum with its labels, in one place.
+macro_rules! levels {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[repr(u8)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every level, in order (level 0 is `Missing`).
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every level's label, in order.
+            pub const LABELS: &'static [&'static str] = &[$($label),+];
+
+            /// The level's label.
+            pub fn label(self) -> &'static str {
+                Self::LABELS[self as usize]
+            }
+
+            /// The level numbered `i` (its position in [`Self::ALL`]).
+            pub fn from_number(i: u8) -> Option<Self> {
+                Self::ALL.get(i as usize).copied()
+            }
+        }
+    };
+}
+
+levels! {
+    /// First-name levels.
+    ///
+    /// ```
+    /// use heat_core::matching::FirstNameLevel;
+    /// assert_eq!(FirstNameLevel::Nickname.label(), "nickname");
+    /// assert_eq!(FirstNameLevel::from_number(7), Some(FirstNameLevel::Different));
+    /// ```
+    FirstNameLevel {
+        /// Either side blank: no evidence.
+        Missing => "missing",
+        /// The same name.
+        Exact => "exact",
+        /// Jaro-Winkler ≥ 0.92 or one typo.
+        Close => "close",
+        /// Nicknames of one name (Alfie / Alfred).
+        Nickname => "nickname",
+        /// First and last names swapped.
+        Swapped => "swapped",
+        /// A middle name or an initial agrees.
+        MiddleOrInitial => "middle_or_initial",
+        /// Jaro-Winkler ≥ 0.80, two typos or the same Soundex.
+        Similar => "similar",
+        /// Nothing explains the difference.
+        Different => "different",
+    }
+}
+
+levels! {
+    /// Last-name levels.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::LastNameLevel::Part.label(), "part");
+    /// ```
+    LastNameLevel {
+        /// Either side blank.
+        Missing => "missing",
+        /// The same name.
+        Exact => "exact",
+        /// Jaro-Winkler ≥ 0.92 or one typo.
+        Close => "close",
+        /// One part of a multi-part (double-barrelled) name.
+        Part => "part",
+        /// Jaro-Winkler ≥ 0.80, two typos or the same Soundex.
+        Similar => "similar",
+        /// Different.
+        Different => "different",
+    }
+}
+
+levels! {
+    /// Date-of-birth levels.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::DobLevel::DayMonthSwap.label(), "day_month_swap");
+    /// ```
+    DobLevel {
+        /// Either side blank.
+        Missing => "missing",
+        /// The same date.
+        Exact => "exact",
+        /// Day and month swapped (03/04 and 04/03).
+        DayMonthSwap => "day_month_swap",
+        /// One digit of the eight different.
+        OneDigit => "one_digit",
+        /// The same day and month, the year one off.
+        YearOff => "year_off",
+        /// Within 31 days.
+        WithinMonth => "within_month",
+        /// Different.
+        Different => "different",
+    }
+}
+
+levels! {
+    /// Home-postcode levels.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::PostcodeLevel::Sector.label(), "sector");
+    /// ```
+    PostcodeLevel {
+        /// Either side blank (or a placeholder such as `N/A`).
+        Missing => "missing",
+        /// The same postcode.
+        Unit => "unit",
+        /// One character different.
+        Typo => "typo",
+        /// The same sector (`SW1A 1`).
+        Sector => "sector",
+        /// The same district (outward code).
+        District => "district",
+        /// The same area (leading letters).
+        Area => "area",
+        /// Different.
+        Different => "different",
+    }
+}
+
+levels! {
+    /// School levels.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::SchoolLevel::Typo.label(), "typo");
+    /// ```
+    SchoolLevel {
+        /// Either side blank.
+        Missing => "missing",
+        /// The same school id.
+        Exact => "exact",
+        /// One character different (ids of four characters or more).
+        Typo => "typo",
+        /// Different.
+        Different => "different",
+    }
+}
+
+levels! {
+    /// Gender levels.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::GenderLevel::Same.label(), "same");
+    /// ```
+    GenderLevel {
+        /// Either side blank or not known.
+        Missing => "missing",
+        /// The same.
+        Same => "same",
+        /// Different.
+        Different => "different",
+    }
+}
+
 /// A compared field. Every field's level 0 is `missing` (either side blank; no evidence) and
-/// level 1 is full agreement.
+/// level 1 is full agreement; the levels are the field's enum ([`FirstNameLevel`] ...).
 ///
 /// ```
 /// use heat_core::matching::Field;
@@ -16,28 +180,25 @@ use crate::names::{edit_distance_within, jaro_winkler};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
-    /// First name: exact, close (Jaro-Winkler ≥ 0.92 or one typo), nickname, first/last
-    /// swapped, middle name or initial, similar (Jaro-Winkler ≥ 0.80, two typos or the same
-    /// Soundex), different.
+    /// First name ([`FirstNameLevel`]).
     FirstName,
-    /// Last name: exact, close (Jaro-Winkler ≥ 0.92 or one typo), one part of a multi-part name,
-    /// similar (Jaro-Winkler ≥ 0.80, two typos or the same Soundex), different.
+    /// Last name ([`LastNameLevel`]).
     LastName,
-    /// Date of birth: exact, day and month swapped, one digit off, year ±1 with the same day and
-    /// month, within 31 days, different.
+    /// Date of birth ([`DobLevel`]).
     Dob,
-    /// Home postcode: unit, one typo, sector, district, area, different.
+    /// Home postcode ([`PostcodeLevel`]).
     Postcode,
-    /// School id: exact, one typo, different.
+    /// School id ([`SchoolLevel`]).
     School,
-    /// Gender: same, different.
+    /// Gender ([`GenderLevel`]).
     Gender,
 }
 
 /// Number of compared fields.
 pub const FIELD_COUNT: usize = 6;
 
-/// The level each field reached for one pair, by [`Field::ALL`] position.
+/// The level number each field reached for one pair, by [`Field::ALL`] position (a compact form
+/// of the level enums, for histograms and the model).
 pub type Levels = [u8; FIELD_COUNT];
 
 impl Field {
@@ -67,7 +228,7 @@ impl Field {
         }
     }
 
-    /// The field's level labels, most to least alike after `missing`.
+    /// The field's level labels, most to least alike after `missing` (its enum's labels).
     ///
     /// ```
     /// use heat_core::matching::Field;
@@ -75,37 +236,12 @@ impl Field {
     /// ```
     pub fn levels(self) -> &'static [&'static str] {
         match self {
-            Field::FirstName => &[
-                "missing",
-                "exact",
-                "close",
-                "nickname",
-                "swapped",
-                "middle_or_initial",
-                "similar",
-                "different",
-            ],
-            Field::LastName => &["missing", "exact", "close", "part", "similar", "different"],
-            Field::Dob => &[
-                "missing",
-                "exact",
-                "day_month_swap",
-                "one_digit",
-                "year_off",
-                "within_month",
-                "different",
-            ],
-            Field::Postcode => &[
-                "missing",
-                "unit",
-                "typo",
-                "sector",
-                "district",
-                "area",
-                "different",
-            ],
-            Field::School => &["missing", "exact", "typo", "different"],
-            Field::Gender => &["missing", "same", "different"],
+            Field::FirstName => FirstNameLevel::LABELS,
+            Field::LastName => LastNameLevel::LABELS,
+            Field::Dob => DobLevel::LABELS,
+            Field::Postcode => PostcodeLevel::LABELS,
+            Field::School => SchoolLevel::LABELS,
+            Field::Gender => GenderLevel::LABELS,
         }
     }
 
@@ -135,67 +271,170 @@ impl Field {
     }
 }
 
-pub(crate) const FIRST_DIFFERENT: u8 = 7;
-pub(crate) const FIRST_SWAPPED: u8 = 4;
 const CLOSE: f64 = 0.92;
 const SIMILAR: f64 = 0.80;
 
 /// Compares two prepared records field by field.
 pub(crate) fn compare(set: &PreparedSet, a: &Prepared, b: &Prepared) -> Levels {
-    let (first, swapped) = first_name_level(set, a, b);
+    let (first, swapped) = FirstNameLevel::of(set, a, b);
     let last = if swapped {
-        name_level(set, a.last, b.first)
+        LastNameLevel::of(set, a.last, b.first)
     } else {
-        name_level(set, a.last, b.last)
+        LastNameLevel::of(set, a.last, b.last)
     };
     [
-        first,
-        last,
-        dob_level(a.dob, b.dob),
-        postcode_level(a.postcode.as_ref(), b.postcode.as_ref()),
-        school_level(set, a.school, b.school),
-        match (a.gender, b.gender) {
-            (Some(x), Some(y)) => 1 + u8::from(x != y),
-            _ => 0,
-        },
+        first as u8,
+        last as u8,
+        DobLevel::of(a.dob, b.dob) as u8,
+        PostcodeLevel::of(a.postcode.as_ref(), b.postcode.as_ref()) as u8,
+        SchoolLevel::of(set, a.school, b.school) as u8,
+        GenderLevel::of(a, b) as u8,
     ]
 }
 
-fn first_name_level(set: &PreparedSet, a: &Prepared, b: &Prepared) -> (u8, bool) {
-    if a.first == NONE || b.first == NONE {
-        return (0, false);
-    }
-    if a.first == b.first {
-        return (1, false);
-    }
-    let (fa, fb) = (set.name(a.first), set.name(b.first));
-    let jw = jaro_winkler(fa, fb);
-    if jw >= CLOSE || one_typo(fa, fb) {
-        return (2, false);
-    }
-    if sorted_intersect(set.canonicals(a), set.canonicals(b)) {
-        return (3, false);
-    }
-    if a.last != NONE && b.last != NONE {
-        let (la, lb) = (set.name(a.last), set.name(b.last));
-        if (a.first == b.last || jaro_winkler(fa, lb) >= CLOSE)
-            && (a.last == b.first || jaro_winkler(la, fb) >= CLOSE)
+impl FirstNameLevel {
+    /// The level two records' first names reach, and whether the names are swapped (first name
+    /// of one = last name of the other).
+    fn of(set: &PreparedSet, a: &Prepared, b: &Prepared) -> (FirstNameLevel, bool) {
+        use FirstNameLevel::*;
+        if a.first == NONE || b.first == NONE {
+            return (Missing, false);
+        }
+        if a.first == b.first {
+            return (Exact, false);
+        }
+        let (fa, fb) = (set.name(a.first), set.name(b.first));
+        let jw = jaro_winkler(fa, fb);
+        if jw >= CLOSE || one_typo(fa, fb) {
+            return (Close, false);
+        }
+        if sorted_intersect(set.canonicals(a), set.canonicals(b)) {
+            return (Nickname, false);
+        }
+        if a.last != NONE && b.last != NONE {
+            let (la, lb) = (set.name(a.last), set.name(b.last));
+            if (a.first == b.last || jaro_winkler(fa, lb) >= CLOSE)
+                && (a.last == b.first || jaro_winkler(la, fb) >= CLOSE)
+            {
+                return (Swapped, true);
+            }
+        }
+        if a.first_token == b.first_token
+            || initial_of(fa, fb)
+            || initial_of(fb, fa)
+            || ((a.first_token != a.first || b.first_token != b.first)
+                && jaro_winkler(set.name(a.first_token), set.name(b.first_token)) >= CLOSE)
         {
-            return (FIRST_SWAPPED, true);
+            return (MiddleOrInitial, false);
+        }
+        if similar(set, jw, a.first, b.first) {
+            return (Similar, false);
+        }
+        (Different, false)
+    }
+}
+
+impl LastNameLevel {
+    fn of(set: &PreparedSet, a: u32, b: u32) -> LastNameLevel {
+        use LastNameLevel::*;
+        if a == NONE || b == NONE {
+            return Missing;
+        }
+        if a == b {
+            return Exact;
+        }
+        let (x, y) = (set.name(a), set.name(b));
+        let jw = jaro_winkler(x, y);
+        if jw >= CLOSE || one_typo(x, y) {
+            return Close;
+        }
+        if shares_part(x, y) {
+            return Part;
+        }
+        if similar(set, jw, a, b) {
+            return Similar;
+        }
+        Different
+    }
+}
+
+impl DobLevel {
+    fn of(a: Option<Dob>, b: Option<Dob>) -> DobLevel {
+        use DobLevel::*;
+        let (Some(a), Some(b)) = (a, b) else {
+            return Missing;
+        };
+        if a.days == b.days {
+            return Exact;
+        }
+        if a.year == b.year && a.month == b.day && a.day == b.month {
+            return DayMonthSwap;
+        }
+        if digits_differing(a, b) == 1 {
+            return OneDigit;
+        }
+        if a.month == b.month && a.day == b.day && (a.year - b.year).abs() == 1 {
+            return YearOff;
+        }
+        if (a.days - b.days).abs() <= 31 {
+            return WithinMonth;
+        }
+        Different
+    }
+}
+
+impl PostcodeLevel {
+    fn of(a: Option<&PostcodeKey>, b: Option<&PostcodeKey>) -> PostcodeLevel {
+        use PostcodeLevel::*;
+        let (Some(a), Some(b)) = (a, b) else {
+            return Missing;
+        };
+        if a.full() && b.full() {
+            if a.text() == b.text() {
+                return Unit;
+            }
+            if one_edit(a.text(), b.text()) {
+                return Typo;
+            }
+            if a.sector() == b.sector() {
+                return Sector;
+            }
+        }
+        if a.outward() == b.outward() {
+            return District;
+        }
+        if a.area() == b.area() {
+            return Area;
+        }
+        Different
+    }
+}
+
+impl SchoolLevel {
+    fn of(set: &PreparedSet, a: u32, b: u32) -> SchoolLevel {
+        use SchoolLevel::*;
+        if a == NONE || b == NONE {
+            return Missing;
+        }
+        if a == b {
+            return Exact;
+        }
+        let (x, y) = (set.school_text(a), set.school_text(b));
+        if x.len() >= 4 && edit_distance_within(x, y, 1) == 1 {
+            return Typo;
+        }
+        Different
+    }
+}
+
+impl GenderLevel {
+    fn of(a: &Prepared, b: &Prepared) -> GenderLevel {
+        match (a.gender, b.gender) {
+            (Some(x), Some(y)) if x == y => GenderLevel::Same,
+            (Some(_), Some(_)) => GenderLevel::Different,
+            _ => GenderLevel::Missing,
         }
     }
-    if a.first_token == b.first_token
-        || initial_of(fa, fb)
-        || initial_of(fb, fa)
-        || ((a.first_token != a.first || b.first_token != b.first)
-            && jaro_winkler(set.name(a.first_token), set.name(b.first_token)) >= CLOSE)
-    {
-        return (5, false);
-    }
-    if similar(set, jw, a.first, b.first) {
-        return (6, false);
-    }
-    (FIRST_DIFFERENT, false)
 }
 
 /// `a` is a single letter (an initial) and `b` starts with it.
@@ -213,27 +452,6 @@ fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
         }
     }
     false
-}
-
-fn name_level(set: &PreparedSet, a: u32, b: u32) -> u8 {
-    if a == NONE || b == NONE {
-        return 0;
-    }
-    if a == b {
-        return 1;
-    }
-    let (x, y) = (set.name(a), set.name(b));
-    let jw = jaro_winkler(x, y);
-    if jw >= CLOSE || one_typo(x, y) {
-        return 2;
-    }
-    if shares_part(x, y) {
-        return 3;
-    }
-    if similar(set, jw, a, b) {
-        return 4;
-    }
-    5
 }
 
 /// One insertion, deletion, substitution or swap of neighbours, in names of three letters or more
@@ -265,28 +483,6 @@ fn shares_part(x: &str, y: &str) -> bool {
         .any(|p| y.split(' ').any(|q| q == p))
 }
 
-fn dob_level(a: Option<Dob>, b: Option<Dob>) -> u8 {
-    let (Some(a), Some(b)) = (a, b) else {
-        return 0;
-    };
-    if a.days == b.days {
-        return 1;
-    }
-    if a.year == b.year && a.month == b.day && a.day == b.month {
-        return 2;
-    }
-    if digits_differing(a, b) == 1 {
-        return 3;
-    }
-    if a.month == b.month && a.day == b.day && (a.year - b.year).abs() == 1 {
-        return 4;
-    }
-    if (a.days - b.days).abs() <= 31 {
-        return 5;
-    }
-    6
-}
-
 fn digits_differing(a: Dob, b: Dob) -> u32 {
     let digits = |d: Dob| -> [u8; 8] {
         let y = d.year.rem_euclid(10_000) as u32;
@@ -305,49 +501,11 @@ fn digits_differing(a: Dob, b: Dob) -> u32 {
     x.iter().zip(&y).filter(|(p, q)| p != q).count() as u32
 }
 
-fn postcode_level(a: Option<&PostcodeKey>, b: Option<&PostcodeKey>) -> u8 {
-    let (Some(a), Some(b)) = (a, b) else {
-        return 0;
-    };
-    if a.full() && b.full() {
-        if a.text() == b.text() {
-            return 1;
-        }
-        if one_edit(a.text(), b.text()) {
-            return 2;
-        }
-        if a.sector() == b.sector() {
-            return 3;
-        }
-    }
-    if a.outward() == b.outward() {
-        return 4;
-    }
-    if a.area() == b.area() {
-        return 5;
-    }
-    6
-}
-
 fn one_edit(a: &[u8], b: &[u8]) -> bool {
     match (std::str::from_utf8(a), std::str::from_utf8(b)) {
         (Ok(x), Ok(y)) => edit_distance_within(x, y, 1) == 1,
         _ => false,
     }
-}
-
-fn school_level(set: &PreparedSet, a: u32, b: u32) -> u8 {
-    if a == NONE || b == NONE {
-        return 0;
-    }
-    if a == b {
-        return 1;
-    }
-    let (x, y) = (set.school_text(a), set.school_text(b));
-    if x.len() >= 4 && edit_distance_within(x, y, 1) == 1 {
-        return 2;
-    }
-    3
 }
 
 #[cfg(test)]

@@ -1,0 +1,268 @@
+//! Training a model without labels: `u` from random pairs, `m` and the prior by EM per training
+//! rule (bounded memory: histograms of level patterns), and household corrections.
+
+use rayon::prelude::*;
+
+use super::block::{self, BlockKey, BlockingRule, Blocks};
+use super::compare::{compare, Field, Levels, FIELD_COUNT};
+use super::model::{self, Interaction, Model};
+use super::record::PreparedSet;
+use super::settings::{MatchSettings, Stage};
+
+/// Trains a model on the run's own records: `u` from random pairs, `m` and the prior by EM over
+/// each training rule's pairs, then the household corrections.
+pub(super) fn train(
+    s: &MatchSettings,
+    set: &PreparedSet,
+    split: Option<u32>,
+    report: &dyn Fn(Stage, u64),
+) -> Model {
+    let mut model = Model::untrained();
+    report(Stage::EstimatingU, s.u_sample_pairs);
+    let counts = random_level_counts(set, split, s.u_sample_pairs, s.seed);
+    model.set_u_from_counts(&counts);
+    let records = &set.records;
+    let mut histograms = Vec::new();
+    debug_assert!(!records.is_empty());
+    for rule in &s.training_rules {
+        let mut blocks = Blocks::build(set, std::slice::from_ref(rule), s.max_block_size, split);
+        let pairs = blocks.count_pairs();
+        report(Stage::TrainingEm, pairs.min(s.em_max_pairs));
+        // A deterministic sample when the rule makes more pairs than EM needs.
+        let share = s.em_max_pairs as f64 / pairs.max(1) as f64;
+        let histogram = blocks.fold_sample(
+            share,
+            s.seed,
+            PatternCounts::default,
+            |acc, a, b| acc.add(compare(set, &records[a as usize], &records[b as usize])),
+            PatternCounts::merge,
+        );
+        histograms.push((rule, histogram.into_patterns(), pairs));
+    }
+    let n = records.len() as f64;
+    let all_pairs = match split {
+        None => n * (n - 1.0) / 2.0,
+        Some(e) => e as f64 * (n - e as f64),
+    };
+    let household: Vec<(Vec<Field>, u64)> = if s.household_adjustment {
+        household_sets()
+            .into_iter()
+            .map(|(fields, keys)| {
+                let count = block::count_agreeing_pairs(set, &BlockingRule::on(&keys), split);
+                (fields, count)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // EM once without household corrections, then again with corrections estimated from the
+    // first pass's m and prior.
+    for pass in 0..2 {
+        if pass == 1 {
+            if household.is_empty() {
+                break;
+            }
+            model.interactions = estimate_interactions(&model, &household, all_pairs);
+        }
+        let mut fitted: Vec<FittedSession> = Vec::new();
+        model.sessions.clear();
+        for (rule, patterns, pairs) in &histograms {
+            let fixed = rule.fixed_fields();
+            let (m, session) = model.fit_em(
+                rule.name(),
+                patterns,
+                &fixed,
+                s.em_max_iterations,
+                s.em_tolerance,
+            );
+            fitted.push((m, fixed, *pairs));
+            model.sessions.push(session);
+        }
+        combine_sessions(&mut model, &fitted, all_pairs);
+    }
+    if !household.is_empty() {
+        model.interactions = estimate_interactions(&model, &household, all_pairs);
+    }
+    model.trained_records = effective_records(records.len(), split);
+    model
+}
+
+/// The file size a model's prior is scaled by: the records of a dedupe, or for a link with `e`
+/// existing records the dedupe size with the same pairs per new record (`2e + 1`).
+pub(super) fn effective_records(n: usize, split: Option<u32>) -> u64 {
+    match split {
+        None => n as u64,
+        Some(e) => 2 * e as u64 + 1,
+    }
+}
+
+/// One EM session's fitted `m` (by field and level), the fields its rule fixes, and the rule's
+/// pair count.
+type FittedSession = (Vec<Vec<f64>>, [bool; FIELD_COUNT], u64);
+
+/// The field sets checked for household correlation, largest first, with their blocking keys.
+fn household_sets() -> Vec<(Vec<Field>, Vec<BlockKey>)> {
+    use BlockKey as K;
+    use Field as F;
+    vec![
+        (
+            vec![F::LastName, F::Postcode, F::School],
+            vec![K::LastName, K::Postcode, K::School],
+        ),
+        (
+            vec![F::LastName, F::Postcode],
+            vec![K::LastName, K::Postcode],
+        ),
+        (vec![F::Postcode, F::School], vec![K::Postcode, K::School]),
+        (vec![F::LastName, F::School], vec![K::LastName, K::School]),
+    ]
+}
+
+/// Joint `u` of each field set: pairs agreeing on all of it, less the matches expected among them,
+/// over all pairs; never below the product of the fields' own `u`.
+fn estimate_interactions(
+    model: &Model,
+    sets: &[(Vec<Field>, u64)],
+    all_pairs: f64,
+) -> Vec<Interaction> {
+    sets.iter()
+        .map(|(fields, count)| {
+            let level1 = |f: &Field| &model.fields[model::field_index(*f)].levels[1];
+            let u_product: f64 = fields.iter().map(|f| level1(f).u).product();
+            let m_product: f64 = fields.iter().map(|f| level1(f).m).product();
+            let expected_matches = model.prior * all_pairs * m_product;
+            let non_matches = (*count as f64 - expected_matches).max(0.0);
+            let u = if all_pairs > 0.0 {
+                (non_matches / all_pairs).max(u_product)
+            } else {
+                u_product
+            };
+            Interaction {
+                fields: fields.clone(),
+                pairs_agreeing: *count,
+                u,
+                adjustment: (u_product / u).log2(),
+            }
+        })
+        .collect()
+}
+
+/// Sets each field's m to the mean over the sessions that estimated it, and the prior from each
+/// session's matches divided by the share of all matches its rule can see (the product of m at
+/// full agreement over the fields it fixes).
+fn combine_sessions(model: &mut Model, fitted: &[FittedSession], all_pairs: f64) {
+    for (k, f) in model.fields.iter_mut().enumerate() {
+        let from: Vec<&Vec<Vec<f64>>> = fitted
+            .iter()
+            .filter(|(_, fixed, _)| !fixed[k])
+            .map(|(m, _, _)| m)
+            .collect();
+        if from.is_empty() {
+            continue;
+        }
+        for (l, lp) in f.levels.iter_mut().enumerate().skip(1) {
+            lp.m = from.iter().map(|m| m[k][l]).sum::<f64>() / from.len() as f64;
+        }
+    }
+    let mut log_priors = Vec::new();
+    for ((_, fixed, pairs), session) in fitted.iter().zip(&model.sessions) {
+        let recall: f64 = (0..FIELD_COUNT)
+            .filter(|&k| fixed[k])
+            .map(|k| model.fields[k].levels[1].m)
+            .product();
+        let matches = session.match_share * *pairs as f64 / recall.max(1e-6);
+        if matches > 0.0 && all_pairs > 0.0 {
+            log_priors.push((matches / all_pairs).ln());
+        }
+    }
+    if !log_priors.is_empty() {
+        let mean = log_priors.iter().sum::<f64>() / log_priors.len() as f64;
+        model.prior = mean.exp().clamp(1e-15, 0.5);
+    }
+}
+
+fn pair_hash(a: u32, b: u32, seed: u64) -> u64 {
+    let mut x = ((a as u64) << 32 | b as u64) ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Level counts per field over random pairs (for `u`).
+fn random_level_counts(
+    set: &PreparedSet,
+    split: Option<u32>,
+    pairs: u64,
+    seed: u64,
+) -> Vec<Vec<u64>> {
+    let n = set.records.len() as u64;
+    let empty = || -> Vec<Vec<u64>> {
+        Field::ALL
+            .iter()
+            .map(|f| vec![0u64; f.levels().len()])
+            .collect()
+    };
+    let (lo_n, hi_n, offset) = match split {
+        None => (n, n, 0),
+        Some(e) => (e as u64, n - e as u64, e as u64),
+    };
+    if lo_n == 0 || hi_n == 0 || (split.is_none() && n < 2) {
+        return empty();
+    }
+    let chunks = 64u64;
+    let per_chunk = pairs.div_ceil(chunks);
+    (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut counts = empty();
+            let mut state = seed ^ (c + 1).wrapping_mul(0xA076_1D64_78BD_642F);
+            for _ in 0..per_chunk {
+                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let r = pair_hash(state as u32, (state >> 32) as u32, seed);
+                let a = (r as u32 as u64 * lo_n) >> 32;
+                let mut b = ((r >> 32) * hi_n) >> 32;
+                b += offset;
+                if a == b {
+                    continue;
+                }
+                let l = compare(set, &set.records[a as usize], &set.records[b as usize]);
+                for (k, &lv) in l.iter().enumerate() {
+                    counts[k][lv as usize] += 1;
+                }
+            }
+            counts
+        })
+        .reduce(empty, |mut x, y| {
+            for (a, b) in x.iter_mut().zip(y) {
+                for (p, q) in a.iter_mut().zip(b) {
+                    *p += q;
+                }
+            }
+            x
+        })
+}
+
+/// A histogram of level patterns (bounded: at most the product of the level counts).
+#[derive(Default)]
+struct PatternCounts {
+    counts: std::collections::HashMap<Levels, u64>,
+}
+
+impl PatternCounts {
+    fn add(&mut self, l: Levels) {
+        *self.counts.entry(l).or_insert(0) += 1;
+    }
+    fn merge(mut self, other: Self) -> Self {
+        for (k, v) in other.counts {
+            *self.counts.entry(k).or_insert(0) += v;
+        }
+        self
+    }
+    fn into_patterns(self) -> Vec<(Levels, u64)> {
+        let mut v: Vec<(Levels, u64)> = self.counts.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+}
