@@ -109,11 +109,9 @@ pub fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
 /// One Python value as a cell.
 fn cell(obj: &Bound<'_, PyAny>) -> OwnedCell {
     if let Ok(s) = obj.cast::<PyString>() {
-        return match s.to_str() {
-            Ok(v) => OwnedCell::Value(v.to_string()),
-            // lone surrogates cannot be UTF-8: report the row rather than drop it
-            Err(_) => OwnedCell::Other("str with unpaired surrogates".to_string()),
-        };
+        // Lone surrogates cannot be UTF-8: U+FFFD takes their place, so the value is read (and
+        // refused by the field's rules, e.g. a bad character in a postcode) like any other.
+        return OwnedCell::Value(s.to_string_lossy().into_owned());
     }
     if is_missing(obj) {
         return OwnedCell::Missing;

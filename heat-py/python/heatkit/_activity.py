@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Uni
 
 from . import _columns
 from ._heatkit import (
+    _bad_argument,
     _can_share,
     _student_tracking_status,
     _typology_columns,
@@ -65,8 +66,12 @@ class ImportResult(NamedTuple):
 
 
 def _options(members: Optional[Sequence[str]], settings: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    if settings is not None and not isinstance(settings, Mapping):
+        raise _bad_argument("settings", f"expected a mapping of setting names to values, got {type(settings).__name__}")
     options: Dict[str, Any] = dict(settings or {})
     if members is not None:
+        if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__"):
+            raise _bad_argument("members", f"expected a list of member names, got {type(members).__name__}")
         options["members"] = list(members)
     return options
 
