@@ -20,6 +20,10 @@ cargo test -p heat-core --release --lib --tests
 step "cargo test --doc (doctests, README included; debug: each doctest links quickly)"
 cargo test -p heat-core --doc
 
+step "cargo package -p heat-core (the published crate builds on its own)"
+cargo package -p heat-core --allow-dirty -q 2>&1 | grep -v "^warning: ignoring" || true
+test -f target/package/heat-core-0.1.0.crate
+
 step "main job on the bundled data, and bad input files (scripts/check-main-job.sh)"
 bash scripts/check-main-job.sh
 

@@ -155,3 +155,13 @@ def test_fields_read_the_same_through_every_function():
     for bad in ("-1", "Year -1", "Y-1"):
         with pytest.raises(heatkit.CohortError):
             heatkit.clean_year_group(bad)
+
+
+def test_large_utf8_bom_and_utf16_files_by_path(tmp_path):
+    # Over 64 KiB: the first bytes are sniffed without cutting a character in two.
+    text = "first_name,last_name,dob,postcode\n" + "Zoë,Ó Súilleabháin,2010-01-01,LS1 4AP\n" * 3000
+    for name, data in [("bom.csv", b"\xef\xbb\xbf" + text.encode("utf-8")), ("u16.csv", text.encode("utf-16"))]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        out = heatkit.validate_import(path, check_duplicates=False, kind="dict", on="2025-11-03")
+        assert out.summary["rows_ok"] == 3000 and out.rows["first_name"][0] == "Zoë"
