@@ -118,6 +118,26 @@ pub enum PostcodeError {
     NotLive(PostcodePart),
 }
 
+impl PostcodeError {
+    /// Every code a postcode error can have, in layer order.
+    ///
+    /// ```
+    /// use heat_core::postcode::PostcodeError;
+    /// assert_eq!(PostcodeError::CODES[0], "empty");
+    /// ```
+    pub const CODES: &'static [&'static str] = &[
+        "empty",
+        "bad_character",
+        "too_short",
+        "too_long",
+        "bad_format",
+        "bad_letter_position",
+        "unknown_area",
+        "unknown_district",
+        "not_live",
+    ];
+}
+
 fn codepoint(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }

@@ -601,4 +601,21 @@ mod tests {
             assert!(DATA.area_name(area.as_bytes()).is_some(), "{outcode}");
         }
     }
+
+    #[test]
+    fn every_error_code_is_listed() {
+        let errors = [
+            PostcodeError::Empty,
+            PostcodeError::BadCharacter('/'),
+            PostcodeError::TooShort(1),
+            PostcodeError::TooLong(9),
+            normalise("1A1 1AA").unwrap_err(),
+            PostcodeError::BadLetterPosition(LetterRule::FirstLetterQvx),
+            normalise("MA1 1AA").unwrap_err(),
+            normalise("ZE9 9AA").unwrap_err(),
+            normalise_at("SW1A 9ZZ", Level::Live).unwrap_err(),
+        ];
+        let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+        assert_eq!(codes, PostcodeError::CODES);
+    }
 }
