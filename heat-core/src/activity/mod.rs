@@ -578,13 +578,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
             }
         }
     }
-    for g in a
-        .year_groups
-        .iter()
-        .flat_map(|g| g.split('|'))
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-    {
+    for g in a.year_groups.iter().flat_map(|g| fields::list(g)) {
         match fields::year_group(g, Nation::England) {
             Err(e) => push("ACT014", format!("year group {g:?}: {e}")),
             Ok(None) => {}
