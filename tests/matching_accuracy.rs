@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use heat_core::matching::{
-    assign_to_clusters, blocking_recall, BlockingRule, MatchSettings, Matcher, Model,
+    assign_to_clusters, blocking_recall, BlockingRule, Guard, MatchSettings, Matcher, Model,
 };
 
 #[path = "common/students.rs"]
@@ -67,40 +67,42 @@ fn students_10k_pair_f1_at_the_default_threshold() {
 
     // Save and reload the model: the same pairs without training.
     let reloaded = Model::from_json(&run.model.to_json()).unwrap();
+    assert_eq!(reloaded, run.model);
     let again = Matcher::new(MatchSettings::default())
         .model(reloaded)
         .dedupe(&records)
         .unwrap();
     assert_eq!(again.pairs.len(), run.pairs.len());
-    assert!(
-        again
-            .pairs
-            .iter()
-            .zip(&run.pairs)
-            .all(|(a, b)| (a.left, a.right) == (b.left, b.right)
-                && (a.weight - b.weight).abs() < 1e-9)
-    );
+    for (a, b) in again.pairs.iter().zip(&run.pairs) {
+        assert_eq!((a.left, a.right), (b.left, b.right));
+        assert!((a.weight - b.weight).abs() < 1e-9, "{a:?} vs {b:?}");
+    }
 
-    // The twin guard only ever vetoes different children (checked against the truth).
+    // The twin guard vetoes different children (checked against the truth); the possible-twin
+    // guard (two real names spelt alike) costs a handful of true duplicates in a file where a
+    // spelling variant was the duplicate's only change.
     let ents = entities("students_10k");
-    let guarded: Vec<_> = Matcher::new(MatchSettings::default())
+    let all = Matcher::new(MatchSettings::default())
         .min_probability(0.0)
         .dedupe(&records)
-        .unwrap()
-        .pairs
-        .into_iter()
-        .filter(|p| p.twin_guard)
-        .collect();
-    let wrong = guarded
-        .iter()
-        .filter(|p| ents[p.left as usize].0 == ents[p.right as usize].0)
-        .count();
-    assert!(guarded.len() >= 100, "{} guarded pairs", guarded.len());
+        .unwrap();
+    let count = |g: Guard| {
+        let guarded: Vec<_> = all.pairs.iter().filter(|p| p.guard == Some(g)).collect();
+        let one_child = guarded
+            .iter()
+            .filter(|p| ents[p.left as usize].0 == ents[p.right as usize].0)
+            .count();
+        (guarded.len(), one_child)
+    };
+    let (twins, wrong) = count(Guard::Twin);
+    assert!(twins >= 100, "{twins} twin-guarded pairs");
     assert!(
-        wrong * 20 <= guarded.len(),
-        "{wrong} of {} guarded pairs were one child",
-        guarded.len()
+        wrong * 20 <= twins,
+        "{wrong} of {twins} twin-guarded pairs were one child"
     );
+    assert!(all.twins.held && all.possible_twins.held);
+    let (possible, _) = count(Guard::PossibleTwin);
+    assert!(possible <= 10, "{possible} possible twins");
 }
 
 #[test]

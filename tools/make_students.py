@@ -2,6 +2,7 @@
 """Synthetic UK student files with known duplicates, for matching benchmarks at any size.
 
     python3 tools/make_students.py --records 1000000 --out target/students_1m [--pools FILE] [--seed N]
+        [--dup-frac 0.2] [--schools N] [--sibling-share 0.25] [--twin-share 0.014] [--shared-postcode]
 
 Writes `<out>_records.csv` (record_id, first_name, last_name, dob, gender, school_id, postcode),
 `<out>_truth.csv` (record_id, entity_id, household_id, is_original, corruptions) and
@@ -10,8 +11,12 @@ Writes `<out>_records.csv` (record_id, first_name, last_name, dob, gender, schoo
 Name, postcode-sector and school pools are read from `--pools` (a records CSV of that layout,
 default ../shared/data/students/students_100k_records.csv); everything else is drawn here:
 households (siblings share a surname, a postcode and usually a school; ~1.4% have twins), 20% of
-records duplicating an earlier student, and per duplicate the corruptions below at the rates the
-shared files' metadata gives for error scale 1.0. Formatting noise (case, spaces, gender
+records duplicating an earlier student (`--dup-frac`; 0 makes a clean file of distinct students,
+the control for false merges), and per duplicate the corruptions below at the rates the shared
+files' metadata gives for error scale 1.0. `--sibling-share` is the share of students with a
+brother or sister in the file, `--twin-share` the share of households with twins, `--schools` the
+number of schools, and `--shared-postcode` types one school's postcode as every student's home (as
+a careless upload does). Formatting noise (case, spaces, gender
 spellings, postcode spacing) is applied to every record. Entirely synthetic; standard library only.
 """
 from __future__ import annotations
@@ -222,23 +227,38 @@ def main() -> None:
     ap.add_argument("--out", default="target/students_1m")
     ap.add_argument("--pools", default=str(ROOT.parent / "shared/data/students/students_100k_records.csv"))
     ap.add_argument("--seed", type=int, default=20261123)
+    ap.add_argument("--dup-frac", type=float, default=0.2)
+    ap.add_argument("--schools", type=int, default=0)
+    ap.add_argument("--sibling-share", type=float, default=None)
+    ap.add_argument("--twin-share", type=float, default=0.014)
+    ap.add_argument("--shared-postcode", action="store_true")
     a = ap.parse_args()
     g = Generator(a.seed, load_pools(Path(a.pools)))
     r = g.r
-    n_dups = a.records // 5
+    n_dups = int(a.records * a.dup_frac)
     n_entities = a.records - n_dups
-    n_schools = max(10, a.records // 325)
+    n_schools = a.schools or max(10, a.records // 325)
     schools = [str(s) for s in r.sample(range(100000, 150000), n_schools)]
+    # Household sizes: by default 79% only children, 17% two, 4% three (about 25% of students have
+    # a sibling in the file); --sibling-share scales the multi-child households to that share.
+    size_weights = [79, 17, 4]
+    if a.sibling_share is not None:
+        # share of students in multi-child households = (2*w2 + 3*w3) / (w1 + 2*w2 + 3*w3)
+        w2, w3 = 17, 4
+        multi = 2 * w2 + 3 * w3
+        w1 = multi * (1 - a.sibling_share) / max(a.sibling_share, 1e-9)
+        size_weights = [w1, w2, w3]
+    school_postcode = {s: g.postcode() for s in schools}
     school_sectors = {s: [r.choice(g.sectors) for _ in range(30)] for s in schools}
     entities, households = [], 0
     while len(entities) < n_entities:
         households += 1
         school = r.choice(schools)
         sector = r.choice(school_sectors[school])
-        postcode = g.postcode(sector)
+        postcode = school_postcode[school] if a.shared_postcode else g.postcode(sector)
         surname = g.pick(g.last)
-        size = r.choices([1, 2, 3], weights=[79, 17, 4])[0]
-        twins = r.random() < 0.014
+        size = r.choices([1, 2, 3], weights=size_weights)[0]
+        twins = r.random() < a.twin_share
         base = dt.date(2002, 9, 1) + dt.timedelta(days=r.randrange(12 * 365))
         for k in range(size + (1 if twins and size == 1 else 0)):
             if len(entities) >= n_entities:
@@ -252,7 +272,7 @@ def main() -> None:
                                  household=households))
     # Which entities get duplicates: most one, some several (a heavy tail).
     weights = [r.paretovariate(2.5) for _ in entities]
-    dup_of = r.choices(range(len(entities)), cum_weights=list(accumulate(weights)), k=n_dups)
+    dup_of = r.choices(range(len(entities)), cum_weights=list(accumulate(weights)), k=n_dups) if n_dups else []
     rows = [(e, i, True, []) for i, e in enumerate(entities)]
     kinds, probs = list(RATES), list(RATES.values())
     for i in dup_of:

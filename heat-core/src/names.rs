@@ -17,6 +17,33 @@ use once_cell::sync::Lazy;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// Given names common among UK children (`data/names/given_names.txt`), normalised.
+static GIVEN_NAMES: Lazy<std::collections::HashSet<String>> = Lazy::new(|| {
+    include_str!("../data/names/given_names.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(normalise_name)
+        .collect()
+});
+
+/// Whether `name` (normalised) is a common UK given name or a name of the nickname table: a real
+/// name, not a typing slip (`data/names/SOURCE.md`).
+///
+/// ```
+/// use heat_core::names::is_known_given_name;
+/// assert!(is_known_given_name("ayden") && is_known_given_name("aiden") && is_known_given_name("william"));
+/// assert!(!is_known_given_name("aidne"));
+/// ```
+pub fn is_known_given_name(name: &str) -> bool {
+    GIVEN_NAMES.contains(name)
+        || nicknames().canonicals.contains_key(name)
+        || nicknames()
+            .canonicals
+            .values()
+            .any(|c| c.iter().any(|x| x == name))
+}
+
 /// How alike (Jaro-Winkler, after [`normalise_name`]) a typed label must be to a known one for
 /// heatkit to suggest it ("did you mean ...?"): used for upload headers and activity types.
 pub const SUGGESTION_SIMILARITY: f64 = 0.85;

@@ -42,6 +42,18 @@ pub fn raise(py: Python<'_>, e: &dyn HeatError) -> PyErr {
     build(py, e.kind(), &e.to_string(), e.code(), e.detail(), None)
 }
 
+/// The Python exception for a core error about one row.
+pub fn raise_at_row(py: Python<'_>, e: &dyn HeatError, row: usize) -> PyErr {
+    build(
+        py,
+        e.kind(),
+        &e.to_string(),
+        e.code(),
+        e.detail(),
+        Some(row),
+    )
+}
+
 /// A Python exception for a row of a batch whose message and code are already known (a cell's
 /// error, kept as its code and message in a column result).
 pub fn raise_coded_at_row(

@@ -11,7 +11,7 @@ use heat_core::matching::{
     cluster, Field, MatchRun, MatchSettings, Matcher, Model, Progress, StudentRef,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 
 use crate::columns::{one_chunk, Text, TextColumn};
 use crate::dates::{DateCell, DateColumn};
@@ -227,22 +227,24 @@ fn pair_columns<'py>(py: Python<'py>, run: &MatchRun) -> PyResult<Bound<'py, PyD
             chunked(py, Arc::new(weights.finish()))?,
         )?;
     }
-    let twin: BooleanArray = pairs.iter().map(|p| Some(p.twin_guard)).collect();
+    let twin: BooleanArray = pairs.iter().map(|p| Some(p.twin_guard())).collect();
     out.set_item("twin_guard", chunked(py, Arc::new(twin))?)?;
-    Ok(out)
-}
-
-fn blocking_report<'py>(py: Python<'py>, run: &MatchRun) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in &run.blocking {
-        let d = PyDict::new(py);
-        d.set_item("rule", &r.rule)?;
-        d.set_item("new_pairs", r.new_pairs)?;
-        d.set_item("skipped_groups", r.skipped_groups)?;
-        d.set_item("skipped_records", r.skipped_records)?;
-        list.append(d)?;
+    let mut guard = StringDictionaryBuilder::<Int8Type>::new();
+    for p in pairs {
+        guard.append_option(p.guard.map(|g| g.name()));
     }
-    Ok(list)
+    out.set_item("guard", chunked(py, Arc::new(guard.finish()))?)?;
+    let weights = |f: &dyn Fn(&heat_core::matching::ScoredPair) -> f32| -> PyResult<Py<PyAny>> {
+        let mut b = Float32Builder::with_capacity(pairs.len());
+        for p in pairs {
+            b.append_value(f(p));
+        }
+        chunked(py, Arc::new(b.finish()))
+    };
+    out.set_item("household_weight", weights(&|p| p.household_weight)?)?;
+    out.set_item("guard_weight", weights(&|p| p.guard_weight)?)?;
+    out.set_item("prior_weight", weights(&|_| run.prior_weight as f32)?)?;
+    Ok(out)
 }
 
 /// Runs `job` with the GIL released, on a pool of `workers` threads when given, calling
@@ -365,13 +367,7 @@ fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult
     }
 }
 
-type RunOutput<'py> = (
-    Bound<'py, PyDict>,
-    String,
-    Bound<'py, PyList>,
-    u64,
-    Vec<FieldIssue>,
-);
+type RunOutput<'py> = (Bound<'py, PyDict>, String, String, u64, Vec<FieldIssue>);
 
 fn run_output<'py>(
     py: Python<'py>,
@@ -381,13 +377,13 @@ fn run_output<'py>(
     Ok((
         pair_columns(py, run)?,
         run.model.to_json(),
-        blocking_report(py, run)?,
+        run.summary().to_json(),
         run.candidate_pairs,
         issues,
     ))
 }
 
-/// Scored duplicate pairs within one table. Returns (columns, model JSON, blocking report,
+/// Scored duplicate pairs within one table. Returns (columns, model JSON, run summary JSON,
 /// candidate pairs, issues).
 #[pyfunction]
 #[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="raise"))]
@@ -511,7 +507,74 @@ fn _default_match_settings(py: Python<'_>) -> PyResult<String> {
     })
 }
 
+/// Checks a column of record ids (text, or missing): every record has one and no two share
+/// one; raises `MatchingError` (`missing_id`, `duplicate_id`) naming the row.
+#[pyfunction]
+fn _check_ids(py: Python<'_>, ids: &Bound<'_, PyAny>) -> PyResult<()> {
+    let column = TextColumn::from_py(ids, "id")?;
+    let texts = column.all_texts();
+    let result = heat_core::matching::check_ids(texts.iter().map(|t| match t {
+        Text::Value(s) | Text::Other(s) => Some(*s),
+        Text::Missing => None,
+    }));
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let row = match &e {
+                heat_core::matching::MatchError::DuplicateId { row, .. }
+                | heat_core::matching::MatchError::MissingId { row } => Some(*row),
+                _ => None,
+            };
+            Err(match row {
+                Some(r) => crate::errors::raise_at_row(py, &e, r),
+                None => raise(py, &e),
+            })
+        }
+    }
+}
+
+/// A model's parameters, one row per field and level: (field, level, m, u, weight in bits),
+/// then the prior as a probability and the household corrections (fields joined by `+`, bits).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn _model_parameters(
+    py: Python<'_>,
+    model: &str,
+) -> PyResult<(
+    Vec<(String, String, f64, f64, f64)>,
+    f64,
+    Vec<(String, f64)>,
+)> {
+    let Some(model) = model_of(py, Some(model))? else {
+        return Ok((Vec::new(), 0.0, Vec::new()));
+    };
+    let mut rows = Vec::new();
+    for f in &model.fields {
+        for (k, l) in f.levels.iter().enumerate() {
+            let weight = model.level_weight(f.field, k as u8);
+            rows.push((
+                f.field.name().to_string(),
+                l.level.clone(),
+                l.m,
+                l.u,
+                weight,
+            ));
+        }
+    }
+    let interactions = model
+        .interactions
+        .iter()
+        .map(|i| {
+            let names: Vec<&str> = i.fields.iter().map(|f| f.name()).collect();
+            (names.join("+"), i.adjustment)
+        })
+        .collect();
+    Ok((rows, model.prior, interactions))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_model_parameters, m)?)?;
+    m.add_function(wrap_pyfunction!(_check_ids, m)?)?;
     m.add_function(wrap_pyfunction!(_find_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(_link_students, m)?)?;
     m.add_function(wrap_pyfunction!(_cluster, m)?)?;

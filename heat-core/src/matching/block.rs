@@ -2,7 +2,10 @@
 //!
 //! Each rule groups records that agree exactly on its keys; pairs inside a group are candidates.
 //! A pair found by an earlier rule is not produced again by a later one, so every candidate pair is
-//! compared once.
+//! compared once. A group larger than the size cap is never dropped whole: it is split on further
+//! keys ([`REFINEMENTS`]: date of birth, then first and last initials, then the postcode district)
+//! until its parts fit, and only what still does not fit is skipped and reported
+//! ([`RuleReport::skipped_records`], [`RuleReport::skipped_pairs`]).
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -35,7 +38,27 @@ pub enum BlockKey {
     Postcode,
     /// Outward code (postcode district).
     PostcodeDistrict,
+    /// Soundex code of the first name (catches spelling slips that keep the sound).
+    FirstSound,
+    /// Soundex code of the last name.
+    LastSound,
+    /// Soundex codes of the first and last name in either order (swapped and misspelt).
+    NameSoundsEitherOrder,
+    /// First letter of the normalised last name.
+    LastInitial,
 }
+
+/// The group-size cap of the default date-of-birth-alone rule: every pair in files up to about
+/// 200,000 records (a date holds fewer than 40 of them), split by initials above that.
+pub const DOB_ALONE_CAP: usize = 40;
+
+/// The keys an oversized group is split on, in order (a key the rule already uses is skipped).
+pub const REFINEMENTS: [BlockKey; 4] = [
+    BlockKey::Dob,
+    BlockKey::FirstInitial,
+    BlockKey::LastInitial,
+    BlockKey::PostcodeDistrict,
+];
 
 impl BlockKey {
     /// The key's snake_case name.
@@ -53,6 +76,10 @@ impl BlockKey {
             BlockKey::School => "school",
             BlockKey::Postcode => "postcode",
             BlockKey::PostcodeDistrict => "postcode_district",
+            BlockKey::FirstSound => "first_sound",
+            BlockKey::LastSound => "last_sound",
+            BlockKey::NameSoundsEitherOrder => "name_sounds_either_order",
+            BlockKey::LastInitial => "last_initial",
         }
     }
 
@@ -69,9 +96,24 @@ impl BlockKey {
             BlockKey::Dob => r.dob.map(|d| d.days as u64),
             BlockKey::School => id(r.school),
             BlockKey::Postcode => r.postcode.filter(|p| p.full()).map(|p| p.hash()),
-            BlockKey::PostcodeDistrict => r.postcode.map(|p| p.outward_hash()),
+            BlockKey::PostcodeDistrict => r.postcode.and_then(|p| p.outward_hash()),
+            BlockKey::FirstSound => sound(set, r.first),
+            BlockKey::LastSound => sound(set, r.last),
+            BlockKey::NameSoundsEitherOrder => {
+                let (a, b) = (sound(set, r.first)?, sound(set, r.last)?);
+                Some(a.min(b) << 32 | a.max(b))
+            }
+            BlockKey::LastInitial => set.name(r.last).chars().next().map(u64::from),
         }
     }
+}
+
+/// The Soundex code of a name as a key (none for a missing name or one without letters).
+fn sound(set: &PreparedSet, name: u32) -> Option<u64> {
+    (name != NONE)
+        .then(|| set.sound(name))
+        .filter(|s| *s != 0)
+        .map(u64::from)
 }
 
 /// Records are candidates under a rule when they agree on all its keys (and none is missing).
@@ -85,6 +127,11 @@ impl BlockKey {
 pub struct BlockingRule {
     /// The keys that must all agree.
     pub keys: Vec<BlockKey>,
+    /// A tighter group-size cap for this rule than the settings' `max_block_size` (a broad rule
+    /// such as the date of birth alone is worth every pair in a small file, and is split on
+    /// further keys in a large one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_block_size: Option<usize>,
 }
 
 impl BlockingRule {
@@ -97,7 +144,20 @@ impl BlockingRule {
     pub fn on(keys: &[BlockKey]) -> Self {
         BlockingRule {
             keys: keys.to_vec(),
+            max_block_size: None,
         }
+    }
+
+    /// The same rule with its own group-size cap.
+    ///
+    /// ```
+    /// use heat_core::matching::{BlockingRule, BlockKey};
+    /// let rule = BlockingRule::on(&[BlockKey::Dob]).capped(40);
+    /// assert_eq!(rule.max_block_size, Some(40));
+    /// ```
+    pub fn capped(mut self, max_block_size: usize) -> Self {
+        self.max_block_size = Some(max_block_size);
+        self
     }
 
     /// The rule's name: its keys joined by `+`.
@@ -111,11 +171,13 @@ impl BlockingRule {
         names.join("+")
     }
 
-    /// The default rules: names, date of birth, school and postcode in pairs, chosen so that a
-    /// duplicate with any two fields wrong is still usually found.
+    /// The default rules: names, date of birth, school and postcode in pairs (names also by their
+    /// sound or initial, and in either order), chosen so that a duplicate with any two fields wrong, or with
+    /// a name misspelt and a date or postcode missing, is still usually found; last, the date of
+    /// birth alone, capped at [`DOB_ALONE_CAP`] (both names mistyped).
     ///
     /// ```
-    /// assert_eq!(heat_core::matching::BlockingRule::defaults().len(), 10);
+    /// assert_eq!(heat_core::matching::BlockingRule::defaults().len(), 14);
     /// ```
     pub fn defaults() -> Vec<BlockingRule> {
         use BlockKey::*;
@@ -124,15 +186,19 @@ impl BlockingRule {
             &[Dob, School],
             &[Dob, PostcodeDistrict],
             &[LastName, School],
-            &[FirstName, Dob],
-            &[LastName, Dob],
+            &[FirstSound, Dob],
+            &[LastSound, Dob],
             &[FirstName, Postcode],
-            &[FirstName, School],
+            &[FirstInitial, School],
+            &[LastName, FirstInitial],
             &[Postcode],
             &[NamesEitherOrder],
+            &[FirstSound, LastSound],
+            &[NameSoundsEitherOrder],
         ]
         .iter()
         .map(|k| BlockingRule::on(k))
+        .chain([BlockingRule::on(&[Dob]).capped(DOB_ALONE_CAP)])
         .collect()
     }
 
@@ -147,9 +213,15 @@ impl BlockingRule {
         let mut fixed = [false; FIELD_COUNT];
         for k in &self.keys {
             let fields: &[Field] = match k {
-                BlockKey::FirstName | BlockKey::FirstInitial => &[Field::FirstName],
-                BlockKey::LastName => &[Field::LastName],
-                BlockKey::NamesEitherOrder => &[Field::FirstName, Field::LastName],
+                BlockKey::FirstName | BlockKey::FirstInitial | BlockKey::FirstSound => {
+                    &[Field::FirstName]
+                }
+                BlockKey::LastName | BlockKey::LastInitial | BlockKey::LastSound => {
+                    &[Field::LastName]
+                }
+                BlockKey::NamesEitherOrder | BlockKey::NameSoundsEitherOrder => {
+                    &[Field::FirstName, Field::LastName]
+                }
                 BlockKey::Dob => &[Field::Dob],
                 BlockKey::School => &[Field::School],
                 BlockKey::Postcode | BlockKey::PostcodeDistrict => &[Field::Postcode],
@@ -183,39 +255,137 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
-/// Pairs of records (across the split, when there is one) that agree on all of `rule`'s keys,
-/// ignoring the group-size cap.
-pub(crate) fn count_agreeing_pairs(
+/// The pairs of records (across the split, when there is one) that agree on all of `rule`'s
+/// keys, ignoring the group-size cap, and an estimate of how many of them `clear` says are
+/// different students.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct AgreeingPairs {
+    /// Pairs agreeing on every key.
+    pub pairs: u64,
+    /// Estimated pairs among them where `clear` could tell (`Some`).
+    pub determinable: f64,
+    /// Estimated pairs among them `clear` called clearly different students (`Some(true)`).
+    pub different: f64,
+}
+
+/// Pairs compared per group when counting [`AgreeingPairs`] (larger groups are sampled).
+const AGREEING_SAMPLE: u64 = 2_000;
+
+/// Counts [`AgreeingPairs`] for `rule`: every group's pairs, with `clear(a, b)` asked of all
+/// of them in groups up to [`AGREEING_SAMPLE`] pairs and of a deterministic sample in larger
+/// ones (scaled up).
+pub(crate) fn agreeing_pairs(
     set: &PreparedSet,
     rule: &BlockingRule,
     split: Option<u32>,
-) -> u64 {
-    let mut keyed: Vec<(u64, bool)> = set
+    clear: &(dyn Fn(u32, u32) -> Option<bool> + Sync),
+) -> AgreeingPairs {
+    let mut keyed: Vec<(u64, u32)> = set
         .records
         .par_iter()
         .enumerate()
         .with_min_len(4096)
-        .map(|(i, r)| (rule.key(set, r), split.is_some_and(|s| i as u32 >= s)))
+        .map(|(i, r)| (rule.key(set, r), i as u32))
         .filter(|(k, _)| *k != 0)
         .collect();
     keyed.par_sort_unstable();
-    let mut total = 0u64;
+    let mut bounds = Vec::new();
     let mut start = 0;
     while start < keyed.len() {
-        let mut end = start;
-        let mut new = 0u64;
+        let mut end = start + 1;
         while end < keyed.len() && keyed[end].0 == keyed[start].0 {
-            new += u64::from(keyed[end].1);
             end += 1;
         }
-        let k = (end - start) as u64;
-        total += match split {
-            None => k * (k - 1) / 2,
-            Some(_) => new * (k - new),
-        };
+        if end - start > 1 {
+            bounds.push((start, end));
+        }
         start = end;
     }
-    total
+    let is_new = |i: u32| split.is_some_and(|s| i >= s);
+    let crosses = |a: u32, b: u32| split.is_none() || is_new(a) != is_new(b);
+    bounds
+        .par_iter()
+        .with_min_len(64)
+        .map(|&(s0, e0)| {
+            let g: Vec<u32> = keyed[s0..e0].iter().map(|x| x.1).collect();
+            let k = g.len() as u64;
+            let new = g.iter().filter(|&&i| is_new(i)).count() as u64;
+            let pairs = match split {
+                None => k * (k - 1) / 2,
+                Some(_) => new * (k - new),
+            };
+            // (pairs asked, pairs clear could tell, pairs clearly different)
+            let mut t = (0u64, 0u64, 0u64);
+            let tally = |t: &mut (u64, u64, u64), a: u32, b: u32| {
+                t.0 += 1;
+                if let Some(d) = clear(a, b) {
+                    t.1 += 1;
+                    t.2 += u64::from(d);
+                }
+            };
+            if pairs <= AGREEING_SAMPLE {
+                for (i, &a) in g.iter().enumerate() {
+                    for &b in &g[i + 1..] {
+                        if crosses(a, b) {
+                            tally(&mut t, a, b);
+                        }
+                    }
+                }
+            } else {
+                let mut state = mix(keyed[s0].0);
+                let mut draws = 0;
+                while draws < AGREEING_SAMPLE * 4 && t.0 < AGREEING_SAMPLE {
+                    draws += 1;
+                    state = mix(state.wrapping_add(0x9E37_79B9_7F4A_7C15));
+                    let i = ((state as u32 as u64 * k) >> 32) as usize;
+                    let j = (((state >> 32) * (k - 1)) >> 32) as usize;
+                    let j = if j >= i { j + 1 } else { j };
+                    if crosses(g[i], g[j]) {
+                        tally(&mut t, g[i], g[j]);
+                    }
+                }
+            }
+            let scale = if t.0 == 0 {
+                0.0
+            } else {
+                pairs as f64 / t.0 as f64
+            };
+            AgreeingPairs {
+                pairs,
+                determinable: t.1 as f64 * scale,
+                different: t.2 as f64 * scale,
+            }
+        })
+        .reduce(AgreeingPairs::default, |x, y| AgreeingPairs {
+            pairs: x.pairs + y.pairs,
+            determinable: x.determinable + y.determinable,
+            different: x.different + y.different,
+        })
+}
+
+/// A run of records sharing one key: (start, end) positions in the sorted index.
+type Span = (u32, u32);
+
+/// The groups of at least two and at most `max_group` records in `idx` (sorted by key), and
+/// the groups over the cap.
+fn group_bounds(idx: &[u32], k: &[u64], max_group: usize) -> (Vec<Span>, Vec<Span>) {
+    let (mut fit, mut over) = (Vec::new(), Vec::new());
+    let mut start = 0;
+    while start < idx.len() {
+        let key = k[idx[start] as usize];
+        let mut end = start + 1;
+        while end < idx.len() && k[idx[end] as usize] == key {
+            end += 1;
+        }
+        let size = end - start;
+        if size > max_group {
+            over.push((start as u32, end as u32));
+        } else if size > 1 {
+            fit.push((start as u32, end as u32));
+        }
+        start = end;
+    }
+    (fit, over)
 }
 
 /// What one blocking rule produced.
@@ -236,10 +406,14 @@ pub struct RuleReport {
     pub rule: String,
     /// Pairs this rule found that no earlier rule had.
     pub new_pairs: u64,
-    /// Groups larger than the size cap, skipped.
+    /// Groups larger than the size cap that were split on further keys.
+    pub split_groups: u64,
+    /// Groups still larger than the size cap after every split, skipped.
     pub skipped_groups: u64,
     /// Records in skipped groups.
     pub skipped_records: u64,
+    /// Pairs in skipped groups (not compared under this rule; another rule may still find some).
+    pub skipped_pairs: u64,
 }
 
 /// Records grouped for every rule.
@@ -264,7 +438,7 @@ impl Blocks {
         max_group: usize,
         split: Option<u32>,
     ) -> Blocks {
-        let keys: Vec<Vec<u64>> = rules
+        let mut keys: Vec<Vec<u64>> = rules
             .iter()
             .map(|rule| {
                 set.records
@@ -278,35 +452,54 @@ impl Blocks {
         let mut groups = Vec::with_capacity(rules.len());
         let mut reports = Vec::with_capacity(rules.len());
         let mut skipped = Vec::with_capacity(rules.len());
-        for (rule, k) in rules.iter().zip(&keys) {
-            let mut skipped_keys = std::collections::HashSet::new();
-            let mut idx: Vec<u32> = (0..k.len() as u32)
-                .filter(|&i| k[i as usize] != 0)
-                .collect();
-            idx.par_sort_unstable_by_key(|&i| k[i as usize]);
-            let mut g = Vec::new();
+        for (rule, k) in rules.iter().zip(keys.iter_mut()) {
             let mut report = RuleReport {
                 rule: rule.name(),
                 new_pairs: 0,
+                split_groups: 0,
                 skipped_groups: 0,
                 skipped_records: 0,
+                skipped_pairs: 0,
             };
-            let mut start = 0;
-            while start < idx.len() {
-                let key = k[idx[start] as usize];
-                let mut end = start + 1;
-                while end < idx.len() && k[idx[end] as usize] == key {
-                    end += 1;
+            let refinements: Vec<BlockKey> = REFINEMENTS
+                .iter()
+                .copied()
+                .filter(|r| !rule.keys.contains(r))
+                .collect();
+            // Split oversized groups on the next refinement key until they fit (or none is left).
+            let mut depth = 0;
+            let mut idx: Vec<u32> = (0..k.len() as u32)
+                .filter(|&i| k[i as usize] != 0)
+                .collect();
+            let (g, oversized) = loop {
+                idx.par_sort_unstable_by_key(|&i| k[i as usize]);
+                let cap = rule
+                    .max_block_size
+                    .map_or(max_group, |c| c.clamp(2, max_group));
+                let (g, oversized) = group_bounds(&idx, k, cap);
+                if oversized.is_empty() || depth == refinements.len() {
+                    break (g, oversized);
                 }
-                let size = end - start;
-                if size > max_group {
-                    skipped_keys.insert(key);
-                    report.skipped_groups += 1;
-                    report.skipped_records += size as u64;
-                } else if size > 1 {
-                    g.push((start as u32, end as u32));
+                let refine = refinements[depth];
+                for &(s0, e0) in &oversized {
+                    if depth == 0 {
+                        report.split_groups += 1;
+                    }
+                    for &i in &idx[s0 as usize..e0 as usize] {
+                        let r = &set.records[i as usize];
+                        let v = refine.value(set, r).unwrap_or(u64::MAX);
+                        k[i as usize] = mix(k[i as usize] ^ v ^ ((depth as u64 + 1) << 58)) | 1;
+                    }
                 }
-                start = end;
+                depth += 1;
+            };
+            let mut skipped_keys = std::collections::HashSet::new();
+            for &(s0, e0) in &oversized {
+                let size = (e0 - s0) as u64;
+                skipped_keys.insert(k[idx[s0 as usize] as usize]);
+                report.skipped_groups += 1;
+                report.skipped_records += size;
+                report.skipped_pairs += size * (size - 1) / 2;
             }
             order.push(idx);
             groups.push(g);

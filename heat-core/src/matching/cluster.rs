@@ -82,6 +82,43 @@ pub fn cluster(n: usize, pairs: &[(u32, u32, f64)], threshold: f64, max_size: us
     }
 }
 
+/// Disjoint sets of record rows (for counting the students a set of links leaves).
+pub(crate) struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    pub(crate) fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+
+    /// Joins the sets of `a` and `b`; false when they were one set already (or out of range).
+    pub(crate) fn union(&mut self, a: usize, b: usize) -> bool {
+        if a >= self.parent.len() || b >= self.parent.len() {
+            return false;
+        }
+        let (ra, rb) = (
+            find(&mut self.parent, a as u32),
+            find(&mut self.parent, b as u32),
+        );
+        if ra == rb {
+            return false;
+        }
+        self.parent[ra as usize] = rb;
+        true
+    }
+
+    /// The set `a` belongs to (`a` itself when out of range).
+    pub(crate) fn root(&mut self, a: usize) -> u32 {
+        if a >= self.parent.len() {
+            return a as u32;
+        }
+        find(&mut self.parent, a as u32)
+    }
+}
+
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
     while parent[x as usize] != x {
         let p = parent[x as usize];

@@ -271,7 +271,7 @@ impl Field {
     }
 }
 
-const CLOSE: f64 = 0.92;
+pub(super) const CLOSE: f64 = 0.92;
 const SIMILAR: f64 = 0.80;
 
 /// Compares two prepared records field by field.
@@ -389,6 +389,14 @@ impl PostcodeLevel {
         let (Some(a), Some(b)) = (a, b) else {
             return Missing;
         };
+        if !a.uk || !b.uk {
+            // A code that is not a UK postcode has no sectors or districts: same text or not.
+            return if a.text() == b.text() {
+                Unit
+            } else {
+                Different
+            };
+        }
         if a.full() && b.full() {
             if a.text() == b.text() {
                 return Unit;
@@ -442,7 +450,7 @@ fn initial_of(a: &str, b: &str) -> bool {
     a.len() == 1 && b.starts_with(a)
 }
 
-fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
+pub(super) fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

@@ -38,7 +38,7 @@ mod training;
 
 use serde::{Deserialize, Serialize};
 
-pub use block::{BlockKey, BlockingRule, RuleReport};
+pub use block::{BlockKey, BlockingRule, RuleReport, DOB_ALONE_CAP};
 pub use cluster::{cluster, Clustering};
 pub use compare::{
     DobLevel, Field, FirstNameLevel, GenderLevel, LastNameLevel, Levels, PostcodeLevel,
@@ -49,8 +49,9 @@ pub use model::{
     Model, ModelError,
 };
 pub use record::{Gender, StudentFields, StudentRecord, StudentRef};
-pub use run::{FieldExplanation, MatchRun, Matcher, ScoredPair};
-pub use settings::{MatchError, MatchSettings, Progress, Stage};
+pub use run::{FieldExplanation, MatchRun, Matcher, RunSummary, ScoredPair, TwinReport};
+pub use scoring::Guard;
+pub use settings::{check_ids, MatchError, MatchSettings, Progress, Stage};
 
 use crate::names::nicknames;
 use block::Blocks;

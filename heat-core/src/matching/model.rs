@@ -61,7 +61,8 @@ pub struct FieldParams {
 ///
 /// ```
 /// use heat_core::matching::EmSession;
-/// let s = EmSession { rule: "dob".into(), pairs: 10, iterations: 3, converged: true, match_share: 0.2 };
+/// let s = EmSession { rule: "dob".into(), pairs: 10, iterations: 3, converged: true,
+///     match_share: 0.2, fell_back: None };
 /// assert_eq!(s.rule, "dob");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +77,12 @@ pub struct EmSession {
     pub converged: bool,
     /// Estimated share of the rule's pairs that are the same student.
     pub match_share: f64,
+    /// Why this session's estimate was not used, when it was not: EM found a "match" class that
+    /// cannot be duplicates (different names or dates of birth as common among its "matches" as
+    /// among strangers: households, twins or classmates), so the session's fields keep the
+    /// embedded model's `m` and only the match share was estimated. `None`: the estimate stood.
+    #[serde(default)]
+    pub fell_back: Option<String>,
 }
 
 /// A correction for fields that agree together more often than chance among *different*
@@ -351,6 +358,23 @@ impl Model {
             .map_or(0.0, LevelParams::weight)
     }
 
+    /// `m` (the share of one student's record pairs) for a field at a level (1 for `missing`,
+    /// 0 for a level the model lacks).
+    ///
+    /// ```
+    /// use heat_core::matching::{Field, Model};
+    /// let m = Model::default_trained();
+    /// assert!(m.m(Field::Gender, 2) < 0.1);
+    /// assert_eq!(m.m(Field::Gender, 0), 1.0);
+    /// ```
+    pub fn m(&self, field: Field, level: u8) -> f64 {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .and_then(|f| f.levels.get(level as usize))
+            .map_or(0.0, |l| l.m)
+    }
+
     /// Prior log-odds, in bits, that two records are one student.
     ///
     /// ```
@@ -399,6 +423,10 @@ impl Model {
     /// estimates `m` for the fields not in `fixed` and the share of the pairs that match.
     /// Level `missing` carries no evidence and is skipped. Returns the fitted `m` (levels 0..)
     /// and the session report.
+    ///
+    /// `m` is estimated MAP-style: `prior` (the embedded model's `m`) counts as `strength` pseudo
+    /// matches, so a file with few duplicates cannot pull `m` far from sane values.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn fit_em(
         &self,
         rule: String,
@@ -406,6 +434,8 @@ impl Model {
         fixed: &[bool; FIELD_COUNT],
         max_iter: u32,
         tol: f64,
+        prior: &Model,
+        strength: f64,
     ) -> (Vec<Vec<f64>>, EmSession) {
         let total: u64 = patterns.iter().map(|p| p.1).sum();
         let mut m: Vec<Vec<f64>> = self
@@ -418,12 +448,18 @@ impl Model {
             .iter()
             .map(|f| f.levels.iter().map(|l| l.u).collect())
             .collect();
+        let prior_m: Vec<Vec<f64>> = prior
+            .fields
+            .iter()
+            .map(|f| f.levels.iter().map(|l| l.m).collect())
+            .collect();
         let mut session = EmSession {
             rule,
             pairs: total,
             iterations: 0,
             converged: false,
             match_share: 0.0,
+            fell_back: None,
         };
         if total == 0 {
             return (m, session);
@@ -452,11 +488,11 @@ impl Model {
             let mut change = (new_p - p).abs();
             for k in (0..FIELD_COUNT).filter(|&k| !fixed[k]) {
                 let acc = &m_acc[k];
-                let n_levels = (acc.len() - 1) as f64;
                 let s: f64 = acc.iter().skip(1).sum();
                 for l in 1..acc.len() {
-                    // A small floor keeps every level possible.
-                    let v = ((acc[l] + 1e-3) / (s + 1e-3 * n_levels)).max(1e-7);
+                    // The prior's pseudo matches keep every level possible and the estimate sane.
+                    let pseudo = strength * prior_m[k].get(l).copied().unwrap_or(0.0);
+                    let v = ((acc[l] + pseudo) / (s + strength)).max(1e-7);
                     change = change.max((v - m[k][l]).abs());
                     m[k][l] = v;
                 }
@@ -470,6 +506,50 @@ impl Model {
         }
         session.match_share = p;
         (m, session)
+    }
+
+    /// EM for the match share alone, with `m` held at `m` (used when a session fell back).
+    pub(crate) fn fit_share(
+        &self,
+        patterns: &[(Levels, u64)],
+        fixed: &[bool; FIELD_COUNT],
+        m: &[Vec<f64>],
+        max_iter: u32,
+        tol: f64,
+    ) -> f64 {
+        let total: u64 = patterns.iter().map(|p| p.1).sum();
+        if total == 0 {
+            return 0.0;
+        }
+        // Each pattern's likelihood ratio is fixed; only the share moves.
+        let ratios: Vec<(f64, f64)> = patterns
+            .iter()
+            .map(|(levels, count)| {
+                let mut lr = 0.0;
+                for (k, &l) in levels.iter().enumerate() {
+                    if l != 0 && !fixed[k] {
+                        lr += (m[k][l as usize] / self.fields[k].levels[l as usize].u).ln();
+                    }
+                }
+                lr += self.interaction_adjustment(levels, fixed) * std::f64::consts::LN_2;
+                (lr, *count as f64)
+            })
+            .collect();
+        let mut p: f64 = 0.01;
+        for _ in 0..max_iter {
+            let odds = (p / (1.0 - p)).ln();
+            let matched: f64 = ratios
+                .iter()
+                .map(|(lr, c)| c / (1.0 + (-(lr + odds)).exp()))
+                .sum();
+            let new_p = (matched / total as f64).clamp(1e-9, 1.0 - 1e-9);
+            let done = (new_p - p).abs() < tol;
+            p = new_p;
+            if done {
+                break;
+            }
+        }
+        p
     }
 }
 
@@ -531,6 +611,8 @@ mod tests {
             &fixed,
             200,
             1e-9,
+            &Model::untrained(),
+            1.0,
         );
         assert!(s.converged);
         assert!((s.match_share - 0.1).abs() < 1e-3);

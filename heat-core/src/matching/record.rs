@@ -162,9 +162,17 @@ pub trait StudentFields: Sync {
     fn school(&self) -> Option<&str>;
     /// Home postcode as entered.
     fn postcode(&self) -> Option<&str>;
+    /// The record's id, when the records carry one (then every record needs its own: see
+    /// [`super::check_ids`]); `None` by default (records are told apart by position).
+    fn id(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl StudentFields for StudentRecord {
+    fn id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
     fn first_name(&self) -> Option<&str> {
         self.first_name.as_deref()
     }
@@ -235,22 +243,26 @@ impl StudentFields for StudentRef<'_> {
 
 pub use crate::fields::Gender;
 
-/// A postcode reduced to what comparison needs: compact upper-case text and whether the inward
-/// code is present.
+/// A postcode reduced to what comparison needs: compact upper-case text, whether the inward code
+/// is present, and whether it is a UK postcode at all (a foreign or made-up code is compared as
+/// exact text only, never by district or area).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PostcodeKey {
     pub bytes: [u8; 8],
     pub len: u8,
     /// Length of the outward code (the whole text when only the outward code was given).
     pub outward_len: u8,
+    /// A UK postcode (or its outward code): it has sectors, districts and areas.
+    pub uk: bool,
 }
 
 impl PostcodeKey {
     pub fn text(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
     }
+    /// A whole postcode (not an outward code alone); a non-UK code is always whole.
     pub fn full(&self) -> bool {
-        self.outward_len < self.len
+        !self.uk || self.outward_len < self.len
     }
     pub fn outward(&self) -> &[u8] {
         &self.bytes[..self.outward_len as usize]
@@ -268,25 +280,40 @@ impl PostcodeKey {
     pub fn hash(&self) -> u64 {
         u64::from_le_bytes(self.bytes) ^ ((self.len as u64) << 59)
     }
-    pub fn outward_hash(&self) -> u64 {
+    /// The outward code as a blocking key (none for a code that is not a UK postcode).
+    pub fn outward_hash(&self) -> Option<u64> {
+        if !self.uk {
+            return None;
+        }
         let mut b = [0u8; 8];
         b[..self.outward_len as usize].copy_from_slice(self.outward());
-        u64::from_le_bytes(b) | (1 << 63)
+        Some(u64::from_le_bytes(b) | (1 << 63))
     }
 
     /// Reads a postcode as entered through [`crate::fields::postcode`]: placeholders (`N/A`,
-    /// `none`) are missing; a valid (or fixable) postcode is used as normalised; anything else is
-    /// compared as its upper-case letters and digits (5–8 characters as a full postcode, 2–4 as
-    /// an outward code), so typo'd and made-up postcodes still compare.
+    /// `none`) are missing; a valid (or fixable) postcode is used as normalised; a UK-shaped one
+    /// that is not valid (a typo'd or made-up unit, or an outward code alone) is compared as its
+    /// upper-case letters and digits; anything else (an Australian `2630`, a foreign code) is a
+    /// non-UK code, compared as exact text only.
     pub fn read(raw: &str) -> Option<PostcodeKey> {
-        let compact: Vec<u8> = match crate::fields::postcode(raw) {
+        let (compact, uk): (Vec<u8>, bool) = match crate::fields::postcode(raw) {
             Ok(None) => return None,
-            Ok(Some(p)) => p.postcode.as_str().bytes().filter(|b| *b != b' ').collect(),
-            Err(_) => raw
-                .bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_uppercase())
-                .collect(),
+            Ok(Some(p)) => (
+                p.postcode.as_str().bytes().filter(|b| *b != b' ').collect(),
+                true,
+            ),
+            Err(_) => {
+                let text: Vec<u8> = raw
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| b.to_ascii_uppercase())
+                    .collect();
+                let uk =
+                    crate::postcode::Postcode::try_parse_at(raw, crate::postcode::Level::Shape)
+                        .is_some()
+                        || uk_outward_shape(&text);
+                (text, uk)
+            }
         };
         let len = compact.len();
         if !(2..=8).contains(&len) {
@@ -294,13 +321,25 @@ impl PostcodeKey {
         }
         let mut bytes = [0u8; 8];
         bytes[..len].copy_from_slice(&compact);
-        let outward_len = if len >= 5 { len - 3 } else { len };
+        let outward_len = if uk && len >= 5 { len - 3 } else { len };
         Some(PostcodeKey {
             bytes,
             len: len as u8,
             outward_len: outward_len as u8,
+            uk,
         })
     }
+}
+
+/// Whether compact text looks like a UK outward code alone: one or two letters, a digit, and an
+/// optional digit or letter (`WV14`, `SW1A`, `B1`).
+fn uk_outward_shape(text: &[u8]) -> bool {
+    let letters = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let rest = &text[letters..];
+    (1..=2).contains(&letters)
+        && (1..=2).contains(&rest.len())
+        && rest[0].is_ascii_digit()
+        && rest[1..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// A date of birth split for the comparison levels.
@@ -355,6 +394,22 @@ pub(crate) struct PreparedSet {
     pub first_count: Vec<u32>,
     pub last_count: Vec<u32>,
     pub school_count: Vec<u32>,
+    /// How many different last names are borne with this first name, by name id: a name given
+    /// in several families is a real name, not one record's typo copied into its duplicates.
+    pub first_families: Vec<u32>,
+}
+
+/// Names longer than this many characters are cut to it before comparison: no real name is
+/// longer, and string comparisons grow with the square of the length.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// `s` cut to [`MAX_NAME_CHARS`] characters.
+fn capped(mut s: String) -> String {
+    if let Some((i, _)) = s.char_indices().nth(MAX_NAME_CHARS) {
+        s.truncate(i);
+        s.truncate(s.trim_end().len());
+    }
+    s
 }
 
 struct Normalised {
@@ -408,12 +463,12 @@ impl PreparedSet {
                 first: r
                     .first_name()
                     .and_then(|v| vocabulary.text(v))
-                    .map(normalise_name)
+                    .map(|v| capped(normalise_name(v)))
                     .unwrap_or_default(),
                 last: r
                     .last_name()
                     .and_then(|v| vocabulary.text(v))
-                    .map(normalise_name)
+                    .map(|v| capped(normalise_name(v)))
                     .unwrap_or_default(),
                 gender: r
                     .gender()
@@ -483,6 +538,15 @@ impl PreparedSet {
             });
         }
         let n_names = names.values.len();
+        let mut first_families = vec![0u32; n_names];
+        let families: std::collections::HashSet<(u32, u32)> = prepared
+            .iter()
+            .filter(|p| p.first != NONE && p.last != NONE)
+            .map(|p| (p.first, p.last))
+            .collect();
+        for (first, _) in families {
+            first_families[first as usize] += 1;
+        }
         first_count.resize(n_names, 0);
         last_count.resize(n_names, 0);
         school_count.resize(schools.values.len(), 0);
@@ -504,6 +568,7 @@ impl PreparedSet {
             first_count,
             last_count,
             school_count,
+            first_families,
         }
     }
 

@@ -5,12 +5,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::block::{Blocks, RuleReport};
-use super::cluster::{cluster, Clustering};
-use super::compare::{Field, Levels, FIELD_COUNT};
+use super::cluster::{cluster, Clustering, UnionFind};
+use super::compare::{Field, GenderLevel, Levels, FIELD_COUNT};
 use super::model::{weight_of_probability, Model};
 use super::record::{PreparedSet, StudentFields};
-use super::scoring::Scorer;
-use super::settings::{MatchError, MatchSettings, Progress, Stage};
+use super::scoring::{Guard, Scorer};
+use super::settings::{check_ids, MatchError, MatchSettings, Progress, Stage};
 use super::training::{effective_records, train};
 use crate::names::{nicknames, NicknameTable};
 
@@ -39,22 +39,77 @@ pub struct ScoredPair {
     pub levels: Levels,
     /// Each field's contribution in bits (term-frequency adjustment included).
     pub field_weights: [f32; FIELD_COUNT],
-    /// Whether the twin guard applied.
-    pub twin_guard: bool,
+    /// The household correction in bits (last name, postcode and school agreeing together are
+    /// weaker evidence than apart: siblings share them); 0 when none applied.
+    pub household_weight: f32,
+    /// The guard that applied to this pair, if one did.
+    pub guard: Option<Guard>,
+    /// What the guard did to the weight, in bits (0 when none applied).
+    pub guard_weight: f32,
 }
 
-/// One field's part of a pair's explanation.
+impl ScoredPair {
+    /// Whether a guard that keeps twins apart (the twin guard or the possible-twin guard)
+    /// applied.
+    ///
+    /// ```
+    /// use heat_core::matching::{dedupe, StudentRecord};
+    /// let r = |id: &str, first: &str| StudentRecord::new(id).first_name(first).last_name("Okafor")
+    ///     .dob_str("2009-03-04").unwrap().postcode("LS1 4AP");
+    /// let run = heat_core::matching::Matcher::new(Default::default()).min_probability(0.0)
+    ///     .dedupe(&[r("1", "Chioma"), r("2", "Adaeze")]).unwrap();
+    /// assert!(run.pairs[0].twin_guard());
+    /// ```
+    pub fn twin_guard(&self) -> bool {
+        matches!(self.guard, Some(Guard::Twin | Guard::PossibleTwin))
+    }
+}
+
+/// How strongly a twin guard held in a run. Twin patterns (same last name, date of birth and
+/// home; first names different, or two real names spelt alike) are held while at least half of
+/// them look like twins; a file where most look like one student (a data set whose duplicates
+/// had first names replaced, and few twins) gives each the probability that implies, never more
+/// than its fields say. The share of twins is read from gender when enough patterns record it
+/// (about a third of twins are boy/girl pairs; one student's records almost never are),
+/// otherwise from how many patterns twins could explain.
 ///
 /// ```
-/// use heat_core::matching::{FieldExplanation, Field};
-/// let e = FieldExplanation { field: Field::Dob, level: "exact", weight: 7.5 };
-/// assert_eq!(e.to_string(), "exact (+7.50)");
+/// use heat_core::matching::{dedupe, StudentRecord};
+/// let run = dedupe(&[StudentRecord::new("1"), StudentRecord::new("2")]).unwrap();
+/// assert_eq!((run.twins.observed, run.twins.held, run.twins.method), (0, true, "count"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TwinReport {
+    /// Pairs of students (records joined by the run's other matches count as one) with the
+    /// pattern.
+    pub observed: u64,
+    /// Such pairs twins would explain among the file's students (the expected share × students).
+    pub expected: f64,
+    /// The estimated share of the patterns that are twins (1 when there are none).
+    pub twin_share: f64,
+    /// How `twin_share` was estimated: `gender` (the share of boy/girl patterns, blended with
+    /// the count) or `count` (`expected / observed` alone).
+    pub method: &'static str,
+    /// Whether the pattern was held (`twin_share` at least one half).
+    pub held: bool,
+    /// When not held, the probability a pattern without gender was capped at (`1 -
+    /// twin_share`; boy/girl patterns get less, same-sex ones a little more); 0 when held.
+    pub probability: f64,
+}
+
+/// One step of a pair's explanation, in the order a waterfall chart draws them: the prior, each
+/// field, the household correction, then a guard.
+///
+/// ```
+/// use heat_core::matching::FieldExplanation;
+/// let e = FieldExplanation { step: "dob", level: "exact", weight: 7.5 };
+/// assert_eq!(e.to_string(), "dob: exact (+7.50)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldExplanation {
-    /// The field.
-    pub field: Field,
-    /// The level it reached.
+    /// `prior`, a field's name (`first_name` ...), `household` or `guard`.
+    pub step: &'static str,
+    /// The level the field reached (for the prior: `prior`; for a guard: its name).
     pub level: &'static str,
     /// Its contribution in bits.
     pub weight: f64,
@@ -62,7 +117,7 @@ pub struct FieldExplanation {
 
 impl std::fmt::Display for FieldExplanation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({:+.2})", self.level, self.weight)
+        write!(f, "{}: {} ({:+.2})", self.step, self.level, self.weight)
     }
 }
 
@@ -73,7 +128,7 @@ impl std::fmt::Display for FieldExplanation {
 /// let r = |id: &str| StudentRecord::new(id).first_name("Ife").last_name("Bello").dob_str("2010-10-10").unwrap();
 /// let run = dedupe(&[r("1"), r("2")]).unwrap();
 /// assert_eq!((run.candidate_pairs, run.matches().count()), (1, 1));
-/// assert_eq!(run.blocking.len(), 10);
+/// assert_eq!(run.blocking.len(), 14);
 /// ```
 #[derive(Debug, Clone)]
 pub struct MatchRun {
@@ -87,11 +142,101 @@ pub struct MatchRun {
     pub candidate_pairs: u64,
     /// The threshold for [`MatchRun::matches`].
     pub threshold: f64,
-    /// The twin penalty used (for explanations).
-    twin_penalty: f64,
+    /// The prior's part of every pair's weight, in bits.
+    pub prior_weight: f64,
+    /// How strongly the twin guard held (first names clearly different).
+    pub twins: TwinReport,
+    /// How strongly the possible-twin guard held (two real first names spelt alike).
+    pub possible_twins: TwinReport,
+    /// How the model was obtained: `trained` (EM on this file; see its sessions for any that
+    /// fell back to the embedded model), `embedded` (a file too small to train) or `supplied`.
+    pub model_source: &'static str,
+    /// Records matched (both files' in a [`link`]).
+    pub records: u64,
+}
+
+/// What a run did, for a log, a report or a notebook: sizes, how the model was obtained, what
+/// each blocking rule found and skipped, and how the twin guards held. Holds no personal values.
+///
+/// ```
+/// use heat_core::matching::{dedupe, StudentRecord};
+/// let r = |id: &str| StudentRecord::new(id).first_name("Ife").last_name("Bello");
+/// let s = dedupe(&[r("1"), r("2")]).unwrap().summary();
+/// assert_eq!((s.records, s.candidate_pairs, s.matches, s.skipped_pairs), (2, 1, 1, 0));
+/// assert!(s.to_json().contains("\"model_source\":\"embedded\""));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    /// Records matched.
+    pub records: u64,
+    /// Candidate pairs compared.
+    pub candidate_pairs: u64,
+    /// Pairs at or above the threshold.
+    pub matches: u64,
+    /// The threshold.
+    pub threshold: f64,
+    /// `trained`, `embedded` or `supplied` ([`MatchRun::model_source`]).
+    pub model_source: &'static str,
+    /// The training sessions (empty unless trained), with any fallback.
+    pub sessions: Vec<super::model::EmSession>,
+    /// The prior's part of every pair's weight, in bits.
+    pub prior_weight: f64,
+    /// What each blocking rule found, split and skipped.
+    pub blocking: Vec<RuleReport>,
+    /// Pairs in groups no rule could compare (summed over rules; another rule may still have
+    /// found some of them).
+    pub skipped_pairs: u64,
+    /// Records in such groups under the rule that skipped the most.
+    pub skipped_records: u64,
+    /// The twin guard.
+    pub twins: TwinReport,
+    /// The possible-twin guard.
+    pub possible_twins: TwinReport,
+}
+
+impl RunSummary {
+    /// The summary as JSON.
+    ///
+    /// ```
+    /// use heat_core::matching::{dedupe, StudentRecord};
+    /// let s = dedupe(&[StudentRecord::new("1")]).unwrap().summary();
+    /// assert!(s.to_json().starts_with("{\"records\":1,"));
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 impl MatchRun {
+    /// What the run did ([`RunSummary`]).
+    ///
+    /// ```
+    /// use heat_core::matching::{dedupe, StudentRecord};
+    /// let s = dedupe(&[StudentRecord::new("1"), StudentRecord::new("2")]).unwrap().summary();
+    /// assert_eq!(s.blocking.len(), 14);
+    /// ```
+    pub fn summary(&self) -> RunSummary {
+        RunSummary {
+            records: self.records,
+            candidate_pairs: self.candidate_pairs,
+            matches: self.matches().count() as u64,
+            threshold: self.threshold,
+            model_source: self.model_source,
+            sessions: self.model.sessions.clone(),
+            prior_weight: self.prior_weight,
+            blocking: self.blocking.clone(),
+            skipped_pairs: self.blocking.iter().map(|r| r.skipped_pairs).sum(),
+            skipped_records: self
+                .blocking
+                .iter()
+                .map(|r| r.skipped_records)
+                .max()
+                .unwrap_or(0),
+            twins: self.twins,
+            possible_twins: self.possible_twins,
+        }
+    }
+
     /// Pairs at or above the threshold.
     ///
     /// ```
@@ -121,31 +266,48 @@ impl MatchRun {
         self.pairs.retain(|p| seen.insert(p.left));
     }
 
-    /// Per-field explanation of a pair (and the twin guard, when it applied, as the last entry
-    /// with field `FirstName` and level `twin_guard`).
+    /// The explanation of a pair, in waterfall order: the prior, each field's level and weight,
+    /// the household correction (when one applied) and the guard (when one applied); the
+    /// weights add up to the pair's weight.
     ///
     /// ```
     /// use heat_core::matching::{dedupe, StudentRecord};
     /// let r = |id: &str| StudentRecord::new(id).first_name("Ola").last_name("Nowak");
     /// let run = dedupe(&[r("1"), r("2")]).unwrap();
-    /// assert_eq!(run.explain(&run.pairs[0])[0].level, "exact");
+    /// let steps = run.explain(&run.pairs[0]);
+    /// assert_eq!((steps[0].step, steps[1].step, steps[1].level), ("prior", "first_name", "exact"));
+    /// let total: f64 = steps.iter().map(|s| s.weight).sum();
+    /// assert!((total - run.pairs[0].weight).abs() < 1e-3);
     /// ```
     pub fn explain(&self, pair: &ScoredPair) -> Vec<FieldExplanation> {
-        let mut out: Vec<FieldExplanation> = Field::ALL
-            .iter()
-            .zip(pair.levels)
-            .zip(pair.field_weights)
-            .map(|((&field, level), weight)| FieldExplanation {
-                field,
-                level: field.levels()[level as usize],
-                weight: weight as f64,
-            })
-            .collect();
-        if pair.twin_guard {
+        let mut out = vec![FieldExplanation {
+            step: "prior",
+            level: "prior",
+            weight: self.prior_weight,
+        }];
+        out.extend(
+            Field::ALL
+                .iter()
+                .zip(pair.levels)
+                .zip(pair.field_weights)
+                .map(|((&field, level), weight)| FieldExplanation {
+                    step: field.name(),
+                    level: field.levels()[level as usize],
+                    weight: weight as f64,
+                }),
+        );
+        if pair.household_weight != 0.0 {
             out.push(FieldExplanation {
-                field: Field::FirstName,
-                level: "twin_guard",
-                weight: self.twin_penalty,
+                step: "household",
+                level: "household",
+                weight: pair.household_weight as f64,
+            });
+        }
+        if let Some(g) = pair.guard {
+            out.push(FieldExplanation {
+                step: "guard",
+                level: g.name(),
+                weight: pair.guard_weight as f64,
             });
         }
         out
@@ -286,6 +448,22 @@ impl<'a> Matcher<'a> {
         };
         prob("threshold", s.threshold)?;
         prob("cluster_threshold", s.cluster_threshold)?;
+        prob("expected_twin_share", s.expected_twin_share)?;
+        prob("expected_similar_twin_share", s.expected_similar_twin_share)?;
+        prob("max_different_m", s.max_different_m)?;
+        prob("twin_opposite_sex_share", s.twin_opposite_sex_share)?;
+        if s.twin_opposite_sex_share <= 0.1 {
+            return Err(MatchError::BadSetting {
+                setting: "twin_opposite_sex_share",
+                reason: "must be above 0.1 (about a third of twins are boy/girl pairs)".into(),
+            });
+        }
+        if !(s.em_prior_strength >= 0.0 && s.em_prior_strength.is_finite()) {
+            return Err(MatchError::BadSetting {
+                setting: "em_prior_strength",
+                reason: "must be zero or a positive number".into(),
+            });
+        }
         if let Some(p) = self.min_probability {
             prob("min_probability", p)?;
         }
@@ -325,6 +503,7 @@ impl<'a> Matcher<'a> {
     /// assert!(run.pairs.is_empty());
     /// ```
     pub fn dedupe<R: StudentFields>(&self, records: &[R]) -> Result<MatchRun, MatchError> {
+        check_record_ids(records)?;
         let refs: Vec<&R> = records.iter().collect();
         self.run(&refs, None)
     }
@@ -348,6 +527,8 @@ impl<'a> Matcher<'a> {
         new: &[R],
         existing: &[R],
     ) -> Result<MatchRun, MatchError> {
+        check_record_ids(new)?;
+        check_record_ids(existing)?;
         let refs: Vec<&R> = existing.iter().chain(new).collect();
         let split = existing.len() as u32;
         let mut run = self.run(&refs, Some(split))?;
@@ -386,7 +567,8 @@ impl<'a> Matcher<'a> {
             Vec::new,
             |acc: &mut Vec<ScoredPair>, a, b| {
                 let pair = scorer.score(a, b);
-                if pair.weight >= min_weight || min_p <= 0.0 {
+                // Twin patterns are kept until the run knows how strongly to hold them.
+                if pair.weight >= min_weight || min_p <= 0.0 || pair.twin_guard() {
                     acc.push(pair);
                 }
             },
@@ -398,6 +580,28 @@ impl<'a> Matcher<'a> {
                 x
             },
         );
+        let prior_weight = scorer.prior_weight();
+        drop(scorer);
+        let (mut joined, students) = students_left(&pairs, records.len(), s.threshold);
+        let twins = hold_twins(
+            &mut pairs,
+            &mut joined,
+            Guard::Twin,
+            students,
+            s.expected_twin_share,
+            &model,
+            s,
+        );
+        let possible_twins = hold_twins(
+            &mut pairs,
+            &mut joined,
+            Guard::PossibleTwin,
+            students,
+            s.expected_similar_twin_share,
+            &model,
+            s,
+        );
+        pairs.retain(|p| p.weight >= min_weight || min_p <= 0.0);
         pairs.par_sort_unstable_by(|x, y| {
             y.weight
                 .total_cmp(&x.weight)
@@ -411,7 +615,130 @@ impl<'a> Matcher<'a> {
             blocking: blocks.reports,
             candidate_pairs: candidates,
             threshold: s.threshold,
-            twin_penalty: s.twin_penalty,
+            prior_weight,
+            twins,
+            possible_twins,
+            records: records.len() as u64,
+            model_source: match (&self.model, trainable) {
+                (Some(_), _) => "supplied",
+                (None, true) => "trained",
+                (None, false) => "embedded",
+            },
         })
+    }
+}
+
+/// [`check_ids`] on records that carry ids.
+fn check_record_ids<R: StudentFields>(records: &[R]) -> Result<(), MatchError> {
+    if records.iter().any(|r| r.id().is_some()) {
+        check_ids(records.iter().map(StudentFields::id))?;
+    }
+    Ok(())
+}
+
+/// The students a file holds, as the sets the pairs above the threshold join (guarded pairs
+/// left out), and how many there are.
+fn students_left(pairs: &[ScoredPair], n_records: usize, threshold: f64) -> (UnionFind, f64) {
+    let mut joined = UnionFind::new(n_records);
+    let merges = pairs
+        .iter()
+        .filter(|p| p.guard.is_none() && p.probability >= threshold)
+        .filter(|p| joined.union(p.left as usize, p.right as usize))
+        .count();
+    (joined, n_records.saturating_sub(merges) as f64)
+}
+
+/// How many twin patterns the count-based estimate is worth when the file's gender is blended in.
+const GENDER_PSEUDO_PATTERNS: f64 = 10.0;
+
+/// Sets a twin guard's strength from the file. The share `t` of its patterns that are twins is
+/// estimated from the count twins could explain (`share` x `students`, against the patterns
+/// observed) and, for the twin guard when patterns record gender, from how many are boy/girl
+/// (twins are about a third of the time, one student's records almost never). While `t` is at least one half, each
+/// pattern is held (the twin guard vetoes, the possible-twin guard holds at probability 0.5);
+/// below that, each is capped at the probability of being one student that `t` and the pair's
+/// own gender imply, never above what its fields say.
+fn hold_twins(
+    pairs: &mut [ScoredPair],
+    students_of: &mut UnionFind,
+    guard: Guard,
+    students: f64,
+    share: f64,
+    model: &Model,
+    s: &MatchSettings,
+) -> TwinReport {
+    let gender = Field::Gender as usize;
+    let (same, different) = (GenderLevel::Same as u8, GenderLevel::Different as u8);
+    // Patterns are counted once per pair of students (a twin's duplicates repeat the pattern);
+    // a pair of students is boy/girl when any of its patterns is, gendered when any records it.
+    let mut between: std::collections::HashMap<(u32, u32), u8> = std::collections::HashMap::new();
+    for p in pairs.iter().filter(|p| p.guard == Some(guard)) {
+        let (a, b) = (
+            students_of.root(p.left as usize),
+            students_of.root(p.right as usize),
+        );
+        let g = between.entry((a.min(b), a.max(b))).or_insert(0);
+        let level = p.levels[gender];
+        if level == different || *g == 0 {
+            *g = level;
+        }
+    }
+    let observed = between.len() as u64;
+    let gendered = between.values().filter(|&&g| g != 0).count();
+    let boy_girl = between.values().filter(|&&g| g == different).count();
+    let expected = (share * students).max(1.0);
+    // How often one student's records disagree on gender (a typing slip), bounded.
+    let slip = model.m(Field::Gender, different).clamp(0.001, 0.2);
+    let opposite = s.twin_opposite_sex_share.max(slip + 0.05);
+    let by_count = if observed == 0 {
+        1.0
+    } else {
+        (expected / observed as f64).min(1.0)
+    };
+    let (twin_share, method) = if guard == Guard::Twin && gendered > 0 {
+        // The boy/girl share the count implies, as `GENDER_PSEUDO_PATTERNS` pseudo patterns,
+        // and the file's own: the file's outweighs the count once it has a few dozen.
+        let implied = slip + by_count * (opposite - slip);
+        let d = (boy_girl as f64 + GENDER_PSEUDO_PATTERNS * implied)
+            / (gendered as f64 + GENDER_PSEUDO_PATTERNS);
+        (((d - slip) / (opposite - slip)).clamp(0.0, 1.0), "gender")
+    } else {
+        (by_count, "count")
+    };
+    let held = twin_share >= 0.5;
+    let student = 1.0 - twin_share;
+    // P(one student | pattern, the pair's gender level).
+    let posterior = |level: u8| {
+        let (d, t) = match level {
+            l if l == same => (student * (1.0 - slip), twin_share * (1.0 - opposite)),
+            l if l == different => (student * slip, twin_share * opposite),
+            _ => return student,
+        };
+        if d + t > 0.0 {
+            d / (d + t)
+        } else {
+            0.0
+        }
+    };
+    let possible_twin_cap = weight_of_probability(super::scoring::POSSIBLE_TWIN_PROBABILITY);
+    for p in pairs.iter_mut().filter(|p| p.guard == Some(guard)) {
+        let new = match (held, guard) {
+            (true, Guard::PossibleTwin) => p.weight.min(possible_twin_cap),
+            (true, _) => p.weight + s.twin_penalty,
+            (false, _) => p
+                .weight
+                .min(weight_of_probability(posterior(p.levels[gender]))),
+        };
+        p.guard_weight = (new - p.weight) as f32;
+        p.weight = new;
+        p.probability = super::model::probability_of_weight(new);
+    }
+    TwinReport {
+        observed,
+        expected,
+        twin_share,
+        method,
+        held,
+        probability: if held { 0.0 } else { student },
     }
 }

@@ -1,14 +1,54 @@
 //! Scoring candidate pairs with a model: field weights, term-frequency adjustment, household
-//! corrections and the twin guard.
+//! corrections, and the guards that keep two children apart.
 
+use serde::{Deserialize, Serialize};
+
+use super::compare::CLOSE;
 use super::compare::{
-    compare, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels, PostcodeLevel, SchoolLevel,
-    FIELD_COUNT,
+    compare, sorted_intersect, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels,
+    PostcodeLevel, SchoolLevel, FIELD_COUNT,
 };
 use super::model::{probability_of_weight, Model};
+use super::record::NONE;
 use super::record::{Prepared, PreparedSet};
 use super::run::ScoredPair;
 use super::settings::MatchSettings;
+use crate::names::{is_known_given_name, jaro_winkler};
+
+/// A rule that kept a pair from being taken for one student whatever its other fields say.
+///
+/// ```
+/// use heat_core::matching::Guard;
+/// assert_eq!(Guard::DifferentNames.name(), "different_names");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    /// First names clearly different and the last names clearly different too, with no swap,
+    /// nickname or initial to explain it: two different children.
+    DifferentNames,
+    /// Same last name, date of birth (or all but) and home, first names clearly different:
+    /// twins, or siblings whose dates were mistyped.
+    Twin,
+    /// Same last name, date of birth and home, and two real first names spelt alike (Aiden and
+    /// Ayden, Jack and Jake, Ella and Ellie): possibly twins, so never merged by default.
+    PossibleTwin,
+}
+
+impl Guard {
+    /// The guard's snake_case name.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::matching::Guard::PossibleTwin.name(), "possible_twin");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Guard::DifferentNames => "different_names",
+            Guard::Twin => "twin",
+            Guard::PossibleTwin => "possible_twin",
+        }
+    }
+}
 
 /// Scores candidate pairs with a model.
 pub(super) struct Scorer<'a> {
@@ -22,7 +62,9 @@ pub(super) struct Scorer<'a> {
     prior: f64,
     term_frequency: bool,
     twin_guard: bool,
-    twin_penalty: f64,
+    name_guard: bool,
+    merge_possible_twins: bool,
+    guard_penalty: f64,
 }
 
 impl<'a> Scorer<'a> {
@@ -59,8 +101,15 @@ impl<'a> Scorer<'a> {
             // Value frequencies in a small file say little about the population.
             term_frequency: s.term_frequency && large,
             twin_guard: s.twin_guard,
-            twin_penalty: s.twin_penalty,
+            name_guard: s.name_guard,
+            merge_possible_twins: s.merge_possible_twins,
+            guard_penalty: s.twin_penalty,
         }
+    }
+
+    /// The prior's part of every pair's weight, in bits.
+    pub(super) fn prior_weight(&self) -> f64 {
+        self.prior
     }
 
     /// `log2(u / share of records with this value)`, the term-frequency adjustment.
@@ -77,6 +126,48 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// A real name: on the embedded list, or given here in at least [`ESTABLISHED_FAMILIES`]
+    /// families (different last names; one student's misspelling copied into its duplicates
+    /// does not count).
+    fn established(&self, name: u32) -> bool {
+        self.set
+            .first_families
+            .get(name as usize)
+            .is_some_and(|&c| c >= ESTABLISHED_FAMILIES)
+            || is_known_given_name(self.set.name(name))
+    }
+
+    /// One record's first name is (or is spelt close to) the other's last name: a name typed in
+    /// the wrong column, which explains names that otherwise look different.
+    fn cross_match(&self, a: &Prepared, b: &Prepared) -> bool {
+        let alike = |x: u32, y: u32| {
+            x != NONE
+                && y != NONE
+                && (x == y || jaro_winkler(self.set.name(x), self.set.name(y)) >= CLOSE)
+        };
+        alike(a.first, b.last) || alike(a.last, b.first)
+    }
+
+    /// The guard this pattern falls under, if any (the twin guard's strength is set by the run).
+    fn guard(&self, l: &Levels, a: &Prepared, b: &Prepared) -> Option<Guard> {
+        if self.name_guard && different_names(l) && !self.cross_match(a, b) {
+            return Some(Guard::DifferentNames);
+        }
+        if self.twin_guard && is_twin_pattern(l) {
+            return Some(Guard::Twin);
+        }
+        if self.twin_guard
+            && !self.merge_possible_twins
+            && is_possible_twin_pattern(l)
+            && self.established(a.first)
+            && self.established(b.first)
+            && !sorted_intersect(self.set.canonicals(a), self.set.canonicals(b))
+        {
+            return Some(Guard::PossibleTwin);
+        }
+        None
+    }
+
     pub(super) fn score(&self, a: u32, b: u32) -> ScoredPair {
         let (ra, rb) = (&self.set.records[a as usize], &self.set.records[b as usize]);
         let levels = compare(self.set, ra, rb);
@@ -90,13 +181,17 @@ impl<'a> Scorer<'a> {
             field_weights[k] = w as f32;
             weight += w;
         }
-        weight += self
+        let household = self
             .model
             .interaction_adjustment(&levels, &[false; FIELD_COUNT]);
-        let twin = self.twin_guard && is_twin_pattern(&levels);
-        if twin {
-            weight += self.twin_penalty;
-        }
+        weight += household;
+        let guard = self.guard(&levels, ra, rb);
+        let guard_weight = match guard {
+            Some(Guard::DifferentNames) => self.guard_penalty,
+            // Twin patterns are held by the run once it has counted them (see `TwinReport`).
+            Some(Guard::Twin | Guard::PossibleTwin) | None => 0.0,
+        };
+        weight += guard_weight;
         ScoredPair {
             left: a,
             right: b,
@@ -104,38 +199,64 @@ impl<'a> Scorer<'a> {
             probability: probability_of_weight(weight),
             levels,
             field_weights,
-            twin_guard: twin,
+            household_weight: household as f32,
+            guard,
+            guard_weight: guard_weight as f32,
         }
     }
+}
+
+/// A first name not on the embedded list counts as a real name when this many families (last
+/// names) in the file give it.
+pub(super) const ESTABLISHED_FAMILIES: u32 = 3;
+
+/// The probability a possible twin (two real names spelt alike) is held at while the file holds
+/// no more such patterns than twins explain: reported, below any sensible threshold.
+pub(super) const POSSIBLE_TWIN_PROBABILITY: f64 = 0.5;
+
+/// First names clearly different (no swap, nickname, initial or close spelling) and last names
+/// clearly different too: nothing says these are one child. (A missing name is no evidence
+/// either way: the other fields decide.)
+fn different_names(l: &Levels) -> bool {
+    l[0] == FirstNameLevel::Different as u8 && l[1] == LastNameLevel::Different as u8
+}
+
+/// The same home: postcode to sector, or the same school.
+fn same_home(postcode: u8, school: u8) -> bool {
+    [
+        PostcodeLevel::Unit as u8,
+        PostcodeLevel::Typo as u8,
+        PostcodeLevel::Sector as u8,
+    ]
+    .contains(&postcode)
+        || school == SchoolLevel::Exact as u8
 }
 
 /// Same last name, the same (or all but the same) date of birth, the same home (postcode to
 /// sector, or school), and first names that are clearly different people: twins, or siblings
 /// whose dates were mistyped. Brothers and sisters are born months apart, so a date within a
 /// month or one slip away does not make them one child.
-fn is_twin_pattern(l: &Levels) -> bool {
+pub(super) fn is_twin_pattern(l: &Levels) -> bool {
     let [first, last, dob, postcode, school, _] = *l;
-    let level = |n: u8, all: &[u8]| all.contains(&n);
     first == FirstNameLevel::Different as u8
-        && level(
-            last,
-            &[LastNameLevel::Exact as u8, LastNameLevel::Close as u8],
-        )
-        && level(
-            dob,
-            &[
-                DobLevel::Exact as u8,
-                DobLevel::DayMonthSwap as u8,
-                DobLevel::OneDigit as u8,
-                DobLevel::WithinMonth as u8,
-            ],
-        )
-        && (level(
-            postcode,
-            &[
-                PostcodeLevel::Unit as u8,
-                PostcodeLevel::Typo as u8,
-                PostcodeLevel::Sector as u8,
-            ],
-        ) || school == SchoolLevel::Exact as u8)
+        && [LastNameLevel::Exact as u8, LastNameLevel::Close as u8].contains(&last)
+        && [
+            DobLevel::Exact as u8,
+            DobLevel::DayMonthSwap as u8,
+            DobLevel::OneDigit as u8,
+            DobLevel::WithinMonth as u8,
+        ]
+        .contains(&dob)
+        && same_home(postcode, school)
+}
+
+/// Same last name, date of birth and home, and first names spelt alike but not the same (close
+/// or similar): twins with similar names (Aiden / Ayden) when both names are real. A nickname
+/// and its full name (Millie / Amelia) are one child's two names, not twins.
+fn is_possible_twin_pattern(l: &Levels) -> bool {
+    let [first, last, dob, postcode, school, _] = *l;
+    [FirstNameLevel::Close as u8, FirstNameLevel::Similar as u8].contains(&first)
+        && last == LastNameLevel::Exact as u8
+        && dob == DobLevel::Exact as u8
+        && same_home(postcode, school)
 }

@@ -24,17 +24,29 @@ pub struct MatchSettings {
     pub training_rules: Vec<BlockingRule>,
     /// Pairs at or above this match probability are reported as likely duplicates.
     pub threshold: f64,
-    /// Pairs at or above this probability join clusters.
+    /// Pairs at or above this probability join clusters (default 0.95: stricter than
+    /// `threshold`, because one weak link joins two whole clusters, and every pair between them
+    /// then counts as one student).
     pub cluster_threshold: f64,
     /// A cluster never grows beyond this many records (guard against chains of weak links
     /// making a giant cluster); the weakest links are the ones left out.
     pub max_cluster_size: usize,
-    /// Blocking groups with more records than this are skipped (and reported).
+    /// Blocking groups with more records than this are split on further keys (date of birth,
+    /// initials, district) until they fit; what still does not fit is skipped and reported.
     pub max_block_size: usize,
     /// Random pairs compared to estimate `u`.
     pub u_sample_pairs: u64,
     /// At most this many candidate pairs (a deterministic sample) train EM.
     pub em_max_pairs: u64,
+    /// How many pseudo matches the embedded model's `m` counts for in EM (MAP estimation): a file
+    /// with few duplicates keeps `m` near the embedded model, one with many learns its own
+    /// (default 50).
+    pub em_prior_strength: f64,
+    /// A session whose estimated `m` at the "different" level of a name or the date of birth is
+    /// above this (strangers' rate is near 1, true duplicates' a few percent) found households,
+    /// not duplicates: its fields keep the embedded model's `m` (reported in the model's
+    /// sessions as `fell_back`).
+    pub max_different_m: f64,
     /// EM stops after this many iterations ...
     pub em_max_iterations: u32,
     /// ... or when no parameter moves by more than this.
@@ -45,9 +57,35 @@ pub struct MatchSettings {
     /// month) and home (postcode or school) agree but the first names are clearly different (not
     /// a typo, nickname, initial or swap), add `twin_penalty` bits to the match weight.
     pub twin_guard: bool,
-    /// Bits added by the twin guard (negative; the default, -40, vetoes the pair unless the
-    /// settings are changed).
+    /// Bits added by a guard that vetoes (negative; the default, -40, vetoes the pair unless the
+    /// settings are changed): the twin guard and the different-names guard.
     pub twin_penalty: f64,
+    /// Different-names guard: first names clearly different and last names clearly different
+    /// too, with no swap, nickname or initial to explain it, are two children, never one
+    /// student, whatever the date of birth, school and postcode say.
+    pub name_guard: bool,
+    /// Merge twins with similar names (two real first names spelt alike, e.g. Aiden and Ayden,
+    /// with the same last name, date of birth and home). Off by default: such pairs are reported
+    /// as possible twins, held at probability 0.5.
+    pub merge_possible_twins: bool,
+    /// Twin pairs expected per student in a file: about 15 in 1,000 maternities in England and
+    /// Wales are multiple births, so a file holding whole year groups has about 0.015 twin pairs
+    /// per student (INFERRED from the ONS birth statistics; a file of a few selected students has
+    /// fewer). The twin guard holds twin patterns while at least half of them could be twins
+    /// (from this count, and from gender when the file records it); a file with far more (a data
+    /// set whose duplicates had first names replaced, e.g. FEBRL) holds each at the probability
+    /// the excess implies. Set it near 0 for data known to hold no twins (adult learners).
+    pub expected_twin_share: f64,
+    /// Twin pairs with similar names (Aiden and Ayden) expected per student (INFERRED: about one
+    /// twin pair in five): the possible-twin guard holds such pairs at probability 0.5 while a
+    /// file holds no more than twice this many.
+    pub expected_similar_twin_share: f64,
+    /// Share of twin pairs that are a boy and a girl (INFERRED: about a third of UK twins are
+    /// boy/girl pairs; identical twins, about a third, are always one sex). When twin patterns
+    /// record gender, the twin guard reads how many of them are twins from how many are boy/girl
+    /// (one student's records almost never are), blended with the `expected_twin_share` count
+    /// as ten patterns' worth.
+    pub twin_opposite_sex_share: f64,
     /// Correct for last name, postcode and school agreeing together among different students
     /// (siblings, neighbours) by measuring how often they do ([`Interaction`]).
     pub household_adjustment: bool,
@@ -68,18 +106,25 @@ impl Default for MatchSettings {
                 BlockingRule::on(&[BlockKey::Dob]),
             ],
             threshold: 0.9,
-            cluster_threshold: 0.9,
+            cluster_threshold: 0.95,
             max_cluster_size: 50,
-            max_block_size: 5_000,
+            max_block_size: 500,
             u_sample_pairs: 500_000,
             em_max_pairs: 500_000,
+            em_prior_strength: 50.0,
+            max_different_m: 0.2,
             em_max_iterations: 100,
             em_tolerance: 1e-5,
             term_frequency: true,
             twin_guard: true,
             twin_penalty: -40.0,
+            name_guard: true,
+            merge_possible_twins: false,
+            expected_twin_share: 0.015,
+            expected_similar_twin_share: 0.002,
+            twin_opposite_sex_share: 1.0 / 3.0,
             household_adjustment: true,
-            min_training_records: 2_000,
+            min_training_records: 500,
             seed: 42,
         }
     }
@@ -99,6 +144,50 @@ pub enum MatchError {
     /// The supplied model does not fit.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// Two records share an id, so a pair of them could not be told apart.
+    #[error(
+        "row {row}: the record id is the same as row {first_row}'s (every record needs its own id)"
+    )]
+    DuplicateId {
+        /// The later row (spreadsheet numbering: the first record is row 2).
+        row: usize,
+        /// The row that first had the id.
+        first_row: usize,
+    },
+    /// A record has no id.
+    #[error("row {row}: the record id is missing (every record needs its own id)")]
+    MissingId {
+        /// The row (spreadsheet numbering: the first record is row 2).
+        row: usize,
+    },
+}
+
+/// Checks that every record has an id and no two share one (blank ids count as missing); rows
+/// are numbered as in a spreadsheet, the first record being row 2.
+///
+/// ```
+/// use heat_core::matching::check_ids;
+/// use heat_core::HeatError;
+/// assert!(check_ids([Some("a"), Some("b")]).is_ok());
+/// let e = check_ids([Some("a"), Some("b"), Some("a")]).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()),
+///     ("duplicate_id", "row 4: the record id is the same as row 2's (every record needs its own id)"));
+/// assert_eq!(check_ids([Some("a"), Some(" ")]).unwrap_err().code(), "missing_id");
+/// ```
+pub fn check_ids<'a>(ids: impl IntoIterator<Item = Option<&'a str>>) -> Result<(), MatchError> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        let row = i + 2;
+        let id = match id.map(str::trim) {
+            Some(t) if !t.is_empty() => t,
+            _ => return Err(MatchError::MissingId { row }),
+        };
+        if let Some(&first_row) = seen.get(id) {
+            return Err(MatchError::DuplicateId { row, first_row });
+        }
+        seen.insert(id, row);
+    }
+    Ok(())
 }
 
 impl HeatError for MatchError {
@@ -106,6 +195,8 @@ impl HeatError for MatchError {
         match self {
             MatchError::BadSetting { .. } => "bad_setting",
             MatchError::Model(e) => e.code(),
+            MatchError::DuplicateId { .. } => "duplicate_id",
+            MatchError::MissingId { .. } => "missing_id",
         }
     }
     fn kind(&self) -> ErrorKind {

@@ -3,8 +3,8 @@
 
 use rayon::prelude::*;
 
-use super::block::{self, BlockKey, BlockingRule, Blocks};
-use super::compare::{compare, Field, Levels, FIELD_COUNT};
+use super::block::{self, AgreeingPairs, BlockKey, BlockingRule, Blocks};
+use super::compare::{compare, DobLevel, Field, FirstNameLevel, Levels, FIELD_COUNT};
 use super::model::{self, Interaction, Model};
 use super::record::PreparedSet;
 use super::settings::{MatchSettings, Stage};
@@ -25,7 +25,10 @@ pub(super) fn train(
     let mut histograms = Vec::new();
     debug_assert!(!records.is_empty());
     for rule in &s.training_rules {
-        let mut blocks = Blocks::build(set, std::slice::from_ref(rule), s.max_block_size, split);
+        // Training samples pairs from each group, so groups are not split (a split by date of
+        // birth or initial would bias what EM sees); only truly enormous groups are left out.
+        let cap = s.max_block_size.max(TRAINING_GROUP_CAP);
+        let mut blocks = Blocks::build(set, std::slice::from_ref(rule), cap, split);
         let pairs = blocks.count_pairs();
         report(Stage::TrainingEm, pairs.min(s.em_max_pairs));
         // A deterministic sample when the rule makes more pairs than EM needs.
@@ -44,11 +47,21 @@ pub(super) fn train(
         None => n * (n - 1.0) / 2.0,
         Some(e) => e as f64 * (n - e as f64),
     };
-    let household: Vec<(Vec<Field>, u64)> = if s.household_adjustment {
+    // Household pairs are told from duplicates by a first name and a date of birth that both
+    // differ (brothers and sisters; one student's records almost never).
+    let first = model::field_index(Field::FirstName);
+    let dob = model::field_index(Field::Dob);
+    let clear = |a: u32, b: u32| {
+        let l = compare(set, &records[a as usize], &records[b as usize]);
+        (l[first] != 0 && l[dob] != 0).then(|| {
+            l[first] == FirstNameLevel::Different as u8 && l[dob] == DobLevel::Different as u8
+        })
+    };
+    let household: Vec<(Vec<Field>, AgreeingPairs)> = if s.household_adjustment {
         household_sets()
             .into_iter()
             .map(|(fields, keys)| {
-                let count = block::count_agreeing_pairs(set, &BlockingRule::on(&keys), split);
+                let count = block::agreeing_pairs(set, &BlockingRule::on(&keys), split, &clear);
                 (fields, count)
             })
             .collect()
@@ -66,15 +79,29 @@ pub(super) fn train(
         }
         let mut fitted: Vec<FittedSession> = Vec::new();
         model.sessions.clear();
+        let embedded = Model::default_trained();
         for (rule, patterns, pairs) in &histograms {
             let fixed = rule.fixed_fields();
-            let (m, session) = model.fit_em(
+            let (mut m, mut session) = model.fit_em(
                 rule.name(),
                 patterns,
                 &fixed,
                 s.em_max_iterations,
                 s.em_tolerance,
+                &embedded,
+                s.em_prior_strength,
             );
+            if let Some(why) = under_identified(&m, &fixed, s.max_different_m) {
+                // Keep the embedded model's m for this session's fields; estimate the share only.
+                for (k, f) in embedded.fields.iter().enumerate() {
+                    if !fixed[k] {
+                        m[k] = f.levels.iter().map(|l| l.m).collect();
+                    }
+                }
+                session.match_share =
+                    model.fit_share(patterns, &fixed, &m, s.em_max_iterations, s.em_tolerance);
+                session.fell_back = Some(why);
+            }
             fitted.push((m, fixed, *pairs));
             model.sessions.push(session);
         }
@@ -85,6 +112,33 @@ pub(super) fn train(
     }
     model.trained_records = effective_records(records.len(), split);
     model
+}
+
+/// Groups of training pairs larger than this are left out of EM (samples are drawn within
+/// groups, so size costs nothing until a group is a sizeable share of all records).
+const TRAINING_GROUP_CAP: usize = 20_000;
+
+/// Why an EM session's `m` cannot describe duplicates, if it cannot: a "match" class in which
+/// different first names, last names or dates of birth are common is households or classmates.
+fn under_identified(
+    m: &[Vec<f64>],
+    fixed: &[bool; FIELD_COUNT],
+    max_different: f64,
+) -> Option<String> {
+    [Field::FirstName, Field::LastName, Field::Dob]
+        .iter()
+        .map(|f| (*f, model::field_index(*f)))
+        .filter(|(_, k)| !fixed[*k])
+        .find_map(|(f, k)| {
+            let different = m[k].last().copied().unwrap_or(0.0);
+            (different > max_different).then(|| {
+                format!(
+                    "{} different in {:.0}% of the pairs EM took for duplicates (households or classmates, not duplicates)",
+                    f.name(),
+                    different * 100.0
+                )
+            })
+        })
 }
 
 /// The file size a model's prior is scaled by: the records of a dedupe, or for a link with `e`
@@ -118,20 +172,32 @@ fn household_sets() -> Vec<(Vec<Field>, Vec<BlockKey>)> {
     ]
 }
 
-/// Joint `u` of each field set: pairs agreeing on all of it, less the matches expected among them,
-/// over all pairs; never below the product of the fields' own `u`.
+/// Joint `u` of each field set: the different students among the pairs agreeing on all of it,
+/// over all pairs; never below the product of the fields' own `u`. Different students are
+/// counted directly (first name and date of birth both different), divided by how often two
+/// different students differ on both (`u` of both "different" levels), so the estimate does not
+/// lean on `m` or the prior (a small error in either once turned a file's duplicates into
+/// "households").
 fn estimate_interactions(
     model: &Model,
-    sets: &[(Vec<Field>, u64)],
+    sets: &[(Vec<Field>, AgreeingPairs)],
     all_pairs: f64,
 ) -> Vec<Interaction> {
+    let u_different = |f: Field| {
+        let levels = &model.fields[model::field_index(f)].levels;
+        levels.last().map_or(1.0, |l| l.u)
+    };
+    let both_differ = (u_different(Field::FirstName) * u_different(Field::Dob)).clamp(0.5, 1.0);
     sets.iter()
         .map(|(fields, count)| {
             let level1 = |f: &Field| &model.fields[model::field_index(*f)].levels[1];
             let u_product: f64 = fields.iter().map(|f| level1(f).u).product();
-            let m_product: f64 = fields.iter().map(|f| level1(f).m).product();
-            let expected_matches = model.prior * all_pairs * m_product;
-            let non_matches = (*count as f64 - expected_matches).max(0.0);
+            let different_share = if count.determinable > 0.0 {
+                (count.different / count.determinable / both_differ).min(1.0)
+            } else {
+                0.0
+            };
+            let non_matches = count.pairs as f64 * different_share;
             let u = if all_pairs > 0.0 {
                 (non_matches / all_pairs).max(u_product)
             } else {
@@ -139,7 +205,7 @@ fn estimate_interactions(
             };
             Interaction {
                 fields: fields.clone(),
-                pairs_agreeing: *count,
+                pairs_agreeing: count.pairs,
                 u,
                 adjustment: (u_product / u).log2(),
             }

@@ -28,6 +28,7 @@ from ._heatkit import (
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
 from . import _activity, _matching
 from ._activity import ImportResult, ShareDecision, Violation
+from ._matching import MatchingWarning
 from .errors import (
     ActivityError,
     ArgumentError,
@@ -49,6 +50,7 @@ __all__ = [
     "ImportResult",
     "InvalidPostcodeError",
     "MatchingError",
+    "MatchingWarning",
     "Postcode",
     "PostcodeCheck",
     "RowIssue",
@@ -66,6 +68,7 @@ __all__ = [
     "cluster_duplicates",
     "data_version",
     "dob_range",
+    "explain",
     "find_duplicates",
     "fix_postcode",
     "heat_track_deadline",
@@ -76,6 +79,7 @@ __all__ = [
     "load_typology",
     "next_heat_track_deadline",
     "load_live_postcodes",
+    "model_parameters",
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
@@ -141,7 +145,9 @@ validate_activities = _guard(_activity.validate_activities)
 validate_activity = _guard(_activity.validate_activity)
 validate_import = _guard(_activity.validate_import)
 cluster_duplicates = _guard(_matching.cluster_duplicates)
+explain = _guard(_matching.explain)
 find_duplicates = _guard(_matching.find_duplicates)
+model_parameters = _guard(_matching.model_parameters)
 link_students = _guard(_matching.link_students)
 
 _Level = Literal["shape", "area", "district", "live"]

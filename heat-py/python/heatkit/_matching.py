@@ -1,4 +1,5 @@
-"""Duplicate students: find_duplicates, link_students and cluster_duplicates.
+"""Duplicate students: find_duplicates, link_students, cluster_duplicates, explain and
+model_parameters.
 
 Only conversion lives here: the columns are picked out of the caller's table, the compiled matcher
 does the work with the GIL released, and the scored pairs come back as a table of the same kind.
@@ -7,12 +8,19 @@ does the work with the GIL released, and the scored pairs come back as a table o
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 from ._columns import new_table, table_kind
-from ._heatkit import _bad_argument, _cluster, _default_match_settings, _find_duplicates, _link_students
-from ._heatkit import _unknown_value
+from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
+from ._heatkit import _link_students, _model_parameters, _unknown_value
+
+
+class MatchingWarning(UserWarning):
+    """A matching run left candidate pairs uncompared (a blocking group too large to compare
+    even after splitting): the warning gives the counts; the run summary
+    (``summary=True``) gives them per rule."""
 
 _FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
 _Progress = Optional[Callable[[str, int], None]]
@@ -135,8 +143,10 @@ def _result_table(columns: Dict[str, Any], ids_l: Any, ids_r: Any, kind: str, ex
     return new_table(data, kind)
 
 
-def _ids(table: Any, kind: str, name: Optional[str], n: int) -> Any:
-    """The id column as something ``_take`` can index (row numbers when ``name`` is None)."""
+def _ids(table: Any, kind: str, name: Optional[str], n: int, check: bool = False) -> Any:
+    """The id column as something ``_take`` can index (row numbers when ``name`` is None). A
+    pandas column mixing numbers and text is read as text. With ``check``, every row must have an
+    id of its own (``MatchingError`` ``missing_id`` / ``duplicate_id`` naming the row)."""
     if name is None:
         import pyarrow as pa
 
@@ -144,14 +154,25 @@ def _ids(table: Any, kind: str, name: Optional[str], n: int) -> Any:
     if name not in _names(table, kind):
         raise _unknown_value("id", str(name), "a column of the table, or None to use row positions")
     if kind == "dict":
-        return list(table[name])
+        ids: Any = list(table[name])
+        if check:
+            _check_ids([None if v is None or v != v else str(v) for v in ids])
+        return ids
     import pyarrow as pa
 
     if kind == "pandas":
-        return pa.array(table[name], from_pandas=True)
-    if kind == "polars":
-        return table[name].to_arrow()
-    return table.column(name)
+        try:
+            ids = pa.array(table[name], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Numbers and text in one column (an export edited by hand): all read as text.
+            ids = pa.array([None if v is None or v != v else str(v) for v in table[name]], pa.string())
+    elif kind == "polars":
+        ids = table[name].to_arrow()
+    else:
+        ids = table.column(name)
+    if check:
+        _check_ids(_as_text(ids, "pyarrow"))
+    return ids
 
 
 def _take(ids: Any, rows: Any) -> Any:
@@ -175,14 +196,24 @@ def _options(
                 min_probability=min_probability, workers=workers, progress=progress)
 
 
-def _finish(result: Tuple[Dict[str, Any], str, Any, int, List[Tuple[int, str, str, str]]],
-            save_model: Union[None, str, Path]) -> Dict[str, Any]:
-    """Save the model when asked, and return the pair columns (row issues were raised or kept
-    as missing by the compiled matcher, as ``errors`` said)."""
-    columns, model_json, _blocking, _candidates, _issues = result
+def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, str, str]]],
+            save_model: Union[None, str, Path]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """Save the model when asked, warn when pairs were left uncompared, and return the pair
+    columns and the run summary (row issues were raised or kept as missing by the compiled
+    matcher, as ``errors`` said)."""
+    columns, model_json, summary_json, _candidates, _issues = result
     if save_model is not None:
         Path(save_model).write_text(model_json, encoding="utf-8")
-    return columns
+    summary: Dict[str, Any] = json.loads(summary_json)
+    summary["model"] = model_json
+    if summary["skipped_pairs"]:
+        rules = [r["rule"] for r in summary["blocking"] if r["skipped_pairs"]]
+        warnings.warn(MatchingWarning(
+            f"{summary['skipped_pairs']:,} candidate pairs of up to {summary['skipped_records']:,} records "
+            f"were too many to compare under {', '.join(rules)} even after splitting the groups; "
+            "other rules may still have found some of them (summary=True gives the counts per rule)"),
+            stacklevel=4)
+    return columns, summary
 
 
 def find_duplicates(
@@ -203,14 +234,26 @@ def find_duplicates(
     settings: Optional[Mapping[str, Any]] = None,
     errors: Literal["raise", "null"] = "raise",
     progress: _Progress = None,
+    summary: bool = False,
 ) -> Any:
     """Likely duplicate students within one table, as scored pairs (the GIL is released).
 
     ``table`` is a pandas or polars DataFrame, a pyarrow Table or a dict of columns; the result is
     the same kind with columns ``id_l, id_r, match_probability, match_weight``, then one column per
     field giving the level it reached (``first_name, last_name, dob, postcode, school, gender``,
-    e.g. ``"nickname"`` or ``"day_month_swap"``), each field's weight in bits (``<field>_weight``)
-    and ``twin_guard``. Pairs come strongest first.
+    e.g. ``"nickname"`` or ``"day_month_swap"``), each field's weight in bits (``<field>_weight``),
+    ``twin_guard``, ``guard`` (``different_names``, ``twin``, ``possible_twin`` or missing),
+    ``household_weight``, ``guard_weight`` and ``prior_weight`` (the prior and the weights add up
+    to ``match_weight``; :func:`explain` lists them in order). Pairs come strongest first.
+
+    Ids must be unique and present (``MatchingError`` ``duplicate_id`` / ``missing_id`` naming
+    the row; ``id=None`` numbers the rows instead); a pandas id column mixing numbers and text is
+    read as text. A date of birth column with no readable date leaves dates out of the
+    comparison. ``summary=True`` returns ``(pairs, summary)``: a dict with the run's sizes, how
+    the model was obtained (``model_source``, training ``sessions`` and any fallback), what each
+    blocking rule found, split and skipped, how the twin guards held (``twins``,
+    ``possible_twins``) and the ``model`` as JSON (for :func:`model_parameters`). Pairs too many to compare even after splitting raise a
+    :class:`MatchingWarning` with the counts.
 
     ``threshold=None`` uses the default threshold (0.9); ``min_probability`` lowers the cut for the
     returned pairs (0.0 returns every candidate pair, e.g. for evaluation). Column keywords name
@@ -237,11 +280,12 @@ def find_duplicates(
     kind = _table_kind(table)
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
-    ids = _ids(table, kind, id, n)
+    ids = _ids(table, kind, id, n, check=True)
     options = _options(settings, threshold, model, min_probability, workers, progress)
-    columns = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
+    columns, run = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
-    return _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
+    pairs = _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
+    return (pairs, run) if summary else pairs
 
 
 def link_students(
@@ -266,6 +310,7 @@ def link_students(
     settings: Optional[Mapping[str, Any]] = None,
     errors: Literal["raise", "null"] = "raise",
     progress: _Progress = None,
+    summary: bool = False,
 ) -> Any:
     """Each new student's likely match(es) in an existing table (e.g. a HEAT export).
 
@@ -276,7 +321,8 @@ def link_students(
     absent: they are new students. A trained ``model`` scores without retraining (incremental);
     ``existing_cluster`` names a column of ``existing`` holding each record's cluster (e.g. from
     :func:`cluster_duplicates` or the HEAT student id), copied as ``cluster_id`` so each new row
-    is placed in the cluster of its best match.
+    is placed in the cluster of its best match. Ids must be unique and present within each table;
+    ``summary=True`` returns ``(pairs, summary)`` as :func:`find_duplicates` does.
 
     >>> import heatkit
     >>> existing = {"record_id": ["H1", "H2"], "first_name": ["Ruby", "Ruben"], "last_name": ["Hall", "Diaz"],
@@ -294,23 +340,24 @@ def link_students(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n_new, new_cols = _columns(new, kind, names)
     n_existing, existing_cols = _columns(existing, existing_kind, names)
-    ids_new = _ids(new, kind, id, n_new)
-    ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing)
+    ids_new = _ids(new, kind, id, n_new, check=True)
+    ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing, check=True)
     options = _options(settings, threshold, model, min_probability, workers, progress)
     result = _link_students(n_new, new_cols, n_existing, existing_cols, errors=errors, best_only=best_only, **options)
-    columns = _finish(result, save_model)
+    columns, run = _finish(result, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     extra = None
     if existing_cluster is not None:
         clusters = _ids(existing, existing_kind, existing_cluster, n_existing)
         extra = {"cluster_id": _take(clusters, rows_r)}
-    return _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind, extra)
+    pairs = _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind, extra)
+    return (pairs, run) if summary else pairs
 
 
 def cluster_duplicates(
     pairs: Any,
     *,
-    threshold: float,
+    threshold: Optional[float] = None,
     records: Optional[Sequence[Any]] = None,
     max_cluster_size: int = 50,
 ) -> Any:
@@ -318,7 +365,8 @@ def cluster_duplicates(
 
     ``pairs`` is a table with ``id_l, id_r, match_probability`` (e.g. from
     :func:`find_duplicates`, same kinds accepted and returned). Pairs at or above ``threshold`` join
-    their records, strongest first; a link that would make a cluster larger than
+    their records, strongest first (``None``: the default cluster threshold, 0.95, stricter than
+    the pair threshold because one weak link joins two whole clusters); a link that would make a cluster larger than
     ``max_cluster_size`` is refused, so chains of weak links cannot build a giant cluster.
     ``records`` lists every record id, so records in no pair come back as clusters of one
     (otherwise only records that appear in ``pairs`` are listed). Cluster ids count from 0 in
@@ -343,6 +391,8 @@ def cluster_duplicates(
             return pairs.column(name).to_pylist()
         return list(pairs[name])
 
+    if threshold is None:
+        threshold = float(json.loads(_default_match_settings())["cluster_threshold"])
     left, right, prob = values("id_l"), values("id_r"), values("match_probability")
     order: Dict[Any, int] = {}
     for r in records if records is not None else []:
@@ -360,3 +410,102 @@ def cluster_duplicates(
     )
     ids = list(order)
     return new_table({"record_id": ids, "cluster_id": labels}, kind)
+
+
+_STEPS = ("first_name", "last_name", "dob", "postcode", "school", "gender")
+
+
+def _one_row(pairs: Any, row: Optional[int]) -> Mapping[str, Any]:
+    """One pair as a mapping of column to value: a row of a pairs table (``row`` given), or a row
+    already picked out (a dict, a pandas Series, a polars or pyarrow one-row table)."""
+    if row is None:
+        if hasattr(pairs, "to_dict") and not isinstance(pairs, Mapping) and hasattr(pairs, "index"):
+            return pairs.to_dict()  # pandas Series
+        if isinstance(pairs, Mapping):
+            return pairs
+        row = 0
+    kind = _table_kind(pairs)
+    n = _length(pairs, kind)
+    if not isinstance(row, int) or isinstance(row, bool):
+        raise _bad_argument("row", f"expected a row number, got {type(row).__name__}")
+    if not -n <= row < n:
+        raise _bad_argument("row", f"row {row} is not in a table of {n} pairs")
+    if kind == "pandas":
+        return pairs.iloc[row].to_dict()
+    if kind == "polars":
+        return pairs.row(row, named=True)
+    if kind == "pyarrow":
+        return {k: v[0] for k, v in pairs.slice(row % n, 1).to_pydict().items()}
+    return {k: v[row] for k, v in pairs.items()}
+
+
+def explain(pairs: Any, row: Optional[int] = None) -> List[Dict[str, Any]]:
+    """One pair's explanation in the order a waterfall chart draws it: the prior, each field's
+    level and weight in bits, then the household correction and the guard when they applied.
+    The weights add up to the pair's ``match_weight``.
+
+    ``pairs`` is a table from :func:`find_duplicates` or :func:`link_students` with ``row`` the
+    pair's position, or one pair already picked out (a dict or a pandas row).
+
+    >>> import heatkit
+    >>> students = {"record_id": [1, 2], "first_name": ["Chioma", "CHIOMA"], "last_name": ["Okafor"] * 2,
+    ...             "dob": ["2009-03-04", "04/03/2009"], "postcode": ["LS1 4AP", "ls14ap"]}
+    >>> pairs = heatkit.find_duplicates(students, gender=None, school=None)
+    >>> steps = heatkit.explain(pairs, 0)
+    >>> [(s["step"], s["level"]) for s in steps][:3]
+    [('prior', 'prior'), ('first_name', 'exact'), ('last_name', 'exact')]
+    >>> abs(sum(s["weight"] for s in steps) - pairs["match_weight"][0]) < 1e-3
+    True
+    """
+    pair = _one_row(pairs, row)
+    missing = [c for c in ("prior_weight", "match_weight", *(f"{f}_weight" for f in _STEPS)) if c not in pair]
+    if missing:
+        raise _unknown_value("pairs", missing[0], "a pair from find_duplicates or link_students")
+    steps: List[Dict[str, Any]] = [{"step": "prior", "level": "prior", "weight": float(pair["prior_weight"])}]
+    for f in _STEPS:
+        steps.append({"step": f, "level": pair.get(f), "weight": float(pair[f"{f}_weight"])})
+    household = float(pair.get("household_weight") or 0.0)
+    if household:
+        steps.append({"step": "household", "level": "household", "weight": household})
+    guard = pair.get("guard")
+    if isinstance(guard, str) and guard:
+        steps.append({"step": "guard", "level": guard, "weight": float(pair.get("guard_weight") or 0.0)})
+    return steps
+
+
+def model_parameters(model: Union[str, Path, Mapping[str, Any]]) -> Dict[str, Any]:
+    """A model's parameters as a table (a dict of columns, e.g. for ``pandas.DataFrame``): one row
+    per field and level with ``m`` (how often one student's two records reach it), ``u`` (how
+    often two different students do) and ``weight`` (``log2(m / u)`` bits; 0 for ``missing``),
+    then one row for the prior (``field="prior"``, ``m`` the probability two records are one
+    student) and one per household correction (``field="household"``, ``level`` the fields,
+    ``weight`` its bits). ``model`` is a saved model file, its JSON text or a dict, e.g. the
+    ``model`` of a run summary.
+
+    >>> import heatkit
+    >>> students = {"record_id": [1, 2], "first_name": ["Ola", "Ola"], "last_name": ["Nowak"] * 2}
+    >>> _, run = heatkit.find_duplicates(students, dob=None, gender=None, school=None, postcode=None, summary=True)
+    >>> table = heatkit.model_parameters(run["model"])
+    >>> table["field"][:2], table["level"][:2]
+    (['first_name', 'first_name'], ['missing', 'exact'])
+    >>> table["field"][-5]
+    'prior'
+    """
+    text = _model_arg(model)
+    if text is None:
+        raise _bad_argument("model", "expected a model file, its JSON text or a dict")
+    rows, prior, interactions = _model_parameters(text)
+    table: Dict[str, List[Any]] = {"field": [], "level": [], "m": [], "u": [], "weight": []}
+
+    def add(field: str, level: str, m: Optional[float], u: Optional[float], weight: float) -> None:
+        for key, value in zip(table, (field, level, m, u, weight)):
+            table[key].append(value)
+
+    for field, level, m, u, weight in rows:
+        add(field, level, m, u, weight)
+    import math
+
+    add("prior", "prior", prior, None, math.log2(prior / (1 - prior)) if 0 < prior < 1 else 0.0)
+    for fields, adjustment in interactions:
+        add("household", fields, None, None, adjustment)
+    return table
