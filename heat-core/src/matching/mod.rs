@@ -48,7 +48,7 @@ pub use model::{
     probability_of_weight, weight_of_probability, EmSession, FieldParams, Interaction, LevelParams,
     Model, ModelError,
 };
-pub use record::{Gender, StudentFields, StudentRecord, StudentRef};
+pub use record::{Gender, StudentFields, StudentRecord, StudentRef, MAX_NAME_CHARS};
 pub use run::{FieldExplanation, MatchRun, Matcher, RunSummary, ScoredPair, TwinReport};
 pub use scoring::Guard;
 pub use settings::{check_ids, MatchError, MatchSettings, Progress, Stage};

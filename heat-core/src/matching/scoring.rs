@@ -148,6 +148,21 @@ impl<'a> Scorer<'a> {
         alike(a.first, b.last) || alike(a.last, b.first)
     }
 
+    /// The two first names are one child's two names: one is a nickname or full form of the
+    /// other (Millie / Amelia, Jon / John) or starts with it (Tom / Tommy, Alex / Alexander).
+    /// Two diminutives of a third name (Ella / Ellie, both of Eleanor) can be twins.
+    fn one_name_for_both(&self, a: &Prepared, b: &Prepared) -> bool {
+        let (fa, fb) = (self.set.name(a.first), self.set.name(b.first));
+        let (short, long) = if fa.len() <= fb.len() {
+            (fa, fb)
+        } else {
+            (fb, fa)
+        };
+        self.set.canonicals(a).binary_search(&b.first).is_ok()
+            || self.set.canonicals(b).binary_search(&a.first).is_ok()
+            || (short.chars().count() >= 3 && long.starts_with(short))
+    }
+
     /// The guard this pattern falls under, if any (the twin guard's strength is set by the run).
     fn guard(&self, l: &Levels, a: &Prepared, b: &Prepared) -> Option<Guard> {
         if self.name_guard && different_names(l) && !self.cross_match(a, b) {
@@ -161,7 +176,7 @@ impl<'a> Scorer<'a> {
             && is_possible_twin_pattern(l)
             && self.established(a.first)
             && self.established(b.first)
-            && !sorted_intersect(self.set.canonicals(a), self.set.canonicals(b))
+            && !self.one_name_for_both(a, b)
         {
             return Some(Guard::PossibleTwin);
         }
@@ -250,12 +265,17 @@ pub(super) fn is_twin_pattern(l: &Levels) -> bool {
         && same_home(postcode, school)
 }
 
-/// Same last name, date of birth and home, and first names spelt alike but not the same (close
-/// or similar): twins with similar names (Aiden / Ayden) when both names are real. A nickname
-/// and its full name (Millie / Amelia) are one child's two names, not twins.
+/// Same last name, date of birth and home, and first names spelt alike but not the same (close,
+/// similar, or two nicknames of one name): twins with similar names (Aiden / Ayden, Ella /
+/// Ellie) when both names are real and neither is a form of the other (`one_name_for_both`).
 fn is_possible_twin_pattern(l: &Levels) -> bool {
     let [first, last, dob, postcode, school, _] = *l;
-    [FirstNameLevel::Close as u8, FirstNameLevel::Similar as u8].contains(&first)
+    [
+        FirstNameLevel::Close as u8,
+        FirstNameLevel::Similar as u8,
+        FirstNameLevel::Nickname as u8,
+    ]
+    .contains(&first)
         && last == LastNameLevel::Exact as u8
         && dob == DobLevel::Exact as u8
         && same_home(postcode, school)
