@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::compare::CLOSE;
 use super::compare::{
-    compare, sorted_intersect, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels,
-    PostcodeLevel, SchoolLevel, FIELD_COUNT,
+    compare, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels, PostcodeLevel, SchoolLevel,
+    FIELD_COUNT,
 };
 use super::model::{probability_of_weight, Model};
 use super::record::NONE;
