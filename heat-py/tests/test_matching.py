@@ -270,3 +270,15 @@ def test_cluster_duplicates_kinds_and_guard(kind):
         heatkit.cluster_duplicates(pairs, threshold=-0.1)
     with pytest.raises(heatkit.ArgumentError):
         heatkit.cluster_duplicates(as_kind({"id_l": [], "id_r": []}, "dict"), threshold=0.5)
+
+
+def test_cluster_records_from_any_column():
+    import numpy as np
+
+    pairs = {"id_l": [1, 3], "id_r": [2, 4], "match_probability": [0.99, 0.99]}
+    ids = [1, 2, 3, 4, 5]
+    expected = heatkit.cluster_duplicates(pairs, records=ids)
+    assert expected == {"record_id": ids, "cluster_id": [0, 0, 1, 1, 2]}
+    for column in (pa.array(ids), pa.chunked_array([ids[:2], ids[2:]]), pd.Series(ids), pl.Series(ids),
+                   np.array(ids), tuple(ids)):
+        assert heatkit.cluster_duplicates(pairs, records=column) == expected, type(column)

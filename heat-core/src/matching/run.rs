@@ -84,15 +84,16 @@ pub struct TwinReport {
     /// pattern.
     pub observed: u64,
     /// Such pairs twins would explain among the file's students (the expected share × students).
-    /// The count is compared with `expected + 2·√expected + 1` (about a 95% upper limit), so a
-    /// few twins in a small file are still held.
+    /// Patterns no more than `expected + 2·√expected + 1` (about a 95% upper limit) are held
+    /// whatever the share.
     pub expected: f64,
     /// The estimated share of the patterns that are twins (1 when there are none).
     pub twin_share: f64,
     /// How `twin_share` was estimated: `gender` (the share of boy/girl patterns, blended with
-    /// the count) or `count` (the upper limit of `expected` over `observed` alone).
+    /// the count) or `count` (`expected` over `observed`, at least 1 over `observed`).
     pub method: &'static str,
-    /// Whether the pattern was held (`twin_share` at least one half).
+    /// Whether the pattern was held (`twin_share` at least one half, or by count no more
+    /// patterns than twins could give).
     pub held: bool,
     /// When not held, the probability a pattern without gender was capped at (`1 -
     /// twin_share`; boy/girl patterns get less, same-sex ones a little more); 0 when held.
@@ -689,16 +690,16 @@ fn hold_twins(
     let gendered = between.values().filter(|&&g| g != 0).count();
     let boy_girl = between.values().filter(|&&g| g == different).count();
     let expected = share * students;
-    // Twins are counted against a generous bound on how many the file could hold (about a 95%
-    // Poisson upper limit), so a small file with two or three pairs of twins still holds them.
-    let bound = expected + 2.0 * expected.sqrt() + 1.0;
+    // No more patterns than twins could give (about a 95% Poisson upper limit of the expected
+    // count): the count alone is no evidence against twins, so the patterns are held.
+    let consistent_with_twins = observed as f64 <= expected + 2.0 * expected.sqrt() + 1.0;
     // How often one student's records disagree on gender (a typing slip), bounded.
     let slip = model.m(Field::Gender, different).clamp(0.001, 0.2);
     let opposite = s.twin_opposite_sex_share.max(slip + 0.05);
     let by_count = if observed == 0 {
         1.0
     } else {
-        (bound / observed as f64).min(1.0)
+        (expected.max(1.0) / observed as f64).min(1.0)
     };
     let (twin_share, method) = if guard == Guard::Twin && gendered > 0 {
         // The boy/girl share the count implies, as `GENDER_PSEUDO_PATTERNS` pseudo patterns,
@@ -710,7 +711,7 @@ fn hold_twins(
     } else {
         (by_count, "count")
     };
-    let held = twin_share >= 0.5;
+    let held = twin_share >= 0.5 || (method == "count" && consistent_with_twins);
     let student = 1.0 - twin_share;
     // P(one student | pattern, the pair's gender level).
     let posterior = |level: u8| {

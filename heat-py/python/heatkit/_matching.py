@@ -354,11 +354,20 @@ def link_students(
     return (pairs, run) if summary else pairs
 
 
+def _plain_list(values: Any) -> List[Any]:
+    """A column (list, pyarrow array, pandas/polars series, numpy array) as Python values, so
+    ids compare equal to the ids in a pairs table."""
+    for method in ("to_pylist", "to_list", "tolist"):
+        if hasattr(values, method):
+            return list(getattr(values, method)())
+    return list(values)
+
+
 def cluster_duplicates(
     pairs: Any,
     *,
     threshold: Optional[float] = None,
-    records: Optional[Sequence[Any]] = None,
+    records: Optional[Any] = None,
     max_cluster_size: int = 50,
 ) -> Any:
     """Clusters (students) from scored pairs: ``record_id, cluster_id`` for every record.
@@ -368,8 +377,9 @@ def cluster_duplicates(
     their records, strongest first (``None``: the default cluster threshold, 0.95, stricter than
     the pair threshold because one weak link joins two whole clusters); a link that would make a cluster larger than
     ``max_cluster_size`` is refused, so chains of weak links cannot build a giant cluster.
-    ``records`` lists every record id, so records in no pair come back as clusters of one
-    (otherwise only records that appear in ``pairs`` are listed). Cluster ids count from 0 in
+    ``records`` lists every record id (a list or any column: pyarrow, pandas, polars, numpy), so
+    records in no pair come back as clusters of one (otherwise only records that appear in
+    ``pairs`` are listed). Cluster ids count from 0 in
     order of each cluster's first record.
 
     >>> import heatkit
@@ -395,7 +405,7 @@ def cluster_duplicates(
         threshold = float(json.loads(_default_match_settings())["cluster_threshold"])
     left, right, prob = values("id_l"), values("id_r"), values("match_probability")
     order: Dict[Any, int] = {}
-    for r in records if records is not None else []:
+    for r in _plain_list(records) if records is not None else []:
         order.setdefault(r, len(order))
     for a, b in zip(left, right):
         order.setdefault(a, len(order))
