@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use heat_core::cohort::{track_cohort, year_group, AcademicYear, Nation, PhaseAdjustment};
 use heat_core::fields;
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
-use heat_core::matching::{MatchSettings, Matcher, StudentRef};
+use heat_core::matching::{MatchSettings, Matcher, RunSummary, StudentRef};
 use heat_core::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings,
 };
@@ -131,8 +131,11 @@ fn print_summary(name: &str, outcome: &ImportOutcome) {
     }
 }
 
-/// For each cleaned row, the student ref (or row) of the earlier row it likely duplicates.
-fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Error>> {
+/// For each cleaned row, the student ref (or row) of the earlier row it likely duplicates, and
+/// what the matching run did.
+type Duplicates = (Vec<Option<String>>, RunSummary);
+
+fn duplicates(outcome: &ImportOutcome) -> Result<Duplicates, Box<dyn Error>> {
     fn v<'a>(r: &'a heat_core::import::CleanRow, column: &str) -> Option<&'a str> {
         fields::text(r.get(column))
     }
@@ -152,7 +155,7 @@ fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Er
     let run = Matcher::new(settings.clone()).dedupe(&students)?;
     let clusters = run.clusters(students.len(), &settings);
     let mut first_of: BTreeMap<u32, usize> = BTreeMap::new();
-    Ok(clusters
+    let of = clusters
         .labels
         .iter()
         .enumerate()
@@ -166,7 +169,8 @@ fn duplicates(outcome: &ImportOutcome) -> Result<Vec<Option<String>>, Box<dyn Er
                 }
             })
         })
-        .collect())
+        .collect();
+    Ok((of, run.summary()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
@@ -185,7 +189,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         nation: args.nation,
         ..TrackingSettings::on(args.on)
     };
-    let dup_of = duplicates(&students)?;
+    let (dup_of, matching) = duplicates(&students)?;
     let cleaned_path = args.out_dir.join("students_cleaned.csv");
     let mut w = csv::Writer::from_path(&cleaned_path)?;
     let mut header: Vec<&str> = vec!["row"];
@@ -237,7 +241,25 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         &students,
     );
     let dups = dup_of.iter().filter(|d| d.is_some()).count();
-    say!("  likely duplicates of an earlier student: {dups}");
+    say!(
+        "  likely duplicates of an earlier student: {dups} ({} pairs compared; {} twin patterns, {})",
+        matching.candidate_pairs,
+        matching.twins.observed + matching.possible_twins.observed,
+        if matching.twins.held && matching.possible_twins.held {
+            "kept apart"
+        } else {
+            "partly scored as one student"
+        }
+    );
+    if matching.skipped_pairs > 0 {
+        say!(
+            "  warning: {} pairs in groups of up to {} records were too many to compare (max_block_size)",
+            matching.skipped_pairs,
+            matching.skipped_records
+        );
+    } else {
+        say!("  skipped pairs: 0 (every blocking group was compared)");
+    }
     let sum = tracking_summary(&statuses);
     say!(
         "  tracking ({} extract): {} complete; KS4 {}, KS5 {}, next HESA track {} of {} imported",

@@ -126,12 +126,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     for r in &run.blocking {
         say!(
-            "  rule {:<28} {:>10} new pairs  {:>4} groups skipped",
+            "  rule {:<28} {:>10} new pairs  {:>4} groups split  {:>4} skipped ({} pairs)",
             r.rule,
             r.new_pairs,
-            r.skipped_groups
+            r.split_groups,
+            r.skipped_groups,
+            r.skipped_pairs
         );
     }
+    let summary = run.summary();
+    say!(
+        "skipped pairs: {} (records in skipped groups: {}); twins held: {}, possible twins held: {}",
+        summary.skipped_pairs,
+        summary.skipped_records,
+        summary.twins.held,
+        summary.possible_twins.held
+    );
     if let Some(path) = truth_path {
         let mut truth = HashSet::new();
         for rec in csv::Reader::from_path(path)?.records() {

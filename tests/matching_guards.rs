@@ -337,3 +337,19 @@ fn no_dates_of_birth_and_junk_postcodes() {
     let run = dedupe(&[r("1", "2615"), r("2", "2616")]).unwrap();
     assert_eq!(level(&run, "postcode"), "different");
 }
+
+#[test]
+fn small_groups_only_rules_skip_by_design_without_a_warning() {
+    // 60 copies: every default rule compares them, except the date of birth alone (groups of at
+    // most 40), whose large groups are left to the others and not counted as lost.
+    let records: Vec<StudentRecord> = (0..60)
+        .map(|i| child(&i.to_string(), "Amelia", "Khan", "2010-01-01"))
+        .collect();
+    let run = dedupe(&records).unwrap();
+    let dob = run.blocking.iter().find(|r| r.rule == "dob").unwrap();
+    assert!(dob.small_groups_only);
+    assert_eq!((dob.skipped_groups, dob.skipped_records), (1, 60));
+    let summary = run.summary();
+    assert_eq!((summary.skipped_pairs, summary.skipped_records), (0, 0));
+    assert_eq!(run.matches().count(), 60 * 59 / 2);
+}

@@ -52,6 +52,12 @@ pub enum BlockKey {
 /// 200,000 records (a date holds fewer than 40 of them), split by initials above that.
 pub const DOB_ALONE_CAP: usize = 40;
 
+/// Group-size caps of the other broad default rules (small groups only): first initial with
+/// the school (30), and last name with first initial or both name sounds (50). Their large
+/// groups (a big school's "J"s, every J. Smith in a national file) cost most of a national
+/// run's pairs and find little the other rules miss (measured on the shared 100k and a 1M file).
+pub const BROAD_RULE_CAP: (usize, usize) = (30, 50);
+
 /// The keys an oversized group is split on, in order (a key the rule already uses is skipped).
 pub const REFINEMENTS: [BlockKey; 4] = [
     BlockKey::Dob,
@@ -127,9 +133,10 @@ fn sound(set: &PreparedSet, name: u32) -> Option<u64> {
 pub struct BlockingRule {
     /// The keys that must all agree.
     pub keys: Vec<BlockKey>,
-    /// A tighter group-size cap for this rule than the settings' `max_block_size` (a broad rule
-    /// such as the date of birth alone is worth every pair in a small file, and is split on
-    /// further keys in a large one).
+    /// Makes this a small-groups-only rule: groups up to this size are compared, larger ones are
+    /// left to the other rules (not split, and not counted as skipped in the run summary). For
+    /// a broad rule, such as the date of birth alone, worth every pair in a small file and
+    /// nothing but cost in a large one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_block_size: Option<usize>,
 }
@@ -174,32 +181,34 @@ impl BlockingRule {
     /// The default rules: names, date of birth, school and postcode in pairs (names also by their
     /// sound or initial, and in either order), chosen so that a duplicate with any two fields wrong, or with
     /// a name misspelt and a date or postcode missing, is still usually found; last, the date of
-    /// birth alone, capped at [`DOB_ALONE_CAP`] (both names mistyped).
+    /// birth alone in groups of at most [`DOB_ALONE_CAP`] (both names mistyped, in a small file).
+    /// The broad initial and sound rules compare small groups only ([`BROAD_RULE_CAP`]).
     ///
     /// ```
     /// assert_eq!(heat_core::matching::BlockingRule::defaults().len(), 14);
     /// ```
     pub fn defaults() -> Vec<BlockingRule> {
         use BlockKey::*;
-        [
-            &[FirstName, LastName][..],
-            &[Dob, School],
-            &[Dob, PostcodeDistrict],
-            &[LastName, School],
-            &[FirstSound, Dob],
-            &[LastSound, Dob],
-            &[FirstName, Postcode],
-            &[FirstInitial, School],
-            &[LastName, FirstInitial],
-            &[Postcode],
-            &[NamesEitherOrder],
-            &[FirstSound, LastSound],
-            &[NameSoundsEitherOrder],
+        let rule = |keys: &[BlockKey], cap: Option<usize>| BlockingRule {
+            keys: keys.to_vec(),
+            max_block_size: cap,
+        };
+        vec![
+            rule(&[FirstName, LastName], None),
+            rule(&[Dob, School], None),
+            rule(&[Dob, PostcodeDistrict], None),
+            rule(&[LastName, School], None),
+            rule(&[FirstSound, Dob], None),
+            rule(&[LastSound, Dob], None),
+            rule(&[FirstName, Postcode], None),
+            rule(&[FirstInitial, School], Some(BROAD_RULE_CAP.0)),
+            rule(&[LastName, FirstInitial], Some(BROAD_RULE_CAP.1)),
+            rule(&[Postcode], None),
+            rule(&[NamesEitherOrder], None),
+            rule(&[FirstSound, LastSound], Some(BROAD_RULE_CAP.1)),
+            rule(&[NameSoundsEitherOrder], None),
+            rule(&[Dob], Some(DOB_ALONE_CAP)),
         ]
-        .iter()
-        .map(|k| BlockingRule::on(k))
-        .chain([BlockingRule::on(&[Dob]).capped(DOB_ALONE_CAP)])
-        .collect()
     }
 
     /// The compared fields this rule holds equal (so EM over its pairs cannot learn them).
@@ -414,6 +423,10 @@ pub struct RuleReport {
     pub skipped_records: u64,
     /// Pairs in skipped groups (not compared under this rule; another rule may still find some).
     pub skipped_pairs: u64,
+    /// The rule compares small groups only ([`BlockingRule::max_block_size`]): its skipped
+    /// groups are by design, and left out of the run summary's totals.
+    #[serde(default)]
+    pub small_groups_only: bool,
 }
 
 /// Records grouped for every rule.
@@ -460,6 +473,7 @@ impl Blocks {
                 skipped_groups: 0,
                 skipped_records: 0,
                 skipped_pairs: 0,
+                small_groups_only: rule.max_block_size.is_some(),
             };
             let refinements: Vec<BlockKey> = REFINEMENTS
                 .iter()
@@ -477,7 +491,8 @@ impl Blocks {
                     .max_block_size
                     .map_or(max_group, |c| c.clamp(2, max_group));
                 let (g, oversized) = group_bounds(&idx, k, cap);
-                if oversized.is_empty() || depth == refinements.len() {
+                let small_groups_only = rule.max_block_size.is_some();
+                if oversized.is_empty() || depth == refinements.len() || small_groups_only {
                     break (g, oversized);
                 }
                 let refine = refinements[depth];

@@ -38,7 +38,7 @@ mod training;
 
 use serde::{Deserialize, Serialize};
 
-pub use block::{BlockKey, BlockingRule, RuleReport, DOB_ALONE_CAP};
+pub use block::{BlockKey, BlockingRule, RuleReport, BROAD_RULE_CAP, DOB_ALONE_CAP};
 pub use cluster::{cluster, Clustering};
 pub use compare::{
     DobLevel, Field, FirstNameLevel, GenderLevel, LastNameLevel, Levels, PostcodeLevel,

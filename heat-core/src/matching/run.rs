@@ -186,8 +186,8 @@ pub struct RunSummary {
     pub prior_weight: f64,
     /// What each blocking rule found, split and skipped.
     pub blocking: Vec<RuleReport>,
-    /// Pairs in groups no rule could compare (summed over rules; another rule may still have
-    /// found some of them).
+    /// Pairs in groups a rule could not compare even after splitting (summed over rules, leaving
+    /// out small-groups-only rules; another rule may still have found some of them).
     pub skipped_pairs: u64,
     /// Records in such groups under the rule that skipped the most.
     pub skipped_records: u64,
@@ -228,16 +228,16 @@ impl MatchRun {
             sessions: self.model.sessions.clone(),
             prior_weight: self.prior_weight,
             blocking: self.blocking.clone(),
-            skipped_pairs: self.blocking.iter().map(|r| r.skipped_pairs).sum(),
-            skipped_records: self
-                .blocking
-                .iter()
-                .map(|r| r.skipped_records)
-                .max()
-                .unwrap_or(0),
+            skipped_pairs: self.counted().map(|r| r.skipped_pairs).sum(),
+            skipped_records: self.counted().map(|r| r.skipped_records).max().unwrap_or(0),
             twins: self.twins,
             possible_twins: self.possible_twins,
         }
+    }
+
+    /// The rules whose skipped groups count as lost pairs (not small-groups-only rules).
+    fn counted(&self) -> impl Iterator<Item = &RuleReport> {
+        self.blocking.iter().filter(|r| !r.small_groups_only)
     }
 
     /// Pairs at or above the threshold.

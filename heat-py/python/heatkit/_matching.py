@@ -207,7 +207,7 @@ def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, st
     summary: Dict[str, Any] = json.loads(summary_json)
     summary["model"] = model_json
     if summary["skipped_pairs"]:
-        rules = [r["rule"] for r in summary["blocking"] if r["skipped_pairs"]]
+        rules = [r["rule"] for r in summary["blocking"] if r["skipped_pairs"] and not r["small_groups_only"]]
         warnings.warn(MatchingWarning(
             f"{summary['skipped_pairs']:,} candidate pairs of up to {summary['skipped_records']:,} records "
             f"were too many to compare under {', '.join(rules)} even after splitting the groups; "
