@@ -18,6 +18,8 @@
 //! (empty, binary, too large, wrong encoding, required columns missing) stops with a clear message
 //! and exit code 1; nothing panics.
 
+#[path = "common/sheet.rs"]
+mod sheet;
 #[path = "common/console.rs"]
 #[macro_use]
 mod console;
@@ -95,17 +97,23 @@ fn parse_args() -> Result<Args, String> {
 
 fn write_errors(path: &Path, outcome: &ImportOutcome) -> Result<(), Box<dyn Error>> {
     let mut w = csv::Writer::from_path(path)?;
-    w.write_record(["row", "column", "code", "severity", "rule_id", "message"])?;
+    sheet::write(
+        &mut w,
+        ["row", "column", "code", "severity", "rule_id", "message"],
+    )?;
     for e in &outcome.issues {
         let row = e.row.to_string();
-        w.write_record([
-            row.as_str(),
-            &e.column,
-            e.code,
-            e.severity.as_str(),
-            e.rule_id.unwrap_or(""),
-            &e.message,
-        ])?;
+        sheet::write(
+            &mut w,
+            [
+                row.as_str(),
+                &e.column,
+                e.code,
+                e.severity.as_str(),
+                e.rule_id.unwrap_or(""),
+                &e.message,
+            ],
+        )?;
     }
     w.flush()?;
     Ok(())
@@ -207,7 +215,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "tracking_reasons",
         "duplicate_of",
     ]);
-    w.write_record(&header)?;
+    sheet::write(&mut w, header.iter().map(|c| c.as_ref()))?;
     let mut statuses = Vec::with_capacity(students.rows.len());
     for (r, dup) in students.rows.iter().zip(&dup_of) {
         let status = student_tracking_status(&StudentInput::from_row(r), &tracking);
@@ -230,7 +238,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         out.push(status.hesa_eligible.to_string());
         out.push(status.reasons.join("; "));
         out.push(dup.clone().unwrap_or_default());
-        w.write_record(&out)?;
+        sheet::write(&mut w, out.iter().map(|c| c.as_ref()))?;
         statuses.push(status);
     }
     w.flush()?;
@@ -286,11 +294,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let mut w = csv::Writer::from_path(&cleaned)?;
         let mut header: Vec<&str> = vec!["row"];
         header.extend(activities.columns.iter());
-        w.write_record(&header)?;
+        sheet::write(&mut w, header.iter().map(|c| c.as_ref()))?;
         for r in &activities.rows {
             let mut out = vec![r.row.to_string()];
             out.extend(r.values.iter().cloned());
-            w.write_record(&out)?;
+            sheet::write(&mut w, out.iter().map(|c| c.as_ref()))?;
         }
         w.flush()?;
         let errors = args.out_dir.join("activities_errors.csv");
@@ -298,6 +306,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         print_summary(&format!("activities ({})", path.display()), &activities);
         say!("  -> {} and {}", cleaned.display(), errors.display());
     }
+    say!(
+        "formula-like cells written as text (a leading '): {}",
+        sheet::neutralised()
+    );
     Ok(())
 }
 

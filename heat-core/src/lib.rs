@@ -9,9 +9,11 @@
 //! - [`names`], [`matching`]: duplicate students.
 //! - [`activity`], [`student`], [`import`]: activities, tracking status and bulk uploads.
 //! - [`error`]: the [`HeatError`] family every error belongs to.
+//! - [`cells`]: values made safe to open in a spreadsheet (formula cells written as text).
 
 pub mod activity;
 pub mod calendar;
+pub mod cells;
 pub mod cohort;
 pub mod error;
 pub mod fields;
