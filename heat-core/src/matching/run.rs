@@ -90,7 +90,8 @@ pub struct TwinReport {
     /// The estimated share of the patterns that are twins (1 when there are none).
     pub twin_share: f64,
     /// How `twin_share` was estimated: `gender` (the share of boy/girl patterns, blended with
-    /// the count) or `count` (`expected` over `observed`, at least 1 over `observed`).
+    /// the count, and never above the upper limit of `expected` over `observed`) or `count`
+    /// (`expected` over `observed`, at least 1 over `observed`).
     pub method: &'static str,
     /// Whether the pattern was held (`twin_share` at least one half, or by count no more
     /// patterns than twins could give).
@@ -690,9 +691,17 @@ fn hold_twins(
     let gendered = between.values().filter(|&&g| g != 0).count();
     let boy_girl = between.values().filter(|&&g| g == different).count();
     let expected = share * students;
-    // No more patterns than twins could give (about a 95% Poisson upper limit of the expected
-    // count): the count alone is no evidence against twins, so the patterns are held.
-    let consistent_with_twins = observed as f64 <= expected + 2.0 * expected.sqrt() + 1.0;
+    // At most this many twin pairs, at about 95% (a Poisson upper limit of the expected count).
+    // No more patterns than that: the count alone is no evidence against twins (held). More:
+    // twins are at most this share of them, whatever gender suggests (a file whose duplicates
+    // had first names replaced may have had the gender replaced with them).
+    let most_twins = expected + 2.0 * expected.sqrt() + 1.0;
+    let consistent_with_twins = observed as f64 <= most_twins;
+    let most_share = if observed == 0 {
+        1.0
+    } else {
+        (most_twins / observed as f64).min(1.0)
+    };
     // How often one student's records disagree on gender (a typing slip), bounded.
     let slip = model.m(Field::Gender, different).clamp(0.001, 0.2);
     let opposite = s.twin_opposite_sex_share.max(slip + 0.05);
@@ -707,7 +716,10 @@ fn hold_twins(
         let implied = slip + by_count * (opposite - slip);
         let d = (boy_girl as f64 + GENDER_PSEUDO_PATTERNS * implied)
             / (gendered as f64 + GENDER_PSEUDO_PATTERNS);
-        (((d - slip) / (opposite - slip)).clamp(0.0, 1.0), "gender")
+        (
+            ((d - slip) / (opposite - slip)).clamp(0.0, most_share),
+            "gender",
+        )
     } else {
         (by_count, "count")
     };
