@@ -284,6 +284,52 @@ impl TextRow for CleanRow {
     }
 }
 
+/// Words a spreadsheet's total or footer line starts with (case folded). A line is a total line
+/// when its first filled cell starts with one of them (followed by nothing, a space, `:` or a
+/// digit) and at most half of its cells are filled; INFERRED from common export layouts.
+pub const TOTAL_ROW_LABELS: [&str; 6] = [
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "count",
+    "end of report",
+];
+
+/// The label of a total or footer line ([`TOTAL_ROW_LABELS`]), if `cells` is one.
+///
+/// ```
+/// use heat_core::import::total_row_label;
+/// assert_eq!(total_row_label(&["Total", "", "", "500"]), Some("Total"));
+/// assert_eq!(total_row_label(&["", "Grand total: 500", "", ""]), Some("Grand total: 500"));
+/// assert_eq!(total_row_label(&["Tot", "Lee", "2010-01-01", "LS1 4AP"]), None);
+/// assert_eq!(total_row_label(&["Totally", "", "", ""]), None);
+/// ```
+pub fn total_row_label<S: AsRef<str>>(cells: &[S]) -> Option<&str> {
+    let filled = cells
+        .iter()
+        .filter(|c| !c.as_ref().trim().is_empty())
+        .count();
+    if filled == 0 || filled * 2 > cells.len() {
+        return None;
+    }
+    let first = cells
+        .iter()
+        .map(|c| c.as_ref().trim())
+        .find(|c| !c.is_empty())?;
+    let folded = first.to_lowercase();
+    TOTAL_ROW_LABELS
+        .iter()
+        .any(|label| {
+            folded.strip_prefix(label).is_some_and(|rest| {
+                rest.chars()
+                    .next()
+                    .is_none_or(|c| c == ' ' || c == ':' || c.is_ascii_digit())
+            })
+        })
+        .then_some(first)
+}
+
 /// Counts that reconcile: `rows_in == rows_ok + rows_with_errors`, and every record of the file is
 /// one of those or one of `rows_skipped`.
 ///
@@ -305,7 +351,8 @@ pub struct ImportSummary {
     pub rows_ok: usize,
     /// Rows with at least one error (not imported).
     pub rows_with_errors: usize,
-    /// Rows that hold nothing (every cell blank): not students, not errors.
+    /// Rows that hold nothing (every cell blank) or are a total or footer line
+    /// ([`total_row_label`], with a `total_row_skipped` warning): not students, not errors.
     pub rows_skipped: usize,
     /// Warnings, over all rows.
     pub warnings: usize,
@@ -571,6 +618,22 @@ pub fn validate_table(
         if cells.iter().all(|v| v.trim().is_empty()) {
             // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
             rows_skipped += 1;
+            continue;
+        }
+        if let Some(label) = total_row_label(&cells) {
+            // Excel's total or footer line under the data ("Total", "Grand total: 500"): counted
+            // as skipped, with a warning saying why, never as a student with errors.
+            rows_skipped += 1;
+            issues.push(ImportIssue {
+                row,
+                column: "-".into(),
+                code: "total_row_skipped",
+                severity: Severity::Warning,
+                rule_id: None,
+                message: format!(
+                    "looks like a total or footer line ({label:?}), not data: skipped"
+                ),
+            });
             continue;
         }
         rows_in += 1;

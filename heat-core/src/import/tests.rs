@@ -301,3 +301,45 @@ fn large_utf8_bom_and_utf16_files_are_sniffed_without_cutting_a_character() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn total_and_footer_lines_are_skipped_not_students() {
+    // An Excel export: data, blank rows of empty cells, a total line and a footer.
+    let text = "first_name,last_name,dob,postcode,year_group,gender\n\
+                Ann,Lee,01/09/2010,LS1 4AP,Year 11,F\n\
+                Total,,,,,\n\
+                ,,,,,\n\
+                Grand total: 1,,,,,\n\
+                ,,,,,\n\
+                Count 1,,,,,\n\
+                Tot,Ray,2010-09-02,LS1 4AP,Year 11,M\n";
+    let out = students(text).unwrap();
+    let s = &out.summary;
+    assert_eq!(
+        (s.rows_in, s.rows_ok, s.rows_with_errors, s.rows_skipped),
+        (2, 2, 0, 5)
+    );
+    let skipped: Vec<(usize, &str)> = out
+        .issues
+        .iter()
+        .filter(|e| e.code == "total_row_skipped")
+        .map(|e| (e.row, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                3,
+                "looks like a total or footer line (\"Total\"), not data: skipped"
+            ),
+            (
+                5,
+                "looks like a total or footer line (\"Grand total: 1\"), not data: skipped"
+            ),
+            (
+                7,
+                "looks like a total or footer line (\"Count 1\"), not data: skipped"
+            ),
+        ]
+    );
+}
