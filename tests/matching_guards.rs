@@ -11,25 +11,12 @@ use heat_core::matching::{
 };
 use heat_core::HeatError;
 
+#[path = "common/students.rs"]
+mod students;
+
+/// The shared 10k file ([`students::read_records`]).
 fn shared_10k() -> Vec<StudentRecord> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/data/students/students_10k_records.csv"
-    );
-    let mut rd = csv::Reader::from_path(path).expect("../shared beside the repository");
-    rd.records()
-        .map(|r| {
-            let r = r.unwrap();
-            let mut s = StudentRecord::new(&r[0])
-                .first_name(&r[1])
-                .last_name(&r[2])
-                .gender(&r[4])
-                .school(&r[5])
-                .postcode(&r[6]);
-            s.dob = heat_core::fields::date(&r[3]).ok().flatten();
-            s
-        })
-        .collect()
+    students::read_records("students_10k")
 }
 
 /// The level the run's first pair reached on `field`.
@@ -73,6 +60,15 @@ fn scored_in_10k(
             )
         })
         .collect()
+}
+
+/// The probability and guard of the pair `a`~`b` among `scored`.
+fn pair(scored: &[(String, String, f64, Option<Guard>)], a: &str, b: &str) -> (f64, Option<Guard>) {
+    let (_, _, p, guard) = scored
+        .iter()
+        .find(|(l, r, ..)| (l.as_str(), r.as_str()) == (a, b))
+        .unwrap_or_else(|| panic!("{a}~{b} not compared"));
+    (*p, *guard)
 }
 
 #[test]
@@ -131,12 +127,9 @@ fn twins_with_similar_names_are_possible_twins_unless_a_setting_merges_them() {
     let held = scored_in_10k(&twins, MatchSettings::default());
     let expected = [("aiden", "ayden"), ("jack", "jake"), ("ella", "ellie")];
     for (a, b) in expected {
-        let (_, _, p, guard) = held
-            .iter()
-            .find(|(l, r, ..)| (l.as_str(), r.as_str()) == (a, b))
-            .unwrap_or_else(|| panic!("{a}~{b} not compared"));
-        assert_eq!(*guard, Some(Guard::PossibleTwin), "{a}~{b}");
-        assert!(*p <= 0.5, "{a}~{b} at {p}");
+        let (p, guard) = pair(&held, a, b);
+        assert_eq!(guard, Some(Guard::PossibleTwin), "{a}~{b}");
+        assert!(p <= 0.5, "{a}~{b} at {p}");
     }
     let merge = MatchSettings {
         merge_possible_twins: true,
@@ -144,12 +137,9 @@ fn twins_with_similar_names_are_possible_twins_unless_a_setting_merges_them() {
     };
     let merged = scored_in_10k(&twins, merge);
     for (a, b) in expected {
-        let (_, _, p, guard) = merged
-            .iter()
-            .find(|(l, r, ..)| (l.as_str(), r.as_str()) == (a, b))
-            .unwrap();
-        assert_eq!(*guard, None);
-        assert!(*p >= 0.9, "{a}~{b} at {p}");
+        let (p, guard) = pair(&merged, a, b);
+        assert_eq!(guard, None);
+        assert!(p >= 0.9, "{a}~{b} at {p}");
     }
     // A nickname and its full name, or a name and its longer form, are one student.
     for (a, b) in [

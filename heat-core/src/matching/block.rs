@@ -485,14 +485,13 @@ impl Blocks {
             let mut idx: Vec<u32> = (0..k.len() as u32)
                 .filter(|&i| k[i as usize] != 0)
                 .collect();
+            let cap = rule
+                .max_block_size
+                .map_or(max_group, |c| c.clamp(2, max_group));
             let (g, oversized) = loop {
                 idx.par_sort_unstable_by_key(|&i| k[i as usize]);
-                let cap = rule
-                    .max_block_size
-                    .map_or(max_group, |c| c.clamp(2, max_group));
                 let (g, oversized) = group_bounds(&idx, k, cap);
-                let small_groups_only = rule.max_block_size.is_some();
-                if oversized.is_empty() || depth == refinements.len() || small_groups_only {
+                if oversized.is_empty() || depth == refinements.len() || report.small_groups_only {
                     break (g, oversized);
                 }
                 let refine = refinements[depth];
