@@ -384,6 +384,8 @@ fn outcome_columns<'py>(py: Python<'py>, o: &ImportOutcome) -> PyResult<ImportCo
     let summary = PyDict::new(py);
     summary.set_item("template", s.template)?;
     summary.set_item("encoding", s.encoding)?;
+    summary.set_item("sheet", s.sheet.clone())?;
+    summary.set_item("header_row", s.header_row)?;
     summary.set_item("rows_in", s.rows_in)?;
     summary.set_item("rows_ok", s.rows_ok)?;
     summary.set_item("rows_with_errors", s.rows_with_errors)?;
@@ -398,7 +400,7 @@ fn outcome_columns<'py>(py: Python<'py>, o: &ImportOutcome) -> PyResult<ImportCo
 /// Bulk-import validation of a file (`path`), CSV bytes (`data`) or a table (`names`,
 /// `columns`, `n`); raises `ImportFileError` for a file that cannot be imported at all.
 #[pyfunction]
-#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true))]
+#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true, sheet=None))]
 #[allow(clippy::too_many_arguments)]
 fn _validate_import<'py>(
     py: Python<'py>,
@@ -413,6 +415,7 @@ fn _validate_import<'py>(
     nation: &str,
     options: Option<&Bound<'py, PyDict>>,
     check_duplicates: bool,
+    sheet: Option<String>,
 ) -> PyResult<ImportColumns<'py>> {
     let template: Template = template.parse().map_err(|e| raise(py, &e))?;
     let on = match on {
@@ -423,6 +426,7 @@ fn _validate_import<'py>(
         nation: self::nation(py, nation)?,
         activity: activity_settings(py, options)?,
         check_duplicates,
+        sheet,
         academic_year: academic_year
             .map(|y| academic_year_arg(py, y))
             .transpose()?,

@@ -145,7 +145,7 @@ fn utf16(bytes: &[u8], little_endian: bool, prefix: bool) -> Result<String, Impo
     };
     let usable = if prefix {
         bytes.len() - bytes.len() % 2
-    } else if bytes.len() % 2 != 0 {
+    } else if !bytes.len().is_multiple_of(2) {
         return Err(ImportFileError::BadEncoding(format!(
             "{name} with an odd number of bytes (truncated?)"
         )));

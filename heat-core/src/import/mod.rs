@@ -26,6 +26,7 @@ mod encoding;
 mod headers;
 mod schools;
 mod students;
+mod workbook;
 
 use std::collections::HashSet;
 
@@ -43,6 +44,9 @@ use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
 use headers::{Column, HeaderMap};
+pub use workbook::{
+    is_workbook, read_sheet, validate_workbook, SheetText, MAX_TITLE_ROWS, WORKBOOK_EXTENSIONS,
+};
 
 /// Which upload template a file follows.
 ///
@@ -139,9 +143,33 @@ pub enum ImportFileError {
     /// Nothing in the file, or only a header.
     #[error("the file is empty")]
     Empty,
-    /// Binary data (NUL bytes), not a CSV.
-    #[error("the file is not text (binary data at byte {0}); save it as CSV")]
+    /// Binary data (NUL bytes), neither a CSV nor a workbook.
+    #[error("the file is neither text nor a workbook (binary data at byte {0}); save it as CSV or .xlsx")]
     Binary(usize),
+    /// A workbook saved with a password (its contents are encrypted).
+    #[error("the workbook is password-protected; open it in Excel, remove the password (File > Info > Protect Workbook) and save it again")]
+    ProtectedWorkbook,
+    /// A workbook that cannot be opened (damaged, or not really the format its name says).
+    #[error(
+        "the workbook cannot be read ({0}); open it in Excel and save it again as .xlsx or CSV"
+    )]
+    BadWorkbook(String),
+    /// The sheet asked for is not in the workbook.
+    #[error("the workbook has no sheet {sheet:?} (its sheets: {})", .sheets.join(", "))]
+    UnknownSheet {
+        /// The sheet asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        sheets: Vec<String>,
+    },
+    /// No sheet of the workbook has a header row with the template's required columns.
+    #[error("no sheet has a header row with the {template} template's columns (sheets: {}); name the sheet to read", .sheets.join(", "))]
+    NoHeaderRow {
+        /// The template.
+        template: &'static str,
+        /// The sheets looked at.
+        sheets: Vec<String>,
+    },
     /// Larger than the configured limit.
     #[error("the file is {size} bytes, more than the {limit}-byte limit")]
     TooLarge {
@@ -179,6 +207,10 @@ impl HeatError for ImportFileError {
             ImportFileError::BadHeader(_) => "bad_header",
             ImportFileError::MissingColumns { .. } => "missing_columns",
             ImportFileError::Unreadable(_) => "unreadable_file",
+            ImportFileError::ProtectedWorkbook => "protected_workbook",
+            ImportFileError::BadWorkbook(_) => "bad_workbook",
+            ImportFileError::UnknownSheet { .. } => "unknown_sheet",
+            ImportFileError::NoHeaderRow { .. } => "no_header_row",
         }
     }
     fn kind(&self) -> ErrorKind {
@@ -343,8 +375,13 @@ pub fn total_row_label<S: AsRef<str>>(cells: &[S]) -> Option<&str> {
 pub struct ImportSummary {
     /// The template.
     pub template: &'static str,
-    /// The encoding the file was read as (`table` for a table given in memory).
+    /// The encoding the file was read as (`table` for a table given in memory; for a workbook
+    /// its format: `xlsx`, `xlsb`, `xls` or `ods`).
     pub encoding: &'static str,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
+    /// The spreadsheet row of the header (1 unless title rows sit above it).
+    pub header_row: usize,
     /// Data rows read.
     pub rows_in: usize,
     /// Rows imported (warnings allowed).
@@ -409,6 +446,8 @@ pub struct ImportSettings {
     pub activity: ActivitySettings,
     /// Flag likely duplicate students (warnings) with the duplicate matcher.
     pub check_duplicates: bool,
+    /// The workbook sheet to read; `None` (the default): the first whose header matches.
+    pub sheet: Option<String>,
 }
 
 impl ImportSettings {
@@ -426,6 +465,7 @@ impl ImportSettings {
             nation: Nation::England,
             activity: ActivitySettings::default(),
             check_duplicates: true,
+            sheet: None,
         }
     }
 
@@ -513,6 +553,9 @@ pub fn validate_import(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportFileError::Empty);
     }
+    if is_workbook(std::path::Path::new(""), bytes) {
+        return validate_workbook(bytes, template, settings);
+    }
     let (text, encoding) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -568,6 +611,18 @@ pub fn validate_table(
     settings: &ImportSettings,
     source: &'static str,
 ) -> Result<ImportOutcome, ImportFileError> {
+    validate_table_at(headers, rows::HEADER, records, template, settings, source)
+}
+
+/// [`validate_table`] with the header in spreadsheet row `header_row` (below title rows).
+pub(crate) fn validate_table_at(
+    headers: &[String],
+    header_row: usize,
+    records: impl Iterator<Item = Record>,
+    template: Template,
+    settings: &ImportSettings,
+    source: &'static str,
+) -> Result<ImportOutcome, ImportFileError> {
     let columns = template.columns();
     let map = HeaderMap::build(headers, columns);
     let missing = map.missing(columns);
@@ -590,7 +645,7 @@ pub fn validate_table(
             ),
         };
         issues.push(ImportIssue {
-            row: rows::HEADER,
+            row: header_row,
             column: h.clone(),
             code: "unknown_column",
             severity: Severity::Warning,
@@ -669,7 +724,7 @@ pub fn validate_table(
     }
     let error_rows: HashSet<usize> = issues
         .iter()
-        .filter(|e| e.severity == Severity::Error && e.row > rows::HEADER)
+        .filter(|e| e.severity == Severity::Error && e.row > header_row)
         .map(|e| e.row)
         .collect();
     let rows: Vec<CleanRow> = cleaned
@@ -680,6 +735,8 @@ pub fn validate_table(
     let summary = ImportSummary {
         template: template.name(),
         encoding: source,
+        sheet: None,
+        header_row,
         rows_in,
         rows_ok: rows.len(),
         rows_with_errors: error_rows.len(),
@@ -741,6 +798,13 @@ pub fn validate_import_file(
         .take(HEAD_BYTES)
         .read_to_end(&mut head)
         .map_err(unreadable)?;
+    if is_workbook(path, &head) {
+        if head.is_empty() {
+            return Err(ImportFileError::Empty);
+        }
+        file.read_to_end(&mut head).map_err(unreadable)?;
+        return validate_workbook(&head, template, settings);
+    }
     if (head.len() as u64) < size {
         // Check the start first, so garbage fails fast; the header must be in the first 64 KiB.
         let (text, _) = decode_prefix(&head)?;

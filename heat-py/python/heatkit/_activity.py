@@ -208,9 +208,13 @@ def validate_import(
     settings: Optional[Mapping[str, Any]] = None,
     check_duplicates: bool = True,
     kind: Optional[str] = None,
+    sheet: Optional[str] = None,
 ) -> ImportResult:
     """Validates a bulk upload of ``template`` (``"students"``, ``"activities"``, ``"schools"``): a
-    CSV path (UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252), raw CSV bytes, or a
+    CSV path (UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252), an Excel or
+    OpenDocument workbook (``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``: the ``sheet`` named,
+    else the first whose header matches, title rows above the header allowed, dates stored as
+    dates read as dates), raw CSV or workbook bytes, or a
     table. Headers are matched by name or common alias, with suggestions for near misses; every
     field is read as everywhere else in heatkit (Excel date serials, ``YYYYMMDD``, placeholders
     such as ``N/A`` as blank ...); every row is either in ``.rows`` (cleaned) or has errors in
@@ -229,7 +233,8 @@ def validate_import(
     (['2023-03-15'], [(3, 'first_name', 'missing'), (3, 'date_of_birth', 'bad_date')])
     """
     call: Dict[str, Any] = dict(template=template, academic_year=academic_year, on=on, nation=nation,
-                                options=_options(members, settings), check_duplicates=check_duplicates)
+                                options=_options(members, settings), check_duplicates=check_duplicates,
+                                sheet=sheet)
     if isinstance(path_or_table, (str, Path)):
         out_kind = kind or "pyarrow"
         rows, errors, summary = _validate_import(path=Path(path_or_table), **call)

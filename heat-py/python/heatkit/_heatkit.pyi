@@ -219,4 +219,5 @@ def _validate_import(
     nation: str = "england",
     options: Optional[Dict[str, Any]] = None,
     check_duplicates: bool = True,
+    sheet: Optional[str] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any]]: ...
