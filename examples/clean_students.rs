@@ -1,22 +1,26 @@
-//! The main job on bundled data: clean a bulk upload of students and one of activities, as a WP
-//! team does before the HEAT Track deadline.
+//! The main job on bundled data: clean a bulk upload of students (and, with the bundled data or
+//! when asked, one of activities), as a WP team does before the HEAT Track deadline.
 //!
-//! Students: the file is read whatever its encoding, headers are matched to the students template
-//! (with suggestions for near misses), postcodes are normalised (or fixed), dates of birth read
-//! (Excel serials too), year groups worked out and checked against the stated one, KS4/KS5 exam,
-//! HE-ready and tracking-data years added, completeness and track eligibility worked out, and
-//! likely duplicate students flagged (twins are not merged). Activities: every rule of the
-//! activity typology checked. Each upload gives a cleaned file, an error file (row, column, code,
-//! severity, message) and a summary whose counts reconcile: rows in = rows ok + rows with errors.
+//! Students go through `heat_core::clean::clean_students_file`, the one pipeline the `heatkit
+//! clean` command and Python's `heatkit.clean` also call: the file is read whatever its encoding,
+//! or as a workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`, title rows above the header
+//! allowed); headers are matched to the students template; postcodes normalised or fixed, dates of
+//! birth read, year groups worked out and checked, exam, HE-ready and tracking years added,
+//! completeness and eligibility worked out, and likely duplicates found (twins are not merged).
+//! Every row comes out with a status (ok / fixed / needs attention / rejected) and its problems in
+//! plain English, in `students_cleaned.csv`, `students_problems.csv` (UTF-8 with BOM) and
+//! `students.xlsx` (sheets Cleaned, Problems, Duplicates, Summary). Counts reconcile: rows in =
+//! ok + fixed + needs attention + rejected; blank and total rows are counted as skipped.
 //!
 //! ```text
-//! cargo run --release --example clean_students -- [STUDENTS.csv] [--activities ACTIVITIES.csv]
-//!     [--out-dir DIR] [--academic-year 2025/26] [--nation england] [--on 2026-11-23]
+//! cargo run --release --example clean_students -- [STUDENTS.csv|.xlsx] [--activities ACTIVITIES.csv]
+//!     [--no-activities] [--out-dir DIR] [--academic-year 2025/26] [--nation england] [--on 2026-11-23]
 //! ```
-//! Defaults: `examples/data/students.csv`, `examples/data/activities.csv`,
-//! `target/heatkit-example/`, the school year containing `--on`, England, `--on` today. A file that cannot be imported at all
-//! (empty, binary, too large, wrong encoding, required columns missing) stops with a clear message
-//! and exit code 1; nothing panics.
+//! Defaults: `examples/data/students.csv` with `examples/data/activities.csv` (a students file of
+//! your own is cleaned alone unless `--activities` is given), `target/heatkit-example/`, the school
+//! year containing `--on`, England, `--on` today. A file that cannot be imported at all (empty,
+//! binary, too large, wrong encoding, a damaged or password-protected workbook, required columns
+//! missing) stops with a clear message and exit code 1; nothing panics.
 
 #[path = "common/sheet.rs"]
 mod sheet;
@@ -27,15 +31,12 @@ mod console;
 use heat_core::HeatError;
 use std::collections::BTreeMap;
 use std::error::Error;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use heat_core::cohort::{track_cohort, year_group, AcademicYear, Nation, PhaseAdjustment};
-use heat_core::fields;
+use heat_core::clean::{clean_students_file, output, CleanOutcome, CleanSettings};
+use heat_core::cohort::{AcademicYear, Nation};
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
-use heat_core::matching::{MatchSettings, Matcher, RunSummary, StudentRef};
-use heat_core::student::{
-    student_tracking_status, tracking_summary, StudentInput, TrackingSettings,
-};
 
 struct Args {
     students: PathBuf,
@@ -52,7 +53,8 @@ fn parse_args() -> Result<Args, String> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let root = manifest.parent().map(PathBuf::from).unwrap_or(manifest);
     let mut students = None;
-    let mut activities = Some(root.join("examples/data/activities.csv"));
+    let mut activities = None;
+    let mut no_activities = false;
     let mut out_dir = root.join("target/heatkit-example");
     let mut year = None;
     let mut nation = Nation::England;
@@ -62,7 +64,7 @@ fn parse_args() -> Result<Args, String> {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--activities" => activities = Some(PathBuf::from(value("--activities")?)),
-            "--no-activities" => activities = None,
+            "--no-activities" => no_activities = true,
             "--out-dir" => out_dir = PathBuf::from(value("--out-dir")?),
             "--academic-year" => {
                 year = Some(
@@ -85,6 +87,14 @@ fn parse_args() -> Result<Args, String> {
             _ => students = Some(PathBuf::from(arg)),
         }
     }
+    // The bundled activities go with the bundled students only: a team's own students file is
+    // cleaned alone unless `--activities` names theirs.
+    if students.is_none() && activities.is_none() && !no_activities {
+        activities = Some(root.join("examples/data/activities.csv"));
+    }
+    if no_activities {
+        activities = None;
+    }
     Ok(Args {
         students: students.unwrap_or_else(|| root.join("examples/data/students.csv")),
         activities,
@@ -96,7 +106,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn write_errors(path: &Path, outcome: &ImportOutcome) -> Result<(), Box<dyn Error>> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = csv::Writer::from_writer(bom_file(path)?);
     sheet::write(
         &mut w,
         ["row", "column", "code", "severity", "rule_id", "message"],
@@ -119,179 +129,105 @@ fn write_errors(path: &Path, outcome: &ImportOutcome) -> Result<(), Box<dyn Erro
     Ok(())
 }
 
-fn print_summary(name: &str, outcome: &ImportOutcome) {
-    let s = &outcome.summary;
+/// A new file that starts with UTF-8's byte-order mark (so Excel reads `Zoë` as typed).
+fn bom_file(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Box<dyn Error>> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    f.write_all(output::UTF8_BOM)?;
+    Ok(f)
+}
+
+fn print_summary(path: &Path, out: &CleanOutcome) {
+    let c = &out.counts;
     say!(
-        "{name}: {} rows in = {} ok + {} with errors ({} errors, {} warnings; read as {})",
-        s.rows_in,
-        s.rows_ok,
-        s.rows_with_errors,
-        s.errors,
-        s.warnings,
-        s.encoding
+        "students ({}): {} rows in = {} ok + {} fixed + {} needs attention + {} rejected ({} skipped: blank or total rows; read as {})",
+        path.display(),
+        c.rows_in,
+        c.ok,
+        c.fixed,
+        c.needs_attention,
+        c.rejected,
+        c.skipped,
+        match &out.import.sheet {
+            Some(sheet) => format!("{}, sheet {sheet:?}, header on row {}", out.import.encoding, out.import.header_row),
+            None => out.import.encoding.to_string(),
+        },
     );
     let mut by_code: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for e in &outcome.issues {
-        *by_code.entry((e.severity.as_str(), e.code)).or_default() += 1;
+    for p in out.students.iter().flat_map(|s| &s.problems) {
+        *by_code.entry((p.severity.as_str(), p.code)).or_default() += 1;
+    }
+    for (_, p) in &out.file_problems {
+        *by_code.entry((p.severity.as_str(), p.code)).or_default() += 1;
     }
     for ((severity, code), n) in by_code {
         say!("  {severity:<8} {code:<32} {n:>5}");
     }
-}
-
-/// For each cleaned row, the student ref (or row) of the earlier row it likely duplicates, and
-/// what the matching run did.
-type Duplicates = (Vec<Option<String>>, RunSummary);
-
-fn duplicates(outcome: &ImportOutcome) -> Result<Duplicates, Box<dyn Error>> {
-    fn v<'a>(r: &'a heat_core::import::CleanRow, column: &str) -> Option<&'a str> {
-        fields::text(r.get(column))
-    }
-    let students: Vec<StudentRef> = outcome
-        .rows
-        .iter()
-        .map(|r| StudentRef {
-            first_name: v(r, "first_name"),
-            last_name: v(r, "last_name"),
-            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
-            postcode: v(r, "postcode"),
-            gender: v(r, "gender"),
-            school: v(r, "school_id"),
-        })
-        .collect();
-    let settings = MatchSettings::default();
-    let run = Matcher::new(settings.clone()).dedupe(&students)?;
-    let clusters = run.clusters(students.len(), &settings);
-    let mut first_of: BTreeMap<u32, usize> = BTreeMap::new();
-    let of = clusters
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, label)| {
-            let head = *first_of.entry(*label).or_insert(i);
-            (head != i).then(|| {
-                let r = &outcome.rows[head];
-                match fields::text(r.get("student_ref")) {
-                    Some(id) => id.to_string(),
-                    None => format!("row {}", r.row),
-                }
-            })
-        })
-        .collect();
-    Ok((of, run.summary()))
-}
-
-fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    std::fs::create_dir_all(&args.out_dir)?;
-    let settings = ImportSettings {
-        academic_year: args.year,
-        nation: args.nation,
-        // Duplicates are flagged in their own column below, with the earlier student's ref.
-        check_duplicates: false,
-        ..ImportSettings::on(args.on)
-    };
-    let year = settings.academic_year();
-    let students = validate_import_file(&args.students, Template::Students, &settings)
-        .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
-    let tracking = TrackingSettings {
-        nation: args.nation,
-        ..TrackingSettings::on(args.on)
-    };
-    let (dup_of, matching) = duplicates(&students)?;
-    let cleaned_path = args.out_dir.join("students_cleaned.csv");
-    let mut w = csv::Writer::from_path(&cleaned_path)?;
-    let mut header: Vec<&str> = vec!["row"];
-    header.extend(students.columns.iter());
-    header.extend([
-        "year_group_from_dob",
-        "ks4_exam_year",
-        "ks5_exam_year",
-        "he_ready_year",
-        "tracking_data_year",
-        "tracking_complete",
-        "ks4_eligible",
-        "ks5_eligible",
-        "hesa_eligible",
-        "tracking_reasons",
-        "duplicate_of",
-    ]);
-    sheet::write(&mut w, header.iter().map(|c| c.as_ref()))?;
-    let mut statuses = Vec::with_capacity(students.rows.len());
-    for (r, dup) in students.rows.iter().zip(&dup_of) {
-        let status = student_tracking_status(&StudentInput::from_row(r), &tracking);
-        let mut out: Vec<String> = vec![r.row.to_string()];
-        out.extend(r.values.iter().cloned());
-        match fields::date(r.get("date_of_birth")) {
-            Ok(Some(dob)) => {
-                let t = track_cohort(dob, args.nation, PhaseAdjustment::NONE);
-                out.push(year_group(dob, year, args.nation).label(args.nation));
-                out.push(t.ks4_exam_year.to_string());
-                out.push(t.ks5_exam_year.to_string());
-                out.push(t.he_ready_year.to_string());
-                out.push(t.tracking_data_year.to_string());
-            }
-            _ => out.extend(std::iter::repeat_n(String::new(), 5)),
-        }
-        out.push(status.complete.to_string());
-        out.push(status.ks4_eligible.to_string());
-        out.push(status.ks5_eligible.to_string());
-        out.push(status.hesa_eligible.to_string());
-        out.push(status.reasons.join("; "));
-        out.push(dup.clone().unwrap_or_default());
-        sheet::write(&mut w, out.iter().map(|c| c.as_ref()))?;
-        statuses.push(status);
-    }
-    w.flush()?;
-    let errors_path = args.out_dir.join("students_errors.csv");
-    write_errors(&errors_path, &students)?;
-    print_summary(
-        &format!("students ({})", args.students.display()),
-        &students,
-    );
-    let dups = dup_of.iter().filter(|d| d.is_some()).count();
+    let m = &out.matching;
     say!(
-        "  likely duplicates of an earlier student: {dups} ({} pairs compared; {} twin patterns, {})",
-        matching.candidate_pairs,
-        matching.twins.observed + matching.possible_twins.observed,
-        if matching.twins.held && matching.possible_twins.held {
+        "  likely duplicates of an earlier student: {} ({} pairs compared; {} twin patterns, {})",
+        c.duplicates,
+        m.candidate_pairs,
+        m.twins.observed + m.possible_twins.observed,
+        if m.twins.held && m.possible_twins.held {
             "kept apart"
         } else {
             "partly scored as one student"
         }
     );
-    if matching.skipped_pairs > 0 {
+    if m.skipped_pairs > 0 {
         say!(
             "  warning: {} pairs in groups of up to {} records were too many to compare (max_block_size)",
-            matching.skipped_pairs,
-            matching.skipped_records
+            m.skipped_pairs,
+            m.skipped_records
         );
     } else {
         say!("  skipped pairs: 0 (every blocking group was compared)");
     }
-    let sum = tracking_summary(&statuses);
+    let t = &out.tracking;
     say!(
-        "  tracking ({} extract): {} complete; KS4 {}, KS5 {}, next HESA track {} of {} imported",
-        tracking.extract_year(),
-        sum.complete,
-        sum.ks4_eligible,
-        sum.ks5_eligible,
-        sum.hesa_eligible,
-        sum.students
+        "  tracking: {} complete; KS4 {}, KS5 {}, next HESA track {} of {} imported",
+        t.complete,
+        t.ks4_eligible,
+        t.ks5_eligible,
+        t.hesa_eligible,
+        t.students
     );
-    for (why, n) in &sum.not_hesa_because {
+    for (why, n) in &t.not_hesa_because {
         say!("    not in the HESA track: {why:<24} {n:>5}");
     }
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    std::fs::create_dir_all(&args.out_dir)?;
+    let mut settings = CleanSettings::on(args.on);
+    settings.import.academic_year = args.year;
+    settings.import.nation = args.nation;
+    settings.tracking.nation = args.nation;
+    let students = clean_students_file(&args.students, &settings)
+        .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
+    let cleaned = args.out_dir.join("students_cleaned.csv");
+    let problems = args.out_dir.join("students_problems.csv");
+    let workbook = args.out_dir.join("students.xlsx");
+    let mut neutralised = output::write_cleaned_csv(&students, bom_file(&cleaned)?, false)?;
+    neutralised += output::write_problems_csv(&students, bom_file(&problems)?, false)?;
+    neutralised += output::write_xlsx(&students, std::fs::File::create(&workbook)?)?;
+    print_summary(&args.students, &students);
     say!(
-        "  -> {} and {}",
-        cleaned_path.display(),
-        errors_path.display()
+        "  -> {}, {} and {}",
+        cleaned.display(),
+        problems.display(),
+        workbook.display()
     );
 
     if let Some(path) = &args.activities {
-        let activities = validate_import_file(path, Template::Activities, &settings)
+        let import = ImportSettings {
+            check_duplicates: false,
+            ..settings.import.clone()
+        };
+        let activities = validate_import_file(path, Template::Activities, &import)
             .map_err(|e| format!("{}: {e} [{}]", path.display(), e.code()))?;
         let cleaned = args.out_dir.join("activities_cleaned.csv");
-        let mut w = csv::Writer::from_path(&cleaned)?;
+        let mut w = csv::Writer::from_writer(bom_file(&cleaned)?);
         let mut header: Vec<&str> = vec!["row"];
         header.extend(activities.columns.iter());
         sheet::write(&mut w, header.iter().map(|c| c.as_ref()))?;
@@ -303,12 +239,22 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         w.flush()?;
         let errors = args.out_dir.join("activities_errors.csv");
         write_errors(&errors, &activities)?;
-        print_summary(&format!("activities ({})", path.display()), &activities);
+        let s = &activities.summary;
+        say!(
+            "activities ({}): {} rows in = {} ok + {} with errors ({} errors, {} warnings; read as {})",
+            path.display(),
+            s.rows_in,
+            s.rows_ok,
+            s.rows_with_errors,
+            s.errors,
+            s.warnings,
+            s.encoding
+        );
         say!("  -> {} and {}", cleaned.display(), errors.display());
     }
     say!(
-        "formula-like cells written as text (a leading '): {}",
-        sheet::neutralised()
+        "formula-like cells written as text (a leading ' in CSV, text cells in .xlsx): {}",
+        neutralised + sheet::neutralised()
     );
     Ok(())
 }

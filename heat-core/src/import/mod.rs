@@ -253,6 +253,8 @@ pub struct ImportIssue {
     pub rule_id: Option<&'static str>,
     /// What is wrong, naming the row and column.
     pub message: String,
+    /// The file's text in that cell (blank for header and whole-row issues).
+    pub value: String,
 }
 
 /// A cleaned row: values in template column order, read by column name.
@@ -415,6 +417,9 @@ pub struct ImportOutcome {
     pub columns: &'static [&'static str],
     /// Rows without errors, cleaned.
     pub rows: Vec<CleanRow>,
+    /// Rows with errors (not imported), cleaned as far as their fields could be read; a
+    /// field that could not be read keeps the file's text.
+    pub rejected: Vec<CleanRow>,
     /// Every error and warning, by row.
     pub issues: Vec<ImportIssue>,
     /// Counts.
@@ -510,6 +515,7 @@ impl RowCheck<'_> {
             severity,
             rule_id: None,
             message: format!("row {}, {column}: {why}", self.row),
+            value: String::new(),
         });
     }
     pub(crate) fn error(&mut self, column: &str, code: &'static str, why: String) {
@@ -651,6 +657,7 @@ pub(crate) fn validate_table_at(
             severity: Severity::Warning,
             rule_id: None,
             message,
+            value: String::new(),
         });
     }
     let n_cols = headers.len();
@@ -688,6 +695,7 @@ pub(crate) fn validate_table_at(
                 message: format!(
                     "looks like a total or footer line ({label:?}), not data: skipped"
                 ),
+                value: label.to_string(),
             });
             continue;
         }
@@ -711,11 +719,22 @@ pub(crate) fn validate_table_at(
                     .to_string()
             })
             .collect();
-        let mut clean = CleanRow::new(row, template, values);
+        let first_issue = check.issues.len();
+        let mut clean = CleanRow::new(row, template, values.clone());
         match template {
             Template::Students => students::clean(&mut clean, &mut check, settings),
             Template::Activities => activities::clean(&mut clean, &mut check, settings),
             Template::Schools => schools::clean(&mut clean, &mut check),
+        }
+        // Each of the row's issues keeps the file's text of its cell.
+        for issue in &mut issues[first_issue..] {
+            if let Some(i) = template
+                .column_names()
+                .iter()
+                .position(|c| *c == issue.column)
+            {
+                issue.value = values.get(i).cloned().unwrap_or_default();
+            }
         }
         cleaned.push(clean);
     }
@@ -727,10 +746,9 @@ pub(crate) fn validate_table_at(
         .filter(|e| e.severity == Severity::Error && e.row > header_row)
         .map(|e| e.row)
         .collect();
-    let rows: Vec<CleanRow> = cleaned
+    let (rejected, rows): (Vec<CleanRow>, Vec<CleanRow>) = cleaned
         .into_iter()
-        .filter(|r| !error_rows.contains(&r.row))
-        .collect();
+        .partition(|r| error_rows.contains(&r.row));
     issues.sort_by_key(|e| e.row);
     let summary = ImportSummary {
         template: template.name(),
@@ -755,6 +773,7 @@ pub(crate) fn validate_table_at(
     Ok(ImportOutcome {
         columns: template.column_names(),
         rows,
+        rejected,
         issues,
         summary,
     })
@@ -860,6 +879,7 @@ fn flag_duplicates(rows: &[CleanRow], issues: &mut Vec<ImportIssue>) {
                     "row {b}: likely the same student as row {a} (match probability {:.3})",
                     p.probability
                 ),
+                value: String::new(),
             });
         }
     }

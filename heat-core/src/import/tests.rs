@@ -343,3 +343,21 @@ fn total_and_footer_lines_are_skipped_not_students() {
         ]
     );
 }
+
+#[test]
+fn windows_line_ends_number_rows_as_a_spreadsheet_does() {
+    // Excel saves CSV with \r\n: no line end may count as a blank row, or push later rows down.
+    let csv = "first_name,last_name,dob,postcode\r\nAnn,Lee,2011-01-02,M1 1AE\r\n\r\nBo,,2011-01-02,M1 1AE\r\n";
+    let out = validate_import(
+        csv.as_bytes(),
+        Template::Students,
+        &ImportSettings::default(),
+    )
+    .unwrap();
+    assert_eq!((out.summary.rows_in, out.summary.rows_skipped), (2, 1));
+    assert_eq!(out.rows[0].row, 2);
+    assert_eq!(
+        (out.issues[0].row, out.issues[0].column.as_str()),
+        (4, "last_name")
+    );
+}

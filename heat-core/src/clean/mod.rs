@@ -1,0 +1,508 @@
+//! The clean job, as one function: a students upload (CSV or workbook) → every row with its
+//! status (ok / fixed / needs attention / rejected), its problems in plain English beside their
+//! stable codes, the years worked out from its date of birth, its tracking completeness and
+//! eligibility, and the earlier row it likely duplicates (with why). The README's main job, the
+//! `heatkit clean` command and Python's `heatkit.clean` all call [`clean_students`]; the
+//! [`output`] module writes what it returns (CSV with a BOM, an `.xlsx` workbook).
+//!
+//! **Nothing is lost**: `rows_in = ok + fixed + needs_attention + rejected`, and every record of
+//! the file is one of those or skipped with its reason.
+//!
+//! ```
+//! use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+//! use heat_core::import::{validate_import, Template};
+//! let csv = "Forename,Surname,Date of Birth,Home Postcode,Year Group\n\
+//!            Zoë,O'Brien,31/08/2011,ls1 4ap,Yr 11\n\
+//!            Ann,Lee,31/02/2011,LS1 4AP,Yr 10\n\
+//!            Sam,Reid,2011-09-01,LSI 4AP,Year 10\n";
+//! let settings = CleanSettings::on("2026-12-01".parse().unwrap());
+//! let upload = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
+//! let out = clean_students(upload, &settings).unwrap();
+//! let status: Vec<(usize, RowStatus)> = out.students.iter().map(|s| (s.row, s.status)).collect();
+//! assert_eq!(status, [(2, RowStatus::Ok), (3, RowStatus::Rejected), (4, RowStatus::Fixed)]);
+//! assert_eq!(out.students[2].value("postcode"), "LS1 4AP");
+//! assert_eq!(out.students[0].derived.as_ref().unwrap().year_group, "Year 11");
+//! assert_eq!((out.counts.rows_in, out.counts.ok, out.counts.fixed, out.counts.rejected), (3, 1, 1, 1));
+//! ```
+
+mod plain;
+
+pub mod output;
+
+pub use plain::{column_label, plain_message};
+
+use serde::Serialize;
+
+use crate::activity::Severity;
+use crate::cohort::{track_cohort, year_group, PhaseAdjustment};
+use crate::fields;
+use crate::import::{
+    validate_import_file, CleanRow, ImportFileError, ImportIssue, ImportOutcome, ImportSettings,
+    ImportSummary, Template,
+};
+use crate::matching::{MatchError, MatchSettings, Matcher, RunSummary, StudentRef};
+use crate::student::{
+    student_tracking_status, tracking_summary, StudentInput, TrackingSettings, TrackingStatus,
+    TrackingSummary,
+};
+
+/// Settings for the clean job: how the upload is read, how tracking is judged, how duplicates
+/// are found.
+///
+/// ```
+/// let s = heat_core::clean::CleanSettings::on("2026-12-01".parse().unwrap());
+/// assert_eq!((s.import.on, s.tracking.on), (s.tracking.on, s.import.on));
+/// ```
+#[derive(Debug, Clone)]
+pub struct CleanSettings {
+    /// Reading and checking the upload (its `check_duplicates` is ignored: duplicates are
+    /// found by `matching` and reported per row).
+    pub import: ImportSettings,
+    /// Completeness and track eligibility.
+    pub tracking: TrackingSettings,
+    /// Duplicate matching.
+    pub matching: MatchSettings,
+}
+
+impl CleanSettings {
+    /// The defaults for a day: England, the school year containing `on`.
+    ///
+    /// ```
+    /// let s = heat_core::clean::CleanSettings::on("2026-08-31".parse().unwrap());
+    /// assert_eq!(s.import.academic_year().to_string(), "2025/26");
+    /// ```
+    pub fn on(on: chrono::NaiveDate) -> CleanSettings {
+        CleanSettings {
+            import: ImportSettings::on(on),
+            tracking: TrackingSettings::on(on),
+            matching: MatchSettings::default(),
+        }
+    }
+}
+
+/// What became of a row.
+///
+/// ```
+/// use heat_core::clean::RowStatus;
+/// assert_eq!(RowStatus::NeedsAttention.as_str(), "needs attention");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// Imported as it was (values only tidied: case, spaces, date format).
+    Ok,
+    /// Imported after a correction heatkit made (a postcode's typing slips).
+    Fixed,
+    /// Imported, with something a person should check (a warning, a likely duplicate).
+    NeedsAttention,
+    /// Not imported: a required value is missing or unreadable.
+    Rejected,
+}
+
+impl RowStatus {
+    /// Every status, in order.
+    pub const ALL: [RowStatus; 4] = [
+        RowStatus::Ok,
+        RowStatus::Fixed,
+        RowStatus::NeedsAttention,
+        RowStatus::Rejected,
+    ];
+
+    /// The status as a person reads it.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::clean::RowStatus::Fixed.as_str(), "fixed");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Ok => "ok",
+            RowStatus::Fixed => "fixed",
+            RowStatus::NeedsAttention => "needs attention",
+            RowStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// One problem with one cell (or row), in plain English beside its stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The template column (`-` for the whole row).
+    pub column: String,
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// Error (the row is rejected) or warning.
+    pub severity: Severity,
+    /// What is wrong and what to do, for a person.
+    pub message: String,
+    /// The file's text in the cell.
+    pub value: String,
+}
+
+/// The years a date of birth gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    /// The school year group in the upload's academic year (`Year 10`, `Reception`...).
+    pub year_group: String,
+    /// The summer of the KS4 (GCSE) exams.
+    pub ks4_exam_year: i32,
+    /// The summer of the KS5 (A level) exams.
+    pub ks5_exam_year: i32,
+    /// The academic year the student could start higher education (`2029/30`).
+    pub he_ready_year: String,
+    /// The tracking data year.
+    pub tracking_data_year: i32,
+}
+
+/// A likely duplicate: this row is probably the same student as an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Duplicate {
+    /// The earlier row (the first of the student's rows).
+    pub of_row: usize,
+    /// The probability the two rows are one student (of the strongest pair joining them).
+    pub probability: f64,
+    /// The fields that agreed exactly, in template names (`first_name`, `date_of_birth`...).
+    pub agreed: Vec<&'static str>,
+}
+
+/// One row of the upload, as the clean job leaves it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudentRow {
+    /// The spreadsheet row.
+    pub row: usize,
+    /// What became of it.
+    pub status: RowStatus,
+    /// Values in [`Template::column_names`] order (cleaned; a value that could not be read keeps
+    /// the file's text).
+    pub values: Vec<String>,
+    /// Years from the date of birth, when it could be read.
+    pub derived: Option<Derived>,
+    /// Completeness and eligibility for tracking.
+    pub tracking: TrackingStatus,
+    /// The earlier row it likely duplicates.
+    pub duplicate: Option<Duplicate>,
+    /// Its problems, errors first.
+    pub problems: Vec<Problem>,
+}
+
+impl StudentRow {
+    /// The value of template column `column` (blank when it is not one).
+    ///
+    /// ```
+    /// use heat_core::clean::{clean_students, CleanSettings};
+    /// use heat_core::import::{validate_import, Template};
+    /// let s = CleanSettings::on("2026-12-01".parse().unwrap());
+    /// let up = validate_import(b"first,last,dob,postcode\nAnn,Lee,2011-01-02,m11ae\n", Template::Students, &s.import).unwrap();
+    /// assert_eq!(clean_students(up, &s).unwrap().students[0].value("postcode"), "M1 1AE");
+    /// ```
+    pub fn value(&self, column: &str) -> &str {
+        Template::Students
+            .column_names()
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+            .map_or("", String::as_str)
+    }
+}
+
+/// Rows by status, reconciling with the rows read: `rows_in = ok + fixed + needs_attention +
+/// rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    /// Data rows read.
+    pub rows_in: usize,
+    /// Imported as they were.
+    pub ok: usize,
+    /// Imported after a correction.
+    pub fixed: usize,
+    /// Imported, to be checked.
+    pub needs_attention: usize,
+    /// Not imported.
+    pub rejected: usize,
+    /// Blank rows and total or footer lines (not students).
+    pub skipped: usize,
+    /// Rows that likely duplicate an earlier row.
+    pub duplicates: usize,
+}
+
+impl StatusCounts {
+    /// The count of one status.
+    ///
+    /// ```
+    /// use heat_core::clean::{RowStatus, StatusCounts};
+    /// let c = StatusCounts { fixed: 3, ..Default::default() };
+    /// assert_eq!(c.of(RowStatus::Fixed), 3);
+    /// ```
+    pub fn of(&self, status: RowStatus) -> usize {
+        match status {
+            RowStatus::Ok => self.ok,
+            RowStatus::Fixed => self.fixed,
+            RowStatus::NeedsAttention => self.needs_attention,
+            RowStatus::Rejected => self.rejected,
+        }
+    }
+}
+
+/// What the clean job returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CleanOutcome {
+    /// Template columns, the order of [`StudentRow::values`].
+    pub columns: &'static [&'static str],
+    /// Every data row, in file order.
+    pub students: Vec<StudentRow>,
+    /// Problems of the file rather than a student: the header's, and the rows skipped (with
+    /// why).
+    pub file_problems: Vec<(usize, Problem)>,
+    /// Rows by status.
+    pub counts: StatusCounts,
+    /// How the file was read (encoding or workbook format, sheet, header row, columns matched).
+    pub import: ImportSummary,
+    /// Tracking completeness and eligibility over the rows imported.
+    pub tracking: TrackingSummary,
+    /// What the duplicate matching did (pairs compared, skipped, twin patterns).
+    pub matching: RunSummary,
+}
+
+/// Why the clean job could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CleanError {
+    /// The upload cannot be read.
+    #[error(transparent)]
+    Import(#[from] ImportFileError),
+    /// The duplicate matcher's settings are not usable.
+    #[error(transparent)]
+    Matching(#[from] MatchError),
+}
+
+impl crate::HeatError for CleanError {
+    fn code(&self) -> &'static str {
+        match self {
+            CleanError::Import(e) => e.code(),
+            CleanError::Matching(e) => e.code(),
+        }
+    }
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            CleanError::Import(e) => e.kind(),
+            CleanError::Matching(e) => e.kind(),
+        }
+    }
+}
+
+/// [`clean_students`] on a file (CSV in any encoding heatkit reads, or a workbook).
+///
+/// ```
+/// use heat_core::clean::{clean_students_file, CleanSettings};
+/// let path = std::env::temp_dir().join("heatkit_doc_clean.csv");
+/// std::fs::write(&path, "first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n").unwrap();
+/// let out = clean_students_file(&path, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// assert_eq!(out.counts.ok, 1);
+/// ```
+pub fn clean_students_file(
+    path: &std::path::Path,
+    settings: &CleanSettings,
+) -> Result<CleanOutcome, CleanError> {
+    let import = ImportSettings {
+        check_duplicates: false,
+        ..settings.import.clone()
+    };
+    let upload = validate_import_file(path, Template::Students, &import)?;
+    clean_students(upload, settings)
+}
+
+/// The clean job on an upload already read (see the module docs).
+pub fn clean_students(
+    upload: ImportOutcome,
+    settings: &CleanSettings,
+) -> Result<CleanOutcome, CleanError> {
+    let ImportOutcome {
+        rows,
+        rejected,
+        issues,
+        summary,
+        ..
+    } = upload;
+    let mut all: Vec<(CleanRow, bool)> = rows
+        .into_iter()
+        .map(|r| (r, false))
+        .chain(rejected.into_iter().map(|r| (r, true)))
+        .collect();
+    all.sort_by_key(|(r, _)| r.row);
+    let duplicates = find_duplicates(&all, settings)?;
+    let (dup_of, matching) = duplicates;
+    let year = settings.import.academic_year();
+    let nation = settings.import.nation;
+    let mut by_row: std::collections::HashMap<usize, Vec<&ImportIssue>> = Default::default();
+    let mut file_problems = Vec::new();
+    let data_rows: std::collections::HashSet<usize> = all.iter().map(|(r, _)| r.row).collect();
+    for issue in &issues {
+        if data_rows.contains(&issue.row) {
+            by_row.entry(issue.row).or_default().push(issue);
+        } else {
+            file_problems.push((issue.row, problem(issue, "")));
+        }
+    }
+    let mut counts = StatusCounts {
+        rows_in: summary.rows_in,
+        skipped: summary.rows_skipped,
+        ..Default::default()
+    };
+    let mut statuses = Vec::new();
+    let mut students = Vec::with_capacity(all.len());
+    for ((row, is_rejected), duplicate) in all.into_iter().zip(dup_of) {
+        let own = by_row.remove(&row.row).unwrap_or_default();
+        let mut problems: Vec<Problem> =
+            own.iter().map(|i| problem(i, row.get(&i.column))).collect();
+        if let Some(d) = &duplicate {
+            problems.push(Problem {
+                column: "-".into(),
+                code: "likely_duplicate",
+                severity: Severity::Warning,
+                message: format!(
+                    "Probably the same student as row {} ({:.0}% likely; {} agree): keep one of them.",
+                    d.of_row,
+                    d.probability * 100.0,
+                    if d.agreed.is_empty() {
+                        "no field".to_string()
+                    } else {
+                        d.agreed
+                            .iter()
+                            .map(|c| column_label(c).to_lowercase())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+                value: String::new(),
+            });
+        }
+        problems.sort_by_key(|p| p.severity != Severity::Error);
+        let status = if is_rejected {
+            RowStatus::Rejected
+        } else if problems.iter().any(|p| p.code != "fixed") {
+            RowStatus::NeedsAttention
+        } else if problems.is_empty() {
+            RowStatus::Ok
+        } else {
+            RowStatus::Fixed
+        };
+        match status {
+            RowStatus::Ok => counts.ok += 1,
+            RowStatus::Fixed => counts.fixed += 1,
+            RowStatus::NeedsAttention => counts.needs_attention += 1,
+            RowStatus::Rejected => counts.rejected += 1,
+        }
+        counts.duplicates += usize::from(duplicate.is_some());
+        let derived = match fields::date(row.get("date_of_birth")) {
+            Ok(Some(dob)) => {
+                let t = track_cohort(dob, nation, PhaseAdjustment::NONE);
+                Some(Derived {
+                    year_group: year_group(dob, year, nation).label(nation),
+                    ks4_exam_year: t.ks4_exam_year,
+                    ks5_exam_year: t.ks5_exam_year,
+                    he_ready_year: t.he_ready_year.to_string(),
+                    tracking_data_year: t.tracking_data_year,
+                })
+            }
+            _ => None,
+        };
+        let tracking = student_tracking_status(&StudentInput::from_row(&row), &settings.tracking);
+        if !is_rejected {
+            statuses.push(tracking.clone());
+        }
+        students.push(StudentRow {
+            row: row.row,
+            status,
+            values: row.values,
+            derived,
+            tracking,
+            duplicate,
+            problems,
+        });
+    }
+    Ok(CleanOutcome {
+        columns: Template::Students.column_names(),
+        students,
+        file_problems,
+        counts,
+        import: summary,
+        tracking: tracking_summary(&statuses),
+        matching,
+    })
+}
+
+fn problem(issue: &ImportIssue, now: &str) -> Problem {
+    Problem {
+        column: issue.column.clone(),
+        code: issue.code,
+        severity: issue.severity,
+        message: plain_message(issue, now),
+        value: issue.value.clone(),
+    }
+}
+
+/// The template column a matching field is read from.
+fn template_column(field: &str) -> &'static str {
+    match field {
+        "first_name" => "first_name",
+        "last_name" => "last_name",
+        "dob" => "date_of_birth",
+        "postcode" => "postcode",
+        "gender" => "gender",
+        _ => "school_id",
+    }
+}
+
+/// For each row (imported or not, rejected rows too: a rejected copy of a student is still a
+/// copy), the earlier row it likely duplicates, and what the matching run did.
+fn find_duplicates(
+    rows: &[(CleanRow, bool)],
+    settings: &CleanSettings,
+) -> Result<(Vec<Option<Duplicate>>, RunSummary), MatchError> {
+    fn v<'a>(r: &'a CleanRow, column: &str) -> Option<&'a str> {
+        fields::text(r.get(column))
+    }
+    let students: Vec<StudentRef> = rows
+        .iter()
+        .map(|(r, _)| StudentRef {
+            first_name: v(r, "first_name"),
+            last_name: v(r, "last_name"),
+            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
+            postcode: fields::postcode(r.get("postcode"))
+                .ok()
+                .flatten()
+                .map(|_| r.get("postcode")),
+            gender: v(r, "gender"),
+            school: v(r, "school_id"),
+        })
+        .collect();
+    let run = Matcher::new(settings.matching.clone()).dedupe(&students)?;
+    let clusters = run.clusters(students.len(), &settings.matching);
+    // The strongest pair joining each record to its cluster's first record, or to any earlier one.
+    let mut first_of: std::collections::HashMap<u32, usize> = Default::default();
+    let mut out: Vec<Option<Duplicate>> = Vec::with_capacity(rows.len());
+    let mut best: std::collections::HashMap<usize, (f64, Vec<&'static str>)> = Default::default();
+    for p in run.matches() {
+        let later = p.left.max(p.right) as usize;
+        let agreed: Vec<&'static str> = run
+            .explain(p)
+            .iter()
+            .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
+            .map(|step| template_column(step.step))
+            .collect();
+        let e = best.entry(later).or_insert((0.0, Vec::new()));
+        if p.probability > e.0 {
+            *e = (p.probability, agreed);
+        }
+    }
+    for (i, label) in clusters.labels.iter().enumerate() {
+        let head = *first_of.entry(*label).or_insert(i);
+        out.push((head != i).then(|| {
+            let (probability, agreed) = best.get(&i).cloned().unwrap_or((0.0, Vec::new()));
+            Duplicate {
+                of_row: rows[head].0.row,
+                probability,
+                agreed,
+            }
+        }));
+    }
+    Ok((out, run.summary()))
+}

@@ -1,0 +1,116 @@
+//! Problems in plain English, for the data officer who fixes the spreadsheet: what is wrong with
+//! the cell and what to do, without codes or jargon (the stable code stays in its own column).
+
+use crate::import::ImportIssue;
+
+/// A template column as a spreadsheet user names it.
+///
+/// ```
+/// use heat_core::clean::column_label;
+/// assert_eq!(column_label("date_of_birth"), "Date of birth");
+/// assert_eq!(column_label("colour"), "colour");
+/// ```
+pub fn column_label(column: &str) -> &str {
+    match column {
+        "student_ref" => "Student reference",
+        "first_name" => "First name",
+        "last_name" => "Surname",
+        "date_of_birth" => "Date of birth",
+        "postcode" => "Postcode",
+        "gender" => "Gender",
+        "school_id" => "School",
+        "year_group" => "Year group",
+        "tracking_consent" => "Tracking consent",
+        "-" | "student" => "This row",
+        other => other,
+    }
+}
+
+/// Why a postcode is not a real one, in plain words (by the postcode check's code).
+fn postcode_reason(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "empty" => "it is blank",
+        "bad_character" => "it holds a character no postcode has",
+        "too_short" => "it is too short (a full postcode has 5 to 7 letters and digits, like LS1 4AP)",
+        "too_long" => "it is too long (a full postcode has 5 to 7 letters and digits, like LS1 4AP)",
+        "bad_format" => {
+            "its letters and digits are in an order no UK postcode has (a character missing, extra or swapped?)"
+        }
+        "bad_letter_position" => "it has a letter where Royal Mail never puts one",
+        "unknown_area" => "its first letters are not a UK postcode area",
+        "unknown_district" => "its first half is not a postcode district in use",
+        "not_live" => "it is not in the current list of postcodes",
+        "outward_only" => "it is only the first half of a postcode; the full postcode is needed",
+        _ => return None,
+    })
+}
+
+/// One problem in plain English: what is wrong and, where it helps, what to do. `now` is the
+/// cell's value after cleaning (for a postcode that was corrected).
+///
+/// ```
+/// use heat_core::clean::plain_message;
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"First Name,Surname,DOB,Postcode\nAnn,Lee,31/02/2011,LS1 4\n";
+/// let out = validate_import(csv, Template::Students, &ImportSettings::default()).unwrap();
+/// let plain: Vec<String> = out.issues.iter().map(|i| plain_message(i, "")).collect();
+/// assert_eq!(plain, [
+///     "Date of birth \"31/02/2011\" is not a real date, or is written in a way heatkit cannot read: write it as day/month/year, e.g. 31/08/2011.",
+///     "Postcode \"LS1 4\" is not a real UK postcode: it is too short (a full postcode has 5 to 7 letters and digits, like LS1 4AP).",
+/// ]);
+/// ```
+pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
+    let label = column_label(&issue.column);
+    let value = &issue.value;
+    let quoted = format!("{value:?}");
+    if issue.column == "postcode" {
+        if let Some(why) = postcode_reason(issue.code) {
+            return format!("Postcode {quoted} is not a real UK postcode: {why}.");
+        }
+    }
+    match issue.code {
+        "missing" => format!("{label} is blank: HEAT needs it for this student."),
+        "fixed" => format!("{label} {quoted} was corrected to {now:?} (typing slips such as O for 0 or a missing space)."),
+        "bfpo" => format!("Postcode {quoted} is a British Forces (BFPO) address, not a home postcode: HEAT cannot use it to find the student's area."),
+        "bad_date" => format!("{label} {quoted} is not a real date, or is written in a way heatkit cannot read: write it as day/month/year, e.g. 31/08/2011."),
+        "impossible" => format!("{label} {quoted} is not a real date (that day does not exist): check it with the student's school."),
+        "date_out_of_range" | "out_of_range" => format!("{label} {quoted} is too far in the past or the future for a student: check it."),
+        "day_month_swap" => format!("{label} {quoted} may have the day and month the wrong way round: check it."),
+        "unknown_gender" => format!("Gender {quoted} is not one HEAT records (male, female, other, or blank when not known)."),
+        "not_yes_no" => format!("{label} {quoted} is not yes or no."),
+        "unknown_year_group" => format!("Year group {quoted} is not a year group heatkit can read (e.g. Year 10, Yr 10, Y10 or 10)."),
+        "year_group_not_in_nation" => format!("Year group {quoted} is not used in this nation's schools."),
+        "year_group_mismatch" => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(&issue.message)),
+        "bad_school_id" => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or match names with a schools list."),
+        "likely_duplicate" => issue
+            .message
+            .split_once(": ")
+            .map_or_else(|| issue.message.clone(), |(_, rest)| capitalise(rest)),
+        "unknown_column" => format!("Column {quoted} is not in HEAT's template and was left out of the upload."),
+        "total_row_skipped" => format!("Row {} looks like a total or footer line ({quoted}), not a student: skipped.", issue.row),
+        "wrong_field_count" => "This row has a different number of cells from the header row (a line cut short or shifted?).".to_string(),
+        "unreadable_row" => "This row cannot be read (a stray quote mark?).".to_string(),
+        _ => {
+            // Any other rule: its own message, without the row and column it names.
+            let prefix = format!("row {}, {}: ", issue.row, issue.column);
+            capitalise(issue.message.strip_prefix(&prefix).unwrap_or(&issue.message))
+        }
+    }
+}
+
+/// The plausibility of a stated year group, from the check's message, in words.
+fn year_group_hint(message: &str) -> &'static str {
+    if message.contains("out_by_one") {
+        "it is one year out (was the year group written for last or next school year?)"
+    } else {
+        "it is more than a year out (check both)"
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

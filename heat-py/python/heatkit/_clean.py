@@ -1,0 +1,106 @@
+"""The clean job: one upload of students in, every row out with its status and its problems in
+plain English, written as CSV (UTF-8 with BOM) or an ``.xlsx`` workbook. The same pipeline as the
+``heatkit clean`` command and the README's main job (``heat_core::clean`` in Rust)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from . import _columns
+from ._heatkit import _clean, _CleanOutcome
+
+_DateLike = Union[dt.date, str, None]
+
+
+class CleanResult:
+    """What :func:`clean` returns: ``students`` (every row, the HEAT template's columns in order,
+    then ``status`` — ok / fixed / needs attention / rejected —, ``problems`` in plain English,
+    ``problem_codes``, the years from the date of birth, tracking completeness and eligibility,
+    ``duplicate_of_row`` and ``duplicate_probability``, and ``row``); ``problems`` (one line per
+    problem: ``row, status, column, value, severity, code, problem``); ``summary`` (counts that
+    reconcile: ``rows_in == ok + fixed + needs_attention + rejected``; ``skipped`` blank and total
+    rows). Tables are of ``kind`` (default pyarrow); ``save`` writes the files."""
+
+    def __init__(self, outcome: _CleanOutcome, kind: str) -> None:
+        self._outcome = outcome
+        self._kind = kind
+
+    @property
+    def students(self) -> Any:
+        """Every row of the upload, cleaned, with its status and results."""
+        return _columns.new_table(dict(self._outcome.students()), self._kind)
+
+    @property
+    def problems(self) -> Any:
+        """Every problem, one a row, in plain English beside its code."""
+        return _columns.new_table(dict(self._outcome.problems()), self._kind)
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """Counts and how the file was read (no student's values)."""
+        return dict(self._outcome.summary())
+
+    def summary_lines(self) -> List[Tuple[str, str]]:
+        """The summary as (label, value) lines, as the Summary sheet shows them."""
+        return list(self._outcome.summary_lines())
+
+    def save(self, out_dir: Union[str, Path], format: str = "xlsx", *, bom: bool = True) -> List[Path]:
+        """Writes ``students.xlsx`` (sheets Cleaned, Problems, Duplicates, Summary) or, with
+        ``format="csv"``, ``students_cleaned.csv`` and ``students_problems.csv`` (UTF-8 with a BOM
+        unless ``bom=False``) into ``out_dir``, and returns their paths. Cells that a spreadsheet
+        would run as formulas are written as text."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        if format == "xlsx":
+            self.neutralised = self._outcome.write_xlsx(out / "students.xlsx")
+            return [out / "students.xlsx"]
+        if format == "csv":
+            self.neutralised = self._outcome.write_csv(out, bom)
+            return [out / "students_cleaned.csv", out / "students_problems.csv"]
+        from ._heatkit import _unknown_value
+
+        raise _unknown_value("format", str(format), "'xlsx' or 'csv'")
+
+    neutralised: int = 0
+    """Cells written as text by the last :meth:`save` that looked like formulas."""
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"CleanResult({s['rows_in']} rows in = {s['ok']} ok + {s['fixed']} fixed + "
+            f"{s['needs_attention']} needs attention + {s['rejected']} rejected; "
+            f"{s['skipped']} skipped)"
+        )
+
+
+def clean(
+    path_or_bytes: Union[str, Path, bytes],
+    *,
+    on: _DateLike = None,
+    academic_year: Optional[str] = None,
+    nation: str = "england",
+    sheet: Optional[str] = None,
+    kind: str = "pyarrow",
+) -> CleanResult:
+    """Cleans a students upload: a CSV (any encoding heatkit reads) or a workbook (``.xlsx``,
+    ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``; the ``sheet`` named, else the first whose header
+    matches, title rows allowed), by path or as bytes. Every row comes out with a status and its
+    problems; blank and total rows are counted as skipped. A file that cannot be read at all
+    raises :class:`heatkit.ImportFileError`.
+
+    >>> import heatkit
+    >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,LSI 4AP\\n"
+    >>> out = heatkit.clean(csv.encode(), on="2026-12-01", kind="dict")
+    >>> out.students["status"], out.students["postcode"]
+    (['ok', 'rejected'], ['LS1 4AP', 'LS1 4AP'])
+    >>> out.problems["problem"][0]
+    'Surname is blank: HEAT needs it for this student.'
+    """
+    kind = _columns.check_kind(kind)
+    if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+        outcome = _clean(data=bytes(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
+    else:
+        outcome = _clean(path=Path(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
+    return CleanResult(outcome, kind)

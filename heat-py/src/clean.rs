@@ -1,0 +1,266 @@
+//! The clean job (`heat_core::clean`) for Python: run on a file or bytes with the GIL released,
+//! its result kept in Rust (`_CleanOutcome`) and handed out as columns, a summary and files.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use heat_core::clean::{
+    clean_students, clean_students_file, output, CleanOutcome, CleanSettings, RowStatus,
+};
+use heat_core::import::{validate_import, ImportSettings, Template};
+use heat_core::HeatError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::cohort::{academic_year_arg, nation};
+use crate::columns::one_chunk;
+use crate::dates::required_date;
+use crate::errors::raise;
+
+/// A clean job's result, held in Rust; `heatkit.CleanResult` wraps it.
+#[pyclass(name = "_CleanOutcome", frozen)]
+pub struct PyCleanOutcome {
+    outcome: CleanOutcome,
+}
+
+fn text_column<'a>(py: Python<'_>, values: impl Iterator<Item = &'a str>) -> PyResult<Py<PyAny>> {
+    let array: StringArray = values.map(Some).collect();
+    one_chunk(py, Arc::new(array) as ArrayRef)
+}
+
+fn int_column(py: Python<'_>, values: impl Iterator<Item = Option<i64>>) -> PyResult<Py<PyAny>> {
+    let array: Int64Array = values.collect();
+    one_chunk(py, Arc::new(array) as ArrayRef)
+}
+
+#[pymethods]
+impl PyCleanOutcome {
+    /// Every row's cleaned values and results, as columns in the cleaned file's order.
+    fn students<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = &self.outcome.students;
+        let out = PyDict::new(py);
+        for (i, name) in self.outcome.columns.iter().enumerate() {
+            out.set_item(
+                name,
+                text_column(
+                    py,
+                    s.iter().map(|r| r.values.get(i).map_or("", String::as_str)),
+                )?,
+            )?;
+        }
+        out.set_item(
+            "status",
+            text_column(py, s.iter().map(|r| r.status.as_str()))?,
+        )?;
+        let problems: Vec<String> = s
+            .iter()
+            .map(|r| {
+                r.problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        out.set_item(
+            "problems",
+            text_column(py, problems.iter().map(String::as_str))?,
+        )?;
+        let codes: Vec<String> = s
+            .iter()
+            .map(|r| {
+                r.problems
+                    .iter()
+                    .map(|p| p.code)
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .collect();
+        out.set_item(
+            "problem_codes",
+            text_column(py, codes.iter().map(String::as_str))?,
+        )?;
+        let derived = |f: &dyn Fn(&heat_core::clean::Derived) -> i64| {
+            s.iter()
+                .map(|r| r.derived.as_ref().map(f))
+                .collect::<Vec<_>>()
+        };
+        let year_group: StringArray = s
+            .iter()
+            .map(|r| r.derived.as_ref().map(|d| d.year_group.as_str()))
+            .collect();
+        out.set_item("year_group_from_dob", one_chunk(py, Arc::new(year_group))?)?;
+        out.set_item(
+            "ks4_exam_year",
+            int_column(py, derived(&|d| d.ks4_exam_year as i64).into_iter())?,
+        )?;
+        out.set_item(
+            "ks5_exam_year",
+            int_column(py, derived(&|d| d.ks5_exam_year as i64).into_iter())?,
+        )?;
+        let he: StringArray = s
+            .iter()
+            .map(|r| r.derived.as_ref().map(|d| d.he_ready_year.as_str()))
+            .collect();
+        out.set_item("he_ready_year", one_chunk(py, Arc::new(he))?)?;
+        out.set_item(
+            "tracking_data_year",
+            int_column(py, derived(&|d| d.tracking_data_year as i64).into_iter())?,
+        )?;
+        let flag =
+            |f: &dyn Fn(&heat_core::student::TrackingStatus) -> bool| -> PyResult<Py<PyAny>> {
+                let a: BooleanArray = s.iter().map(|r| Some(f(&r.tracking))).collect();
+                one_chunk(py, Arc::new(a) as ArrayRef)
+            };
+        out.set_item("tracking_complete", flag(&|t| t.complete)?)?;
+        out.set_item("ks4_eligible", flag(&|t| t.ks4_eligible)?)?;
+        out.set_item("ks5_eligible", flag(&|t| t.ks5_eligible)?)?;
+        out.set_item("hesa_eligible", flag(&|t| t.hesa_eligible)?)?;
+        let reasons: Vec<String> = s.iter().map(|r| r.tracking.reasons.join("; ")).collect();
+        out.set_item(
+            "tracking_reasons",
+            text_column(py, reasons.iter().map(String::as_str))?,
+        )?;
+        out.set_item(
+            "duplicate_of_row",
+            int_column(
+                py,
+                s.iter()
+                    .map(|r| r.duplicate.as_ref().map(|d| d.of_row as i64)),
+            )?,
+        )?;
+        let p: Float64Array = s
+            .iter()
+            .map(|r| r.duplicate.as_ref().map(|d| d.probability))
+            .collect();
+        out.set_item("duplicate_probability", one_chunk(py, Arc::new(p))?)?;
+        out.set_item("row", int_column(py, s.iter().map(|r| Some(r.row as i64)))?)?;
+        Ok(out)
+    }
+
+    /// Every problem, one a row: row, status, column, value, severity, code, problem.
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let mut columns: Vec<Vec<String>> = vec![Vec::new(); output::PROBLEMS_HEADER.len()];
+        for line in output::problem_lines(&self.outcome) {
+            for (c, v) in columns.iter_mut().zip(line) {
+                c.push(v);
+            }
+        }
+        let out = PyDict::new(py);
+        for (name, values) in output::PROBLEMS_HEADER.iter().zip(&columns) {
+            if *name == "row" {
+                out.set_item(name, int_column(py, values.iter().map(|v| v.parse().ok()))?)?;
+            } else {
+                out.set_item(name, text_column(py, values.iter().map(String::as_str))?)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The counts and how the file was read, as a dict (no student's values).
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let o = &self.outcome;
+        let d = PyDict::new(py);
+        d.set_item("rows_in", o.counts.rows_in)?;
+        for status in RowStatus::ALL {
+            d.set_item(status.as_str().replace(' ', "_"), o.counts.of(status))?;
+        }
+        d.set_item("skipped", o.counts.skipped)?;
+        d.set_item("duplicates", o.counts.duplicates)?;
+        d.set_item("read_as", o.import.encoding)?;
+        d.set_item("sheet", o.import.sheet.clone())?;
+        d.set_item("header_row", o.import.header_row)?;
+        d.set_item("columns_matched", o.import.columns_matched.clone())?;
+        d.set_item("columns_ignored", o.import.columns_ignored.clone())?;
+        d.set_item("tracking_complete", o.tracking.complete)?;
+        d.set_item("ks4_eligible", o.tracking.ks4_eligible)?;
+        d.set_item("ks5_eligible", o.tracking.ks5_eligible)?;
+        d.set_item("hesa_eligible", o.tracking.hesa_eligible)?;
+        d.set_item("candidate_pairs", o.matching.candidate_pairs)?;
+        d.set_item("skipped_pairs", o.matching.skipped_pairs)?;
+        Ok(d)
+    }
+
+    /// The summary as (label, value) lines, as the Summary sheet shows them.
+    fn summary_lines(&self) -> Vec<(String, String)> {
+        output::summary_lines(&self.outcome)
+    }
+
+    /// Writes `students_cleaned.csv` and `students_problems.csv` into `out_dir`; returns the
+    /// cells written as text that looked like formulas.
+    #[pyo3(signature = (out_dir, bom=true))]
+    fn write_csv(&self, py: Python<'_>, out_dir: std::path::PathBuf, bom: bool) -> PyResult<usize> {
+        let o = &self.outcome;
+        py.detach(|| -> std::io::Result<usize> {
+            std::fs::create_dir_all(&out_dir)?;
+            let file = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+                Ok(std::io::BufWriter::new(std::fs::File::create(
+                    out_dir.join(name),
+                )?))
+            };
+            Ok(
+                output::write_cleaned_csv(o, file("students_cleaned.csv")?, bom)?
+                    + output::write_problems_csv(o, file("students_problems.csv")?, bom)?,
+            )
+        })
+        .map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))
+    }
+
+    /// Writes the `.xlsx` workbook (Cleaned, Problems, Duplicates, Summary) to `path`; returns
+    /// the cells written as text that looked like formulas.
+    fn write_xlsx(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<usize> {
+        let o = &self.outcome;
+        py.detach(|| -> Result<usize, String> {
+            let file = std::fs::File::create(&path).map_err(|e| e.to_string())?;
+            output::write_xlsx(o, std::io::BufWriter::new(file)).map_err(|e| e.to_string())
+        })
+        .map_err(pyo3::exceptions::PyOSError::new_err)
+    }
+}
+
+/// Runs the clean job on a file (`path`) or bytes (`data`).
+#[pyfunction]
+#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None))]
+fn _clean(
+    py: Python<'_>,
+    path: Option<std::path::PathBuf>,
+    data: Option<Vec<u8>>,
+    on: Option<&Bound<'_, PyAny>>,
+    academic_year: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+    sheet: Option<String>,
+) -> PyResult<PyCleanOutcome> {
+    let on = match on {
+        Some(d) if !d.is_none() => required_date(py, d, "on")?,
+        _ => heat_core::calendar::today(),
+    };
+    let mut settings = CleanSettings::on(on);
+    settings.import.nation = self::nation(py, nation)?;
+    settings.tracking.nation = settings.import.nation;
+    settings.import.academic_year = academic_year
+        .map(|y| academic_year_arg(py, y))
+        .transpose()?;
+    settings.import.sheet = sheet;
+    let outcome = py.detach(|| match (&path, &data) {
+        (Some(p), _) => clean_students_file(p, &settings),
+        (None, d) => {
+            let import = ImportSettings {
+                check_duplicates: false,
+                ..settings.import.clone()
+            };
+            validate_import(d.as_deref().unwrap_or(b""), Template::Students, &import)
+                .map_err(Into::into)
+                .and_then(|up| clean_students(up, &settings))
+        }
+    });
+    match outcome {
+        Ok(outcome) => Ok(PyCleanOutcome { outcome }),
+        Err(e) => Err(raise(py, &e as &dyn HeatError)),
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyCleanOutcome>()?;
+    m.add_function(wrap_pyfunction!(_clean, m)?)?;
+    Ok(())
+}
