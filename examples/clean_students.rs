@@ -34,7 +34,7 @@ use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use heat_core::clean::{clean_students_file, output, CleanOutcome, CleanSettings};
+use heat_core::clean::{clean_students_file, output, report, CleanOutcome, CleanSettings};
 use heat_core::cohort::{AcademicYear, Nation};
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
 
@@ -208,15 +208,22 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let cleaned = args.out_dir.join("students_cleaned.csv");
     let problems = args.out_dir.join("students_problems.csv");
     let workbook = args.out_dir.join("students.xlsx");
+    let report_path = args.out_dir.join("students_report.html");
     let mut neutralised = output::write_cleaned_csv(&students, bom_file(&cleaned)?, false)?;
     neutralised += output::write_problems_csv(&students, bom_file(&problems)?, false)?;
     neutralised += output::write_xlsx(&students, std::fs::File::create(&workbook)?)?;
+    let title = args
+        .students
+        .file_name()
+        .map_or_else(|| "students".into(), |n| n.to_string_lossy().into_owned());
+    std::fs::write(&report_path, report::html_report(&students, &title))?;
     print_summary(&args.students, &students);
     say!(
-        "  -> {}, {} and {}",
+        "  -> {}, {}, {} and {}",
         cleaned.display(),
         problems.display(),
-        workbook.display()
+        workbook.display(),
+        report_path.display()
     );
 
     if let Some(path) = &args.activities {

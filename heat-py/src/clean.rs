@@ -181,6 +181,12 @@ impl PyCleanOutcome {
         Ok(d)
     }
 
+    /// The data-quality report as one self-contained HTML page headed `title`.
+    fn report_html(&self, py: Python<'_>, title: &str) -> String {
+        let o = &self.outcome;
+        py.detach(|| heat_core::clean::report::html_report(o, title))
+    }
+
     /// The summary as (label, value) lines, as the Summary sheet shows them.
     fn summary_lines(&self) -> Vec<(String, String)> {
         output::summary_lines(&self.outcome)
@@ -259,8 +265,30 @@ fn _clean(
     }
 }
 
+/// One sheet of a workbook's bytes as text: (sheet name, format, [(row, cells)]).
+type SheetRows = (String, &'static str, Vec<(usize, Vec<String>)>);
+
+/// Reads one sheet of a workbook (the one named, else the first) as text rows.
+#[pyfunction]
+#[pyo3(signature = (data, sheet=None))]
+fn _read_sheet(py: Python<'_>, data: Vec<u8>, sheet: Option<String>) -> PyResult<SheetRows> {
+    match py.detach(|| heat_core::import::read_sheet(&data, sheet.as_deref())) {
+        Ok(s) => Ok((s.name, s.format, s.rows)),
+        Err(e) => Err(raise(py, &e)),
+    }
+}
+
+/// A row of cells with formula-like ones written as text (`heat_core::cells`), and how many were.
+#[pyfunction]
+fn _neutralise_cells(cells: Vec<String>) -> (Vec<String>, usize) {
+    let (out, n) = heat_core::cells::neutralise_record(cells.iter().map(String::as_str));
+    (out.into_iter().map(|c| c.into_owned()).collect(), n)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCleanOutcome>()?;
+    m.add_function(wrap_pyfunction!(_neutralise_cells, m)?)?;
+    m.add_function(wrap_pyfunction!(_read_sheet, m)?)?;
     m.add_function(wrap_pyfunction!(_clean, m)?)?;
     Ok(())
 }

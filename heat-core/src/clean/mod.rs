@@ -28,6 +28,7 @@
 mod plain;
 
 pub mod output;
+pub mod report;
 
 pub use plain::{column_label, plain_message};
 
@@ -40,7 +41,9 @@ use crate::import::{
     validate_import_file, CleanRow, ImportFileError, ImportIssue, ImportOutcome, ImportSettings,
     ImportSummary, Template,
 };
-use crate::matching::{MatchError, MatchSettings, Matcher, RunSummary, StudentRef};
+use crate::matching::{
+    FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, StudentRef,
+};
 use crate::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings, TrackingStatus,
     TrackingSummary,
@@ -162,6 +165,9 @@ pub struct Duplicate {
     pub probability: f64,
     /// The fields that agreed exactly, in template names (`first_name`, `date_of_birth`...).
     pub agreed: Vec<&'static str>,
+    /// The pair's explanation in waterfall order: the prior, each field's level and weight in
+    /// bits, the household correction and the guard when they applied.
+    pub steps: Vec<FieldExplanation>,
 }
 
 /// One row of the upload, as the clean job leaves it.
@@ -479,28 +485,29 @@ fn find_duplicates(
     // The strongest pair joining each record to its cluster's first record, or to any earlier one.
     let mut first_of: std::collections::HashMap<u32, usize> = Default::default();
     let mut out: Vec<Option<Duplicate>> = Vec::with_capacity(rows.len());
-    let mut best: std::collections::HashMap<usize, (f64, Vec<&'static str>)> = Default::default();
+    let mut best: std::collections::HashMap<usize, (f64, Vec<FieldExplanation>)> =
+        Default::default();
     for p in run.matches() {
         let later = p.left.max(p.right) as usize;
-        let agreed: Vec<&'static str> = run
-            .explain(p)
-            .iter()
-            .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
-            .map(|step| template_column(step.step))
-            .collect();
         let e = best.entry(later).or_insert((0.0, Vec::new()));
         if p.probability > e.0 {
-            *e = (p.probability, agreed);
+            *e = (p.probability, run.explain(p));
         }
     }
     for (i, label) in clusters.labels.iter().enumerate() {
         let head = *first_of.entry(*label).or_insert(i);
         out.push((head != i).then(|| {
-            let (probability, agreed) = best.get(&i).cloned().unwrap_or((0.0, Vec::new()));
+            let (probability, steps) = best.get(&i).cloned().unwrap_or((0.0, Vec::new()));
+            let agreed = steps
+                .iter()
+                .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
+                .map(|step| template_column(step.step))
+                .collect();
             Duplicate {
                 of_row: rows[head].0.row,
                 probability,
                 agreed,
+                steps,
             }
         }));
     }

@@ -86,7 +86,10 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
             .message
             .split_once(": ")
             .map_or_else(|| issue.message.clone(), |(_, rest)| capitalise(rest)),
-        "unknown_column" => format!("Column {quoted} is not in HEAT's template and was left out of the upload."),
+        "unknown_column" => format!(
+            "Column {:?} is not in HEAT's template and was left out of the upload.",
+            issue.column
+        ),
         "total_row_skipped" => format!("Row {} looks like a total or footer line ({quoted}), not a student: skipped.", issue.row),
         "wrong_field_count" => "This row has a different number of cells from the header row (a line cut short or shifted?).".to_string(),
         "unreadable_row" => "This row cannot be read (a stray quote mark?).".to_string(),

@@ -52,6 +52,13 @@ pub(crate) const COLUMNS: &[Column] = &[
             "institution_id",
             "urn",
             "college",
+            "school_college",
+            "school_or_college",
+            "school_name",
+            "school_urn",
+            "laestab",
+            "establishment",
+            "establishment_name",
         ],
     ),
     col(

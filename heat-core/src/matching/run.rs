@@ -109,7 +109,7 @@ pub struct TwinReport {
 /// let e = FieldExplanation { step: "dob", level: "exact", weight: 7.5 };
 /// assert_eq!(e.to_string(), "dob: exact (+7.50)");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FieldExplanation {
     /// `prior`, a field's name (`first_name` ...), `household` or `guard`.
     pub step: &'static str,

@@ -26,8 +26,9 @@ from ._heatkit import (
     _unknown_value,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
-from . import _activity, _matching
+from . import _activity, _clean, _matching
 from ._activity import ImportResult, ShareDecision, Violation
+from ._clean import CleanResult, Report
 from ._matching import MatchingWarning
 from .errors import (
     ActivityError,
@@ -43,6 +44,7 @@ from .errors import (
 __all__ = [
     "ActivityError",
     "ArgumentError",
+    "CleanResult",
     "CohortError",
     "FieldError",
     "HeatError",
@@ -53,6 +55,7 @@ __all__ = [
     "MatchingWarning",
     "Postcode",
     "PostcodeCheck",
+    "Report",
     "RowIssue",
     "ShareDecision",
     "TrackCohort",
@@ -64,6 +67,7 @@ __all__ = [
     "check_postcode",
     "check_postcodes",
     "check_year_group",
+    "clean",
     "clean_year_group",
     "cluster_duplicates",
     "data_version",
@@ -83,6 +87,7 @@ __all__ = [
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
+    "report",
     "student_tracking_status",
     "track_cohort",
     "track_cohorts",
@@ -144,6 +149,8 @@ typology = _guard(_activity.typology)
 validate_activities = _guard(_activity.validate_activities)
 validate_activity = _guard(_activity.validate_activity)
 validate_import = _guard(_activity.validate_import)
+clean = _guard(_clean.clean)
+report = _guard(_clean.report)
 cluster_duplicates = _guard(_matching.cluster_duplicates)
 explain = _guard(_matching.explain)
 find_duplicates = _guard(_matching.find_duplicates)

@@ -23,9 +23,10 @@ class CleanResult:
     reconcile: ``rows_in == ok + fixed + needs_attention + rejected``; ``skipped`` blank and total
     rows). Tables are of ``kind`` (default pyarrow); ``save`` writes the files."""
 
-    def __init__(self, outcome: _CleanOutcome, kind: str) -> None:
+    def __init__(self, outcome: _CleanOutcome, kind: str, title: str = "students") -> None:
         self._outcome = outcome
         self._kind = kind
+        self._title = title
 
     @property
     def students(self) -> Any:
@@ -45,6 +46,10 @@ class CleanResult:
     def summary_lines(self) -> List[Tuple[str, str]]:
         """The summary as (label, value) lines, as the Summary sheet shows them."""
         return list(self._outcome.summary_lines())
+
+    def report(self) -> "Report":
+        """The data-quality report of this upload (see :func:`report`)."""
+        return Report(self._outcome.report_html(self._title))
 
     def save(self, out_dir: Union[str, Path], format: str = "xlsx", *, bom: bool = True) -> List[Path]:
         """Writes ``students.xlsx`` (sheets Cleaned, Problems, Duplicates, Summary) or, with
@@ -103,4 +108,48 @@ def clean(
         outcome = _clean(data=bytes(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
     else:
         outcome = _clean(path=Path(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
-    return CleanResult(outcome, kind)
+    title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
+    return CleanResult(outcome, kind, title)
+
+
+class Report:
+    """A data-quality report: one self-contained HTML page (no script, nothing fetched; counts
+    and row numbers only, no student's details). Shows itself in a notebook; ``save`` writes it."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def save(self, path: Union[str, Path]) -> Path:
+        """Writes the page to ``path`` (UTF-8) and returns the path."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
+
+    def __repr__(self) -> str:
+        return f"Report({len(self.html):,} characters of HTML)"
+
+
+def report(
+    upload: Union[str, Path, bytes, CleanResult],
+    *,
+    on: _DateLike = None,
+    academic_year: Optional[str] = None,
+    nation: str = "england",
+    sheet: Optional[str] = None,
+) -> Report:
+    """The data-quality report of a students upload (a path, bytes, or a :class:`CleanResult`):
+    rows in and out, postcodes by status, stated against dob-derived year groups, year groups from
+    dates of birth, completeness and KS4/KS5/HESA eligibility, likely duplicates with a waterfall
+    of their field weights, problems by column and per school.
+
+    >>> import heatkit
+    >>> r = heatkit.report(b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n", on="2026-12-01")
+    >>> r.html.startswith("<!DOCTYPE html>"), 'id="chart-funnel"' in r._repr_html_()
+    (True, True)
+    """
+    if isinstance(upload, CleanResult):
+        return upload.report()
+    return clean(upload, on=on, academic_year=academic_year, nation=nation, sheet=sheet, kind="dict").report()
