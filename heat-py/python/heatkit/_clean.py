@@ -146,7 +146,7 @@ def report(
     of their field weights, problems by column and per school.
 
     >>> import heatkit
-    >>> r = heatkit.report(b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n", on="2026-12-01")
+    >>> r = heatkit.report(b"first,last,dob,postcode\\nAnn,Lee,2011-01-02,M1 1AE\\n", on="2026-12-01")
     >>> r.html.startswith("<!DOCTYPE html>"), 'id="chart-funnel"' in r._repr_html_()
     (True, True)
     """
