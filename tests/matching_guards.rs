@@ -318,13 +318,21 @@ fn no_dates_of_birth_and_junk_postcodes() {
         .explain(p)
         .iter()
         .any(|e| e.step == "dob" && e.level == "missing")));
-    // Placeholders are missing, never equal values; a non-UK code is compared as exact text.
+    // Placeholders are missing, never equal values; a non-UK code is compared as text (the
+    // same, one key slipped, or different), never by district.
     let r = |id: &str, pc: &str| child(id, "Ann", "Lee", "2010-01-01").postcode(pc);
     let run = dedupe(&[r("1", "N/A"), r("2", "n/a")]).unwrap();
     assert_eq!(level(&run, "postcode"), "missing");
     let run = dedupe(&[r("1", "2615"), r("2", "2615")]).unwrap();
     assert_eq!(level(&run, "postcode"), "unit");
     let run = dedupe(&[r("1", "2615"), r("2", "2616")]).unwrap();
+    assert_eq!(level(&run, "postcode"), "typo");
+    let run = dedupe(&[r("1", "2615"), r("2", "2651")]).unwrap();
+    assert_eq!(level(&run, "postcode"), "typo");
+    let run = dedupe(&[r("1", "2615"), r("2", "2699")]).unwrap();
+    assert_eq!(level(&run, "postcode"), "different");
+    // Codes under four characters have no typo level.
+    let run = dedupe(&[r("1", "261"), r("2", "262")]).unwrap();
     assert_eq!(level(&run, "postcode"), "different");
 }
 

@@ -390,9 +390,12 @@ impl PostcodeLevel {
             return Missing;
         };
         if !a.uk || !b.uk {
-            // A code that is not a UK postcode has no sectors or districts: same text or not.
+            // A code that is not a UK postcode has no sectors or districts: the same text, one
+            // slip of a key (in codes of four characters or more), or different.
             return if a.text() == b.text() {
                 Unit
+            } else if a.len >= 4 && b.len >= 4 && one_edit(a.text(), b.text()) {
+                Typo
             } else {
                 Different
             };

@@ -245,7 +245,7 @@ pub use crate::fields::Gender;
 
 /// A postcode reduced to what comparison needs: compact upper-case text, whether the inward code
 /// is present, and whether it is a UK postcode at all (a foreign or made-up code is compared as
-/// exact text only, never by district or area).
+/// text only (the same, or one key slipped), never by district or area).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PostcodeKey {
     pub bytes: [u8; 8],
@@ -294,7 +294,7 @@ impl PostcodeKey {
     /// `none`) are missing; a valid (or fixable) postcode is used as normalised; a UK-shaped one
     /// that is not valid (a typo'd or made-up unit, or an outward code alone) is compared as its
     /// upper-case letters and digits; anything else (an Australian `2630`, a foreign code) is a
-    /// non-UK code, compared as exact text only.
+    /// non-UK code, compared as text only (the same, or one key slipped).
     pub fn read(raw: &str) -> Option<PostcodeKey> {
         let (compact, uk): (Vec<u8>, bool) = match crate::fields::postcode(raw) {
             Ok(None) => return None,

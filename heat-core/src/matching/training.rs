@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::block::{self, AgreeingPairs, BlockKey, BlockingRule, Blocks};
 use super::compare::{compare, DobLevel, Field, FirstNameLevel, Levels, FIELD_COUNT};
 use super::model::{self, Interaction, Model};
-use super::record::PreparedSet;
+use super::record::{Prepared, PreparedSet, NONE};
 use super::settings::{MatchSettings, Stage};
 
 /// Trains a model on the run's own records: `u` from random pairs, `m` and the prior by EM over
@@ -42,6 +42,7 @@ pub(super) fn train(
         );
         histograms.push((rule, histogram.into_patterns(), pairs));
     }
+    let presence = field_presence(records, split);
     let n = records.len() as f64;
     let all_pairs = match split {
         None => n * (n - 1.0) / 2.0,
@@ -105,7 +106,7 @@ pub(super) fn train(
             fitted.push((m, fixed, *pairs));
             model.sessions.push(session);
         }
-        combine_sessions(&mut model, &fitted, all_pairs);
+        combine_sessions(&mut model, &fitted, all_pairs, &presence);
     }
     if !household.is_empty() {
         model.interactions = estimate_interactions(&model, &household, all_pairs);
@@ -213,10 +214,51 @@ fn estimate_interactions(
         .collect()
 }
 
+/// The share of pairs (across the split, when there is one) with each field given on both
+/// records: a blocking rule on a field sees only those pairs, duplicates among them.
+fn field_presence(records: &[Prepared], split: Option<u32>) -> [f64; FIELD_COUNT] {
+    let given = |r: &Prepared| -> [bool; FIELD_COUNT] {
+        [
+            r.first != NONE,
+            r.last != NONE,
+            r.dob.is_some(),
+            r.postcode.is_some(),
+            r.school != NONE,
+            r.gender.is_some(),
+        ]
+    };
+    let share = |part: &[Prepared]| -> [f64; FIELD_COUNT] {
+        let mut counts = [0u64; FIELD_COUNT];
+        for r in part {
+            for (c, g) in counts.iter_mut().zip(given(r)) {
+                *c += u64::from(g);
+            }
+        }
+        counts.map(|c| c as f64 / part.len().max(1) as f64)
+    };
+    let (a, b) = match split {
+        Some(e) => {
+            let (existing, new) = records.split_at((e as usize).min(records.len()));
+            (share(existing), share(new))
+        }
+        None => {
+            let all = share(records);
+            (all, all)
+        }
+    };
+    std::array::from_fn(|k| a[k] * b[k])
+}
+
 /// Sets each field's m to the mean over the sessions that estimated it, and the prior from each
-/// session's matches divided by the share of all matches its rule can see (the product of m at
-/// full agreement over the fields it fixes).
-fn combine_sessions(model: &mut Model, fitted: &[FittedSession], all_pairs: f64) {
+/// session's matches divided by the share of all matches its rule can see: the product, over
+/// the fields it fixes, of m at full agreement and the share of pairs with the field on both
+/// records (`presence`; a rule on the date of birth never sees duplicates missing one).
+fn combine_sessions(
+    model: &mut Model,
+    fitted: &[FittedSession],
+    all_pairs: f64,
+    presence: &[f64; FIELD_COUNT],
+) {
     for (k, f) in model.fields.iter_mut().enumerate() {
         let from: Vec<&Vec<Vec<f64>>> = fitted
             .iter()
@@ -234,7 +276,7 @@ fn combine_sessions(model: &mut Model, fitted: &[FittedSession], all_pairs: f64)
     for ((_, fixed, pairs), session) in fitted.iter().zip(&model.sessions) {
         let recall: f64 = (0..FIELD_COUNT)
             .filter(|&k| fixed[k])
-            .map(|k| model.fields[k].levels[1].m)
+            .map(|k| model.fields[k].levels[1].m * presence[k])
             .product();
         let matches = session.match_share * *pairs as f64 / recall.max(1e-6);
         if matches > 0.0 && all_pairs > 0.0 {
