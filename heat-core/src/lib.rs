@@ -8,6 +8,8 @@
 //! - [`fields`]: one reader per student or activity field, used by every path.
 //! - [`names`], [`matching`]: duplicate students.
 //! - [`activity`], [`student`], [`import`]: activities, tracking status and bulk uploads.
+//! - [`schools`]: schools typed by name, found in the GIAS extract and HEAT institution export.
+//! - [`clean`]: the clean job (every row with its status and problems) and its outputs.
 //! - [`error`]: the [`HeatError`] family every error belongs to.
 //! - [`cells`]: values made safe to open in a spreadsheet (formula cells written as text).
 
@@ -24,6 +26,7 @@ pub mod names;
 pub mod nation;
 pub mod postcode;
 pub mod rows;
+pub mod schools;
 pub mod student;
 
 pub use error::{ArgumentError, ErrorKind, HeatError};

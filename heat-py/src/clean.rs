@@ -8,6 +8,7 @@ use heat_core::clean::{
     clean_students, clean_students_file, output, CleanOutcome, CleanSettings, RowStatus,
 };
 use heat_core::import::{validate_import, ImportSettings, Template};
+use heat_core::schools::{SchoolDirectory, SchoolsError};
 use heat_core::HeatError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -226,7 +227,8 @@ impl PyCleanOutcome {
 
 /// Runs the clean job on a file (`path`) or bytes (`data`).
 #[pyfunction]
-#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None))]
+#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None))]
+#[allow(clippy::too_many_arguments)]
 fn _clean(
     py: Python<'_>,
     path: Option<std::path::PathBuf>,
@@ -235,6 +237,8 @@ fn _clean(
     academic_year: Option<&Bound<'_, PyAny>>,
     nation: &str,
     sheet: Option<String>,
+    schools: Option<std::path::PathBuf>,
+    heat_institutions: Option<std::path::PathBuf>,
 ) -> PyResult<PyCleanOutcome> {
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -247,6 +251,7 @@ fn _clean(
         .map(|y| academic_year_arg(py, y))
         .transpose()?;
     settings.import.sheet = sheet;
+    settings.schools = school_directory(py, schools, heat_institutions)?;
     let outcome = py.detach(|| match (&path, &data) {
         (Some(p), _) => clean_students_file(p, &settings),
         (None, d) => {
@@ -263,6 +268,30 @@ fn _clean(
         Ok(outcome) => Ok(PyCleanOutcome { outcome }),
         Err(e) => Err(raise(py, &e as &dyn HeatError)),
     }
+}
+
+/// The schools list from a GIAS extract and, added to it, a HEAT institution export.
+fn school_directory(
+    py: Python<'_>,
+    gias: Option<std::path::PathBuf>,
+    heat: Option<std::path::PathBuf>,
+) -> PyResult<Option<Arc<SchoolDirectory>>> {
+    if gias.is_none() && heat.is_none() {
+        return Ok(None);
+    }
+    let built = py.detach(|| -> Result<SchoolDirectory, SchoolsError> {
+        let mut d = match &gias {
+            Some(p) => SchoolDirectory::from_gias_file(p)?,
+            None => SchoolDirectory::default(),
+        };
+        if let Some(p) = &heat {
+            d.add_heat_institutions_file(p)?;
+        }
+        Ok(d)
+    });
+    built
+        .map(|d| Some(Arc::new(d)))
+        .map_err(|e| raise(py, &e as &dyn HeatError))
 }
 
 /// One sheet of a workbook's bytes as text: (sheet name, format, [(row, cells)]).

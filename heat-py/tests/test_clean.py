@@ -241,3 +241,48 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
                               timeout=120, env={**os.environ})
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
+
+
+SCHOOLS = Path(__file__).resolve().parents[2] / "tests" / "cases" / "schools"
+GIAS_HEADER = ("URN,EstablishmentName,LA (code),EstablishmentNumber,Postcode,Town,EstablishmentStatus (name),"
+               "PhaseOfEducation (name)")
+
+
+def test_school_names_are_matched_to_the_gias_extract(tmp_path):
+    # The officer's "Oakfield Academy" against a one-Oakfield extract (Windows-1252, as GIAS saves it).
+    gias = tmp_path / "edubasealldata.csv"
+    gias.write_bytes((GIAS_HEADER + "\r\n107960,Oakfield Academy,383,4604,LS12 3CD,Leeds,Open,Secondary\r\n"
+                      "107999,Oakfield Académie Française,383,4699,LS12 3CE,Leeds,Open,Secondary\r\n")
+                     .encode("cp1252"))
+    path = officer_xlsx(tmp_path / "students.xlsx")
+    out = heatkit.clean(path, on="2026-12-01", schools=gias, kind="dict")
+    st = out.students
+    assert set(st["school_id"]) == {"107960"}
+    status = dict(zip(st["row"], st["status"]))
+    assert status[4] == "fixed"  # the school's name read as its URN
+    codes = [(r, c) for r, c in zip(out.problems["row"], out.problems["code"]) if c.startswith("school")]
+    assert (4, "school_from_name") in codes
+    assert not [c for c in out.problems["code"] if c == "bad_school_id"]
+    message = out.problems["problem"][out.problems["code"].index("school_from_name")]
+    assert message == 'School "Oakfield Academy" was read as Oakfield Academy (107960, Leeds, LS12 3CD).'
+
+    # The shared fixture holds two open Oakfield Academies: listed, never guessed.
+    done = heatkit_command("clean", str(path), "--out", str(tmp_path / "out"), "--on", "2026-12-01", "--format",
+                           "csv", "--schools", str(SCHOOLS / "gias_extract.csv"), "--heat-institutions",
+                           str(SCHOOLS / "heat_institutions.csv"))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(open(tmp_path / "out" / "students_problems.csv", encoding="utf-8-sig")))
+    ambiguous = [r for r in rows if r["code"] == "school_ambiguous"]
+    assert len(ambiguous) == 8
+    assert "(107960, Leeds, LS12 3CD)" in ambiguous[0]["problem"]
+    assert "(121000, Thirsk, YO7 1EF)" in ambiguous[0]["problem"]
+
+
+def test_a_schools_file_without_its_columns_is_one_clear_error(tmp_path):
+    bad = tmp_path / "schools.csv"
+    bad.write_text("School,Town\nA,B\n")
+    with pytest.raises(heatkit.ImportFileError, match="URN and EstablishmentName"):
+        heatkit.clean(b"first,last\nAnn,Lee\n", schools=bad)
+    done = heatkit_command("clean", str(officer_xlsx(tmp_path / "s.xlsx")), "--schools", str(bad), "--out",
+                           str(tmp_path / "out"))
+    assert done.returncode == 1 and "URN and EstablishmentName" in done.stderr  # an input cannot be read

@@ -44,6 +44,7 @@ use crate::import::{
 use crate::matching::{
     FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, StudentRef,
 };
+use crate::schools::{NameMatch, SchoolDirectory, SchoolMatch};
 use crate::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings, TrackingStatus,
     TrackingSummary,
@@ -65,6 +66,11 @@ pub struct CleanSettings {
     pub tracking: TrackingSettings,
     /// Duplicate matching.
     pub matching: MatchSettings,
+    /// The team's schools (a GIAS extract, with the HEAT institution export added): when given,
+    /// a school typed as a name is found and written as its id (HEAT id when known, else URN),
+    /// and ids not in it are flagged; names that fit two open schools, only a closed one, or
+    /// none are problems listing the candidates. `None`: names are flagged as not ids.
+    pub schools: Option<std::sync::Arc<SchoolDirectory>>,
 }
 
 impl CleanSettings {
@@ -79,6 +85,7 @@ impl CleanSettings {
             import: ImportSettings::on(on),
             tracking: TrackingSettings::on(on),
             matching: MatchSettings::default(),
+            schools: None,
         }
     }
 }
@@ -333,6 +340,17 @@ pub fn clean_students(
         .chain(rejected.into_iter().map(|r| (r, true)))
         .collect();
     all.sort_by_key(|(r, _)| r.row);
+    let mut issues = issues;
+    let mut school_problems: std::collections::HashMap<usize, Problem> = Default::default();
+    if let Some(directory) = &settings.schools {
+        for (row, _) in &mut all {
+            if let Some(p) = find_school(row, directory) {
+                school_problems.insert(row.row, p);
+            }
+        }
+        // A name is no longer "not an id" once a schools list has been asked.
+        issues.retain(|i| i.code != "bad_school_id");
+    }
     let duplicates = find_duplicates(&all, settings)?;
     let (dup_of, matching) = duplicates;
     let year = settings.import.academic_year();
@@ -358,6 +376,7 @@ pub fn clean_students(
         let own = by_row.remove(&row.row).unwrap_or_default();
         let mut problems: Vec<Problem> =
             own.iter().map(|i| problem(i, row.get(&i.column))).collect();
+        problems.extend(school_problems.remove(&row.row));
         if let Some(d) = &duplicate {
             problems.push(Problem {
                 column: "-".into(),
@@ -383,7 +402,7 @@ pub fn clean_students(
         problems.sort_by_key(|p| p.severity != Severity::Error);
         let status = if is_rejected {
             RowStatus::Rejected
-        } else if problems.iter().any(|p| p.code != "fixed") {
+        } else if problems.iter().any(|p| !FIX_CODES.contains(&p.code)) {
             RowStatus::NeedsAttention
         } else if problems.is_empty() {
             RowStatus::Ok
@@ -433,6 +452,92 @@ pub fn clean_students(
         tracking: tracking_summary(&statuses),
         matching,
     })
+}
+
+/// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
+pub const FIX_CODES: [&str; 2] = ["fixed", "school_from_name"];
+
+/// Finds a row's school in the directory: a name found is written as the school's id; what
+/// needs a person is returned as the row's problem.
+fn find_school(row: &mut CleanRow, directory: &SchoolDirectory) -> Option<Problem> {
+    let typed = row.get("school_id").trim().to_string();
+    if typed.is_empty() {
+        return None;
+    }
+    let list = |schools: &[&crate::schools::School]| -> String {
+        schools
+            .iter()
+            .take(5)
+            .map(|s| s.describe())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let warn = |code: &'static str, message: String| Problem {
+        column: "school_id".into(),
+        code,
+        severity: Severity::Warning,
+        message,
+        value: typed.clone(),
+    };
+    let digits = typed.trim_start_matches('#');
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return directory.by_id(&typed).is_none().then(|| {
+            warn(
+                "unknown_school_id",
+                format!("School number {typed:?} is not in the schools list given: check it."),
+            )
+        });
+    }
+    match directory.find(&typed) {
+        SchoolMatch::Found { school, how } => {
+            row.set("school_id", school.id().to_string());
+            let mut p = warn(
+                "school_from_name",
+                format!("School {typed:?} was read as {}.", school.describe()),
+            );
+            if how == NameMatch::Close {
+                p.code = "school_name_close";
+                p.message = format!(
+                    "School {typed:?} was read as {}, the only school spelt close to it: check it.",
+                    school.describe()
+                );
+            }
+            Some(p)
+        }
+        SchoolMatch::Closed { school, open } => Some(warn(
+            "school_closed",
+            if open.is_empty() {
+                format!("School {typed:?} is {}, which has closed: give the school the student attends now.", school.describe())
+            } else {
+                format!(
+                    "School {typed:?} is {}, which has closed; open schools of that name: {}. Give the one the student attends.",
+                    school.describe(),
+                    list(&open)
+                )
+            },
+        )),
+        SchoolMatch::Ambiguous { candidates } => Some(warn(
+            "school_ambiguous",
+            format!(
+                "School {typed:?} fits {} open schools: {}. Add the town (e.g. \"{}, {}\") or give its number.",
+                candidates.len(),
+                list(&candidates),
+                typed,
+                candidates[0].town.as_deref().unwrap_or("Town")
+            ),
+        )),
+        SchoolMatch::NotFound { nearest } => Some(warn(
+            "school_not_found",
+            if nearest.is_empty() {
+                format!("School {typed:?} is not in the schools list given.")
+            } else {
+                format!(
+                    "School {typed:?} is not in the schools list given; nearest names: {}.",
+                    list(&nearest)
+                )
+            },
+        )),
+    }
 }
 
 fn problem(issue: &ImportIssue, now: &str) -> Problem {

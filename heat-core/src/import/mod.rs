@@ -26,6 +26,7 @@ mod encoding;
 mod headers;
 mod schools;
 mod students;
+mod table;
 mod workbook;
 
 use std::collections::HashSet;
@@ -44,6 +45,7 @@ use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
 use headers::{Column, HeaderMap};
+pub use table::{read_table, read_table_file};
 pub use workbook::{
     is_workbook, read_sheet, validate_workbook, SheetText, MAX_TITLE_ROWS, WORKBOOK_EXTENSIONS,
 };
@@ -299,7 +301,7 @@ impl CleanRow {
             .map_or("", String::as_str)
     }
 
-    fn set(&mut self, column: &str, value: String) {
+    pub(crate) fn set(&mut self, column: &str, value: String) {
         if let Some(i) = self.columns.iter().position(|c| *c == column) {
             if let Some(slot) = self.values.get_mut(i) {
                 *slot = value;

@@ -87,6 +87,8 @@ def clean(
     academic_year: Optional[str] = None,
     nation: str = "england",
     sheet: Optional[str] = None,
+    schools: Optional[Union[str, Path]] = None,
+    heat_institutions: Optional[Union[str, Path]] = None,
     kind: str = "pyarrow",
 ) -> CleanResult:
     """Cleans a students upload: a CSV (any encoding heatkit reads) or a workbook (``.xlsx``,
@@ -94,6 +96,12 @@ def clean(
     matches, title rows allowed), by path or as bytes. Every row comes out with a status and its
     problems; blank and total rows are counted as skipped. A file that cannot be read at all
     raises :class:`heatkit.ImportFileError`.
+
+    ``schools`` is the team's Get Information About Schools extract (CSV or workbook, GIAS's own
+    column names) and ``heat_institutions`` the HEAT institution export: with them, a school typed
+    as a name (``St Mary's C of E High``, ``Oakfield Academy (Thirsk)``) is written as its HEAT id
+    (or URN), and names that fit two open schools, only a closed one, or none are problems listing
+    the candidates; never a silent guess.
 
     >>> import heatkit
     >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,LSI 4AP\\n"
@@ -105,9 +113,12 @@ def clean(
     """
     kind = _columns.check_kind(kind)
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
-        outcome = _clean(data=bytes(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
+        source: Dict[str, Any] = {"data": bytes(path_or_bytes)}
     else:
-        outcome = _clean(path=Path(path_or_bytes), on=on, academic_year=academic_year, nation=nation, sheet=sheet)
+        source = {"path": Path(path_or_bytes)}
+    outcome = _clean(**source, on=on, academic_year=academic_year, nation=nation, sheet=sheet,
+                     schools=None if schools is None else Path(schools),
+                     heat_institutions=None if heat_institutions is None else Path(heat_institutions))
     title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
     return CleanResult(outcome, kind, title)
 
@@ -139,6 +150,8 @@ def report(
     academic_year: Optional[str] = None,
     nation: str = "england",
     sheet: Optional[str] = None,
+    schools: Optional[Union[str, Path]] = None,
+    heat_institutions: Optional[Union[str, Path]] = None,
 ) -> Report:
     """The data-quality report of a students upload (a path, bytes, or a :class:`CleanResult`):
     rows in and out, postcodes by status, stated against dob-derived year groups, year groups from
@@ -152,4 +165,5 @@ def report(
     """
     if isinstance(upload, CleanResult):
         return upload.report()
-    return clean(upload, on=on, academic_year=academic_year, nation=nation, sheet=sheet, kind="dict").report()
+    return clean(upload, on=on, academic_year=academic_year, nation=nation, sheet=sheet, schools=schools,
+                 heat_institutions=heat_institutions, kind="dict").report()

@@ -30,6 +30,7 @@ examples:
   heatkit clean students.xlsx                      # -> heatkit-out/students.xlsx + report
   heatkit clean students.csv --format csv --out cleaned/
   heatkit clean export.xlsx --sheet "Year 10" --activities activities.csv
+  heatkit clean export.xlsx --schools edubasealldata.csv --heat-institutions institutions.csv
   heatkit postcodes addresses.csv --column "Home Postcode"
   heatkit dedupe students.csv --out pairs.csv
   heatkit link upload.csv heat_export.csv --out links.csv
@@ -124,7 +125,7 @@ def _clean(a: argparse.Namespace, progress: _Progress) -> int:
 
     with progress.step(f"cleaned {a.students}"):
         result = clean(Path(a.students), on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
-                       kind="dict")
+                       schools=a.schools, heat_institutions=a.heat_institutions, kind="dict")
     out = Path(a.out)
     with progress.step(f"wrote {a.format} to {out}"):
         paths = result.save(out, a.format, bom=not a.no_bom)
@@ -254,7 +255,8 @@ def _report(a: argparse.Namespace, progress: _Progress) -> int:
 
     path = Path(a.file)
     with progress.step(f"cleaned {path}"):
-        result = clean(path, on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet, kind="dict")
+        result = clean(path, on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
+                       schools=a.schools, heat_institutions=a.heat_institutions, kind="dict")
     out = Path(a.out) if a.out else path.with_name(path.stem + "_report.html")
     result.report().save(out)
     s = result.summary
@@ -293,6 +295,9 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--on", help="the day to check for, YYYY-MM-DD (default: today)")
         q.add_argument("--academic-year", help="the school year for year groups, e.g. 2025/26")
         q.add_argument("--nation", default="england", help="england, wales, scotland or northern_ireland")
+        q.add_argument("--schools", help="your Get Information About Schools extract (CSV or workbook): "
+                                         "school names are matched to it")
+        q.add_argument("--heat-institutions", help="your HEAT institution export: schools found get their HEAT id")
         common(q)
 
     upload_options(c)

@@ -1,0 +1,670 @@
+//! Schools by name: a school typed as a name (`St Mary's C of E High`, `Castle Hill School
+//! (Leeds)`) found in the team's own Get Information About Schools (GIAS) extract, and its HEAT
+//! institution id in the member's HEAT institution export. A name matches when it is the same
+//! after tidying (case, accents, punctuation, `St`/`Saint`, `C of E`/`CE`, `RC`, `&`/`and`), the
+//! same once generic words (`school`, `academy`, `the`) are left out, or spelt close to one
+//! school's name; a town or postcode given with the name narrows the candidates. Two open
+//! schools that fit, or only a closed one, are never a silent guess: the result lists the
+//! candidates.
+//!
+//! ```
+//! use heat_core::schools::{SchoolDirectory, SchoolMatch};
+//! let gias = "URN,EstablishmentName,LA (code),EstablishmentNumber,Postcode,Town,EstablishmentStatus (name),PhaseOfEducation (name)\n\
+//!             107956,St Mary's Catholic High School,383,4001,LS1 4AP,Leeds,Open,Secondary\n\
+//!             107957,Castle Hill School,383,4002,LS6 2AB,Leeds,Closed,Secondary\n\
+//!             149999,Castle Hill Academy,383,4003,LS6 2AB,Leeds,Open,Secondary\n";
+//! let schools = SchoolDirectory::from_gias(gias.as_bytes()).unwrap();
+//! match schools.find("st marys catholic high") {
+//!     SchoolMatch::Found { school, .. } => assert_eq!(school.laestab.as_deref(), Some("3834001")),
+//!     other => panic!("{other:?}"),
+//! }
+//! // The closed school is not taken: the open one of the same name is listed beside it.
+//! let SchoolMatch::Closed { school, open } = schools.find("Castle Hill School") else { panic!() };
+//! assert_eq!((school.urn.as_str(), open[0].urn.as_str()), ("107957", "149999"));
+//! ```
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::import::{read_table, ImportFileError, SheetText, MAX_TITLE_ROWS};
+use crate::names::{jaro_winkler, normalise_name};
+
+/// One school or college.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct School {
+    /// Its URN (GIAS), blank for an institution known only to HEAT.
+    pub urn: String,
+    /// Its LAESTAB (3-digit LA code and 4-digit establishment number), when GIAS gives both.
+    pub laestab: Option<String>,
+    /// Its HEAT institution id, when the HEAT export gives it (as HEAT shows it, `#` + digits).
+    pub heat_id: Option<String>,
+    /// Its name as GIAS (or HEAT) spells it.
+    pub name: String,
+    /// Its postcode.
+    pub postcode: Option<String>,
+    /// Its town.
+    pub town: Option<String>,
+    /// Open (GIAS status `Open` or `Open, but proposed to close`; an institution only in the
+    /// HEAT export counts as open).
+    pub open: bool,
+    /// Its phase of education (`Primary`, `Secondary`, `16 plus`...).
+    pub phase: Option<String>,
+}
+
+impl School {
+    /// The id heatkit writes for it: the HEAT id when known, else the URN.
+    ///
+    /// ```
+    /// let mut s = heat_core::schools::School { urn: "107956".into(), laestab: None, heat_id: None,
+    ///     name: "Leeds High".into(), postcode: None, town: None, open: true, phase: None };
+    /// assert_eq!(s.id(), "107956");
+    /// s.heat_id = Some("#012345".into());
+    /// assert_eq!(s.id(), "#012345");
+    /// ```
+    pub fn id(&self) -> &str {
+        self.heat_id.as_deref().unwrap_or(&self.urn)
+    }
+
+    /// Name, id, town and postcode, for a message listing candidates.
+    ///
+    /// ```
+    /// let s = heat_core::schools::School { urn: "107956".into(), laestab: None, heat_id: None,
+    ///     name: "Leeds High".into(), postcode: Some("LS1 4AP".into()), town: Some("Leeds".into()),
+    ///     open: false, phase: None };
+    /// assert_eq!(s.describe(), "Leeds High (107956, Leeds, LS1 4AP, closed)");
+    /// ```
+    pub fn describe(&self) -> String {
+        let mut parts = vec![self.id().to_string()];
+        parts.extend(self.town.iter().cloned());
+        parts.extend(self.postcode.iter().cloned());
+        if !self.open {
+            parts.push("closed".into());
+        }
+        format!("{} ({})", self.name, parts.join(", "))
+    }
+}
+
+/// How a name reached its school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameMatch {
+    /// Typed as an id the directory holds (URN, LAESTAB or HEAT id).
+    Id,
+    /// The same name once tidied (case, accents, punctuation, `St`, `C of E`, `&`).
+    Same,
+    /// The same once generic words (`school`, `academy`, `the`) are left out.
+    Core,
+    /// Spelt close to one school's name (a person should check).
+    Close,
+}
+
+/// What a typed school became.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SchoolMatch<'a> {
+    /// One open school.
+    Found {
+        /// The school.
+        school: &'a School,
+        /// How the name reached it.
+        how: NameMatch,
+    },
+    /// Only a closed school fits; open schools with the same name, if any, are listed.
+    Closed {
+        /// The closed school.
+        school: &'a School,
+        /// Open schools whose names fit as well (a successor academy, say).
+        open: Vec<&'a School>,
+    },
+    /// More than one open school fits: the candidates, best first.
+    Ambiguous {
+        /// The candidates.
+        candidates: Vec<&'a School>,
+    },
+    /// No school fits; the nearest names, if any come close.
+    NotFound {
+        /// Up to three schools with the nearest names.
+        nearest: Vec<&'a School>,
+    },
+}
+
+/// Why a schools file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SchoolsError {
+    /// The file cannot be read.
+    #[error(transparent)]
+    Read(#[from] ImportFileError),
+    /// No row in the first rows holds the columns needed.
+    #[error("no header row with {needed} in the first {MAX_TITLE_ROWS} rows of the {file}")]
+    NoHeader {
+        /// Which file (`GIAS extract`, `HEAT institution export`).
+        file: &'static str,
+        /// The columns needed.
+        needed: &'static str,
+    },
+}
+
+impl crate::HeatError for SchoolsError {
+    fn code(&self) -> &'static str {
+        match self {
+            SchoolsError::Read(e) => e.code(),
+            SchoolsError::NoHeader { .. } => "no_header_row",
+        }
+    }
+    fn kind(&self) -> crate::ErrorKind {
+        match self {
+            SchoolsError::Read(e) => e.kind(),
+            SchoolsError::NoHeader { .. } => crate::ErrorKind::Import,
+        }
+    }
+}
+
+/// The schools a team's files know, indexed for finding by name or id.
+#[derive(Debug, Clone, Default)]
+pub struct SchoolDirectory {
+    schools: Vec<School>,
+    /// Tidied name → schools.
+    same: HashMap<String, Vec<usize>>,
+    /// Tidied name without generic words → schools.
+    core: HashMap<String, Vec<usize>>,
+    /// URN, LAESTAB and HEAT id (digits only) → school.
+    ids: HashMap<String, usize>,
+}
+
+/// Words left out of a name's core: they say what kind of place it is, not which.
+const GENERIC: &[&str] = &["school", "academy", "the", "and", "of"];
+
+/// Spelling closeness (Jaro-Winkler on the core name) a close match needs.
+const CLOSE_NAME: f64 = 0.93;
+
+impl SchoolDirectory {
+    /// Reads a GIAS extract (CSV in any encoding, or a workbook) with GIAS's own column names:
+    /// `URN` and `EstablishmentName` needed; `LA (code)`, `EstablishmentNumber`, `Postcode`,
+    /// `Town`, `EstablishmentStatus (name)` and `PhaseOfEducation (name)` read when present.
+    /// Rows without a URN or a name are left out.
+    ///
+    /// ```
+    /// use heat_core::{schools::SchoolDirectory, HeatError};
+    /// let e = SchoolDirectory::from_gias(b"Name,Town\nX,Y\n").unwrap_err();
+    /// assert_eq!(e.code(), "no_header_row");
+    /// ```
+    pub fn from_gias(bytes: &[u8]) -> Result<SchoolDirectory, SchoolsError> {
+        let mut d = SchoolDirectory::default();
+        d.add_gias(&read_table(bytes, None)?)?;
+        Ok(d)
+    }
+
+    /// [`Self::from_gias`] on a file.
+    ///
+    /// ```
+    /// let e = heat_core::schools::SchoolDirectory::from_gias_file("/no/such/gias.csv".as_ref());
+    /// assert!(e.is_err());
+    /// ```
+    pub fn from_gias_file(path: &std::path::Path) -> Result<SchoolDirectory, SchoolsError> {
+        SchoolDirectory::from_gias(&read_file(path)?)
+    }
+
+    fn add_gias(&mut self, table: &SheetText) -> Result<(), SchoolsError> {
+        let (header, rows) = find_header(table, &[&["urn"], &["establishmentname"]]).ok_or(
+            SchoolsError::NoHeader {
+                file: "GIAS extract",
+                needed: "URN and EstablishmentName",
+            },
+        )?;
+        let col = |names: &[&str]| column(header, names);
+        let (urn, name) = (col(&["urn"]), col(&["establishmentname"]));
+        let la = col(&["la_code"]);
+        let number = col(&["establishmentnumber"]);
+        let postcode = col(&["postcode"]);
+        let town = col(&["town"]);
+        let status = col(&["establishmentstatus_name", "establishmentstatus"]);
+        let phase = col(&["phaseofeducation_name", "phaseofeducation"]);
+        for (_, cells) in rows {
+            let (Some(u), Some(n)) = (cell(cells, urn), cell(cells, name)) else {
+                continue;
+            };
+            let laestab = match (cell(cells, la), cell(cells, number)) {
+                (Some(l), Some(e)) if digits(l) && digits(e) => Some(format!("{l:0>3}{e:0>4}")),
+                _ => None,
+            };
+            self.push(School {
+                urn: u.to_string(),
+                laestab,
+                heat_id: None,
+                name: n.to_string(),
+                postcode: cell(cells, postcode).map(str::to_string),
+                town: cell(cells, town).map(str::to_string),
+                open: cell(cells, status).is_none_or(|s| s.to_lowercase().starts_with("open")),
+                phase: cell(cells, phase).map(str::to_string),
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds a HEAT institution export: a HEAT id column (`HEAT ID`, `Institution ID`, `ID`) and
+    /// a name column (`Name`, `Institution Name`, `Institution`) needed, `URN` and `Postcode`
+    /// read when present (INFERRED column names: HEAT's export is members-only; the header row
+    /// may sit below title rows). Each institution gives its HEAT id to the GIAS school with its
+    /// URN, else to the one with its tidied name and postcode, else joins as a school of its
+    /// own. Returns how many institutions joined a GIAS school.
+    ///
+    /// ```
+    /// use heat_core::schools::SchoolDirectory;
+    /// let mut d = SchoolDirectory::from_gias(b"URN,EstablishmentName\n107956,Leeds High\n").unwrap();
+    /// let joined = d.add_heat_institutions(b"HEAT ID,Institution Name,URN\n#012345,Leeds High School,107956\n").unwrap();
+    /// assert_eq!(joined, 1);
+    /// assert_eq!(d.find("Leeds High").school().unwrap().id(), "#012345");
+    /// ```
+    pub fn add_heat_institutions(&mut self, bytes: &[u8]) -> Result<usize, SchoolsError> {
+        let table = read_table(bytes, None)?;
+        let id_names: &[&str] = &["heat_id", "institution_id", "heat_institution_id", "id"];
+        let name_names: &[&str] = &["name", "institution_name", "institution", "school_name"];
+        let (header, rows) =
+            find_header(&table, &[id_names, name_names]).ok_or(SchoolsError::NoHeader {
+                file: "HEAT institution export",
+                needed: "a HEAT id and a name",
+            })?;
+        let (id, name) = (column(header, id_names), column(header, name_names));
+        let urn = column(header, &["urn"]);
+        let postcode = column(header, &["postcode", "post_code"]);
+        let mut joined = 0;
+        for (_, cells) in rows {
+            let (Some(heat_id), Some(n)) = (cell(cells, id), cell(cells, name)) else {
+                continue;
+            };
+            let pc = cell(cells, postcode);
+            let by_urn = cell(cells, urn).and_then(|u| self.ids.get(&id_key(u)).copied());
+            let by_name = || {
+                self.same.get(&tidy(n)).and_then(|found| {
+                    let near: Vec<usize> = found
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            pc.is_none() || same_postcode(self.schools[i].postcode.as_deref(), pc)
+                        })
+                        .collect();
+                    (near.len() == 1).then(|| near[0])
+                })
+            };
+            match by_urn.or_else(by_name) {
+                Some(i) => {
+                    self.schools[i].heat_id = Some(heat_id.to_string());
+                    self.ids.insert(id_key(heat_id), i);
+                    joined += 1;
+                }
+                None => self.push(School {
+                    urn: String::new(),
+                    laestab: None,
+                    heat_id: Some(heat_id.to_string()),
+                    name: n.to_string(),
+                    postcode: pc.map(str::to_string),
+                    town: None,
+                    open: true,
+                    phase: None,
+                }),
+            }
+        }
+        Ok(joined)
+    }
+
+    /// [`Self::add_heat_institutions`] on a file.
+    ///
+    /// ```
+    /// let mut d = heat_core::schools::SchoolDirectory::default();
+    /// assert!(d.add_heat_institutions_file("/no/such/export.csv".as_ref()).is_err());
+    /// ```
+    pub fn add_heat_institutions_file(
+        &mut self,
+        path: &std::path::Path,
+    ) -> Result<usize, SchoolsError> {
+        self.add_heat_institutions(&read_file(path)?)
+    }
+
+    fn push(&mut self, school: School) {
+        let i = self.schools.len();
+        self.same.entry(tidy(&school.name)).or_default().push(i);
+        self.core.entry(core(&school.name)).or_default().push(i);
+        for id in [
+            Some(&school.urn),
+            school.laestab.as_ref(),
+            school.heat_id.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|id| !id.is_empty())
+        {
+            self.ids.insert(id_key(id), i);
+        }
+        self.schools.push(school);
+    }
+
+    /// How many schools it holds.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::schools::SchoolDirectory::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.schools.len()
+    }
+
+    /// Whether it holds no school.
+    ///
+    /// ```
+    /// assert!(heat_core::schools::SchoolDirectory::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.schools.is_empty()
+    }
+
+    /// The school with this URN, LAESTAB or HEAT id (a leading `#` and zeros are ignored).
+    ///
+    /// ```
+    /// let d = heat_core::schools::SchoolDirectory::from_gias(b"URN,EstablishmentName\n107956,Leeds High\n").unwrap();
+    /// assert_eq!(d.by_id("#107956").unwrap().name, "Leeds High");
+    /// assert!(d.by_id("999999").is_none());
+    /// ```
+    pub fn by_id(&self, id: &str) -> Option<&School> {
+        self.ids.get(&id_key(id)).map(|&i| &self.schools[i])
+    }
+
+    /// Finds what was typed for a school: an id, or a name with an optional town or postcode
+    /// after a comma or in brackets (`Castle Hill School, Leeds`, `Leeds High (LS1 4AP)`). See
+    /// the module docs for how names match.
+    ///
+    /// ```
+    /// use heat_core::schools::{SchoolDirectory, SchoolMatch};
+    /// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName,Town\n1,Leeds High,Leeds\n2,Leeds High,Otley\n").unwrap();
+    /// assert!(matches!(d.find("Leeds High"), SchoolMatch::Ambiguous { .. }));
+    /// assert_eq!(d.find("Leeds High (Otley)").school().unwrap().urn, "2");
+    /// assert!(matches!(d.find("Leeds Hihg"), SchoolMatch::Ambiguous { .. }));
+    /// assert!(matches!(d.find("Nowhere Primary"), SchoolMatch::NotFound { .. }));
+    /// ```
+    pub fn find(&self, typed: &str) -> SchoolMatch<'_> {
+        let typed = typed.trim();
+        if let Some(s) = self.by_id(typed).filter(|_| id_like(typed)) {
+            return SchoolMatch::Found {
+                school: s,
+                how: NameMatch::Id,
+            };
+        }
+        let (name, hint) = split_hint(typed);
+        let tiers: [(NameMatch, Vec<usize>); 3] = [
+            (NameMatch::Same, self.lookup(&self.same, &tidy(name))),
+            (NameMatch::Core, self.lookup(&self.core, &core(name))),
+            (NameMatch::Close, self.close_to(&core(name))),
+        ];
+        for (how, found) in tiers {
+            if found.is_empty() {
+                continue;
+            }
+            let narrowed: Vec<usize> = match hint {
+                Some(h) => found
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.fits_hint(i, h))
+                    .collect(),
+                None => found.clone(),
+            };
+            let found = if narrowed.is_empty() { found } else { narrowed };
+            let open: Vec<&School> = found
+                .iter()
+                .map(|&i| &self.schools[i])
+                .filter(|s| s.open)
+                .collect();
+            return match open.as_slice() {
+                [one] => SchoolMatch::Found { school: one, how },
+                [] => {
+                    let school = &self.schools[found[0]];
+                    let open = self
+                        .lookup(&self.core, &core(&school.name))
+                        .into_iter()
+                        .map(|i| &self.schools[i])
+                        .filter(|s| s.open)
+                        .collect();
+                    SchoolMatch::Closed { school, open }
+                }
+                _ => SchoolMatch::Ambiguous { candidates: open },
+            };
+        }
+        let mut scored: Vec<(f64, usize)> = self
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (jaro_winkler(&core(name), &core(&s.name)), i))
+            .filter(|(score, _)| *score >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        SchoolMatch::NotFound {
+            nearest: scored
+                .into_iter()
+                .take(3)
+                .map(|(_, i)| &self.schools[i])
+                .collect(),
+        }
+    }
+
+    fn lookup(&self, index: &HashMap<String, Vec<usize>>, key: &str) -> Vec<usize> {
+        if key.is_empty() {
+            return Vec::new();
+        }
+        index.get(key).cloned().unwrap_or_default()
+    }
+
+    /// Schools whose core names are spelt closest to `key` (all that tie for the best score).
+    fn close_to(&self, key: &str) -> Vec<usize> {
+        if key.chars().count() < 4 {
+            return Vec::new();
+        }
+        let mut best = CLOSE_NAME;
+        let mut found = Vec::new();
+        for (other, schools) in &self.core {
+            let score = jaro_winkler(key, other);
+            if score > best + 1e-12 {
+                best = score;
+                found.clear();
+            }
+            if (score - best).abs() <= 1e-12 {
+                found.extend(schools.iter().copied());
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
+    fn fits_hint(&self, i: usize, hint: &str) -> bool {
+        let s = &self.schools[i];
+        let h = tidy(hint);
+        s.town.as_deref().is_some_and(|t| tidy(t) == h)
+            || same_postcode(s.postcode.as_deref(), Some(hint))
+    }
+}
+
+impl<'a> SchoolMatch<'a> {
+    /// The school found, when exactly one open school was.
+    ///
+    /// ```
+    /// use heat_core::schools::SchoolMatch;
+    /// assert!(SchoolMatch::NotFound { nearest: vec![] }.school().is_none());
+    /// ```
+    pub fn school(&self) -> Option<&'a School> {
+        match self {
+            SchoolMatch::Found { school, .. } => Some(school),
+            _ => None,
+        }
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, SchoolsError> {
+    std::fs::read(path).map_err(|e| {
+        SchoolsError::Read(ImportFileError::Unreadable(format!(
+            "{}: {e}",
+            path.display()
+        )))
+    })
+}
+
+/// A header cell as a key (`LA (code)` → `la_code`).
+fn key(h: &str) -> String {
+    normalise_name(h.trim_start_matches('\u{FEFF}')).replace(' ', "_")
+}
+
+/// A table row: its spreadsheet row number and cells.
+type NumberedRow = (usize, Vec<String>);
+
+/// The first row (within the title rows a person may add) holding one of each set of names,
+/// and the rows below it.
+fn find_header<'t>(
+    table: &'t SheetText,
+    needed: &[&[&str]],
+) -> Option<(&'t [String], &'t [NumberedRow])> {
+    table
+        .rows
+        .iter()
+        .take(MAX_TITLE_ROWS + 1)
+        .position(|(_, cells)| needed.iter().all(|names| column(cells, names).is_some()))
+        .map(|i| (table.rows[i].1.as_slice(), &table.rows[i + 1..]))
+}
+
+fn column(header: &[String], names: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .find_map(|n| header.iter().position(|h| key(h) == *n))
+}
+
+fn cell(cells: &[String], i: Option<usize>) -> Option<&str> {
+    i.and_then(|i| cells.get(i))
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+}
+
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Typed like an id: digits, perhaps after a `#`.
+fn id_like(s: &str) -> bool {
+    digits(s.trim_start_matches('#'))
+}
+
+/// An id as a key: `#` and leading zeros dropped.
+fn id_key(id: &str) -> String {
+    let t = id.trim().trim_start_matches('#').trim_start_matches('0');
+    t.to_string()
+}
+
+/// A name tidied for comparison: lower case, accents folded, punctuation gone, and the usual
+/// short forms written one way (`st` → `saint`, `c of e` / `church of england` → `ce`, `r c`
+/// / `roman catholic` → `rc`, `&` left out).
+fn tidy(name: &str) -> String {
+    let words: Vec<String> = normalise_name(&name.replace('&', " and "))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = |k: usize| words.get(i + k).map(String::as_str);
+        let (word, used) = match (w(0), w(1), w(2)) {
+            (Some("c"), Some("of"), Some("e")) => ("ce", 3),
+            (Some("church"), Some("of"), Some("england")) => ("ce", 3),
+            (Some("r"), Some("c"), _) => ("rc", 2),
+            (Some("roman"), Some("catholic"), _) => ("rc", 2),
+            (Some("c"), Some("e"), _) => ("ce", 2),
+            (Some("cofe"), _, _) => ("ce", 1),
+            (Some("st"), _, _) => ("saint", 1),
+            (Some(x), _, _) => (x, 1),
+            _ => break,
+        };
+        out.push(word);
+        i += used;
+    }
+    out.join(" ")
+}
+
+/// [`tidy`] without the generic words.
+fn core(name: &str) -> String {
+    tidy(name)
+        .split(' ')
+        .filter(|w| !GENERIC.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A name and the town or postcode typed after it (`Leeds High, Otley`, `Leeds High (LS1)`).
+fn split_hint(typed: &str) -> (&str, Option<&str>) {
+    if let Some(open) = typed.rfind('(') {
+        if typed.ends_with(')') && open > 0 {
+            let hint = typed[open + 1..typed.len() - 1].trim();
+            return (typed[..open].trim(), (!hint.is_empty()).then_some(hint));
+        }
+    }
+    if let Some((name, hint)) = typed.rsplit_once(',') {
+        let hint = hint.trim();
+        if !name.trim().is_empty() && !hint.is_empty() {
+            return (name.trim(), Some(hint));
+        }
+    }
+    (typed, None)
+}
+
+/// Two postcodes the same (compact, any case), or the hint an outward code the school's starts
+/// with.
+fn same_postcode(school: Option<&str>, hint: Option<&str>) -> bool {
+    let compact = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    match (school, hint) {
+        (Some(s), Some(h)) => {
+            let (s, h) = (compact(s), compact(h));
+            !h.is_empty() && (s == h || (s.len() == h.len() + 3 && s.starts_with(&h)))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidying_writes_short_forms_one_way() {
+        assert_eq!(
+            tidy("St. Mary's C of E (VA) School"),
+            "saint marys ce va school"
+        );
+        assert_eq!(
+            tidy("Saint Marys Church of England School"),
+            "saint marys ce school"
+        );
+        assert_eq!(tidy("Notre Dame R.C. High"), "notre dame rc high");
+        assert_eq!(
+            tidy("Holy Family & St Joseph"),
+            "holy family and saint joseph"
+        );
+        assert_eq!(core("The Castle Hill Academy"), "castle hill");
+        assert_eq!(tidy("École Française"), "ecole francaise");
+    }
+
+    #[test]
+    fn hints_after_commas_and_in_brackets() {
+        assert_eq!(
+            split_hint("Leeds High (Otley)"),
+            ("Leeds High", Some("Otley"))
+        );
+        assert_eq!(
+            split_hint("Leeds High, LS1 4AP"),
+            ("Leeds High", Some("LS1 4AP"))
+        );
+        assert_eq!(split_hint("Leeds High"), ("Leeds High", None));
+        assert_eq!(split_hint("(Otley)"), ("(Otley)", None));
+        assert!(same_postcode(Some("LS1 4AP"), Some("ls14ap")));
+        assert!(same_postcode(Some("LS1 4AP"), Some("LS1")));
+        assert!(!same_postcode(Some("LS14 4AP"), Some("LS1")));
+        assert!(!same_postcode(Some("LS1 4AP"), None));
+    }
+}
