@@ -32,13 +32,18 @@ pub fn read_table(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Import
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter {
+        counted: 0,
+        line: 1,
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let row = record
                     .position()
-                    .map_or(rows.len() + 1, |p| p.line() as usize);
+                    .and_then(|p| usize::try_from(p.byte()).ok())
+                    .map_or(rows.len() + 1, |byte| lines.line_of(text.as_bytes(), byte));
                 rows.push((row, record.iter().map(|c| c.trim().to_string()).collect()));
             }
             Err(e) => {
@@ -54,6 +59,36 @@ pub fn read_table(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Import
         format: "csv",
         rows,
     })
+}
+
+/// Numbers a CSV's records by line, counting each stretch of text once.
+struct LineCounter {
+    /// Bytes counted so far, and the line the next byte is on.
+    counted: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line (from 1) of the record the reader places at byte `at` of `text` (records come
+    /// in order): the line of its first character, as the reader may place it at a line end or
+    /// before blank lines it skipped. `\r\n`, `\n` and a lone `\r` each end a line.
+    fn line_of(&mut self, text: &[u8], at: usize) -> usize {
+        let start = text
+            .iter()
+            .skip(at)
+            .position(|b| !matches!(b, b'\r' | b'\n'))
+            .map_or(text.len(), |k| at + k)
+            .max(self.counted);
+        self.line += text[self.counted..start]
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b == b'\n' || (b == b'\r' && text.get(self.counted + i + 1) != Some(&b'\n'))
+            })
+            .count();
+        self.counted = start;
+        self.line
+    }
 }
 
 /// [`read_table`] on a file.
@@ -81,6 +116,19 @@ mod tests {
     fn rows_keep_their_numbers() {
         let t = read_table(b"a,b\r\n\r\n1,2\r\n", None).unwrap();
         assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 3]);
+        let t = read_table(b"a,b\r\n1,2\r\n3,4\r\n", None).unwrap();
+        assert_eq!(
+            t.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        // A quoted cell over two lines: the next record is on the line after both.
+        let t = read_table(b"a\n\"x\ny\"\nz\n", None).unwrap();
+        assert_eq!(
+            t.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 2, 4]
+        );
+        let t = read_table(b"a\rb\r", None).unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(read_table(b"", None).unwrap_err().code(), "empty_file");
         // An unclosed quote runs to the end of the file: one row, not a lost one.
         let t = read_table(b"a\n\"open\nmore\n", None).unwrap();
