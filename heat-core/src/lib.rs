@@ -7,6 +7,7 @@
 //! - [`calendar`]: bank holidays by nation, working days and the HEAT Track deadline.
 //! - [`fields`]: one reader per student or activity field, used by every path.
 //! - [`names`], [`matching`]: duplicate students.
+//! - [`name_case`]: name tidying (title case by UK rules, accents kept, digits flagged).
 //! - [`activity`], [`student`], [`import`]: activities, tracking status and bulk uploads.
 //! - [`schools`]: schools typed by name, found in the GIAS extract and HEAT institution export.
 //! - [`clean`]: the clean job (every row with its status and problems) and its outputs.
@@ -22,6 +23,7 @@ pub mod error;
 pub mod fields;
 pub mod import;
 pub mod matching;
+pub mod name_case;
 pub mod names;
 pub mod nation;
 pub mod postcode;

@@ -227,7 +227,7 @@ impl PyCleanOutcome {
 
 /// Runs the clean job on a file (`path`) or bytes (`data`).
 #[pyfunction]
-#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None))]
+#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None, tidy_names=false))]
 #[allow(clippy::too_many_arguments)]
 fn _clean(
     py: Python<'_>,
@@ -239,6 +239,7 @@ fn _clean(
     sheet: Option<String>,
     schools: Option<std::path::PathBuf>,
     heat_institutions: Option<std::path::PathBuf>,
+    tidy_names: bool,
 ) -> PyResult<PyCleanOutcome> {
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -252,6 +253,7 @@ fn _clean(
         .transpose()?;
     settings.import.sheet = sheet;
     settings.schools = school_directory(py, schools, heat_institutions)?;
+    settings.tidy_names = tidy_names;
     let outcome = py.detach(|| match (&path, &data) {
         (Some(p), _) => clean_students_file(p, &settings),
         (None, d) => {

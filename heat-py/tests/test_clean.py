@@ -286,3 +286,22 @@ def test_a_schools_file_without_its_columns_is_one_clear_error(tmp_path):
     done = heatkit_command("clean", str(officer_xlsx(tmp_path / "s.xlsx")), "--schools", str(bad), "--out",
                            str(tmp_path / "out"))
     assert done.returncode == 1 and "URN and EstablishmentName" in done.stderr  # an input cannot be read
+
+
+def test_name_tidying_is_optional_and_reported(tmp_path):
+    csv_bytes = "Forename,Surname,Date of Birth,Home Postcode\nZOË,O'BRIEN,2011-01-02,LS1 4AP\nj0hn,mcdonald,2011-01-03,LS1 4AP\n".encode()
+    off = heatkit.clean(csv_bytes, on="2026-12-01", kind="dict")
+    assert off.students["first_name"] == ["ZOË", "j0hn"]
+    on = heatkit.clean(csv_bytes, on="2026-12-01", tidy_names=True, kind="dict")
+    assert on.students["first_name"] == ["Zoë", "J0hn"]  # accents kept, the digit kept and flagged
+    assert on.students["last_name"] == ["O'Brien", "McDonald"]
+    assert on.students["status"] == ["fixed", "needs attention"]
+    assert ("digits_in_name", 'First name "j0hn" holds a digit: check how it is spelt.') in list(
+        zip(on.problems["code"], on.problems["problem"]))
+    path = tmp_path / "s.csv"
+    path.write_bytes(csv_bytes)
+    done = heatkit_command("clean", str(path), "--tidy-names", "--format", "csv", "--out", str(tmp_path / "o"),
+                           "--on", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(open(tmp_path / "o" / "students_cleaned.csv", encoding="utf-8-sig")))
+    assert [r["last_name"] for r in rows] == ["O'Brien", "McDonald"]

@@ -71,6 +71,10 @@ pub struct CleanSettings {
     /// and ids not in it are flagged; names that fit two open schools, only a closed one, or
     /// none are problems listing the candidates. `None`: names are flagged as not ids.
     pub schools: Option<std::sync::Arc<SchoolDirectory>>,
+    /// Tidy first and last names ([`crate::name_case`]: a name typed all in capitals or small
+    /// letters title-cased by UK rules, accents kept), each change reported; digits and stray
+    /// punctuation in names flagged. Off by default.
+    pub tidy_names: bool,
 }
 
 impl CleanSettings {
@@ -86,6 +90,7 @@ impl CleanSettings {
             tracking: TrackingSettings::on(on),
             matching: MatchSettings::default(),
             schools: None,
+            tidy_names: false,
         }
     }
 }
@@ -341,11 +346,19 @@ pub fn clean_students(
         .collect();
     all.sort_by_key(|(r, _)| r.row);
     let mut issues = issues;
-    let mut school_problems: std::collections::HashMap<usize, Problem> = Default::default();
+    let mut step_problems: std::collections::HashMap<usize, Vec<Problem>> = Default::default();
+    if settings.tidy_names {
+        for (row, _) in &mut all {
+            let found = tidy_names(row);
+            if !found.is_empty() {
+                step_problems.entry(row.row).or_default().extend(found);
+            }
+        }
+    }
     if let Some(directory) = &settings.schools {
         for (row, _) in &mut all {
             if let Some(p) = find_school(row, directory) {
-                school_problems.insert(row.row, p);
+                step_problems.entry(row.row).or_default().push(p);
             }
         }
         // A name is no longer "not an id" once a schools list has been asked.
@@ -376,7 +389,7 @@ pub fn clean_students(
         let own = by_row.remove(&row.row).unwrap_or_default();
         let mut problems: Vec<Problem> =
             own.iter().map(|i| problem(i, row.get(&i.column))).collect();
-        problems.extend(school_problems.remove(&row.row));
+        problems.extend(step_problems.remove(&row.row).unwrap_or_default());
         if let Some(d) = &duplicate {
             problems.push(Problem {
                 column: "-".into(),
@@ -455,7 +468,44 @@ pub fn clean_students(
 }
 
 /// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
-pub const FIX_CODES: [&str; 2] = ["fixed", "school_from_name"];
+pub const FIX_CODES: [&str; 3] = ["fixed", "school_from_name", "name_tidied"];
+
+/// Tidies a row's first and last names; returns each change and flag as a problem.
+fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for column in ["first_name", "last_name"] {
+        let typed = row.get(column).to_string();
+        if typed.trim().is_empty() {
+            continue;
+        }
+        let tidied = crate::name_case::tidy_name(&typed);
+        let label = column_label(column);
+        for flag in &tidied.flags {
+            let what = match flag {
+                crate::name_case::NameFlag::Digits => "a digit",
+                crate::name_case::NameFlag::Punctuation => "punctuation a name does not",
+            };
+            problems.push(Problem {
+                column: column.into(),
+                code: flag.code(),
+                severity: Severity::Warning,
+                message: format!("{label} {typed:?} holds {what}: check how it is spelt."),
+                value: typed.clone(),
+            });
+        }
+        if tidied.changed {
+            problems.push(Problem {
+                column: column.into(),
+                code: "name_tidied",
+                severity: Severity::Warning,
+                message: format!("{label} {typed:?} was written as {:?}.", tidied.text),
+                value: typed.clone(),
+            });
+            row.set(column, tidied.text);
+        }
+    }
+    problems
+}
 
 /// Finds a row's school in the directory: a name found is written as the school's id; what
 /// needs a person is returned as the row's problem.
@@ -617,4 +667,58 @@ fn find_duplicates(
         }));
     }
     Ok((out, run.summary()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::validate_import;
+
+    #[test]
+    fn name_tidying_is_optional_reported_and_keeps_accents() {
+        let csv = "Forename,Surname,Date of Birth,Home Postcode\n\
+                   ZOË,O'BRIEN,2011-01-02,LS1 4AP\n\
+                   Anne-Marie,McDonald,2011-01-03,LS1 4AP\n\
+                   amelia2,khan,2011-01-04,LS1 4AP\n";
+        let mut s = CleanSettings::on("2026-12-01".parse().unwrap());
+        let run = |s: &CleanSettings| {
+            let up = validate_import(csv.as_bytes(), Template::Students, &s.import).unwrap();
+            clean_students(up, s).unwrap()
+        };
+        let off = run(&s);
+        assert_eq!(off.students[0].value("first_name"), "ZOË");
+        assert!(off.students.iter().all(|r| r.status == RowStatus::Ok));
+        s.tidy_names = true;
+        let on = run(&s);
+        let got: Vec<(&str, &str, RowStatus, Vec<&str>)> = on
+            .students
+            .iter()
+            .map(|r| {
+                let codes = r.problems.iter().map(|p| p.code).collect();
+                (r.value("first_name"), r.value("last_name"), r.status, codes)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Zoë",
+                    "O'Brien",
+                    RowStatus::Fixed,
+                    vec!["name_tidied", "name_tidied"]
+                ),
+                ("Anne-Marie", "McDonald", RowStatus::Ok, vec![]),
+                (
+                    "Amelia2",
+                    "Khan",
+                    RowStatus::NeedsAttention,
+                    vec!["digits_in_name", "name_tidied", "name_tidied"]
+                ),
+            ]
+        );
+        assert_eq!(
+            on.students[0].problems[0].message,
+            "First name \"ZOË\" was written as \"Zoë\"."
+        );
+    }
 }

@@ -89,6 +89,7 @@ def clean(
     sheet: Optional[str] = None,
     schools: Optional[Union[str, Path]] = None,
     heat_institutions: Optional[Union[str, Path]] = None,
+    tidy_names: bool = False,
     kind: str = "pyarrow",
 ) -> CleanResult:
     """Cleans a students upload: a CSV (any encoding heatkit reads) or a workbook (``.xlsx``,
@@ -102,6 +103,10 @@ def clean(
     as a name (``St Mary's C of E High``, ``Oakfield Academy (Thirsk)``) is written as its HEAT id
     (or URN), and names that fit two open schools, only a closed one, or none are problems listing
     the candidates; never a silent guess.
+
+    ``tidy_names=True`` writes names typed all in capitals or small letters in title case by UK
+    rules (``McDonald``, ``O'Brien``, ``Anne-Marie``; accents kept), each change reported
+    (``name_tidied``), and flags digits and stray punctuation in names.
 
     >>> import heatkit
     >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,LSI 4AP\\n"
@@ -118,7 +123,8 @@ def clean(
         source = {"path": Path(path_or_bytes)}
     outcome = _clean(**source, on=on, academic_year=academic_year, nation=nation, sheet=sheet,
                      schools=None if schools is None else Path(schools),
-                     heat_institutions=None if heat_institutions is None else Path(heat_institutions))
+                     heat_institutions=None if heat_institutions is None else Path(heat_institutions),
+                     tidy_names=tidy_names)
     title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
     return CleanResult(outcome, kind, title)
 
@@ -152,6 +158,7 @@ def report(
     sheet: Optional[str] = None,
     schools: Optional[Union[str, Path]] = None,
     heat_institutions: Optional[Union[str, Path]] = None,
+    tidy_names: bool = False,
 ) -> Report:
     """The data-quality report of a students upload (a path, bytes, or a :class:`CleanResult`):
     rows in and out, postcodes by status, stated against dob-derived year groups, year groups from
@@ -166,4 +173,4 @@ def report(
     if isinstance(upload, CleanResult):
         return upload.report()
     return clean(upload, on=on, academic_year=academic_year, nation=nation, sheet=sheet, schools=schools,
-                 heat_institutions=heat_institutions, kind="dict").report()
+                 heat_institutions=heat_institutions, tidy_names=tidy_names, kind="dict").report()

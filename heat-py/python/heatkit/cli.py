@@ -125,7 +125,7 @@ def _clean(a: argparse.Namespace, progress: _Progress) -> int:
 
     with progress.step(f"cleaned {a.students}"):
         result = clean(Path(a.students), on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
-                       schools=a.schools, heat_institutions=a.heat_institutions, kind="dict")
+                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names, kind="dict")
     out = Path(a.out)
     with progress.step(f"wrote {a.format} to {out}"):
         paths = result.save(out, a.format, bom=not a.no_bom)
@@ -256,7 +256,7 @@ def _report(a: argparse.Namespace, progress: _Progress) -> int:
     path = Path(a.file)
     with progress.step(f"cleaned {path}"):
         result = clean(path, on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
-                       schools=a.schools, heat_institutions=a.heat_institutions, kind="dict")
+                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names, kind="dict")
     out = Path(a.out) if a.out else path.with_name(path.stem + "_report.html")
     result.report().save(out)
     s = result.summary
@@ -298,6 +298,8 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--schools", help="your Get Information About Schools extract (CSV or workbook): "
                                          "school names are matched to it")
         q.add_argument("--heat-institutions", help="your HEAT institution export: schools found get their HEAT id")
+        q.add_argument("--tidy-names", action="store_true",
+                       help="write names typed in one case as McDonald, O'Brien, Anne-Marie (each change reported)")
         common(q)
 
     upload_options(c)
