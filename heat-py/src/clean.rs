@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use heat_core::clean::updates::split_upload;
 use heat_core::clean::{
     clean_students, clean_students_file, output, CleanOutcome, CleanSettings, RowStatus,
 };
@@ -272,6 +273,96 @@ fn _clean(
     }
 }
 
+/// An upload's new students and the changed fields of those a HEAT export holds:
+/// (columns, new students as (row, values), existing as (row, export row, export ref,
+/// probability, [(column, old, new)], unreadable columns), export rows matched twice).
+type UploadSplitRows = (
+    Vec<String>,
+    Vec<(usize, Vec<String>)>,
+    Vec<(
+        usize,
+        usize,
+        String,
+        f64,
+        Vec<(String, String, String)>,
+        Vec<String>,
+    )>,
+    Vec<usize>,
+);
+
+/// Splits an upload (a file or bytes) against a HEAT students export (a file or bytes).
+#[pyfunction]
+#[pyo3(signature = (*, upload=None, upload_data=None, export=None, export_data=None, on=None, nation="england", sheet=None, export_sheet=None))]
+#[allow(clippy::too_many_arguments)]
+fn _upload_updates(
+    py: Python<'_>,
+    upload: Option<std::path::PathBuf>,
+    upload_data: Option<Vec<u8>>,
+    export: Option<std::path::PathBuf>,
+    export_data: Option<Vec<u8>>,
+    on: Option<&Bound<'_, PyAny>>,
+    nation: &str,
+    sheet: Option<String>,
+    export_sheet: Option<String>,
+) -> PyResult<UploadSplitRows> {
+    let on = match on {
+        Some(d) if !d.is_none() => required_date(py, d, "on")?,
+        _ => heat_core::calendar::today(),
+    };
+    let mut settings = ImportSettings::on(on);
+    settings.nation = self::nation(py, nation)?;
+    settings.check_duplicates = false;
+    let read =
+        |path: &Option<std::path::PathBuf>, data: &Option<Vec<u8>>, sheet: Option<String>| {
+            let s = ImportSettings {
+                sheet,
+                ..settings.clone()
+            };
+            match (path, data) {
+                (Some(p), _) => heat_core::import::validate_import_file(p, Template::Students, &s),
+                (None, d) => validate_import(d.as_deref().unwrap_or(b""), Template::Students, &s),
+            }
+        };
+    let done = py.detach(|| -> Result<_, Box<dyn HeatError + Send>> {
+        let up = read(&upload, &upload_data, sheet).map_err(|e| Box::new(e) as _)?;
+        let ex = read(&export, &export_data, export_sheet).map_err(|e| Box::new(e) as _)?;
+        let split = split_upload(&up, &ex, &Default::default()).map_err(|e| Box::new(e) as _)?;
+        Ok((up, split))
+    });
+    let (up, split) = done.map_err(|e| raise(py, e.as_ref() as &dyn HeatError))?;
+    let new_rows: std::collections::HashSet<usize> = split.new_rows.iter().copied().collect();
+    let mut new: Vec<(usize, Vec<String>)> = up
+        .rows
+        .iter()
+        .chain(&up.rejected)
+        .filter(|r| new_rows.contains(&r.row))
+        .map(|r| (r.row, r.values.clone()))
+        .collect();
+    new.sort_by_key(|r| r.0);
+    let existing = split
+        .existing
+        .into_iter()
+        .map(|e| {
+            let changes = e
+                .changes
+                .into_iter()
+                .map(|c| (c.column.to_string(), c.old, c.new))
+                .collect();
+            let unreadable = e.unreadable.iter().map(|c| c.to_string()).collect();
+            (
+                e.row,
+                e.export_row,
+                e.export_ref,
+                e.probability,
+                changes,
+                unreadable,
+            )
+        })
+        .collect();
+    let columns = up.columns.iter().map(|c| c.to_string()).collect();
+    Ok((columns, new, existing, split.matched_twice))
+}
+
 /// The schools list from a GIAS extract and, added to it, a HEAT institution export.
 fn school_directory(
     py: Python<'_>,
@@ -321,5 +412,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_neutralise_cells, m)?)?;
     m.add_function(wrap_pyfunction!(_read_sheet, m)?)?;
     m.add_function(wrap_pyfunction!(_clean, m)?)?;
+    m.add_function(wrap_pyfunction!(_upload_updates, m)?)?;
     Ok(())
 }

@@ -230,6 +230,10 @@ def test_postcodes_dedupe_and_link_commands(tmp_path):
     assert done.returncode == 0, done.stderr
     links = list(csv.DictReader(open(tmp_path / "links.csv", encoding="utf-8-sig")))
     assert sorted((p["row_l"], p["row_r"]) for p in links) == [("2", "3"), ("3", "3")]
+    stem = src.stem
+    new = list(csv.DictReader(open(tmp_path / f"{stem}_new_students.csv", encoding="utf-8-sig")))
+    assert [(n["row"], n["first_name"]) for n in new] == [("4", "Jack")]
+    assert "export rows two upload rows matched (duplicates in the upload): 3" in done.stdout
 
 
 def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
@@ -305,3 +309,37 @@ def test_name_tidying_is_optional_and_reported(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(open(tmp_path / "o" / "students_cleaned.csv", encoding="utf-8-sig")))
     assert [r["last_name"] for r in rows] == ["O'Brien", "McDonald"]
+
+
+def test_updates_against_the_heat_export(tmp_path):
+    export = tmp_path / "HEAT students export.csv"
+    export.write_text("Student HEAT ID,Forename,Surname,Date of Birth,Home Postcode,School,Gender\n"
+                      "4001,Ruby,Hall,2011-06-07,M1 1AE,107956,F\n"
+                      "4002,Sam,Reid,2010-02-03,LS1 4AP,107956,M\n"
+                      "4003,Zoe,Khan,2010-04-05,LS6 2AB,107956,F\n", encoding="utf-8")
+    upload = officer_like = tmp_path / "autumn upload.csv"
+    officer_like.write_text("Forename,Surname,Date of Birth,Home Postcode,School,Gender\n"
+                            "RUBY,HALL,07/06/2011,LS1 4AP,107956,F\n"   # moved house
+                            "Sam,Reid,03/02/2010,XX,107957,M\n"          # new school; postcode unreadable
+                            "Zoë,Khan,2010-04-05,,107956,F\n"            # accent added, postcode left blank
+                            "Amir,Patel,2011-01-01,B1 1AA,107956,M\n"    # new
+                            "=cmd(),Jones,2011-02-02,B1 1AA,107956,M\n", encoding="utf-8")  # new, formula
+    r = heatkit.upload_updates(upload, export, on="2026-12-01", kind="dict")
+    assert r.new["row"] == [5, 6] and r.new["first_name"][0] == "Amir"
+    got = list(zip(r.updates["row"], r.updates["student_heat_id"], r.updates["column"], r.updates["old"],
+                   r.updates["new"]))
+    assert got == [(2, "4001", "postcode", "M1 1AE", "LS1 4AP"), (3, "4002", "school_id", "107956", "107957"),
+                   (4, "4003", "first_name", "Zoe", "Zoë")]
+    assert r.existing["unreadable"] == ["", "postcode", ""]
+    assert r.matched_twice == []
+    done = heatkit_command("link", str(upload), str(export), "--out", str(tmp_path / "out" / "links.csv"),
+                           "--on", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    assert "2 new students, 3 found" in done.stdout and "3 with fields to update" in done.stdout
+    rows = list(csv.DictReader(open(tmp_path / "out" / "autumn upload_updates.csv", encoding="utf-8-sig")))
+    assert [(u["column"], u["old"], u["new"]) for u in rows][0] == ("postcode", "M1 1AE", "LS1 4AP")
+    new = list(csv.DictReader(open(tmp_path / "out" / "autumn upload_new_students.csv", encoding="utf-8-sig")))
+    assert [n["first_name"] for n in new] == ["Amir", "'=cmd()"]
+    assert "formula-like cells written as text: 1" in done.stdout
+    with pytest.raises(heatkit.ImportFileError):
+        heatkit.upload_updates(upload, b"")

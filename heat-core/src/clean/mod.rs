@@ -29,6 +29,7 @@ mod plain;
 
 pub mod output;
 pub mod report;
+pub mod updates;
 
 pub use plain::{column_label, plain_message};
 
@@ -612,29 +613,29 @@ fn template_column(field: &str) -> &'static str {
     }
 }
 
+/// A cleaned students row as the matcher reads it (a postcode that is not a postcode left out).
+pub(crate) fn student_of(r: &CleanRow) -> StudentRef<'_> {
+    let v = |column: &str| fields::text(r.get(column));
+    StudentRef {
+        first_name: v("first_name"),
+        last_name: v("last_name"),
+        dob: fields::date(r.get("date_of_birth")).ok().flatten(),
+        postcode: fields::postcode(r.get("postcode"))
+            .ok()
+            .flatten()
+            .map(|_| r.get("postcode")),
+        gender: v("gender"),
+        school: v("school_id"),
+    }
+}
+
 /// For each row (imported or not, rejected rows too: a rejected copy of a student is still a
 /// copy), the earlier row it likely duplicates, and what the matching run did.
 fn find_duplicates(
     rows: &[(CleanRow, bool)],
     settings: &CleanSettings,
 ) -> Result<(Vec<Option<Duplicate>>, RunSummary), MatchError> {
-    fn v<'a>(r: &'a CleanRow, column: &str) -> Option<&'a str> {
-        fields::text(r.get(column))
-    }
-    let students: Vec<StudentRef> = rows
-        .iter()
-        .map(|(r, _)| StudentRef {
-            first_name: v(r, "first_name"),
-            last_name: v(r, "last_name"),
-            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
-            postcode: fields::postcode(r.get("postcode"))
-                .ok()
-                .flatten()
-                .map(|_| r.get("postcode")),
-            gender: v(r, "gender"),
-            school: v(r, "school_id"),
-        })
-        .collect();
+    let students: Vec<StudentRef> = rows.iter().map(|(r, _)| student_of(r)).collect();
     let run = Matcher::new(settings.matching.clone()).dedupe(&students)?;
     let clusters = run.clusters(students.len(), &settings.matching);
     // The strongest pair joining each record to its cluster's first record, or to any earlier one.

@@ -26,9 +26,10 @@ from ._heatkit import (
     _unknown_value,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
-from . import _activity, _clean, _matching
+from . import _activity, _clean, _matching, _updates
 from ._activity import ImportResult, ShareDecision, Violation
 from ._clean import CleanResult, Report
+from ._updates import UpdatesResult
 from ._matching import MatchingWarning
 from .errors import (
     ActivityError,
@@ -88,6 +89,8 @@ __all__ = [
     "normalise_postcodes",
     "parse_postcode",
     "report",
+    "upload_updates",
+    "UpdatesResult",
     "student_tracking_status",
     "track_cohort",
     "track_cohorts",
@@ -151,6 +154,7 @@ validate_activity = _guard(_activity.validate_activity)
 validate_import = _guard(_activity.validate_import)
 clean = _guard(_clean.clean)
 report = _guard(_clean.report)
+upload_updates = _guard(_updates.upload_updates)
 cluster_duplicates = _guard(_matching.cluster_duplicates)
 explain = _guard(_matching.explain)
 find_duplicates = _guard(_matching.find_duplicates)

@@ -244,5 +244,21 @@ def _clean(
     heat_institutions: Optional[Union[str, PathLike[str]]] = None,
     tidy_names: bool = False,
 ) -> _CleanOutcome: ...
+def _upload_updates(
+    *,
+    upload: Optional[Union[str, PathLike[str]]] = None,
+    upload_data: Optional[bytes] = None,
+    export: Optional[Union[str, PathLike[str]]] = None,
+    export_data: Optional[bytes] = None,
+    on: Optional[_DateLike] = None,
+    nation: str = "england",
+    sheet: Optional[str] = None,
+    export_sheet: Optional[str] = None,
+) -> Tuple[
+    List[str],
+    List[Tuple[int, List[str]]],
+    List[Tuple[int, int, str, float, List[Tuple[str, str, str]], List[str]]],
+    List[int],
+]: ...
 def _read_sheet(data: bytes, sheet: Optional[str] = None) -> Tuple[str, str, List[Tuple[int, List[str]]]]: ...
 def _neutralise_cells(cells: List[str]) -> Tuple[List[str], int]: ...

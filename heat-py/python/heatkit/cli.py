@@ -233,7 +233,7 @@ def _dedupe(a: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _link(a: argparse.Namespace, progress: _Progress) -> int:
-    from . import link_students
+    from . import link_students, upload_updates
 
     upload, export = Path(a.upload), Path(a.export)
     new = _students_table(upload, a.sheet)
@@ -242,11 +242,20 @@ def _link(a: argparse.Namespace, progress: _Progress) -> int:
         pairs = _as_lists(link_students(new, existing, errors="null"))
     out = Path(a.out) if a.out else upload.with_name(upload.stem + "_links.csv")
     n = _pairs_out(pairs, out, not a.no_bom)
-    linked = len(set(pairs["id_l"]))
-    _say(f"{upload}: {len(new['record_id'])} rows, {linked} found in {export} "
-         f"({len(new['record_id']) - linked} new)")
+    with progress.step("compared the fields of the students found"):
+        split = upload_updates(upload, export, on=a.on, nation=a.nation, sheet=a.sheet, kind="dict")
+    paths = split.save(out.parent, upload.stem, bom=not a.no_bom)
+    n += split.neutralised
+    found = split.existing["row"]
+    changed = sum(1 for c in split.existing["changed_fields"] if c)
+    _say(f"{upload}: {len(new['record_id'])} rows: {len(split.new['row'])} new students, {len(found)} "
+         f"found in {export} ({changed} with fields to update, {len(split.updates['row'])} fields in all)")
+    if split.matched_twice:
+        _say(f"  export rows two upload rows matched (duplicates in the upload): "
+             f"{', '.join(map(str, split.matched_twice))}")
     _say(f"  formula-like cells written as text: {n}")
-    _say(f"  -> {out}")
+    for path in (out, *paths):
+        _say(f"  -> {path}")
     return EXIT_OK
 
 
@@ -335,12 +344,18 @@ def _parser() -> argparse.ArgumentParser:
     common(d)
     d.set_defaults(run=_dedupe)
 
-    lk = sub.add_parser("link", help="find an upload's students in a HEAT export",
+    lk = sub.add_parser("link", help="find an upload's students in a HEAT export: new students and updates",
+                        description="Links each upload row to its strongest match in the HEAT students export and "
+                                    "writes the links, UPLOAD_new_students.csv (students to create) and "
+                                    "UPLOAD_updates.csv (fields HEAT holds that the upload changes, old -> new; "
+                                    "blank, unreadable or case-only new values never replace HEAT's).",
                         epilog="example: heatkit link upload.csv heat_export.csv --out links.csv",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     lk.add_argument("upload")
     lk.add_argument("export")
-    lk.add_argument("--out", help="output CSV (default: UPLOAD_links.csv)")
+    lk.add_argument("--out", help="output CSV of links (default: UPLOAD_links.csv); the other two go beside it")
+    lk.add_argument("--on", help="the day to check for, YYYY-MM-DD (default: today)")
+    lk.add_argument("--nation", default="england", help="england, wales, scotland or northern_ireland")
     common(lk)
     lk.set_defaults(run=_link)
     return p
