@@ -194,7 +194,13 @@ mod tests {
         );
         let split = split_upload(&upload, &export, &MatchSettings::default()).unwrap();
         assert_eq!(split.new_rows, vec![6]);
-        let got: Vec<(usize, &str, Vec<(&str, &str, &str)>, Vec<&str>)> = split
+        type Seen<'a> = (
+            usize,
+            &'a str,
+            Vec<(&'a str, &'a str, &'a str)>,
+            Vec<&'a str>,
+        );
+        let got: Vec<Seen> = split
             .existing
             .iter()
             .map(|e| {
