@@ -77,6 +77,24 @@ impl Default for CsvRows {
 }
 
 impl CsvRows {
+    /// A counter for a reader that returns the header line as a record too (`has_headers(false)`):
+    /// the first record read is on row 1.
+    ///
+    /// ```
+    /// let text = "a\n\nb\n";
+    /// let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    /// let mut record = csv::StringRecord::new();
+    /// let mut counter = heat_core::rows::CsvRows::from_first_line();
+    /// let mut rows = Vec::new();
+    /// while rdr.read_record(&mut record).unwrap() {
+    ///     rows.push(counter.row_of(&record, text.as_bytes()).0);
+    /// }
+    /// assert_eq!(rows, vec![1, 3]);
+    /// ```
+    pub fn from_first_line() -> CsvRows {
+        CsvRows { last_row: 0 }
+    }
+
     /// The row of the next `record` read from `text` (the bytes the reader reads), and the rows
     /// of the blank lines just before it.
     pub fn row_of(

@@ -567,20 +567,14 @@ pub fn validate_import(
     let (text, encoding) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .has_headers(true)
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportFileError::BadHeader(e.to_string()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut numbering = CsvRows::default();
+    let mut numbering = CsvRows::from_first_line();
     let mut record = csv::StringRecord::new();
     let bytes = text.as_bytes();
     // Blank lines (which the CSV reader skips) come out as empty records, so they are counted.
     let mut pending: std::collections::VecDeque<Record> = Default::default();
-    let records = std::iter::from_fn(move || {
+    let mut next = move || -> Option<Record> {
         if let Some(r) = pending.pop_front() {
             return Some(r);
         }
@@ -597,8 +591,41 @@ pub fn validate_import(
                 Some((row, Err(format!("cannot be read as CSV: {e}"))))
             }
         }
+    };
+    // The header is the first line, or the first below title lines (an export's title, a date)
+    // that holds the template's columns.
+    let mut head: Vec<Record> = Vec::new();
+    while head.len() <= MAX_TITLE_ROWS {
+        match next() {
+            Some(r) => head.push(r),
+            None => break,
+        }
+    }
+    let cells: Vec<Vec<String>> = head
+        .iter()
+        .map(|(_, r)| r.clone().unwrap_or_default())
+        .collect();
+    let at = workbook::find_header(&cells, template).unwrap_or_else(|_| {
+        // No line holds the header: read the first filled one as it, to report what is missing.
+        cells
+            .iter()
+            .position(|c| c.iter().any(|v| !v.trim().is_empty()))
+            .unwrap_or(0)
     });
-    validate_table(&headers, records, template, settings, encoding.name())
+    let mut head = head.into_iter().skip(at);
+    let Some((header_row, header)) = head.next() else {
+        return Err(ImportFileError::Empty);
+    };
+    let headers = header.map_err(ImportFileError::BadHeader)?;
+    let records = head.chain(std::iter::from_fn(next));
+    validate_table_at(
+        &headers,
+        header_row,
+        records,
+        template,
+        settings,
+        encoding.name(),
+    )
 }
 
 /// Validates a table's header cells and records (from a file, a spreadsheet or memory) against a
@@ -827,11 +854,16 @@ pub fn validate_import_file(
         return validate_workbook(&head, template, settings);
     }
     if (head.len() as u64) < size {
-        // Check the start first, so garbage fails fast; the header must be in the first 64 KiB.
+        // Check the start first, so garbage fails fast; the header (below any title lines) must
+        // be in the first 64 KiB.
         let (text, _) = decode_prefix(&head)?;
-        let first_line = text.lines().next().unwrap_or("");
+        let first_lines: String = text
+            .lines()
+            .take(MAX_TITLE_ROWS + 1)
+            .map(|l| format!("{l}\n"))
+            .collect();
         validate_import(
-            format!("{first_line}\n").as_bytes(),
+            first_lines.as_bytes(),
             template,
             &ImportSettings {
                 check_duplicates: false,

@@ -361,3 +361,47 @@ fn windows_line_ends_number_rows_as_a_spreadsheet_does() {
         (4, "last_name")
     );
 }
+
+#[test]
+fn a_csv_saved_from_an_export_finds_its_header_below_title_lines() {
+    // The title, an "exported on" line and a blank line above the header, as Excel saves them.
+    let csv = "Oakfield Academy: students for HEAT,,,\r\nexported 01/12/2026,,,\r\n,,,\r\n\
+               Forename,Surname,Date of Birth,Home Postcode\r\nAnn,Lee,2011-01-02,M1 1AE\r\n\
+               Bo,,2011-01-02,M1 1AE\r\nTotal,2,,\r\n";
+    let out = validate_import(
+        csv.as_bytes(),
+        Template::Students,
+        &ImportSettings::default(),
+    )
+    .unwrap();
+    assert_eq!(out.summary.header_row, 4);
+    assert_eq!((out.summary.rows_in, out.summary.rows_skipped), (2, 1));
+    assert_eq!((out.rows[0].row, out.rows[0].get("first_name")), (5, "Ann"));
+    assert_eq!(
+        (out.issues[0].row, out.issues[0].column.as_str()),
+        (6, "last_name")
+    );
+    // A file whose header is nowhere still says what is missing.
+    let e = validate_import(
+        b"Report,,\nName,Town,\nAnn,Leeds,\n",
+        Template::Students,
+        &ImportSettings::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "missing_columns");
+}
+
+#[test]
+fn a_large_csv_file_with_title_lines_is_read_from_disk() {
+    let mut csv = String::from("Students for HEAT\nForename,Surname,Date of Birth,Home Postcode\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("Ann{i},Lee,2011-01-02,M1 1AE\n"));
+    }
+    assert!(csv.len() as u64 > HEAD_BYTES);
+    let path = std::env::temp_dir().join(format!("heatkit_title_{}.csv", std::process::id()));
+    std::fs::write(&path, &csv).unwrap();
+    let out = validate_import_file(&path, Template::Students, &ImportSettings::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!((out.summary.header_row, out.summary.rows_in), (2, 3000));
+    assert_eq!(out.rows[2999].row, 3002);
+}

@@ -83,7 +83,7 @@ type Missing = Vec<(String, Option<String>)>;
 
 /// The header row of a sheet: its 0-based index in `rows` and its map, or (when none matches)
 /// the row that came closest and what it lacks.
-fn find_header(rows: &[Vec<String>], template: Template) -> Result<usize, Missing> {
+pub(crate) fn find_header(rows: &[Vec<String>], template: Template) -> Result<usize, Missing> {
     let columns = template.columns();
     let mut best: Option<(usize, Missing)> = None;
     for (i, cells) in rows.iter().enumerate().take(MAX_TITLE_ROWS + 1) {
