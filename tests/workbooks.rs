@@ -276,3 +276,33 @@ fn published_workbooks_read_as_their_csv_copies() {
         "multi-line header cells"
     );
 }
+
+#[test]
+fn a_sheet_filled_to_excels_last_row_imports_every_row() {
+    // 1,048,576 rows, Excel's most: the header and 1,048,575 students, the last on row 1,048,576.
+    const LAST_ROW: u32 = 1_048_576;
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet_with_constant_memory().unwrap();
+    for (c, h) in ["Forename", "Surname", "Date of Birth", "Home Postcode"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..LAST_ROW {
+        ws.write_string(r, 0, "Ann").unwrap();
+        ws.write_string(r, 1, "Lee").unwrap();
+        ws.write_string(r, 2, "2011-01-02").unwrap();
+        ws.write_string(r, 3, "LS1 4AP").unwrap();
+    }
+    let path = std::env::temp_dir().join(format!("heatkit_full_sheet_{}.xlsx", std::process::id()));
+    book.save(&path).unwrap();
+    let out = validate_import_file(&path, Template::Students, &settings());
+    std::fs::remove_file(&path).unwrap();
+    let out = out.unwrap();
+    assert_eq!(
+        (out.summary.rows_in, out.summary.rows_ok),
+        (LAST_ROW as usize - 1, LAST_ROW as usize - 1)
+    );
+    assert_eq!(out.rows.last().unwrap().row, LAST_ROW as usize);
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Python benchmarks in a separate venv: `run.sh` runs postcodes and cohorts against their Python peers;
-# `run.sh matching` runs duplicate matching beside Splink and recordlinkage.
+# `run.sh matching` runs duplicate matching beside Splink and recordlinkage; `run.sh excel` reads a
+# 100k-row workbook beside python-calamine, fastexcel, openpyxl and pandas, and times the main job at 1M.
 # The peers are installed here only (never dependencies of heatkit). Needs ../shared beside the repo.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,12 @@ case "${1:-all}" in
     # The duplicate-matching anchors (Splink, recordlinkage) and what their runners need.
     "$VENV/bin/python" -m pip install -q "splink==5.0.0" "recordlinkage==0.16" "duckdb>=1" pandas scipy nicknames
     "$VENV/bin/python" benches/python/bench_matching.py "$@"
+    ;;
+  excel)
+    shift
+    # Workbook readers to compare with, and xlsxwriter to write the test workbooks.
+    "$VENV/bin/python" -m pip install -q "python-calamine>=0.3" "fastexcel>=0.12" openpyxl pandas xlsxwriter
+    "$VENV/bin/python" benches/python/bench_excel.py "$@"
     ;;
   *)
     "$VENV/bin/python" benches/python/bench_postcodes.py "$@"

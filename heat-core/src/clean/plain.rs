@@ -81,7 +81,7 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
         "unknown_year_group" => format!("Year group {quoted} is not a year group heatkit can read (e.g. Year 10, Yr 10, Y10 or 10)."),
         "year_group_not_in_nation" => format!("Year group {quoted} is not used in this nation's schools."),
         "year_group_mismatch" => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(&issue.message)),
-        "bad_school_id" => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or match names with a schools list."),
+        "bad_school_id" => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or your GIAS extract (heatkit clean --schools FILE) to find schools by name."),
         "likely_duplicate" => issue
             .message
             .split_once(": ")
