@@ -3,7 +3,7 @@
 
     bash benches/python/run.sh matching                  # via the bench venv (installs the anchors)
     python benches/python/bench_matching.py [--datasets LIST] [--anchors splink,recordlinkage]
-                                            [--no-anchors-at-1m]
+                                            [--no-anchors-at-1m] [--no-twins]
 
 Datasets (default: all but students_5m; `--datasets all` adds it):
 - students_10k, students_100k (../shared/data/students/), students_1m, students_5m (made by
@@ -11,6 +11,8 @@ Datasets (default: all but students_5m; `--datasets all` adds it):
 - febrl1..febrl4 (from the recordlinkage package): heatkit sees given name, surname, date of birth
   and postcode only (compared as text: they are Australian), Splink is given the same four fields
   (benches/python/splink_four_fields.py) and, as in the shared runners, every column;
+  `--no-twins` adds heatkit told the data hold no twins (`expected_twin_share=0`, the documented
+  setting for adult or historical records) on FEBRL and historical_50k;
 - historical_50k (Splink's, in ../shared/data/students/): first name, surname, dob, gender, birth
   place as the school, postcode;
 - clean_1school, clean_10schools: 3,000 distinct students (15% siblings, twins, no duplicates):
@@ -113,6 +115,10 @@ def child(dataset: str, out_dir: Path) -> None:
     figures: dict = {}
     t0 = time.perf_counter()
     options: dict = {"errors": "null"}
+    dataset, _, variant = dataset.partition("+")
+    if variant == "notwins":
+        # Data known to hold no twins (adults, historical records): the documented setting.
+        options["settings"] = {"expected_twin_share": 0.0}
     if dataset == "link_50k_1m":
         table = read_students("link_1050k")
         new, existing = table.slice(1_000_000), table.slice(0, 1_000_000)
@@ -212,7 +218,9 @@ def run_heatkit(dataset: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, __file__, "--child", dataset, "--out", tmp], check=True)
         figures = json.loads((Path(tmp) / "figures.json").read_text())
-        row = dict(tool="heatkit", dataset=dataset, f1_default=None, f1_best=None, max_recall=None,
+        dataset, _, variant = dataset.partition("+")
+        tool = "heatkit, expected_twin_share=0" if variant == "notwins" else "heatkit"
+        row = dict(tool=tool, dataset=dataset, f1_default=None, f1_best=None, max_recall=None,
                    cluster_f1=None, t_s=figures["t_link_s"], t_read_s=figures["t_read_s"],
                    peak_rss_mb=figures["peak_rss_mb"], note="")
         if dataset.startswith("clean"):
@@ -312,6 +320,8 @@ def main() -> None:
     ap.add_argument("--datasets", default=DEFAULT)
     ap.add_argument("--anchors", default="splink,recordlinkage")
     ap.add_argument("--no-anchors-at-1m", action="store_true")
+    ap.add_argument("--no-twins", action="store_true",
+                    help="also run heatkit with expected_twin_share=0 on FEBRL and historical_50k (data with no twins)")
     ap.add_argument("--child")
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -325,6 +335,9 @@ def main() -> None:
     for d in datasets:
         print(f"{d}: heatkit", file=sys.stderr, flush=True)
         rows.append(run_heatkit(d))
+        if a.no_twins and d.startswith(("febrl", "historical")):
+            print(f"{d}: heatkit told the data hold no twins", file=sys.stderr, flush=True)
+            rows.append(run_heatkit(d + "+notwins"))
         if d.startswith("febrl") and "splink" in anchors:
             print(f"{d}: splink (four fields)", file=sys.stderr, flush=True)
             r = run_splink_four_fields(d)
