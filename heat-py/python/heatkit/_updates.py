@@ -4,13 +4,13 @@ uploads as HEAT "updates" (``heat_core::clean::updates`` in Rust)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Union
 
 from . import _columns
-from ._heatkit import _neutralise_cells, _upload_updates
+from ._csv_out import write_csv
+from ._heatkit import _upload_updates
 
 _DateLike = Union[dt.date, str, None]
 _Source = Union[str, Path, bytes]
@@ -76,7 +76,7 @@ class UpdatesResult:
         paths = []
         for name, table in (("new_students", self._new_columns()), ("updates", self._update_columns())):
             path = out / f"{stem}_{name}.csv"
-            self.neutralised += _write(path, list(table), zip(*table.values()), bom)
+            self.neutralised += write_csv(path, list(table), zip(*table.values()), bom)
             paths.append(path)
         return paths
 
@@ -87,18 +87,6 @@ class UpdatesResult:
         changed = sum(1 for e in self._existing if e[4])
         return (f"UpdatesResult({len(self._new)} new, {len(self._existing)} in HEAT of which "
                 f"{changed} with updates)")
-
-
-def _write(path: Path, header: Sequence[str], rows: Any, bom: bool) -> int:
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for row in rows:
-            cells, changed = _neutralise_cells(["" if v is None else str(v) for v in row])
-            n += changed
-            w.writerow(cells)
-    return n
 
 
 def _source(name: str, value: _Source) -> Dict[str, Any]:

@@ -106,18 +106,9 @@ def _column(header: List[str], name: str, path: Path) -> int:
 def _write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], bom: bool) -> int:
     """Writes a CSV (with a BOM unless told not to); cells a spreadsheet would run as formulas are
     written as text with a leading apostrophe. Returns how many were."""
-    from ._heatkit import _neutralise_cells
+    from ._csv_out import write_csv
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for row in rows:
-            cells, changed = _neutralise_cells(["" if v is None else str(v) for v in row])
-            n += changed
-            w.writerow(cells)
-    return n
+    return write_csv(path, header, rows, bom)
 
 
 def _clean(a: argparse.Namespace, progress: _Progress) -> int:
