@@ -27,7 +27,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::import::{read_table, ImportFileError, SheetText, MAX_TITLE_ROWS};
+use crate::import::{
+    header_key, read_table, read_table_file, ImportFileError, SheetText, MAX_TITLE_ROWS,
+};
 use crate::names::{jaro_winkler, normalise_name};
 
 /// One school or college.
@@ -202,7 +204,9 @@ impl SchoolDirectory {
     /// assert!(e.is_err());
     /// ```
     pub fn from_gias_file(path: &std::path::Path) -> Result<SchoolDirectory, SchoolsError> {
-        SchoolDirectory::from_gias(&read_file(path)?)
+        let mut d = SchoolDirectory::default();
+        d.add_gias(&read_table_file(path, None)?)?;
+        Ok(d)
     }
 
     fn add_gias(&mut self, table: &SheetText) -> Result<(), SchoolsError> {
@@ -257,11 +261,14 @@ impl SchoolDirectory {
     /// assert_eq!(d.find("Leeds High").school().unwrap().id(), "#012345");
     /// ```
     pub fn add_heat_institutions(&mut self, bytes: &[u8]) -> Result<usize, SchoolsError> {
-        let table = read_table(bytes, None)?;
+        self.add_heat_table(&read_table(bytes, None)?)
+    }
+
+    fn add_heat_table(&mut self, table: &SheetText) -> Result<usize, SchoolsError> {
         let id_names: &[&str] = &["heat_id", "institution_id", "heat_institution_id", "id"];
         let name_names: &[&str] = &["name", "institution_name", "institution", "school_name"];
         let (header, rows) =
-            find_header(&table, &[id_names, name_names]).ok_or(SchoolsError::NoHeader {
+            find_header(table, &[id_names, name_names]).ok_or(SchoolsError::NoHeader {
                 file: "HEAT institution export",
                 needed: "a HEAT id and a name",
             })?;
@@ -318,7 +325,7 @@ impl SchoolDirectory {
         &mut self,
         path: &std::path::Path,
     ) -> Result<usize, SchoolsError> {
-        self.add_heat_institutions(&read_file(path)?)
+        self.add_heat_table(&read_table_file(path, None)?)
     }
 
     fn push(&mut self, school: School) {
@@ -389,10 +396,11 @@ impl SchoolDirectory {
             };
         }
         let (name, hint) = split_hint(typed);
+        let typed_core = core(name);
         let tiers: [(NameMatch, Vec<usize>); 3] = [
             (NameMatch::Same, self.lookup(&self.same, &tidy(name))),
-            (NameMatch::Core, self.lookup(&self.core, &core(name))),
-            (NameMatch::Close, self.close_to(&core(name))),
+            (NameMatch::Core, self.lookup(&self.core, &typed_core)),
+            (NameMatch::Close, self.close_to(&typed_core)),
         ];
         for (how, found) in tiers {
             if found.is_empty() {
@@ -428,11 +436,11 @@ impl SchoolDirectory {
             };
         }
         let mut scored: Vec<(f64, usize)> = self
-            .schools
+            .core
             .iter()
-            .enumerate()
-            .map(|(i, s)| (jaro_winkler(&core(name), &core(&s.name)), i))
+            .map(|(other, found)| (jaro_winkler(&typed_core, other), found))
             .filter(|(score, _)| *score >= 0.8)
+            .flat_map(|(score, found)| found.iter().map(move |&i| (score, i)))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         SchoolMatch::NotFound {
@@ -495,20 +503,6 @@ impl<'a> SchoolMatch<'a> {
     }
 }
 
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>, SchoolsError> {
-    std::fs::read(path).map_err(|e| {
-        SchoolsError::Read(ImportFileError::Unreadable(format!(
-            "{}: {e}",
-            path.display()
-        )))
-    })
-}
-
-/// A header cell as a key (`LA (code)` → `la_code`).
-fn key(h: &str) -> String {
-    normalise_name(h.trim_start_matches('\u{FEFF}')).replace(' ', "_")
-}
-
 /// A table row: its spreadsheet row number and cells.
 type NumberedRow = (usize, Vec<String>);
 
@@ -529,7 +523,7 @@ fn find_header<'t>(
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
     names
         .iter()
-        .find_map(|n| header.iter().position(|h| key(h) == *n))
+        .find_map(|n| header.iter().position(|h| header_key(h) == *n))
 }
 
 fn cell(cells: &[String], i: Option<usize>) -> Option<&str> {

@@ -357,8 +357,21 @@ pub fn clean_students(
         }
     }
     if let Some(directory) = &settings.schools {
+        // Uploads repeat a few school names on many rows: each is looked up once.
+        let mut found: std::collections::HashMap<String, SchoolOutcome> = Default::default();
         for (row, _) in &mut all {
-            if let Some(p) = find_school(row, directory) {
+            let typed = row.get("school_id").trim().to_string();
+            if typed.is_empty() {
+                continue;
+            }
+            let (id, p) = found
+                .entry(typed)
+                .or_insert_with_key(|typed| find_school(typed, directory))
+                .clone();
+            if let Some(id) = id {
+                row.set("school_id", id);
+            }
+            if let Some(p) = p {
                 step_problems.entry(row.row).or_default().push(p);
             }
         }
@@ -510,11 +523,13 @@ fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
 
 /// Finds a row's school in the directory: a name found is written as the school's id; what
 /// needs a person is returned as the row's problem.
-fn find_school(row: &mut CleanRow, directory: &SchoolDirectory) -> Option<Problem> {
-    let typed = row.get("school_id").trim().to_string();
-    if typed.is_empty() {
-        return None;
-    }
+/// What a typed school becomes: the id to write in its place, and the row's problem.
+type SchoolOutcome = (Option<String>, Option<Problem>);
+
+/// Finds a typed school (not blank) in the directory: a name found gives the school's id to
+/// write; what needs a person is the row's problem.
+fn find_school(typed: &str, directory: &SchoolDirectory) -> SchoolOutcome {
+    let typed = typed.to_string();
     let list = |schools: &[&crate::schools::School]| -> String {
         schools
             .iter()
@@ -532,16 +547,16 @@ fn find_school(row: &mut CleanRow, directory: &SchoolDirectory) -> Option<Proble
     };
     let digits = typed.trim_start_matches('#');
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return directory.by_id(&typed).is_none().then(|| {
+        let p = directory.by_id(&typed).is_none().then(|| {
             warn(
                 "unknown_school_id",
                 format!("School number {typed:?} is not in the schools list given: check it."),
             )
         });
+        return (None, p);
     }
-    match directory.find(&typed) {
+    let problem = match directory.find(&typed) {
         SchoolMatch::Found { school, how } => {
-            row.set("school_id", school.id().to_string());
             let mut p = warn(
                 "school_from_name",
                 format!("School {typed:?} was read as {}.", school.describe()),
@@ -553,7 +568,7 @@ fn find_school(row: &mut CleanRow, directory: &SchoolDirectory) -> Option<Proble
                     school.describe()
                 );
             }
-            Some(p)
+            return (Some(school.id().to_string()), Some(p));
         }
         SchoolMatch::Closed { school, open } => Some(warn(
             "school_closed",
@@ -588,7 +603,8 @@ fn find_school(row: &mut CleanRow, directory: &SchoolDirectory) -> Option<Proble
                 )
             },
         )),
-    }
+    };
+    (None, problem)
 }
 
 fn problem(issue: &ImportIssue, now: &str) -> Problem {

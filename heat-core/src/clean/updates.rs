@@ -83,6 +83,13 @@ impl UploadSplit {
     }
 }
 
+/// Imported and rejected rows of an outcome, in file order.
+fn all_rows(o: &ImportOutcome) -> Vec<&CleanRow> {
+    let mut all: Vec<&CleanRow> = o.rows.iter().chain(&o.rejected).collect();
+    all.sort_by_key(|r| r.row);
+    all
+}
+
 /// Links every upload row (rejected rows too: a student with an unreadable date is still
 /// someone HEAT may hold) to the export, each to its strongest match at the threshold, and
 /// lists what changed.
@@ -91,14 +98,9 @@ pub fn split_upload(
     export: &ImportOutcome,
     matching: &MatchSettings,
 ) -> Result<UploadSplit, MatchError> {
-    let rows = |o: &'_ ImportOutcome| -> Vec<CleanRow> {
-        let mut all: Vec<CleanRow> = o.rows.iter().chain(&o.rejected).cloned().collect();
-        all.sort_by_key(|r| r.row);
-        all
-    };
-    let (new, old) = (rows(upload), rows(export));
-    let new_refs: Vec<StudentRef> = new.iter().map(student_of).collect();
-    let old_refs: Vec<StudentRef> = old.iter().map(student_of).collect();
+    let (new, old) = (all_rows(upload), all_rows(export));
+    let new_refs: Vec<StudentRef> = new.iter().map(|r| student_of(r)).collect();
+    let old_refs: Vec<StudentRef> = old.iter().map(|r| student_of(r)).collect();
     let run = Matcher::new(matching.clone()).link(&new_refs, &old_refs)?;
     let mut best: HashMap<u32, (u32, f64)> = HashMap::new();
     for p in run.matches() {
@@ -125,7 +127,7 @@ pub fn split_upload(
             continue;
         };
         *times.entry(j).or_default() += 1;
-        let was = &old[j as usize];
+        let was = old[j as usize];
         let mut changes = Vec::new();
         let mut skipped = Vec::new();
         for &column in Template::Students.column_names() {

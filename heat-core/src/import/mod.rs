@@ -44,6 +44,7 @@ use crate::nation::Nation;
 use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
+pub(crate) use headers::header_key;
 use headers::{Column, HeaderMap};
 pub use table::{read_table, read_table_file};
 pub use workbook::{
