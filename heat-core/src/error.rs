@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Activity,
     /// A whole upload file that cannot be imported (Python `ImportFileError`).
     Import,
+    /// An area look-up file or a saved area index (Python `AreaLookupError`).
+    Area,
     /// An argument of the wrong type, out of range or not one of the allowed values (Python
     /// `ArgumentError`, also a `TypeError`).
     Argument,
@@ -51,6 +53,7 @@ impl ErrorKind {
             ErrorKind::Matching => "matching",
             ErrorKind::Activity => "activity",
             ErrorKind::Import => "import",
+            ErrorKind::Area => "area",
             ErrorKind::Argument => "argument",
         }
     }

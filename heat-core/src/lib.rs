@@ -15,6 +15,7 @@
 //! - [`cells`]: values made safe to open in a spreadsheet (formula cells written as text).
 
 pub mod activity;
+pub mod areas;
 pub mod calendar;
 pub mod cells;
 pub mod clean;

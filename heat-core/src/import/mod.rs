@@ -47,6 +47,7 @@ pub use encoding::{decode, decode_prefix, Encoding};
 pub(crate) use headers::header_key;
 use headers::{Column, HeaderMap};
 pub use table::{read_table, read_table_file};
+pub(crate) use workbook::sheet_names;
 pub use workbook::{
     is_workbook, read_sheet, validate_workbook, SheetText, MAX_TITLE_ROWS, WORKBOOK_EXTENSIONS,
 };

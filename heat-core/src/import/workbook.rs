@@ -153,6 +153,11 @@ fn range_of(book: &mut Book<'_>, name: &str) -> Result<Range<Data>, ImportFileEr
         .map_err(|e| ImportFileError::BadWorkbook(format!("sheet {name:?}: {e}")))
 }
 
+/// The names of a workbook's sheets, in order.
+pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportFileError> {
+    open(bytes).map(|(book, _)| book.sheet_names())
+}
+
 /// One sheet of a workbook as text: its name, the workbook's format (`xlsx`, `xlsb`, `xls`,
 /// `ods`), and its rows with their spreadsheet row numbers (blank rows above the first filled
 /// one left out; rows inside the sheet kept, blank or not).

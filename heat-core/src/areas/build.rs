@@ -1,0 +1,780 @@
+//! Building an [`AreaIndex`] from look-up files: one pass over each file's rows, then the
+//! postcodes sorted, checked for conflicts and merged.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::formats::FileFormats;
+use super::read::{read_source, Header};
+use super::{
+    country_of, key_of_cell, unpack, AreaError, AreaIndex, AreaSource, DeprivationIndex, Geo,
+    LoadReport, Ofs, Ranked, SourceInfo, YearMonth, GEO_FIELDS, NONE, QUINTILES, REASONS,
+};
+use crate::import::header_key;
+
+/// One postcode row: key, geography, termination code, file, row.
+type PostcodeRow = (u64, u32, u16, u8, u32);
+/// One OfS row: key, measures, file, row.
+type OfsRow = (u64, u32, u8, u32);
+
+/// One ranks-file row before the file is checked as a whole.
+struct RankRow {
+    area: String,
+    value: f64,
+    decile: Option<u8>,
+    idaci_rank: Option<u32>,
+    idaci_decile: Option<u8>,
+    row: usize,
+}
+
+#[derive(Default)]
+struct Builder {
+    strings: Vec<String>,
+    string_ids: HashMap<String, u32>,
+    postcodes: Vec<PostcodeRow>,
+    geo_ids: HashMap<Geo, u32>,
+    geos: Vec<Geo>,
+    ofs_entries: Vec<OfsRow>,
+    ofs_ids: HashMap<Ofs, u32>,
+    ofs_rows: Vec<Ofs>,
+    ranks: HashMap<(u32, u8), (Ranked, usize)>,
+    names: HashMap<u32, u32>,
+    sources: Vec<SourceInfo>,
+    reports: Vec<LoadReport>,
+    /// The last postcode row's geography cells and id: neighbouring postcodes mostly share
+    /// an output area, so most rows need no interning.
+    last_geo: Option<(Vec<String>, u32)>,
+}
+
+pub(super) fn build(
+    sources: &[AreaSource],
+    formats: &FileFormats,
+) -> Result<(AreaIndex, Vec<LoadReport>), AreaError> {
+    if sources.is_empty() {
+        return Err(AreaError::NoSources);
+    }
+    let mut b = Builder::default();
+    for (i, source) in sources.iter().enumerate() {
+        let src = u8::try_from(i).map_err(|_| AreaError::Unreadable {
+            file: source.name().to_string(),
+            why: "more than 255 look-up files in one index".into(),
+        })?;
+        b.load(source, src, formats)?;
+    }
+    b.finish()
+}
+
+/// A cell's text by field, "" where the file has no such column.
+fn cell<'c>(h: &Header, cells: &'c [Cow<'_, str>], field: &str) -> &'c str {
+    h.columns
+        .get(field)
+        .and_then(|c| cells.get(c))
+        .map_or("", |c| c.as_ref())
+}
+
+/// A whole number as the publishers write them (`29,199`, `4691`, `12.0`).
+fn number(text: &str) -> Option<f64> {
+    let t: String = text.chars().filter(|c| *c != ',' && *c != ' ').collect();
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn whole(text: &str) -> Option<u32> {
+    number(text)
+        .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= f64::from(u32::MAX))
+        .map(|v| v as u32)
+}
+
+/// A release named in a file name (`..._MAY22_...` → `May 2022`, `ONSPD_FEB_2023` →
+/// `February 2023`).
+fn release_in(name: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let upper = name.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    for (m, month) in MONTHS.iter().enumerate() {
+        let abbr = month[..3].to_ascii_uppercase();
+        for (at, _) in upper.match_indices(&abbr) {
+            if at > 0 && bytes[at - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            let mut i = at + 3;
+            if matches!(bytes.get(i), Some(b'_' | b'-' | b' ')) {
+                i += 1;
+            }
+            let digits = bytes[i.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let year = &upper[i..i + digits];
+            let year = match digits {
+                2 => format!("20{year}"),
+                4 => year.to_string(),
+                _ => continue,
+            };
+            return Some(format!("{} {year}", MONTHS[m]));
+        }
+    }
+    None
+}
+
+fn is_pseudo(code: &str) -> bool {
+    code.len() == 9 && code.as_bytes()[1..].iter().all(|b| *b == b'9')
+}
+
+/// A quintile cell: blank = none (0), 1–5, else `None` (the row is rejected).
+fn quintile(text: &str) -> Option<u8> {
+    match text.trim() {
+        "" => Some(0),
+        t => whole(t).filter(|q| (1..=5).contains(q)).map(|q| q as u8),
+    }
+}
+
+/// A yes/no cell: 0 = not given, 1 = no, 2 = yes, else `None`.
+fn flag(text: &str) -> Option<u8> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Some(0),
+        "n" | "no" | "0" | "false" => Some(1),
+        "y" | "yes" | "1" | "true" => Some(2),
+        _ => None,
+    }
+}
+
+impl Builder {
+    fn intern(&mut self, text: &str) -> u32 {
+        let t = text.trim();
+        if t.is_empty() {
+            return NONE;
+        }
+        if let Some(id) = self.string_ids.get(t) {
+            return *id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(t.to_string());
+        self.string_ids.insert(t.to_string(), id);
+        id
+    }
+
+    fn describe(kind: &str, name: &str) -> String {
+        let base = match kind {
+            "postcodes" => "ONS postcode look-up".to_string(),
+            "ofs" => "OfS postcode look-up".to_string(),
+            index => DeprivationIndex::get(index).map_or_else(
+                || index.to_string(),
+                |d| format!("{} ranks ({})", d.name, d.publisher),
+            ),
+        };
+        match (kind, release_in(name)) {
+            ("postcodes" | "ofs", Some(r)) => format!("{base}, {r}"),
+            _ => base,
+        }
+    }
+
+    fn load(
+        &mut self,
+        source: &AreaSource,
+        src: u8,
+        formats: &FileFormats,
+    ) -> Result<(), AreaError> {
+        let mut report = LoadReport {
+            file: source.name().to_string(),
+            kind: String::new(),
+            description: String::new(),
+            rows_read: 0,
+            rows_loaded: 0,
+            rows_rejected: 0,
+            rejected: Vec::new(),
+            deciles_checked: 0,
+            deciles_differing: 0,
+        };
+        let mut rank_rows: Vec<RankRow> = Vec::new();
+        self.last_geo = None;
+        let (header, read) = {
+            let mut on_row =
+                |h: &Header, row: usize, cells: &[Cow<'_, str>]| -> Result<(), AreaError> {
+                    match h.kind.as_str() {
+                        "postcodes" => self.postcode_row(h, row, cells, src, &mut report),
+                        "ofs" => self.ofs_row(h, row, cells, src, &mut report),
+                        _ => rank_row(h, row, cells, &mut rank_rows, &mut report),
+                    }
+                    Ok(())
+                };
+            read_source(source, formats, &mut on_row)?
+        };
+        report.file = header.name.clone();
+        report.kind = header.kind.clone();
+        report.description = Builder::describe(&header.kind, &header.name);
+        report.rows_read = read;
+        if read == 0 {
+            return Err(AreaError::NoRows { file: header.name });
+        }
+        if let Some(index) = DeprivationIndex::get(&header.kind) {
+            self.load_ranks(index, &header, rank_rows, src, &mut report)?;
+        }
+        self.sources.push(SourceInfo {
+            name: header.name,
+            kind: header.kind,
+            description: report.description.clone(),
+        });
+        self.reports.push(report);
+        Ok(())
+    }
+
+    fn postcode_row(
+        &mut self,
+        h: &Header,
+        row: usize,
+        cells: &[Cow<'_, str>],
+        src: u8,
+        report: &mut LoadReport,
+    ) {
+        let pc = cell(h, cells, "postcode");
+        let Some(key) = key_of_cell(pc) else {
+            let why = if pc.is_empty() {
+                "blank".to_string()
+            } else {
+                format!("{pc:?} is not a postcode")
+            };
+            report.reject(row, "postcode", why);
+            return;
+        };
+        let term = match cell(h, cells, "terminated") {
+            "" => 0,
+            t => match YearMonth::parse_code(t) {
+                Some(c) => c,
+                None => {
+                    report.reject(row, "doterm", format!("{t:?} is not a month (yyyymm)"));
+                    return;
+                }
+            },
+        };
+        let imd = cell(h, cells, "imd_rank");
+        let imd_rank = match imd {
+            "" => 0,
+            t => match whole(t) {
+                Some(r) => r,
+                None => {
+                    report.reject(row, "imd", format!("{t:?} is not a rank"));
+                    return;
+                }
+            },
+        };
+        let mut raw: Vec<&str> = GEO_FIELDS.iter().map(|f| cell(h, cells, f)).collect();
+        raw.push(cell(h, cells, "country"));
+        raw.push(imd);
+        let geo_id = match &self.last_geo {
+            Some((last, id)) if last.iter().map(String::as_str).eq(raw.iter().copied()) => *id,
+            _ => {
+                let id = self.new_geo(h, cells, &raw, imd_rank, src);
+                self.last_geo = Some((raw.iter().map(|s| s.to_string()).collect(), id));
+                id
+            }
+        };
+        self.postcodes.push((
+            key,
+            geo_id,
+            term,
+            src,
+            u32::try_from(row).unwrap_or(u32::MAX),
+        ));
+    }
+
+    fn new_geo(
+        &mut self,
+        h: &Header,
+        cells: &[Cow<'_, str>],
+        raw: &[&str],
+        imd_rank: u32,
+        src: u8,
+    ) -> u32 {
+        let mut codes = [NONE; 7];
+        for (k, code) in raw.iter().take(7).enumerate() {
+            if !is_pseudo(code) {
+                codes[k] = self.intern(code);
+            }
+        }
+        let country = match country_of(raw[7]) {
+            0 => raw
+                .iter()
+                .take(7)
+                .map(|c| country_of(c))
+                .find(|c| *c > 0)
+                .unwrap_or(0),
+            c => c,
+        };
+        let imd_header = h
+            .columns
+            .get("imd_rank")
+            .and_then(|c| h.headers.get(c))
+            .map(|t| header_key(t))
+            .unwrap_or_default();
+        let imd_index = match (country, imd_header.as_str()) {
+            (1, "imd25ind") => "imd2025",
+            (1, _) => "imd2019",
+            (2, _) => "wimd2019",
+            (3, _) => "simd2020v2",
+            _ => "nimdm2017",
+        };
+        let geo = Geo {
+            codes,
+            country,
+            imd_rank,
+            imd_index: DeprivationIndex::position(imd_index).unwrap_or(u8::MAX),
+            source: src,
+        };
+        for (field, code) in [
+            ("lsoa11_name", codes[1]),
+            ("lsoa21_name", codes[4]),
+            ("lad_name", codes[6]),
+        ] {
+            let name = cell(h, cells, field);
+            if code != NONE && !name.is_empty() && !self.names.contains_key(&code) {
+                let name = self.intern(name);
+                self.names.insert(code, name);
+            }
+        }
+        if let Some(id) = self.geo_ids.get(&geo) {
+            return *id;
+        }
+        let id = self.geos.len() as u32;
+        self.geos.push(geo);
+        self.geo_ids.insert(geo, id);
+        id
+    }
+
+    fn ofs_row(
+        &mut self,
+        h: &Header,
+        row: usize,
+        cells: &[Cow<'_, str>],
+        src: u8,
+        report: &mut LoadReport,
+    ) {
+        let pc = cell(h, cells, "postcode");
+        let Some(key) = key_of_cell(pc) else {
+            let why = if pc.is_empty() {
+                "blank".to_string()
+            } else {
+                format!("{pc:?} is not a postcode")
+            };
+            report.reject(row, "postcode", why);
+            return;
+        };
+        const Q: [&str; QUINTILES] = [
+            "polar4",
+            "polar3",
+            "tundra_msoa",
+            "tundra_lsoa",
+            "adult_he",
+            "gaps_gcse",
+            "gaps_gcse_ethnicity",
+        ];
+        let mut quintiles = [0u8; QUINTILES];
+        for (k, field) in Q.iter().enumerate() {
+            let t = cell(h, cells, field);
+            match quintile(t) {
+                Some(q) => quintiles[k] = q,
+                None => {
+                    report.reject(
+                        row,
+                        field,
+                        format!("{t:?} is not a quintile (1-5 or blank)"),
+                    );
+                    return;
+                }
+            }
+        }
+        let target = cell(h, cells, "uni_connect");
+        let Some(target_ward) = flag(target) else {
+            report.reject(
+                row,
+                "uni_connect_target_ward",
+                format!("{target:?} is not yes or no"),
+            );
+            return;
+        };
+        const R: [&str; REASONS] = [
+            "reason_polar",
+            "reason_tundra_msoa",
+            "reason_tundra_lsoa",
+            "reason_adult_he",
+            "reason_gaps",
+        ];
+        let mut reasons = [NONE; REASONS];
+        for (k, field) in R.iter().enumerate() {
+            reasons[k] = self.intern(cell(h, cells, field));
+        }
+        let mut texts = [NONE; 5];
+        for (k, field) in ["status", "msoa", "lsoa", "cas_ward", "country"]
+            .iter()
+            .enumerate()
+        {
+            texts[k] = self.intern(cell(h, cells, field));
+        }
+        let ofs = Ofs {
+            quintiles,
+            reasons,
+            target_ward,
+            texts,
+            source: src,
+        };
+        let id = match self.ofs_ids.get(&ofs) {
+            Some(id) => *id,
+            None => {
+                let id = self.ofs_rows.len() as u32;
+                self.ofs_rows.push(ofs);
+                self.ofs_ids.insert(ofs, id);
+                id
+            }
+        };
+        self.ofs_entries
+            .push((key, id, src, u32::try_from(row).unwrap_or(u32::MAX)));
+    }
+
+    /// Checks one ranks file as a whole (every area of the nation ranked once, ranks in range)
+    /// and adds its ranks.
+    fn load_ranks(
+        &mut self,
+        index: &DeprivationIndex,
+        header: &Header,
+        mut rows: Vec<RankRow>,
+        src: u8,
+        report: &mut LoadReport,
+    ) -> Result<(), AreaError> {
+        let pos = DeprivationIndex::position(&index.id).unwrap_or(u8::MAX);
+        // A file of scores (WIMD's derived copies): rank them, highest score first, ties
+        // sharing the better rank.
+        if rows.iter().any(|r| r.value.fract() != 0.0) {
+            report.description = format!(
+                "{} (ranked from scores, highest = most deprived)",
+                report.description
+            );
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_by(|a, b| rows[*b].value.total_cmp(&rows[*a].value));
+            let mut rank = 0.0;
+            let mut last = f64::NAN;
+            for (i, at) in order.iter().enumerate() {
+                if rows[*at].value != last {
+                    rank = (i + 1) as f64;
+                    last = rows[*at].value;
+                }
+                rows[*at].value = rank;
+            }
+        }
+        rows.sort_by(|a, b| a.area.cmp(&b.area).then(a.row.cmp(&b.row)));
+        let mut kept: Vec<RankRow> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let rank = r.value as u32;
+            if rank < 1 || rank > index.areas {
+                report.reject(
+                    r.row,
+                    "rank",
+                    format!("rank {rank} is outside 1-{}", index.areas),
+                );
+                continue;
+            }
+            if let Some(first) = kept.last().filter(|k| k.area == r.area) {
+                if first.value != r.value {
+                    return Err(AreaError::ConflictingArea {
+                        file: header.name.clone(),
+                        area: r.area,
+                        first_row: first.row,
+                        row: r.row,
+                    });
+                }
+                continue;
+            }
+            kept.push(r);
+        }
+        if kept.len() != index.areas as usize {
+            return Err(AreaError::RankCount {
+                file: header.name.clone(),
+                index: index.name.clone(),
+                unit: index.area_unit.clone(),
+                nation: index.nation.clone(),
+                found: kept.len(),
+                expected: index.areas,
+            });
+        }
+        for r in kept {
+            let rank = r.value as u32;
+            let computed = index.decile(rank);
+            let decile = match r.decile {
+                Some(d) => {
+                    report.deciles_checked += 1;
+                    if d != computed {
+                        report.deciles_differing += 1;
+                    }
+                    d
+                }
+                None => computed,
+            };
+            let idaci_decile = r
+                .idaci_decile
+                .or_else(|| r.idaci_rank.map(|k| index.decile(k)))
+                .unwrap_or(0);
+            let code = self.intern(&r.area);
+            let ranked = Ranked {
+                rank,
+                decile,
+                idaci_decile,
+                source: src,
+            };
+            match self.ranks.get_mut(&(code, pos)) {
+                Some((old, first_row)) => {
+                    if old.rank != rank {
+                        return Err(AreaError::ConflictingArea {
+                            file: header.name.clone(),
+                            area: r.area,
+                            first_row: *first_row,
+                            row: r.row,
+                        });
+                    }
+                    if old.idaci_decile == 0 {
+                        old.idaci_decile = idaci_decile;
+                    }
+                }
+                None => {
+                    self.ranks.insert((code, pos), (ranked, r.row));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(AreaIndex, Vec<LoadReport>), AreaError> {
+        self.postcodes
+            .sort_unstable_by_key(|&(key, _, _, src, row)| (key, src, row));
+        let mut keys = Vec::with_capacity(self.postcodes.len());
+        let mut geo = Vec::with_capacity(self.postcodes.len());
+        let mut terminated = Vec::with_capacity(self.postcodes.len());
+        let mut first: Option<PostcodeRow> = None;
+        for &entry in &self.postcodes {
+            let (key, g, term, src, row) = entry;
+            match first {
+                Some((k, g0, t0, s0, r0)) if k == key => {
+                    if (g0, t0) == (g, term) {
+                        continue;
+                    }
+                    if s0 == src {
+                        return Err(AreaError::ConflictingPostcode {
+                            file: self.sources[src as usize].name.clone(),
+                            postcode: unpack(key),
+                            first_row: r0 as usize,
+                            row: row as usize,
+                        });
+                    }
+                    let earlier = self.sources[s0 as usize].name.clone();
+                    self.reports[src as usize].reject(
+                        row as usize,
+                        "postcode",
+                        format!(
+                            "{} has other areas in {earlier}, which is used",
+                            unpack(key)
+                        ),
+                    );
+                }
+                _ => {
+                    first = Some(entry);
+                    keys.push(key);
+                    geo.push(g);
+                    terminated.push(term);
+                }
+            }
+        }
+        self.postcodes = Vec::new();
+        self.ofs_entries
+            .sort_unstable_by_key(|&(key, _, src, row)| (key, src, row));
+        let mut ofs_keys: Vec<(u64, u32)> = Vec::with_capacity(self.ofs_entries.len());
+        let mut first: Option<OfsRow> = None;
+        for &entry in &self.ofs_entries {
+            let (key, o, src, row) = entry;
+            match first {
+                Some((k, o0, s0, r0)) if k == key => {
+                    if o0 == o {
+                        continue;
+                    }
+                    if s0 == src {
+                        return Err(AreaError::ConflictingPostcode {
+                            file: self.sources[src as usize].name.clone(),
+                            postcode: unpack(key),
+                            first_row: r0 as usize,
+                            row: row as usize,
+                        });
+                    }
+                    let earlier = self.sources[s0 as usize].name.clone();
+                    self.reports[src as usize].reject(
+                        row as usize,
+                        "postcode",
+                        format!(
+                            "{} has other measures in {earlier}, which is used",
+                            unpack(key)
+                        ),
+                    );
+                }
+                _ => {
+                    first = Some(entry);
+                    ofs_keys.push((key, o));
+                }
+            }
+        }
+        // Merge the OfS postcodes into the postcode list (a postcode may be in either).
+        let mut all_keys = Vec::with_capacity(keys.len().max(ofs_keys.len()));
+        let mut all_geo = Vec::with_capacity(all_keys.capacity());
+        let mut all_term = Vec::with_capacity(all_keys.capacity());
+        let mut all_ofs = Vec::with_capacity(if ofs_keys.is_empty() {
+            0
+        } else {
+            all_keys.capacity()
+        });
+        let (mut i, mut j) = (0, 0);
+        while i < keys.len() || j < ofs_keys.len() {
+            let a = keys.get(i).copied();
+            let b = ofs_keys.get(j).map(|(k, _)| *k);
+            let key = match (a, b) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => break,
+            };
+            all_keys.push(key);
+            if a == Some(key) {
+                all_geo.push(geo[i]);
+                all_term.push(terminated[i]);
+                i += 1;
+            } else {
+                all_geo.push(NONE);
+                all_term.push(0);
+            }
+            if !ofs_keys.is_empty() {
+                if b == Some(key) {
+                    all_ofs.push(ofs_keys[j].1);
+                    j += 1;
+                } else {
+                    all_ofs.push(NONE);
+                }
+            }
+        }
+        for r in &mut self.reports {
+            r.rows_loaded = r.rows_read.saturating_sub(r.rows_rejected);
+        }
+        let mut ranks: Vec<(u32, u8, Ranked)> = self
+            .ranks
+            .into_iter()
+            .map(|((c, i), (r, _))| (c, i, r))
+            .collect();
+        ranks.sort_unstable_by_key(|(c, i, _)| (*c, *i));
+        let mut names: Vec<(u32, u32)> = self.names.into_iter().collect();
+        names.sort_unstable();
+        let mut index = AreaIndex {
+            strings: self.strings,
+            keys: all_keys,
+            geo: all_geo,
+            terminated: all_term,
+            ofs: all_ofs,
+            geos: self.geos,
+            ofs_rows: self.ofs_rows,
+            ranks,
+            names,
+            sources: self.sources,
+            resolved: Vec::new(),
+        };
+        index.resolve();
+        Ok((index, self.reports))
+    }
+}
+
+/// Collects one ranks-file row (checked with the whole file later).
+fn rank_row(
+    h: &Header,
+    row: usize,
+    cells: &[Cow<'_, str>],
+    rows: &mut Vec<RankRow>,
+    report: &mut LoadReport,
+) {
+    let area = cell(h, cells, "area");
+    if area.is_empty() {
+        report.reject(row, "area", "blank".into());
+        return;
+    }
+    let rank = cell(h, cells, "rank");
+    let Some(value) = number(rank) else {
+        report.reject(row, "rank", format!("{rank:?} is not a rank"));
+        return;
+    };
+    let optional = |field: &str, max: u32| -> Result<Option<u32>, String> {
+        match cell(h, cells, field) {
+            "" => Ok(None),
+            t => whole(t)
+                .filter(|v| (1..=max).contains(v))
+                .map(Some)
+                .ok_or_else(|| format!("{t:?} is not a {}", field.replace('_', " "))),
+        }
+    };
+    let parsed = (|| {
+        Ok::<_, (String, String)>((
+            optional("decile", 10).map_err(|e| ("decile".to_string(), e))?,
+            optional("idaci_rank", u32::MAX).map_err(|e| ("idaci_rank".to_string(), e))?,
+            optional("idaci_decile", 10).map_err(|e| ("idaci_decile".to_string(), e))?,
+        ))
+    })();
+    match parsed {
+        Ok((decile, idaci_rank, idaci_decile)) => rows.push(RankRow {
+            area: area.to_string(),
+            value,
+            decile: decile.map(|d| d as u8),
+            idaci_rank,
+            idaci_decile: idaci_decile.map(|d| d as u8),
+            row,
+        }),
+        Err((field, why)) => report.reject(row, &field, why),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_in_file_names() {
+        assert_eq!(
+            release_in("PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv").as_deref(),
+            Some("May 2022")
+        );
+        assert_eq!(
+            release_in("ONSPD_FEB_2023_UK.csv").as_deref(),
+            Some("February 2023")
+        );
+        assert_eq!(
+            release_in("NSPL21_AUG_2024_UK.zip").as_deref(),
+            Some("August 2024")
+        );
+        assert_eq!(release_in("lookup.csv"), None);
+        // "DEC" inside a word is not a month.
+        assert_eq!(release_in("DECILES.csv"), None);
+    }
+
+    #[test]
+    fn cells_read_as_the_publishers_write_them() {
+        assert_eq!(whole("29,199"), Some(29199));
+        assert_eq!(whole("4563.5"), None);
+        assert_eq!(quintile(""), Some(0));
+        assert_eq!(quintile("3"), Some(3));
+        assert_eq!(quintile("6"), None);
+        assert_eq!(flag("Y"), Some(2));
+        assert_eq!(flag("maybe"), None);
+        assert!(is_pseudo("L99999999"));
+        assert!(!is_pseudo("E01000001"));
+    }
+}
