@@ -141,6 +141,33 @@ fn every_sample_postcode_gets_the_lookups_areas_and_termination() {
 }
 
 #[test]
+fn enriching_many_in_any_order_equals_looking_up_each() {
+    let (index, _) = &*ALL;
+    // Shuffled, repeated, typed in lower case without the space, with unknown and junk values.
+    let mut values: Vec<String> = rows(ONS)
+        .iter()
+        .step_by(3)
+        .map(|r| r["pcds"].clone())
+        .collect();
+    let n = values.len();
+    let mut x: u64 = 13;
+    for i in (1..n).rev() {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        values.swap(i, (x >> 33) as usize % (i + 1));
+    }
+    for i in (0..n).step_by(5) {
+        values[i] = values[i].to_lowercase().replace(' ', "");
+    }
+    values.extend(["ZE3 9JZ", "", "N/A", "NPT 0AE", "LS1 4AP"].map(String::from));
+    values.extend(values[..100].to_vec());
+    let many = enrich_postcodes(&values, index);
+    assert_eq!(many.len(), values.len());
+    for (v, f) in values.iter().zip(&many) {
+        assert_eq!(f, &index.lookup(v), "{v}");
+    }
+}
+
+#[test]
 fn file_1_deciles_are_reproduced_from_its_ranks_on_all_32844_lsoas() {
     let (index, reports) = &*ALL;
     assert_eq!(

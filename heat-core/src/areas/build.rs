@@ -678,7 +678,7 @@ impl Builder {
         let mut names: Vec<(u32, u32)> = self.names.into_iter().collect();
         names.sort_unstable();
         let mut index = AreaIndex {
-            strings: self.strings,
+            strings: super::Texts::from_strings(&self.strings),
             keys: all_keys,
             geo: all_geo,
             terminated: all_term,
@@ -689,6 +689,9 @@ impl Builder {
             names,
             sources: self.sources,
             resolved: Vec::new(),
+            missing_notes: Vec::new(),
+            slots: Vec::new(),
+            entries: Vec::new(),
         };
         index.resolve();
         Ok((index, self.reports))

@@ -612,11 +612,14 @@ fn unpack(key: u64) -> String {
 /// used, and [`lookup`](AreaIndex::lookup) or [`enrich_postcodes`].
 #[derive(Debug, Clone)]
 pub struct AreaIndex {
-    strings: Vec<String>,
+    strings: Texts,
     keys: Vec<u64>,
     geo: Vec<u32>,
     terminated: Vec<u16>,
     ofs: Vec<u32>,
+    /// Derived at build and load: each postcode's geography, OfS row and termination in one
+    /// place (one cache miss, not three).
+    entries: Vec<Entry>,
     geos: Vec<Geo>,
     ofs_rows: Vec<Ofs>,
     /// (area code id, index position, rank), sorted.
@@ -626,6 +629,76 @@ pub struct AreaIndex {
     sources: Vec<SourceInfo>,
     /// Derived at build and load: each geography's deprivation, or why it has none.
     resolved: Vec<Result<(u8, u32, Ranked), Missing>>,
+    /// Derived at build and load: each geography's missing-deprivation note.
+    missing_notes: Vec<String>,
+    /// Derived at build and load: positions of the keys by hash (open addressing), so a
+    /// lookup costs a cache miss or two instead of a binary search's twenty.
+    slots: Vec<(u64, u32)>,
+}
+
+/// How to find a value in the index once it is read.
+enum Step {
+    /// Look this key up.
+    Key(u64),
+    /// Already found, at this position.
+    Found(usize),
+    /// Nothing to look up (not a postcode).
+    Done,
+}
+
+/// One postcode's geography, OfS row and termination code.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    geo: u32,
+    ofs: u32,
+    terminated: u16,
+}
+
+/// Interned texts in one buffer, each id's bytes beside the ids made with it (a geography's
+/// codes are interned together, so reading them touches one or two cache lines).
+#[derive(Debug, Clone, Default)]
+struct Texts {
+    buffer: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn from_strings(strings: &[String]) -> Texts {
+        let mut t = Texts::default();
+        for s in strings {
+            t.push(s);
+        }
+        t
+    }
+
+    fn push(&mut self, s: &str) {
+        self.buffer.push_str(s);
+        self.ends.push(self.buffer.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, id: usize) -> Option<&str> {
+        let end = *self.ends.get(id)? as usize;
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends[id - 1] as usize
+        };
+        self.buffer.get(start..end)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// The slot of a key in a table of `1 << bits` slots.
+#[inline]
+fn slot_of(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
 impl AreaIndex {
@@ -676,7 +749,7 @@ impl AreaIndex {
         if id == NONE {
             return None;
         }
-        self.strings.get(id as usize).map(String::as_str)
+        self.strings.get(id as usize)
     }
 
     fn source_name(&self, id: u8) -> &str {
@@ -701,6 +774,7 @@ impl AreaIndex {
 
     /// Works out each geography's deprivation (after build and load).
     fn resolve(&mut self) {
+        self.index_keys();
         let loaded: Vec<u8> = {
             let mut v: Vec<u8> = self.ranks.iter().map(|(_, i, _)| *i).collect();
             v.dedup();
@@ -714,6 +788,60 @@ impl AreaIndex {
             .map(|g| self.resolve_geo(g, &loaded))
             .collect();
         self.resolved = resolved;
+        self.missing_notes = self
+            .resolved
+            .iter()
+            .map(|r| match r {
+                Ok(_) => String::new(),
+                Err(m) => self.describe_missing(*m),
+            })
+            .collect();
+    }
+
+    /// Fills the hash table of key positions (load factor at most 2/3).
+    fn index_keys(&mut self) {
+        let bits = (self.keys.len() * 3 / 2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mask = (1usize << bits) - 1;
+        let mut slots = vec![(0u64, NONE); 1 << bits];
+        for (i, &key) in self.keys.iter().enumerate() {
+            let mut at = slot_of(key, bits);
+            while slots[at].1 != NONE {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (key, i as u32);
+        }
+        self.slots = slots;
+        self.entries = (0..self.keys.len())
+            .map(|i| Entry {
+                geo: self.geo.get(i).copied().unwrap_or(NONE),
+                ofs: self.ofs.get(i).copied().unwrap_or(NONE),
+                terminated: self.terminated.get(i).copied().unwrap_or(0),
+            })
+            .collect();
+    }
+
+    /// The position of a key, if the index holds it.
+    #[inline]
+    fn position(&self, key: u64) -> Option<usize> {
+        let bits = self.slots.len().trailing_zeros();
+        if bits == 0 {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(key, bits);
+        loop {
+            let (k, i) = *self.slots.get(at)?;
+            if i == NONE {
+                return None;
+            }
+            if k == key {
+                return Some(i as usize);
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     fn resolve_geo(&self, g: &Geo, loaded: &[u8]) -> Result<(u8, u32, Ranked), Missing> {
@@ -815,6 +943,17 @@ impl AreaIndex {
     /// assert_eq!((bad.status, bad.problem), (AreaStatus::Invalid, Some("too_short")));
     /// ```
     pub fn lookup(&self, input: &str) -> AreaFacts<'_> {
+        let (facts, step) = self.locate(input);
+        let at = match step {
+            Step::Key(key) => self.position(key),
+            Step::Found(at) => Some(at),
+            Step::Done => return facts,
+        };
+        self.fill(facts, at)
+    }
+
+    /// The facts known from the value alone, and how to find it.
+    fn locate(&self, input: &str) -> (AreaFacts<'_>, Step) {
         let mut facts = AreaFacts {
             postcode: None,
             status: AreaStatus::Invalid,
@@ -834,45 +973,56 @@ impl AreaIndex {
             ofs: None,
             notes: Vec::new(),
         };
-        let at = match Postcode::parse_at(input, Level::Shape) {
+        let step = match Postcode::parse_at(input, Level::Shape) {
             Ok(postcode) => {
                 facts.postcode = Some(postcode);
                 let compact: Vec<u8> = postcode.as_str().bytes().filter(|b| *b != b' ').collect();
-                pack(&compact).and_then(|k| self.keys.binary_search(&k).ok())
+                pack(&compact).map_or(Step::Done, Step::Key)
             }
             Err(e) => {
                 // Old forms the look-ups still hold (NPT 0AE, from before Newport's NP): found
                 // as written, and said so.
-                let found = key_of_cell(&input.trim().to_ascii_uppercase())
-                    .and_then(|k| self.keys.binary_search(&k).ok());
+                let found =
+                    key_of_cell(&input.trim().to_ascii_uppercase()).and_then(|k| self.position(k));
                 match found {
                     Some(at) => {
                         facts.notes.push(Cow::Borrowed(
                             "not in today's postcode shape; found in the look-up as written",
                         ));
-                        Some(at)
+                        Step::Found(at)
                     }
                     None => {
                         facts.problem = Some(e.code());
-                        return facts;
+                        Step::Done
                     }
                 }
             }
         };
-        let Some(at) = at else {
+        (facts, step)
+    }
+
+    /// The rest of the facts, from the postcode's place in the index (`None`: not in it).
+    fn fill<'a>(&'a self, facts: AreaFacts<'a>, at: Option<usize>) -> AreaFacts<'a> {
+        let entry = at.and_then(|a| self.entries.get(a).copied());
+        self.fill_entry(facts, entry)
+    }
+
+    /// [`AreaIndex::fill`] from the postcode's entry (`None`: not in the index).
+    fn fill_entry<'a>(&'a self, mut facts: AreaFacts<'a>, entry: Option<Entry>) -> AreaFacts<'a> {
+        let Some(entry) = entry else {
             facts.status = AreaStatus::Unknown;
             facts.notes.push(Cow::Borrowed(
                 "the postcode is in no look-up loaded (a new postcode, or a mistyped one)",
             ));
             return facts;
         };
-        facts.terminated = YearMonth::from_code(self.terminated.get(at).copied().unwrap_or(0));
+        facts.terminated = YearMonth::from_code(entry.terminated);
         facts.status = if facts.terminated.is_some() {
             AreaStatus::Terminated
         } else {
             AreaStatus::Live
         };
-        let geo_id = self.geo.get(at).copied().unwrap_or(NONE);
+        let geo_id = entry.geo;
         match self.geos.get(geo_id as usize) {
             Some(g) => {
                 let code = |k: usize| self.text(g.codes[k]);
@@ -900,7 +1050,11 @@ impl AreaIndex {
                             source: self.source_name(r.source),
                         })
                     }
-                    Some(Err(m)) => facts.notes.push(Cow::Owned(self.describe_missing(*m))),
+                    Some(Err(_)) => {
+                        if let Some(note) = self.missing_notes.get(geo_id as usize) {
+                            facts.notes.push(Cow::Borrowed(note));
+                        }
+                    }
                     None => {}
                 }
             }
@@ -908,7 +1062,7 @@ impl AreaIndex {
                 .notes
                 .push(Cow::Owned(self.describe_missing(Missing::NotInLookup))),
         }
-        let ofs_id = self.ofs.get(at).copied().unwrap_or(NONE);
+        let ofs_id = entry.ofs;
         match self.ofs_rows.get(ofs_id as usize) {
             Some(o) => {
                 let m = self.ofs_measures(o);
@@ -931,6 +1085,62 @@ impl AreaIndex {
             )),
         }
         facts
+    }
+
+    /// [`AreaIndex::lookup`] on many values, in groups whose memory reads are issued together
+    /// (the index is far larger than the caches: one value at a time, each read waits for the
+    /// one before it).
+    fn lookup_many<S: AsRef<str>>(&self, values: &[S]) -> Vec<AreaFacts<'_>> {
+        const GROUP: usize = 32;
+        let mut out = Vec::with_capacity(values.len());
+        let bits = self.slots.len().trailing_zeros();
+        for group in values.chunks(GROUP) {
+            let located: Vec<(AreaFacts<'_>, Step)> =
+                group.iter().map(|v| self.locate(v.as_ref())).collect();
+            // Read every first slot, then every entry, then every geography: each stage's
+            // reads are independent, so they overlap.
+            let mut warm = 0u64;
+            if bits > 0 {
+                for (_, step) in &located {
+                    if let Step::Key(key) = step {
+                        warm ^= self.slots.get(slot_of(*key, bits)).map_or(0, |s| s.0);
+                    }
+                }
+            }
+            let at: Vec<Option<usize>> = located
+                .iter()
+                .map(|(_, step)| match step {
+                    Step::Key(key) => self.position(*key),
+                    Step::Found(at) => Some(*at),
+                    Step::Done => None,
+                })
+                .collect();
+            for a in at.iter().flatten() {
+                warm ^= self.entries.get(*a).map_or(0, |e| u64::from(e.geo));
+            }
+            for a in at.iter().flatten() {
+                if let Some(g) = self
+                    .entries
+                    .get(*a)
+                    .and_then(|e| self.geos.get(e.geo as usize))
+                {
+                    warm ^= u64::from(g.codes[1]);
+                    warm ^= self
+                        .strings
+                        .ends
+                        .get(g.codes[0] as usize)
+                        .map_or(0, |e| u64::from(*e));
+                }
+            }
+            std::hint::black_box(warm);
+            for ((facts, step), at) in located.into_iter().zip(at) {
+                out.push(match step {
+                    Step::Done => facts,
+                    _ => self.fill(facts, at),
+                });
+            }
+        }
+        out
     }
 
     fn ofs_measures(&self, o: &Ofs) -> OfsMeasures<'_> {
@@ -1032,10 +1242,67 @@ pub fn enrich_postcodes<'a, S: AsRef<str> + Sync>(
     index: &'a AreaIndex,
 ) -> Vec<AreaFacts<'a>> {
     use rayon::prelude::*;
-    values
+    if values.len() <= 4096 {
+        return index.lookup_many(values);
+    }
+    // Read every value, then find them all in postcode order: the index is far larger than
+    // the caches, and in postcode order its tables are read front to back.
+    let located: Vec<(AreaFacts<'a>, Step)> = values
         .par_iter()
         .with_min_len(4096)
-        .map(|v| index.lookup(v.as_ref()))
+        .map(|v| index.locate(v.as_ref()))
+        .collect();
+    let mut order: Vec<(u64, u32)> = located
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, step))| match step {
+            Step::Key(k) => Some((*k, i as u32)),
+            _ => None,
+        })
+        .collect();
+    order.par_sort_unstable();
+    let mut found: Vec<Option<Entry>> = located
+        .iter()
+        .map(|(_, step)| match step {
+            Step::Found(a) => index.entries.get(*a).copied(),
+            _ => None,
+        })
+        .collect();
+    let keys = &index.keys;
+    let mut from = 0;
+    for &(key, i) in &order {
+        // Gallop forward from the last place found, then search the stretch passed over.
+        let mut step = 1;
+        let mut hi = from;
+        while hi < keys.len() && keys[hi] < key {
+            from = hi;
+            hi += step;
+            step *= 2;
+        }
+        let hi = hi.min(keys.len());
+        match keys[from..hi.min(keys.len())].binary_search(&key) {
+            Ok(k) => {
+                from += k;
+                found[i as usize] = index.entries.get(from).copied();
+            }
+            Err(k) => {
+                if hi < keys.len() && keys[hi] == key {
+                    from = hi;
+                    found[i as usize] = index.entries.get(from).copied();
+                } else {
+                    from += k;
+                }
+            }
+        }
+    }
+    located
+        .into_par_iter()
+        .zip(found)
+        .with_min_len(4096)
+        .map(|((facts, step), entry)| match step {
+            Step::Done => facts,
+            _ => index.fill_entry(facts, entry),
+        })
         .collect()
 }
 

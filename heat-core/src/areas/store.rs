@@ -145,7 +145,7 @@ impl AreaIndex {
         w.0.extend_from_slice(MAGIC);
         w.u32(VERSION);
         w.len(self.strings.len());
-        for s in &self.strings {
+        for s in self.strings.iter() {
             w.text(s);
         }
         w.len(self.sources.len());
@@ -234,7 +234,11 @@ impl AreaIndex {
             ));
         }
         let n = r.count(4)?;
-        let strings = (0..n).map(|_| r.text()).collect::<Read<Vec<String>>>()?;
+        let mut strings = super::Texts::default();
+        for _ in 0..n {
+            let t = r.text()?;
+            strings.push(&t);
+        }
         let n = r.count(12)?;
         let sources = (0..n)
             .map(|_| {
@@ -344,6 +348,9 @@ impl AreaIndex {
             names,
             sources,
             resolved: Vec::new(),
+            missing_notes: Vec::new(),
+            slots: Vec::new(),
+            entries: Vec::new(),
         };
         index.resolve();
         Ok(index)

@@ -26,13 +26,15 @@ from ._heatkit import (
     _unknown_value,
 )
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
-from . import _activity, _clean, _matching, _updates
+from . import _activity, _areas, _clean, _matching, _updates
+from ._areas import AreaIndex
 from ._activity import ImportResult, ShareDecision, Violation
 from ._clean import CleanResult, Report
 from ._updates import UpdatesResult
 from ._matching import MatchingWarning
 from .errors import (
     ActivityError,
+    AreaLookupError,
     ArgumentError,
     CohortError,
     FieldError,
@@ -44,6 +46,8 @@ from .errors import (
 
 __all__ = [
     "ActivityError",
+    "AreaIndex",
+    "AreaLookupError",
     "ArgumentError",
     "CleanResult",
     "CohortError",
@@ -73,6 +77,7 @@ __all__ = [
     "cluster_duplicates",
     "data_version",
     "dob_range",
+    "enrich_postcodes",
     "explain",
     "find_duplicates",
     "fix_postcode",
@@ -155,6 +160,7 @@ validate_import = _guard(_activity.validate_import)
 clean = _guard(_clean.clean)
 report = _guard(_clean.report)
 upload_updates = _guard(_updates.upload_updates)
+enrich_postcodes = _guard(_areas.enrich_postcodes)
 cluster_duplicates = _guard(_matching.cluster_duplicates)
 explain = _guard(_matching.explain)
 find_duplicates = _guard(_matching.find_duplicates)

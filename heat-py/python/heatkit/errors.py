@@ -8,6 +8,7 @@ from typing import Any, Optional, Tuple
 
 __all__ = [
     "ActivityError",
+    "AreaLookupError",
     "ArgumentError",
     "CohortError",
     "FieldError",
@@ -134,6 +135,21 @@ class ImportFileError(HeatError):
     ... except heatkit.ImportFileError as e:
     ...     print(e.code, "|", e)
     missing_columns | students file is missing required columns: first_name (is "Frist Name" meant to be first_name?)
+    """
+
+
+class AreaLookupError(HeatError):
+    """An area look-up file or saved area index cannot be used: ``unknown_area_file`` (a header
+    heatkit does not know; the message lists what each kind needs), ``conflicting_postcode``,
+    ``conflicting_area``, ``rank_count`` (a ranks file that does not rank every area of its
+    nation), ``bad_zip``, ``no_rows``, ``bad_index_file`` or ``unreadable_file``.
+
+    >>> import heatkit
+    >>> try:
+    ...     heatkit.AreaIndex.load("no/such/areas.idx")
+    ... except heatkit.AreaLookupError as e:
+    ...     print(e.code)
+    unreadable_file
     """
 
 
