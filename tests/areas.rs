@@ -521,3 +521,77 @@ fn nspl_and_onspd_headers_of_every_release_are_read() {
         assert_eq!((d.index, d.rank, d.source), (index_name, 3001, "nspl.csv"));
     }
 }
+
+#[test]
+fn the_clean_job_adds_areas_and_counts_students_by_quintile() {
+    use heat_core::clean::{clean_students, output, report::html_report, CleanSettings};
+    use heat_core::import::{validate_import, Template};
+    let (index, _) = &*ALL;
+    let mut settings = CleanSettings::on("2026-12-01".parse().unwrap());
+    settings.areas = Some(std::sync::Arc::new(index.clone()));
+    let csv = "Forename,Surname,Date of Birth,Home Postcode\n\
+               Ann,Lee,2011-01-02,ls11nz\n\
+               Bob,Kay,2011-03-04,LS1 2AL\n\
+               Cat,Day,2011-05-06,AB10 1AG\n\
+               Dan,Fry,2011-07-08,ZE3 9JZ\n\
+               Eve,Gee,2011-09-10,\n";
+    let up = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
+    let out = clean_students(up, &settings).unwrap();
+    let header = output::cleaned_header_of(&out);
+    assert_eq!(
+        &header[header.len() - 10..],
+        heat_core::clean::areas::AREA_COLUMNS
+    );
+    let ann = out.students[0].area.as_ref().unwrap();
+    assert_eq!(
+        (ann.status, ann.lsoa.as_str(), ann.imd_index.as_str()),
+        ("live", "E01011363", "IMD 2019")
+    );
+    assert_eq!(
+        (
+            ann.imd_decile,
+            ann.imd_quintile,
+            ann.polar4,
+            ann.uni_connect_target_ward
+        ),
+        (Some(1), Some(1), Some(1), Some(true))
+    );
+    let dan = out.students[3].area.as_ref().unwrap();
+    assert_eq!((dan.status, dan.imd_quintile), ("unknown", None));
+    assert!(dan
+        .notes
+        .starts_with("the postcode is in no look-up loaded"));
+    let a = out.areas.as_ref().unwrap();
+    // IMD: LS1 1NZ (decile 1), LS1 2AL and AB10 1AG from their files; two without.
+    let ls12al = index.lookup("LS1 2AL").deprivation.unwrap().quintile() as usize;
+    let ab = index.lookup("AB10 1AG").deprivation.unwrap().quintile() as usize;
+    let mut expect = [0usize; 5];
+    for q in [1, ls12al, ab] {
+        expect[q - 1] += 1;
+    }
+    assert_eq!((a.imd.counts, a.imd.missing), (expect, 2));
+    assert_eq!((a.polar4.counts, a.polar4.missing), ([1, 0, 1, 0, 1], 2));
+    assert_eq!(a.polar4.share_q1_q2(), Some(1.0 / 3.0));
+    let lines = output::summary_lines(&out);
+    assert!(
+        lines.contains(&(
+            "POLAR4 quintile 1-2".to_string(),
+            "1 of 3 with one (33.3%); 2 without".to_string()
+        )),
+        "{lines:?}"
+    );
+    let html = html_report(&out, "upload.csv");
+    assert!(html.contains("Students by IMD quintile (1 = most deprived)"));
+    assert!(html.contains("<strong>33.3%</strong> of the 3 students with a quintile are in quintiles 1–2 (1 students)"));
+    let mut bytes = Vec::new();
+    output::write_cleaned_csv(&out, &mut bytes, false).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",live,E01011363,IMD 2019,1,1,,1,1,yes,"),
+        "{}",
+        text.lines().nth(1).unwrap()
+    );
+}

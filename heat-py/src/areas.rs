@@ -16,7 +16,7 @@ use crate::errors::raise;
 /// Postcodes, their areas and measures, built from a team's own look-up files.
 #[pyclass(name = "AreaIndex", module = "heatkit._heatkit", frozen)]
 pub struct PyAreaIndex {
-    pub inner: Arc<AreaIndex>,
+    pub(crate) inner: Arc<AreaIndex>,
     reports: Vec<LoadReport>,
 }
 

@@ -137,6 +137,36 @@ impl PyCleanOutcome {
             .collect();
         out.set_item("duplicate_probability", one_chunk(py, Arc::new(p))?)?;
         out.set_item("row", int_column(py, s.iter().map(|r| Some(r.row as i64)))?)?;
+        if self.outcome.areas.is_some() {
+            let area = |f: &dyn Fn(&heat_core::clean::areas::StudentArea) -> Option<String>| {
+                let a: StringArray = s.iter().map(|r| r.area.as_ref().and_then(f)).collect();
+                one_chunk(py, Arc::new(a) as ArrayRef)
+            };
+            let small = |f: &dyn Fn(&heat_core::clean::areas::StudentArea) -> Option<u8>| {
+                int_column(
+                    py,
+                    s.iter().map(|r| r.area.as_ref().and_then(f).map(i64::from)),
+                )
+            };
+            let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
+            out.set_item("area_status", area(&|a| Some(a.status.to_string()))?)?;
+            out.set_item("lsoa", area(&|a| text(&a.lsoa))?)?;
+            out.set_item("imd_index", area(&|a| text(&a.imd_index))?)?;
+            out.set_item("imd_decile", small(&|a| a.imd_decile)?)?;
+            out.set_item("imd_quintile", small(&|a| a.imd_quintile)?)?;
+            out.set_item("idaci_decile", small(&|a| a.idaci_decile)?)?;
+            out.set_item("polar4_quintile", small(&|a| a.polar4)?)?;
+            out.set_item("tundra_lsoa_quintile", small(&|a| a.tundra_lsoa)?)?;
+            let ward: BooleanArray = s
+                .iter()
+                .map(|r| r.area.as_ref().and_then(|a| a.uni_connect_target_ward))
+                .collect();
+            out.set_item(
+                "uni_connect_target_ward",
+                one_chunk(py, Arc::new(ward) as ArrayRef)?,
+            )?;
+            out.set_item("area_notes", area(&|a| text(&a.notes))?)?;
+        }
         Ok(out)
     }
 
@@ -180,6 +210,15 @@ impl PyCleanOutcome {
         d.set_item("hesa_eligible", o.tracking.hesa_eligible)?;
         d.set_item("candidate_pairs", o.matching.candidate_pairs)?;
         d.set_item("skipped_pairs", o.matching.skipped_pairs)?;
+        if let Some(a) = &o.areas {
+            d.set_item("area_index", &a.index)?;
+            d.set_item("imd_quintiles", a.imd.counts.to_vec())?;
+            d.set_item("imd_missing", a.imd.missing)?;
+            d.set_item("polar4_quintiles", a.polar4.counts.to_vec())?;
+            d.set_item("polar4_missing", a.polar4.missing)?;
+            d.set_item("imd_share_q1_q2", a.imd.share_q1_q2())?;
+            d.set_item("polar4_share_q1_q2", a.polar4.share_q1_q2())?;
+        }
         Ok(d)
     }
 
@@ -228,7 +267,7 @@ impl PyCleanOutcome {
 
 /// Runs the clean job on a file (`path`) or bytes (`data`).
 #[pyfunction]
-#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None, tidy_names=false))]
+#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None, tidy_names=false, areas=None))]
 #[allow(clippy::too_many_arguments)]
 fn _clean(
     py: Python<'_>,
@@ -241,6 +280,7 @@ fn _clean(
     schools: Option<std::path::PathBuf>,
     heat_institutions: Option<std::path::PathBuf>,
     tidy_names: bool,
+    areas: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCleanOutcome> {
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -255,6 +295,7 @@ fn _clean(
     settings.import.sheet = sheet;
     settings.schools = school_directory(py, schools, heat_institutions)?;
     settings.tidy_names = tidy_names;
+    settings.areas = area_index(py, areas)?;
     let outcome = py.detach(|| match (&path, &data) {
         (Some(p), _) => clean_students_file(p, &settings),
         (None, d) => {
@@ -361,6 +402,24 @@ fn _upload_updates(
         .collect();
     let columns = up.columns.iter().map(|c| c.to_string()).collect();
     Ok((columns, new, existing, split.matched_twice))
+}
+
+/// The area index: an `AreaIndex`, or the path of one saved with `AreaIndex.save`.
+fn area_index(
+    py: Python<'_>,
+    areas: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Arc<heat_core::areas::AreaIndex>>> {
+    let Some(areas) = areas.filter(|a| !a.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(index) = areas.cast::<crate::areas::PyAreaIndex>() {
+        return Ok(Some(index.get().inner.clone()));
+    }
+    let path: std::path::PathBuf = areas.extract()?;
+    let index = py
+        .detach(|| heat_core::areas::AreaIndex::load(&path))
+        .map_err(|e| raise(py, &e))?;
+    Ok(Some(Arc::new(index)))
 }
 
 /// The schools list from a GIAS extract and, added to it, a HEAT institution export.

@@ -27,6 +27,7 @@
 
 mod plain;
 
+pub mod areas;
 pub mod output;
 pub mod report;
 pub mod updates;
@@ -76,6 +77,10 @@ pub struct CleanSettings {
     /// letters title-cased by UK rules, accents kept), each change reported; digits and stray
     /// punctuation in names flagged. Off by default.
     pub tidy_names: bool,
+    /// The team's area index ([`crate::areas::AreaIndex`]): when given, each student's home
+    /// postcode gets its area, IMD and POLAR4 quintiles ([`areas::AREA_COLUMNS`]), and the
+    /// summary counts students by quintile. `None`: no area columns.
+    pub areas: Option<std::sync::Arc<crate::areas::AreaIndex>>,
 }
 
 impl CleanSettings {
@@ -92,6 +97,7 @@ impl CleanSettings {
             matching: MatchSettings::default(),
             schools: None,
             tidy_names: false,
+            areas: None,
         }
     }
 }
@@ -201,6 +207,8 @@ pub struct StudentRow {
     pub duplicate: Option<Duplicate>,
     /// Its problems, errors first.
     pub problems: Vec<Problem>,
+    /// Its home postcode's area and measures, when an area index was given.
+    pub area: Option<areas::StudentArea>,
 }
 
 impl StudentRow {
@@ -279,6 +287,8 @@ pub struct CleanOutcome {
     pub tracking: TrackingSummary,
     /// What the duplicate matching did (pairs compared, skipped, twin patterns).
     pub matching: RunSummary,
+    /// Students by IMD and POLAR4 quintile, when an area index was given.
+    pub areas: Option<areas::AreaSummary>,
 }
 
 /// Why the clean job could not run at all.
@@ -468,9 +478,15 @@ pub fn clean_students(
             tracking,
             duplicate,
             problems,
+            area: None,
         });
     }
+    let areas = settings
+        .areas
+        .as_ref()
+        .map(|index| areas::add_areas(&mut students, index));
     Ok(CleanOutcome {
+        areas,
         columns: Template::Students.column_names(),
         students,
         file_problems,

@@ -51,7 +51,25 @@ pub fn cleaned_header() -> Vec<&'static str> {
         .collect()
 }
 
-/// One student's cells in [`cleaned_header`] order.
+/// The cleaned file's header for one outcome: [`cleaned_header`], then
+/// [`super::areas::AREA_COLUMNS`] when an area index was given.
+///
+/// ```
+/// use heat_core::clean::{clean_students, output, CleanSettings};
+/// use heat_core::import::{validate_import, Template};
+/// let s = CleanSettings::on("2026-12-01".parse().unwrap());
+/// let up = validate_import(b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n", Template::Students, &s.import).unwrap();
+/// assert_eq!(output::cleaned_header_of(&clean_students(up, &s).unwrap()), output::cleaned_header());
+/// ```
+pub fn cleaned_header_of(out: &CleanOutcome) -> Vec<&'static str> {
+    let mut header = cleaned_header();
+    if out.areas.is_some() {
+        header.extend(super::areas::AREA_COLUMNS);
+    }
+    header
+}
+
+/// One student's cells in [`cleaned_header_of`] order.
 fn cleaned_cells(s: &StudentRow) -> Vec<String> {
     let mut out = s.values.clone();
     out.push(s.status.as_str().to_string());
@@ -93,6 +111,9 @@ fn cleaned_cells(s: &StudentRow) -> Vec<String> {
         None => out.extend([String::new(), String::new()]),
     }
     out.push(s.row.to_string());
+    if let Some(area) = &s.area {
+        out.extend(area.cells());
+    }
     out
 }
 
@@ -190,7 +211,7 @@ pub fn write_cleaned_csv<W: Write>(out: &CleanOutcome, w: W, bom: bool) -> std::
     write_csv(
         w,
         bom,
-        &cleaned_header(),
+        &cleaned_header_of(out),
         out.students.iter().map(cleaned_cells),
     )
 }
@@ -278,6 +299,27 @@ pub fn summary_lines(out: &CleanOutcome) -> Vec<(String, String)> {
             out.matching.skipped_pairs.to_string(),
         ),
     ]);
+    if let Some(a) = &out.areas {
+        let share = |q: &super::areas::QuintileCounts| match q.share_q1_q2() {
+            Some(f) => format!(
+                "{} of {} with one ({:.1}%); {} without",
+                q.counts[0] + q.counts[1],
+                q.counts.iter().sum::<usize>(),
+                f * 100.0,
+                q.missing
+            ),
+            None => format!("none of the students has one ({} without)", q.missing),
+        };
+        lines.extend([
+            ("Area look-ups".into(), a.index.clone()),
+            ("IMD quintile 1-2 (most deprived 40%)".into(), share(&a.imd)),
+            ("POLAR4 quintile 1-2".into(), share(&a.polar4)),
+            (
+                "Postcodes in no look-up / terminated".into(),
+                format!("{} / {}", a.unknown, a.terminated),
+            ),
+        ]);
+    }
     lines
 }
 
@@ -346,7 +388,7 @@ pub fn write_xlsx<W: Write + std::io::Seek + Send>(
     let (fixed, check, stop) = (fill(0xC6EFCE), fill(0xFFEB9C), fill(0xFFC7CE));
     let mut neutralised = 0;
 
-    let header = cleaned_header();
+    let header = cleaned_header_of(out);
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name("Cleaned")?;
     for (c, h) in header.iter().enumerate() {

@@ -285,6 +285,10 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
         &bars(&labels, &values, RGBColor(0x6b, 0x46, 0xc1)),
     );
 
+    if let Some(a) = &out.areas {
+        area_sections(&mut html, a);
+    }
+
     // Stated year group (rows) against the date of birth's (columns).
     let grid = tally(out.students.iter().filter_map(|s| {
         let stated = s.value("year_group");
@@ -519,6 +523,55 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
 }
 
 /// Sort key for year-group labels: Reception, Year 1 … Year 14, then anything else.
+/// Students by IMD quintile and by POLAR4 quintile, each with the share from quintiles 1–2
+/// (the measure Access and Participation Plans report) and the students without one.
+fn area_sections(html: &mut String, a: &super::areas::AreaSummary) {
+    let labels: Vec<String> = (1..=5)
+        .map(|q| format!("Q{q}"))
+        .chain(["none".to_string()])
+        .collect();
+    for (id, title, q, what) in [
+        (
+            "chart-imd",
+            "Students by IMD quintile (1 = most deprived)",
+            &a.imd,
+            "the nation's own index: IMD in England, WIMD, SIMD, NIMDM",
+        ),
+        (
+            "chart-polar4",
+            "Students by POLAR4 quintile (1 = lowest HE participation)",
+            &a.polar4,
+            "the OfS look-up",
+        ),
+    ] {
+        let values: Vec<f64> = q
+            .counts
+            .iter()
+            .map(|v| *v as f64)
+            .chain([q.missing as f64])
+            .collect();
+        let share = match q.share_q1_q2() {
+            Some(f) => format!(
+                "<p><strong>{:.1}%</strong> of the {} students with a quintile are in quintiles 1–2 ({} students); {} have none (see the area_notes column).</p>",
+                f * 100.0,
+                q.counts.iter().sum::<usize>(),
+                q.counts[0] + q.counts[1],
+                q.missing
+            ),
+            None => format!(
+                "<p>No student has a quintile from {what} ({} without one: see the area_notes column).</p>",
+                q.missing
+            ),
+        };
+        let body = format!(
+            "{}{share}<p class=\"meta\">From {what}. Area look-ups: {}.</p>",
+            bars(&labels, &values, RGBColor(0x2f, 0x85, 0x5a)),
+            escape(&a.index)
+        );
+        section(html, id, title, &body);
+    }
+}
+
 fn year_order(label: &str) -> (u8, i32, String) {
     if label.eq_ignore_ascii_case("reception") {
         return (0, 0, String::new());

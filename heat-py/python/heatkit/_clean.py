@@ -90,6 +90,7 @@ def clean(
     schools: Optional[Union[str, Path]] = None,
     heat_institutions: Optional[Union[str, Path]] = None,
     tidy_names: bool = False,
+    areas: Any = None,
     kind: str = "pyarrow",
 ) -> CleanResult:
     """Cleans a students upload: a CSV (any encoding heatkit reads) or a workbook (``.xlsx``,
@@ -108,6 +109,12 @@ def clean(
     rules (``McDonald``, ``O'Brien``, ``Anne-Marie``; accents kept), each change reported
     (``name_tidied``), and flags digits and stray punctuation in names.
 
+    ``areas`` is an :class:`heatkit.AreaIndex` (or the path of one saved with ``save``): each
+    student's home postcode then gets ``area_status``, ``lsoa``, ``imd_index``, ``imd_decile``,
+    ``imd_quintile``, ``idaci_decile``, ``polar4_quintile``, ``tundra_lsoa_quintile``,
+    ``uni_connect_target_ward`` and ``area_notes`` (why a measure is missing), and the summary and
+    report count students by IMD and POLAR4 quintile with the share from quintiles 1–2.
+
     >>> import heatkit
     >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,LSI 4AP\\n"
     >>> out = heatkit.clean(csv.encode(), on="2026-12-01", kind="dict")
@@ -124,7 +131,7 @@ def clean(
     outcome = _clean(**source, on=on, academic_year=academic_year, nation=nation, sheet=sheet,
                      schools=None if schools is None else Path(schools),
                      heat_institutions=None if heat_institutions is None else Path(heat_institutions),
-                     tidy_names=tidy_names)
+                     tidy_names=tidy_names, areas=areas)
     title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
     return CleanResult(outcome, kind, title)
 
@@ -159,6 +166,7 @@ def report(
     schools: Optional[Union[str, Path]] = None,
     heat_institutions: Optional[Union[str, Path]] = None,
     tidy_names: bool = False,
+    areas: Any = None,
 ) -> Report:
     """The data-quality report of a students upload (a path, bytes, or a :class:`CleanResult`):
     rows in and out, postcodes by status, stated against dob-derived year groups, year groups from
@@ -173,4 +181,4 @@ def report(
     if isinstance(upload, CleanResult):
         return upload.report()
     return clean(upload, on=on, academic_year=academic_year, nation=nation, sheet=sheet, schools=schools,
-                 heat_institutions=heat_institutions, tidy_names=tidy_names, kind="dict").report()
+                 heat_institutions=heat_institutions, tidy_names=tidy_names, areas=areas, kind="dict").report()

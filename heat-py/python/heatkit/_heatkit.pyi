@@ -243,6 +243,7 @@ def _clean(
     schools: Optional[Union[str, PathLike[str]]] = None,
     heat_institutions: Optional[Union[str, PathLike[str]]] = None,
     tidy_names: bool = False,
+    areas: Optional[Union[AreaIndex, str, PathLike[str]]] = None,
 ) -> _CleanOutcome: ...
 def _upload_updates(
     *,

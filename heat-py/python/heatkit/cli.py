@@ -35,6 +35,8 @@ examples:
   heatkit dedupe students.csv --out pairs.csv
   heatkit link upload.csv heat_export.csv --out links.csv
   heatkit report students.xlsx                     # -> students_report.html
+  heatkit areas ONSPD_FEB_2025.zip File_1_IoD2019.csv ofs_lookup.zip --out areas.idx
+  heatkit clean students.xlsx --areas areas.idx      # + LSOA, IMD and POLAR4 quintiles
 
 exit codes: 0 done; 1 an input cannot be read or an output cannot be written; 2 usage error.
 """
@@ -116,7 +118,8 @@ def _clean(a: argparse.Namespace, progress: _Progress) -> int:
 
     with progress.step(f"cleaned {a.students}"):
         result = clean(Path(a.students), on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
-                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names, kind="dict")
+                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names,
+                       areas=a.areas, kind="dict")
     out = Path(a.out)
     with progress.step(f"wrote {a.format} to {out}"):
         paths = result.save(out, a.format, bom=not a.no_bom)
@@ -256,13 +259,33 @@ def _report(a: argparse.Namespace, progress: _Progress) -> int:
     path = Path(a.file)
     with progress.step(f"cleaned {path}"):
         result = clean(path, on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
-                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names, kind="dict")
+                       schools=a.schools, heat_institutions=a.heat_institutions, tidy_names=a.tidy_names,
+                       areas=a.areas, kind="dict")
     out = Path(a.out) if a.out else path.with_name(path.stem + "_report.html")
     result.report().save(out)
     s = result.summary
     _say(f"{path}: {s['rows_in']} rows in = {s['ok']} ok + {s['fixed']} fixed + "
          f"{s['needs_attention']} needs attention + {s['rejected']} rejected")
     _say(f"  -> {out} (open it in a browser; it holds counts and row numbers only)")
+    return EXIT_OK
+
+
+def _areas(a: argparse.Namespace, progress: _Progress) -> int:
+    from . import AreaIndex
+
+    with progress.step(f"read {len(a.files)} look-up files"):
+        index = AreaIndex.build([Path(f) for f in a.files])
+    out = Path(a.out)
+    index.save(out)
+    for r in index.reports:
+        _say(f"{r['file']}: {r['description']}: {r['rows_read']} rows read = {r['rows_loaded']} loaded + "
+             f"{r['rows_rejected']} rejected")
+        for row, field, reason in r["rejected"][:5]:
+            _say(f"  row {row}, {field}: {reason}")
+        if r["deciles_checked"]:
+            _say(f"  deciles from ranks agree with the file's own on {r['deciles_checked'] - r['deciles_differing']}"
+                 f" of {r['deciles_checked']} areas")
+    _say(f"  -> {out} ({len(index)} postcodes; use it with: heatkit clean FILE --areas {out})")
     return EXIT_OK
 
 
@@ -300,6 +323,8 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--heat-institutions", help="your HEAT institution export: schools found get their HEAT id")
         q.add_argument("--tidy-names", action="store_true",
                        help="write names typed in one case as McDonald, O'Brien, Anne-Marie (each change reported)")
+        q.add_argument("--areas", help="an area index made by `heatkit areas`: adds each student's LSOA, IMD and "
+                                       "POLAR4 quintiles, and counts students by quintile")
         common(q)
 
     upload_options(c)
@@ -349,6 +374,18 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--nation", default="england", help="england, wales, scotland or northern_ireland")
     common(lk)
     lk.set_defaults(run=_link)
+
+    ar = sub.add_parser("areas", help="build an area index from your postcode look-up, IMD and OfS files",
+                        description="Reads the look-up files you downloaded (ONSPD, NSPL or the ONS PCD-to-LSOA "
+                                    "look-up; IoD2019/IoD2025 File 1 or 7; SIMD, WIMD, NIMDM ranks; the OfS "
+                                    "postcode look-up with POLAR4, TUNDRA, Adult HE), as CSV, workbook or zip, "
+                                    "and saves one index file for `heatkit clean --areas`. Each file's kind is "
+                                    "found from its column names; every row is loaded or reported with its reason.",
+                        epilog="example: heatkit areas NSPL_MAY_2025_UK.csv File_1_IoD2019.csv --out areas.idx",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ar.add_argument("files", nargs="+", help="the look-up files")
+    ar.add_argument("--out", default="areas.idx", help="the index file to write (default: areas.idx)")
+    ar.set_defaults(run=_areas)
     return p
 
 
