@@ -3,9 +3,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt32Builder, UInt8Builder};
+use arrow_array::builder::{
+    BooleanBuilder, StringBuilder, StringDictionaryBuilder, UInt32Builder, UInt8Builder,
+};
+use arrow_array::types::Int32Type;
 use arrow_array::{Array, ArrayRef};
-use heat_core::areas::{enrich_postcodes, AreaFacts, AreaIndex, AreaSource, LoadReport};
+use heat_core::areas::{enrich_each, AreaFacts, AreaIndex, AreaSource, LoadReport};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyChunkedArray;
@@ -212,8 +215,50 @@ const ORDER: [&str; 37] = [
     "",
 ];
 
+/// Text columns with few distinct values (statuses, nations, index names, sources, reasons,
+/// notes): written as dictionary columns, each value once per block (a pandas `category`).
+const REPEATED: [&str; 15] = [
+    "status",
+    "problem",
+    "country",
+    "lad",
+    "lad_name",
+    "imd_index",
+    "reason_removed_polar",
+    "reason_removed_tundra_msoa",
+    "reason_removed_tundra_lsoa",
+    "reason_removed_adult_he_2011",
+    "reason_removed_gaps",
+    "area_source",
+    "imd_source",
+    "ofs_source",
+    "notes",
+];
+
+/// One text column's builder: plain, or a dictionary for [`REPEATED`] columns.
+enum TextBuilder {
+    Plain(StringBuilder),
+    Repeated(StringDictionaryBuilder<Int32Type>),
+}
+
+impl TextBuilder {
+    fn append_option(&mut self, v: Option<&str>) {
+        match self {
+            TextBuilder::Plain(b) => b.append_option(v),
+            TextBuilder::Repeated(b) => b.append_option(v),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            TextBuilder::Plain(b) => Arc::new(b.finish()),
+            TextBuilder::Repeated(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
 struct Columns {
-    text: Vec<StringBuilder>,
+    text: Vec<TextBuilder>,
     small: Vec<UInt8Builder>,
     rank: UInt32Builder,
     flag: BooleanBuilder,
@@ -222,8 +267,15 @@ struct Columns {
 impl Columns {
     fn with_capacity(n: usize) -> Columns {
         Columns {
-            text: (0..TEXT.len())
-                .map(|_| StringBuilder::with_capacity(n, n * 4))
+            text: TEXT
+                .iter()
+                .map(|name| {
+                    if REPEATED.contains(name) {
+                        TextBuilder::Repeated(StringDictionaryBuilder::new())
+                    } else {
+                        TextBuilder::Plain(StringBuilder::with_capacity(n, n * 9))
+                    }
+                })
                 .collect(),
             small: (0..SMALL.len())
                 .map(|_| UInt8Builder::with_capacity(n))
@@ -298,7 +350,7 @@ impl Columns {
     fn finish(mut self) -> Vec<(&'static str, ArrayRef)> {
         let mut named: Vec<(&'static str, ArrayRef)> = Vec::with_capacity(ORDER.len());
         for (name, b) in TEXT.iter().zip(self.text.iter_mut()) {
-            named.push((name, Arc::new(b.finish())));
+            named.push((name, b.finish()));
         }
         for (name, b) in SMALL.iter().zip(self.small.iter_mut()) {
             named.push((name, Arc::new(b.finish())));
@@ -331,9 +383,7 @@ fn _enrich_postcodes(
                 })
                 .collect();
             let mut out = Columns::with_capacity(block.len());
-            for facts in enrich_postcodes(&texts, &index) {
-                out.push(&facts);
-            }
+            enrich_each(&texts, &index, |facts| out.push(&facts));
             out.finish()
         })
     });

@@ -692,6 +692,8 @@ impl Builder {
             missing_notes: Vec::new(),
             slots: Vec::new(),
             entries: Vec::new(),
+            geo_texts: Vec::new(),
+            has_ofs: false,
         };
         index.resolve();
         Ok((index, self.reports))

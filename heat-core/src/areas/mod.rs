@@ -634,9 +634,15 @@ pub struct AreaIndex {
     /// Derived at build and load: positions of the keys by hash (open addressing), so a
     /// lookup costs a cache miss or two instead of a binary search's twenty.
     slots: Vec<(u64, u32)>,
+    /// Derived at build and load: each geography's texts as spans of the text buffer (codes,
+    /// then the LAD's name and the ranked area), read in one place.
+    geo_texts: Vec<[(u32, u32); 9]>,
+    /// Derived at build and load: whether an OfS look-up was loaded.
+    has_ofs: bool,
 }
 
 /// How to find a value in the index once it is read.
+#[derive(Debug, Clone, Copy)]
 enum Step {
     /// Look this key up.
     Key(u64),
@@ -644,6 +650,16 @@ enum Step {
     Found(usize),
     /// Nothing to look up (not a postcode).
     Done,
+}
+
+/// A value read, before the index is visited.
+#[derive(Debug, Clone, Copy)]
+struct ReadValue {
+    postcode: Option<Postcode>,
+    problem: Option<&'static str>,
+    /// Found as written, not in today's shape.
+    legacy: bool,
+    step: Step,
 }
 
 /// One postcode's geography, OfS row and termination code.
@@ -758,13 +774,6 @@ impl AreaIndex {
             .map_or("", |s| s.name.as_str())
     }
 
-    fn name_of(&self, code: u32) -> Option<&str> {
-        self.names
-            .binary_search_by_key(&code, |(c, _)| *c)
-            .ok()
-            .and_then(|i| self.text(self.names[i].1))
-    }
-
     fn rank_of(&self, code: u32, index: u8) -> Option<Ranked> {
         self.ranks
             .binary_search_by_key(&(code, index), |(c, i, _)| (*c, *i))
@@ -775,6 +784,7 @@ impl AreaIndex {
     /// Works out each geography's deprivation (after build and load).
     fn resolve(&mut self) {
         self.index_keys();
+        self.has_ofs = self.sources.iter().any(|s| s.kind == "ofs");
         let loaded: Vec<u8> = {
             let mut v: Vec<u8> = self.ranks.iter().map(|(_, i, _)| *i).collect();
             v.dedup();
@@ -788,6 +798,31 @@ impl AreaIndex {
             .map(|g| self.resolve_geo(g, &loaded))
             .collect();
         self.resolved = resolved;
+        let span = |t: &Texts, id: u32| -> (u32, u32) {
+            let i = id as usize;
+            match (id != NONE).then(|| t.ends.get(i)).flatten() {
+                Some(end) => (if i == 0 { 0 } else { t.ends[i - 1] }, *end),
+                None => (0, 0),
+            }
+        };
+        self.geo_texts = self
+            .geos
+            .iter()
+            .zip(&self.resolved)
+            .map(|(g, r)| {
+                let mut spans = [(0, 0); 9];
+                for k in 0..7 {
+                    spans[k] = span(&self.strings, g.codes[k]);
+                }
+                let name = self
+                    .names
+                    .binary_search_by_key(&g.codes[6], |(c, _)| *c)
+                    .map_or(NONE, |i| self.names[i].1);
+                spans[7] = span(&self.strings, name);
+                spans[8] = span(&self.strings, r.as_ref().map_or(NONE, |(_, area, _)| *area));
+                spans
+            })
+            .collect();
         self.missing_notes = self
             .resolved
             .iter()
@@ -943,21 +978,55 @@ impl AreaIndex {
     /// assert_eq!((bad.status, bad.problem), (AreaStatus::Invalid, Some("too_short")));
     /// ```
     pub fn lookup(&self, input: &str) -> AreaFacts<'_> {
-        let (facts, step) = self.locate(input);
-        let at = match step {
-            Step::Key(key) => self.position(key),
-            Step::Found(at) => Some(at),
-            Step::Done => return facts,
+        let read = self.read(input);
+        let entry = match read.step {
+            Step::Key(key) => self
+                .position(key)
+                .and_then(|a| self.entries.get(a).copied()),
+            Step::Found(at) => self.entries.get(at).copied(),
+            Step::Done => None,
         };
-        self.fill(facts, at)
+        self.facts(read, entry)
     }
 
-    /// The facts known from the value alone, and how to find it.
-    fn locate(&self, input: &str) -> (AreaFacts<'_>, Step) {
+    /// What the value alone says, and how to find it in the index.
+    fn read(&self, input: &str) -> ReadValue {
+        match Postcode::parse_at(input, Level::Shape) {
+            Ok(postcode) => {
+                let mut compact = [0u8; 8];
+                let mut n = 0;
+                for b in postcode.as_str().bytes().filter(|b| *b != b' ') {
+                    compact[n.min(7)] = b;
+                    n += 1;
+                }
+                ReadValue {
+                    postcode: Some(postcode),
+                    problem: None,
+                    legacy: false,
+                    step: pack(&compact[..n.min(8)]).map_or(Step::Done, Step::Key),
+                }
+            }
+            Err(e) => {
+                // Old forms the look-ups still hold (NPT 0AE, from before Newport's NP): found
+                // as written, and said so.
+                let found =
+                    key_of_cell(&input.trim().to_ascii_uppercase()).and_then(|k| self.position(k));
+                ReadValue {
+                    postcode: None,
+                    problem: found.is_none().then(|| e.code()),
+                    legacy: found.is_some(),
+                    step: found.map_or(Step::Done, Step::Found),
+                }
+            }
+        }
+    }
+
+    /// Every fact about a value read, from its entry in the index (`None`: not in it).
+    fn facts(&self, read: ReadValue, entry: Option<Entry>) -> AreaFacts<'_> {
         let mut facts = AreaFacts {
-            postcode: None,
+            postcode: read.postcode,
             status: AreaStatus::Invalid,
-            problem: None,
+            problem: read.problem,
             terminated: None,
             country: None,
             oa11: None,
@@ -973,41 +1042,18 @@ impl AreaIndex {
             ofs: None,
             notes: Vec::new(),
         };
-        let step = match Postcode::parse_at(input, Level::Shape) {
-            Ok(postcode) => {
-                facts.postcode = Some(postcode);
-                let compact: Vec<u8> = postcode.as_str().bytes().filter(|b| *b != b' ').collect();
-                pack(&compact).map_or(Step::Done, Step::Key)
-            }
-            Err(e) => {
-                // Old forms the look-ups still hold (NPT 0AE, from before Newport's NP): found
-                // as written, and said so.
-                let found =
-                    key_of_cell(&input.trim().to_ascii_uppercase()).and_then(|k| self.position(k));
-                match found {
-                    Some(at) => {
-                        facts.notes.push(Cow::Borrowed(
-                            "not in today's postcode shape; found in the look-up as written",
-                        ));
-                        Step::Found(at)
-                    }
-                    None => {
-                        facts.problem = Some(e.code());
-                        Step::Done
-                    }
-                }
-            }
-        };
-        (facts, step)
-    }
-
-    /// The rest of the facts, from the postcode's place in the index (`None`: not in it).
-    fn fill<'a>(&'a self, facts: AreaFacts<'a>, at: Option<usize>) -> AreaFacts<'a> {
-        let entry = at.and_then(|a| self.entries.get(a).copied());
+        if read.legacy {
+            facts.notes.push(Cow::Borrowed(
+                "not in today's postcode shape; found in the look-up as written",
+            ));
+        }
+        if matches!(read.step, Step::Done) {
+            return facts;
+        }
         self.fill_entry(facts, entry)
     }
 
-    /// [`AreaIndex::fill`] from the postcode's entry (`None`: not in the index).
+    /// The facts from the postcode's entry in the index (`None`: not in it).
     fn fill_entry<'a>(&'a self, mut facts: AreaFacts<'a>, entry: Option<Entry>) -> AreaFacts<'a> {
         let Some(entry) = entry else {
             facts.status = AreaStatus::Unknown;
@@ -1025,7 +1071,17 @@ impl AreaIndex {
         let geo_id = entry.geo;
         match self.geos.get(geo_id as usize) {
             Some(g) => {
-                let code = |k: usize| self.text(g.codes[k]);
+                let spans = self
+                    .geo_texts
+                    .get(geo_id as usize)
+                    .copied()
+                    .unwrap_or_default();
+                let code = |k: usize| {
+                    let (a, b) = spans[k];
+                    (b > a)
+                        .then(|| self.strings.buffer.get(a as usize..b as usize))
+                        .flatten()
+                };
                 facts.oa11 = code(0);
                 facts.lsoa11 = code(1);
                 facts.msoa11 = code(2);
@@ -1033,7 +1089,7 @@ impl AreaIndex {
                 facts.lsoa21 = code(4);
                 facts.msoa21 = code(5);
                 facts.lad = code(6);
-                facts.lad_name = self.name_of(g.codes[6]);
+                facts.lad_name = code(7);
                 facts.country =
                     Some(COUNTRIES[g.country as usize % COUNTRIES.len()]).filter(|c| !c.is_empty());
                 facts.area_source = Some(self.source_name(g.source));
@@ -1043,7 +1099,7 @@ impl AreaIndex {
                             index: DeprivationIndex::all()
                                 .get(*index as usize)
                                 .map_or("", |d| d.name.as_str()),
-                            area: self.text(*area).unwrap_or(""),
+                            area: code(8).unwrap_or_else(|| self.text(*area).unwrap_or("")),
                             rank: r.rank,
                             decile: r.decile,
                             idaci_decile: (r.idaci_decile > 0).then_some(r.idaci_decile),
@@ -1076,71 +1132,13 @@ impl AreaIndex {
                 self.note_removed(&m, &mut facts.notes);
                 facts.ofs = Some(m);
             }
-            None => facts.notes.push(Cow::Borrowed(
-                if self.sources.iter().any(|s| s.kind == "ofs") {
-                    "OfS measures: the postcode is not in the OfS look-up"
-                } else {
-                    "OfS measures: no OfS look-up loaded"
-                },
-            )),
+            None => facts.notes.push(Cow::Borrowed(if self.has_ofs {
+                "OfS measures: the postcode is not in the OfS look-up"
+            } else {
+                "OfS measures: no OfS look-up loaded"
+            })),
         }
         facts
-    }
-
-    /// [`AreaIndex::lookup`] on many values, in groups whose memory reads are issued together
-    /// (the index is far larger than the caches: one value at a time, each read waits for the
-    /// one before it).
-    fn lookup_many<S: AsRef<str>>(&self, values: &[S]) -> Vec<AreaFacts<'_>> {
-        const GROUP: usize = 32;
-        let mut out = Vec::with_capacity(values.len());
-        let bits = self.slots.len().trailing_zeros();
-        for group in values.chunks(GROUP) {
-            let located: Vec<(AreaFacts<'_>, Step)> =
-                group.iter().map(|v| self.locate(v.as_ref())).collect();
-            // Read every first slot, then every entry, then every geography: each stage's
-            // reads are independent, so they overlap.
-            let mut warm = 0u64;
-            if bits > 0 {
-                for (_, step) in &located {
-                    if let Step::Key(key) = step {
-                        warm ^= self.slots.get(slot_of(*key, bits)).map_or(0, |s| s.0);
-                    }
-                }
-            }
-            let at: Vec<Option<usize>> = located
-                .iter()
-                .map(|(_, step)| match step {
-                    Step::Key(key) => self.position(*key),
-                    Step::Found(at) => Some(*at),
-                    Step::Done => None,
-                })
-                .collect();
-            for a in at.iter().flatten() {
-                warm ^= self.entries.get(*a).map_or(0, |e| u64::from(e.geo));
-            }
-            for a in at.iter().flatten() {
-                if let Some(g) = self
-                    .entries
-                    .get(*a)
-                    .and_then(|e| self.geos.get(e.geo as usize))
-                {
-                    warm ^= u64::from(g.codes[1]);
-                    warm ^= self
-                        .strings
-                        .ends
-                        .get(g.codes[0] as usize)
-                        .map_or(0, |e| u64::from(*e));
-                }
-            }
-            std::hint::black_box(warm);
-            for ((facts, step), at) in located.into_iter().zip(at) {
-                out.push(match step {
-                    Step::Done => facts,
-                    _ => self.fill(facts, at),
-                });
-            }
-        }
-        out
     }
 
     fn ofs_measures(&self, o: &Ofs) -> OfsMeasures<'_> {
@@ -1242,29 +1240,47 @@ pub fn enrich_postcodes<'a, S: AsRef<str> + Sync>(
     index: &'a AreaIndex,
 ) -> Vec<AreaFacts<'a>> {
     use rayon::prelude::*;
-    if values.len() <= 4096 {
-        return index.lookup_many(values);
-    }
-    // Read every value, then find them all in postcode order: the index is far larger than
-    // the caches, and in postcode order its tables are read front to back.
-    let located: Vec<(AreaFacts<'a>, Step)> = values
-        .par_iter()
-        .with_min_len(4096)
-        .map(|v| index.locate(v.as_ref()))
-        .collect();
-    let mut order: Vec<(u64, u32)> = located
+    values
+        .par_chunks(1 << 15)
+        .flat_map_iter(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len());
+            enrich_each(chunk, index, |facts| out.push(facts));
+            out
+        })
+        .collect()
+}
+
+/// [`enrich_postcodes`] handing each value's facts to `each`, in order, on this thread (for
+/// callers that write them out at once and need not hold them all).
+///
+/// ```
+/// use heat_core::areas::{enrich_each, AreaIndex, AreaSource};
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+/// let mut lads = Vec::new();
+/// enrich_each(&["ls1 4ap", "M1 1AD"], &i, |f| lads.push(f.lad));
+/// assert_eq!(lads, [Some("E08000035"), None]);
+/// ```
+pub fn enrich_each<'a, S: AsRef<str>>(
+    values: &[S],
+    index: &'a AreaIndex,
+    mut each: impl FnMut(AreaFacts<'a>),
+) {
+    // Read every value, then find them in postcode order: the index is far larger than the
+    // caches, and in postcode order its tables are read front to back.
+    let reads: Vec<ReadValue> = values.iter().map(|v| index.read(v.as_ref())).collect();
+    let mut order: Vec<(u64, u32)> = reads
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, step))| match step {
-            Step::Key(k) => Some((*k, i as u32)),
+        .filter_map(|(i, r)| match r.step {
+            Step::Key(k) => Some((k, i as u32)),
             _ => None,
         })
         .collect();
-    order.par_sort_unstable();
-    let mut found: Vec<Option<Entry>> = located
+    order.sort_unstable();
+    let mut entries: Vec<Option<Entry>> = reads
         .iter()
-        .map(|(_, step)| match step {
-            Step::Found(a) => index.entries.get(*a).copied(),
+        .map(|r| match r.step {
+            Step::Found(a) => index.entries.get(a).copied(),
             _ => None,
         })
         .collect();
@@ -1280,30 +1296,24 @@ pub fn enrich_postcodes<'a, S: AsRef<str> + Sync>(
             step *= 2;
         }
         let hi = hi.min(keys.len());
-        match keys[from..hi.min(keys.len())].binary_search(&key) {
-            Ok(k) => {
-                from += k;
-                found[i as usize] = index.entries.get(from).copied();
-            }
+        match keys[from..hi].binary_search(&key) {
+            Ok(k) => from += k,
             Err(k) => {
-                if hi < keys.len() && keys[hi] == key {
+                if keys.get(hi) == Some(&key) {
                     from = hi;
-                    found[i as usize] = index.entries.get(from).copied();
                 } else {
                     from += k;
+                    continue;
                 }
             }
         }
+        if let Some(slot) = entries.get_mut(i as usize) {
+            *slot = index.entries.get(from).copied();
+        }
     }
-    located
-        .into_par_iter()
-        .zip(found)
-        .with_min_len(4096)
-        .map(|((facts, step), entry)| match step {
-            Step::Done => facts,
-            _ => index.fill_entry(facts, entry),
-        })
-        .collect()
+    for (read, entry) in reads.into_iter().zip(entries) {
+        each(index.facts(read, entry));
+    }
 }
 
 /// Counts of a set of areas, for reports: how many postcodes fall in each quintile.

@@ -351,6 +351,8 @@ impl AreaIndex {
             missing_notes: Vec::new(),
             slots: Vec::new(),
             entries: Vec::new(),
+            geo_texts: Vec::new(),
+            has_ofs: false,
         };
         index.resolve();
         Ok(index)
