@@ -811,8 +811,8 @@ impl AreaIndex {
             .zip(&self.resolved)
             .map(|(g, r)| {
                 let mut spans = [(0, 0); 9];
-                for k in 0..7 {
-                    spans[k] = span(&self.strings, g.codes[k]);
+                for (slot, code) in spans.iter_mut().zip(g.codes) {
+                    *slot = span(&self.strings, code);
                 }
                 let name = self
                     .names
