@@ -944,9 +944,15 @@ impl AreaIndex {
                 }
             ),
             Missing::NoIndexLoaded(i) => index(i).map_or_else(String::new, |d| {
+                let names: Vec<&str> = DeprivationIndex::all()
+                    .iter()
+                    .filter(|x| x.nation == d.nation)
+                    .map(|x| x.name.as_str())
+                    .collect();
                 format!(
                     "deprivation: no {} ranks file loaded ({})",
-                    d.nation, d.name
+                    d.nation,
+                    names.join(" or ")
                 )
             }),
             Missing::NoArea(i) => index(i).map_or_else(String::new, |d| {

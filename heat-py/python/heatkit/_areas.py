@@ -40,7 +40,7 @@ def enrich_postcodes(values: Any, index: AreaIndex) -> Any:
     >>> [(r["postcode"], r["status"], r["lsoa11"]) for r in rows]
     [('LS1 4AP', 'live', 'E01033010'), ('LS1 9ZZ', 'terminated', 'E01033010'), (None, 'invalid', None)]
     >>> rows[1]["terminated"], rows[0]["notes"]
-    ('2009-12', 'deprivation: no England ranks file loaded (IMD 2025); OfS measures: no OfS look-up loaded')
+    ('2009-12', 'deprivation: no England ranks file loaded (IMD 2025 or IMD 2019); OfS measures: no OfS look-up loaded')
     """
     data, kind = _columns.to_kernel_input(values)
     columns = _enrich_postcodes(data, index)
