@@ -595,3 +595,71 @@ fn the_clean_job_adds_areas_and_counts_students_by_quintile() {
         text.lines().nth(1).unwrap()
     );
 }
+
+/// A synthetic File 7 in the published header (IoD2025: 2021 LSOAs, the CYP decile header cut
+/// short; IoD2019: its last header with a trailing space), every area of the nation ranked.
+fn file_7(year: u32) -> String {
+    let (code, areas) = match year {
+        2025 => ("LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024)", 33_755u32),
+        _ => ("LSOA code (2011),LSOA name (2011),Local Authority District code (2019),Local Authority District name (2019)", 32_844u32),
+    };
+    let mut header = String::from(code);
+    header += ",Index of Multiple Deprivation (IMD) Score,Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived),Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs),Income Score (rate),Income Rank (where 1 is most deprived),Income Decile (where 1 is most deprived 10% of LSOAs)";
+    header += ",Income Deprivation Affecting Children Index (IDACI) Score (rate),Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived),Income Deprivation Affecting Children Index (IDACI) Decile (where 1 is most deprived 10% of LSOAs)";
+    header += ",Children and Young People Sub-domain Decile (where 1 is most deprived 10% of LSO";
+    header += if year == 2025 {
+        ",Total population: mid 2022"
+    } else {
+        ",\"Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners) \""
+    };
+    let mut s = header + "\n";
+    for i in 1..=areas {
+        // Ranks a permutation of 1..=areas; IDACI ranks another.
+        let rank = (i as u64 * 7919 % areas as u64) as u32 + 1;
+        let idaci = (i as u64 * 104_729 % areas as u64) as u32 + 1;
+        let d = |r: u32| (r * 10).div_ceil(areas);
+        s += &format!(
+            "E0{:07},Area {i},E06000001,Somewhere,1.0,{rank},{},0.1,1,1,0.1,{idaci},{},5,100\n",
+            1_000_000 + i,
+            d(rank),
+            d(idaci)
+        );
+    }
+    s
+}
+
+#[test]
+fn file_7_of_iod2019_and_iod2025_give_imd_and_idaci() {
+    for (year, index, lsoa_col) in [(2019, "imd2019", "lsoa11cd"), (2025, "imd2025", "lsoa21cd")] {
+        let lookup = format!("pcds,{lsoa_col}\nLS1 1NZ,E01000007\n");
+        let (i, r) = AreaIndex::build(&[
+            AreaSource::bytes("nspl.csv", lookup.into_bytes()),
+            AreaSource::bytes(format!("File_7_IoD{year}.csv"), file_7(year).into_bytes()),
+        ])
+        .unwrap();
+        assert_eq!(r[1].kind, index);
+        assert_eq!(
+            (r[1].deciles_checked, r[1].deciles_differing),
+            (r[1].rows_read, 0)
+        );
+        let d = i.lookup("LS1 1NZ").deprivation.unwrap();
+        let areas = DeprivationIndex::get(index).unwrap().areas;
+        let rank = (7u64 * 7919 % areas as u64) as u32 + 1;
+        let idaci = (7u64 * 104_729 % areas as u64) as u32 + 1;
+        assert_eq!(
+            (d.index, d.area, d.rank),
+            (
+                DeprivationIndex::get(index).unwrap().name.as_str(),
+                "E01000007",
+                rank
+            )
+        );
+        assert_eq!(
+            (d.decile as u32, d.idaci_decile.map(u32::from)),
+            (
+                (rank * 10).div_ceil(areas),
+                Some((idaci * 10).div_ceil(areas))
+            )
+        );
+    }
+}
