@@ -688,11 +688,10 @@ impl Builder {
             ranks,
             names,
             sources: self.sources,
-            resolved: Vec::new(),
             missing_notes: Vec::new(),
             slots: Vec::new(),
             entries: Vec::new(),
-            geo_texts: Vec::new(),
+            views: Vec::new(),
             has_ofs: false,
         };
         index.resolve();

@@ -482,6 +482,9 @@ pub struct AreaFacts<'a> {
 
 const NONE: u32 = u32::MAX;
 
+/// The note of a postcode only the OfS look-up holds.
+const NOT_IN_LOOKUP: &str = "deprivation: the postcode is in no postcode look-up loaded";
+
 /// Geography codes of a postcode, as ids into the index's strings: OA11, LSOA11, MSOA11, OA21,
 /// LSOA21, MSOA21, LAD.
 const GEO_FIELDS: [&str; 7] = [
@@ -526,7 +529,6 @@ struct Ranked {
 /// Why a postcode's deprivation index is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Missing {
-    NotInLookup,
     NoIndexFor(u8),
     NoIndexLoaded(u8),
     NoArea(u8),
@@ -627,16 +629,13 @@ pub struct AreaIndex {
     /// (area code id, name id), sorted.
     names: Vec<(u32, u32)>,
     sources: Vec<SourceInfo>,
-    /// Derived at build and load: each geography's deprivation, or why it has none.
-    resolved: Vec<Result<(u8, u32, Ranked), Missing>>,
-    /// Derived at build and load: each geography's missing-deprivation note.
+    /// Derived at build and load: the distinct notes of geographies without deprivation.
     missing_notes: Vec<String>,
     /// Derived at build and load: positions of the keys by hash (open addressing), so a
     /// lookup costs a cache miss or two instead of a binary search's twenty.
     slots: Vec<(u64, u32)>,
-    /// Derived at build and load: each geography's texts as spans of the text buffer (codes,
-    /// then the LAD's name and the ranked area), read in one place.
-    geo_texts: Vec<[(u32, u32); 9]>,
+    /// Derived at build and load: what a lookup reads about each geography, in one place.
+    views: Vec<GeoView>,
     /// Derived at build and load: whether an OfS look-up was loaded.
     has_ofs: bool,
 }
@@ -650,6 +649,21 @@ enum Step {
     Found(usize),
     /// Nothing to look up (not a postcode).
     Done,
+}
+
+/// Everything a lookup reads about one geography, in one place (one or two cache lines, where
+/// the tables it is made from would cost a cache miss each).
+#[derive(Debug, Clone, Copy, Default)]
+struct GeoView {
+    /// Spans of the text buffer: the seven codes, the LAD's name, the ranked area.
+    spans: [(u32, u32); 9],
+    country: u8,
+    source: u8,
+    /// The deprivation index (position in [`DeprivationIndex::all`]), `u8::MAX` for none.
+    index: u8,
+    ranked: Option<Ranked>,
+    /// Why there is no deprivation: a position in `missing_notes`, `NONE` for none.
+    note: u32,
 }
 
 /// A value read, before the index is visited.
@@ -792,12 +806,11 @@ impl AreaIndex {
             v.dedup();
             v
         };
-        let resolved = self
+        let resolved: Vec<Result<(u8, u32, Ranked), Missing>> = self
             .geos
             .iter()
             .map(|g| self.resolve_geo(g, &loaded))
             .collect();
-        self.resolved = resolved;
         let span = |t: &Texts, id: u32| -> (u32, u32) {
             let i = id as usize;
             match (id != NONE).then(|| t.ends.get(i)).flatten() {
@@ -805,32 +818,45 @@ impl AreaIndex {
                 None => (0, 0),
             }
         };
-        self.geo_texts = self
-            .geos
-            .iter()
-            .zip(&self.resolved)
-            .map(|(g, r)| {
-                let mut spans = [(0, 0); 9];
-                for (slot, code) in spans.iter_mut().zip(g.codes) {
-                    *slot = span(&self.strings, code);
+        let mut notes: Vec<String> = Vec::new();
+        let mut views = Vec::with_capacity(self.geos.len());
+        for (g, r) in self.geos.iter().zip(&resolved) {
+            let mut v = GeoView {
+                country: g.country,
+                source: g.source,
+                index: u8::MAX,
+                note: NONE,
+                ..GeoView::default()
+            };
+            for (slot, code) in v.spans.iter_mut().zip(g.codes) {
+                *slot = span(&self.strings, code);
+            }
+            let name = self
+                .names
+                .binary_search_by_key(&g.codes[6], |(c, _)| *c)
+                .map_or(NONE, |i| self.names[i].1);
+            v.spans[7] = span(&self.strings, name);
+            match r {
+                Ok((index, area, ranked)) => {
+                    v.spans[8] = span(&self.strings, *area);
+                    v.index = *index;
+                    v.ranked = Some(*ranked);
                 }
-                let name = self
-                    .names
-                    .binary_search_by_key(&g.codes[6], |(c, _)| *c)
-                    .map_or(NONE, |i| self.names[i].1);
-                spans[7] = span(&self.strings, name);
-                spans[8] = span(&self.strings, r.as_ref().map_or(NONE, |(_, area, _)| *area));
-                spans
-            })
-            .collect();
-        self.missing_notes = self
-            .resolved
-            .iter()
-            .map(|r| match r {
-                Ok(_) => String::new(),
-                Err(m) => self.describe_missing(*m),
-            })
-            .collect();
+                Err(m) => {
+                    let text = self.describe_missing(*m);
+                    v.note = match notes.iter().position(|n| *n == text) {
+                        Some(i) => i as u32,
+                        None => {
+                            notes.push(text);
+                            notes.len() as u32 - 1
+                        }
+                    };
+                }
+            }
+            views.push(v);
+        }
+        self.views = views;
+        self.missing_notes = notes;
     }
 
     /// Fills the hash table of key positions (load factor at most 2/3).
@@ -933,9 +959,6 @@ impl AreaIndex {
     fn describe_missing(&self, m: Missing) -> String {
         let index = |i: u8| DeprivationIndex::all().get(i as usize);
         match m {
-            Missing::NotInLookup => {
-                "deprivation: the postcode is in no postcode look-up loaded".to_string()
-            }
             Missing::NoIndexFor(c) => format!(
                 "deprivation: no index covers {}",
                 match COUNTRIES[c as usize % COUNTRIES.len()] {
@@ -1074,16 +1097,10 @@ impl AreaIndex {
         } else {
             AreaStatus::Live
         };
-        let geo_id = entry.geo;
-        match self.geos.get(geo_id as usize) {
-            Some(g) => {
-                let spans = self
-                    .geo_texts
-                    .get(geo_id as usize)
-                    .copied()
-                    .unwrap_or_default();
+        match self.views.get(entry.geo as usize) {
+            Some(v) => {
                 let code = |k: usize| {
-                    let (a, b) = spans[k];
+                    let (a, b) = v.spans[k];
                     (b > a)
                         .then(|| self.strings.buffer.get(a as usize..b as usize))
                         .flatten()
@@ -1097,32 +1114,24 @@ impl AreaIndex {
                 facts.lad = code(6);
                 facts.lad_name = code(7);
                 facts.country =
-                    Some(COUNTRIES[g.country as usize % COUNTRIES.len()]).filter(|c| !c.is_empty());
-                facts.area_source = Some(self.source_name(g.source));
-                match self.resolved.get(geo_id as usize) {
-                    Some(Ok((index, area, r))) => {
-                        facts.deprivation = Some(Deprivation {
-                            index: DeprivationIndex::all()
-                                .get(*index as usize)
-                                .map_or("", |d| d.name.as_str()),
-                            area: code(8).unwrap_or_else(|| self.text(*area).unwrap_or("")),
-                            rank: r.rank,
-                            decile: r.decile,
-                            idaci_decile: (r.idaci_decile > 0).then_some(r.idaci_decile),
-                            source: self.source_name(r.source),
-                        })
-                    }
-                    Some(Err(_)) => {
-                        if let Some(note) = self.missing_notes.get(geo_id as usize) {
-                            facts.notes.push(Cow::Borrowed(note));
-                        }
-                    }
-                    None => {}
+                    Some(COUNTRIES[v.country as usize % COUNTRIES.len()]).filter(|c| !c.is_empty());
+                facts.area_source = Some(self.source_name(v.source));
+                if let Some(r) = v.ranked {
+                    facts.deprivation = Some(Deprivation {
+                        index: DeprivationIndex::all()
+                            .get(v.index as usize)
+                            .map_or("", |d| d.name.as_str()),
+                        area: code(8).unwrap_or(""),
+                        rank: r.rank,
+                        decile: r.decile,
+                        idaci_decile: (r.idaci_decile > 0).then_some(r.idaci_decile),
+                        source: self.source_name(r.source),
+                    });
+                } else if let Some(note) = self.missing_notes.get(v.note as usize) {
+                    facts.notes.push(Cow::Borrowed(note));
                 }
             }
-            None => facts
-                .notes
-                .push(Cow::Owned(self.describe_missing(Missing::NotInLookup))),
+            None => facts.notes.push(Cow::Borrowed(NOT_IN_LOOKUP)),
         }
         let ofs_id = entry.ofs;
         match self.ofs_rows.get(ofs_id as usize) {

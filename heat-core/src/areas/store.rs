@@ -347,11 +347,10 @@ impl AreaIndex {
             ranks,
             names,
             sources,
-            resolved: Vec::new(),
             missing_notes: Vec::new(),
             slots: Vec::new(),
             entries: Vec::new(),
-            geo_texts: Vec::new(),
+            views: Vec::new(),
             has_ofs: false,
         };
         index.resolve();
