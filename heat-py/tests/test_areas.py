@@ -164,3 +164,59 @@ def test_the_command_builds_an_index_and_cleans_with_it(files, tmp_path, capsys)
         row = next(csv.DictReader(f))
     assert (row["lsoa"], row["imd_decile"], row["polar4_quintile"]) == ("E01011363", "1", "")
     assert cli.main(["-q", "clean", str(students), "--areas", str(tmp_path / "missing.idx")]) == 1
+
+
+def test_wimd_ranks_as_an_ods_with_title_rows(shared_dir, tmp_path):
+    """The official WIMD 2019 ranks file is an ODS: sheet WIMD_2019_ranks after a contents sheet,
+    its header on row 3. Built here with those headers; the ranks order the real scores copy's
+    LSOAs by score (highest = rank 1), so both files must agree."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    with open(shared_dir / "data" / "areas" / "wimd-2019-index-and-domain-scores.csv", newline="",
+              encoding="utf-8-sig") as f:
+        scores = [(r["lsoa"], float(r["WIMD 2019"])) for r in csv.DictReader(f)]
+    by_score = sorted(scores, key=lambda x: -x[1])
+    rank_of, rank = {}, 0
+    for i, (code, score) in enumerate(by_score):
+        if i == 0 or score != by_score[i - 1][1]:
+            rank = i + 1
+        rank_of[code] = rank
+
+    def row(values, numeric=False):
+        tr = TableRow()
+        for v in values:
+            if numeric and isinstance(v, int):
+                cell = TableCell(valuetype="float", value=v)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(v)))
+            tr.addElement(cell)
+        return tr
+
+    ods = OpenDocumentSpreadsheet()
+    contents = Table(name="Contents")
+    contents.addElement(row(["Welsh Index of Multiple Deprivation 2019: ranks"]))
+    ods.spreadsheet.addElement(contents)
+    ranks = Table(name="WIMD_2019_ranks")
+    ranks.addElement(row(["WIMD 2019 ranks by LSOA"]))
+    ranks.addElement(row([""]))
+    ranks.addElement(row(["LSOA code", "LSOA name (Eng)", "WIMD 2019", "Income", "Employment"]))
+    for code, _ in scores:
+        ranks.addElement(row([code, "An area", rank_of[code], 1, 1], numeric=True))
+    ods.spreadsheet.addElement(ranks)
+    path = tmp_path / "wimd-2019-ranks.ods"
+    ods.save(str(path))
+    from_ods = heatkit.AreaIndex.build([str(path)])
+    report = from_ods.reports[0]
+    assert (report["kind"], report["file"], report["rows_loaded"]) == (
+        "wimd2019", "wimd-2019-ranks.ods › WIMD_2019_ranks", 1909)
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("pcds,lsoa11cd\nLL18 1AA,W01000240\nCF10 1BF,W01001939\n", encoding="utf-8")
+    both = [heatkit.AreaIndex.build([str(lookup), str(path)]),
+            heatkit.AreaIndex.build([str(lookup), str(shared_dir / "data" / "areas" / "wimd-2019-index-and-domain-scores.csv")])]
+    for pc in ("LL18 1AA", "CF10 1BF"):
+        a, b = (i.lookup(pc) for i in both)
+        assert (a["imd_index"], a["imd_rank"], a["imd_decile"]) == (b["imd_index"], b["imd_rank"], b["imd_decile"])
+    assert both[0].lookup("LL18 1AA")["imd_rank"] == 1
