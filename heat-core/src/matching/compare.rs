@@ -303,15 +303,17 @@ impl FirstNameLevel {
         if a.first == b.first {
             return (Exact, false);
         }
-        let (fa, fb) = (set.name(a.first), set.name(b.first));
-        let jw = jaro_winkler(fa, fb);
-        if jw >= CLOSE || one_typo(fa, fb) {
-            return (Close, false);
-        }
-        if sorted_intersect(set.canonicals(a), set.canonicals(b)) {
-            return (Nickname, false);
+        // What the two first names alone give (cached: first names repeat across many pairs),
+        // with the swap checked between Nickname and the weaker levels.
+        let alone = cached(&FIRST_PAIRS, set, a.first, b.first, || {
+            FirstNameLevel::of_names(set, a, b) as u8
+        });
+        let alone = FirstNameLevel::from_number(alone).unwrap_or(Different);
+        if matches!(alone, Close | Nickname) {
+            return (alone, false);
         }
         if a.last != NONE && b.last != NONE {
+            let (fa, fb) = (set.name(a.first), set.name(b.first));
             let (la, lb) = (set.name(a.last), set.name(b.last));
             if (a.first == b.last || jaro_winkler(fa, lb) >= CLOSE)
                 && (a.last == b.first || jaro_winkler(la, fb) >= CLOSE)
@@ -319,19 +321,75 @@ impl FirstNameLevel {
                 return (Swapped, true);
             }
         }
+        (alone, false)
+    }
+
+    /// The level of two different first names on their own (never Swapped).
+    fn of_names(set: &PreparedSet, a: &Prepared, b: &Prepared) -> FirstNameLevel {
+        use FirstNameLevel::*;
+        let (fa, fb) = (set.name(a.first), set.name(b.first));
+        let jw = jaro_winkler(fa, fb);
+        if jw >= CLOSE || one_typo(fa, fb) {
+            return Close;
+        }
+        if sorted_intersect(set.canonicals(a), set.canonicals(b)) {
+            return Nickname;
+        }
         if a.first_token == b.first_token
             || initial_of(fa, fb)
             || initial_of(fb, fa)
             || ((a.first_token != a.first || b.first_token != b.first)
                 && jaro_winkler(set.name(a.first_token), set.name(b.first_token)) >= CLOSE)
         {
-            return (MiddleOrInitial, false);
+            return MiddleOrInitial;
         }
         if similar(set, jw, a.first, b.first) {
-            return (Similar, false);
+            return Similar;
         }
-        (Different, false)
+        Different
     }
+}
+
+/// A small per-thread cache of name-pair levels: direct-mapped, so it never grows; a slot
+/// holds the set's generation, the pair (smaller id first) and the level.
+type PairCache = std::cell::RefCell<Vec<(u64, u64, u8)>>;
+
+const PAIR_SLOTS: usize = 1 << 16;
+
+thread_local! {
+    static FIRST_PAIRS: PairCache = const { std::cell::RefCell::new(Vec::new()) };
+    static LAST_PAIRS: PairCache = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The cached level of a pair of name ids of `set`, or `compute`'s (then cached). Levels of a
+/// pair do not depend on its order.
+fn cached(
+    cache: &'static std::thread::LocalKey<PairCache>,
+    set: &PreparedSet,
+    a: u32,
+    b: u32,
+    compute: impl FnOnce() -> u8,
+) -> u8 {
+    let pair = (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
+    let slot = (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize % PAIR_SLOTS;
+    let hit = cache.with(|c| {
+        let c = c.borrow();
+        c.get(slot)
+            .filter(|(g, p, _)| *g == set.generation && *p == pair)
+            .map(|(_, _, level)| *level)
+    });
+    if let Some(level) = hit {
+        return level;
+    }
+    let level = compute();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() != PAIR_SLOTS {
+            *c = vec![(0, 0, 0); PAIR_SLOTS];
+        }
+        c[slot] = (set.generation, pair, level);
+    });
+    level
 }
 
 impl LastNameLevel {
@@ -343,6 +401,15 @@ impl LastNameLevel {
         if a == b {
             return Exact;
         }
+        let level = cached(&LAST_PAIRS, set, a, b, || {
+            LastNameLevel::of_names(set, a, b) as u8
+        });
+        LastNameLevel::from_number(level).unwrap_or(Different)
+    }
+
+    /// The level of two different last names.
+    fn of_names(set: &PreparedSet, a: u32, b: u32) -> LastNameLevel {
+        use LastNameLevel::*;
         let (x, y) = (set.name(a), set.name(b));
         let jw = jaro_winkler(x, y);
         if jw >= CLOSE || one_typo(x, y) {
@@ -593,5 +660,21 @@ mod tests {
         let c = StudentRecord::new("3").school("100001").gender("M");
         assert_eq!(levels(a.clone(), b)[4..], ["typo", "same"]);
         assert_eq!(levels(a, c)[4..], ["different", "different"]);
+    }
+
+    #[test]
+    fn cached_name_levels_belong_to_their_own_set() {
+        // The same name ids in two sets (built one after the other, on this thread) are
+        // different names: the second set must not read the first one's cached levels.
+        let d = "2009-03-04";
+        let first = levels(rec("Amelia", "Smith", d, ""), rec("Amelie", "Smith", d, ""));
+        assert_eq!(first[..2], ["close", "exact"]);
+        let second = levels(rec("Oscar", "Smith", d, ""), rec("Zainab", "Smith", d, ""));
+        assert_eq!(second[..2], ["different", "exact"]);
+        // Pairs in either order, and the same pair again, read the same.
+        let again = levels(rec("Zainab", "Jones", d, ""), rec("Oscar", "Jonas", d, ""));
+        assert_eq!(again[..2], ["different", "close"]);
+        let swapped = levels(rec("Smith", "Amelia", d, ""), rec("Amelia", "Smith", d, ""));
+        assert_eq!(swapped[0], "swapped");
     }
 }

@@ -397,7 +397,13 @@ pub(crate) struct PreparedSet {
     /// How many different last names are borne with this first name, by name id: a name given
     /// in several families is a real name, not one record's typo copied into its duplicates.
     pub first_families: Vec<u32>,
+    /// A number no other set built in this process has: the name-pair caches of
+    /// [`super::compare`] are valid for one set's name ids only.
+    pub generation: u64,
 }
+
+/// The next [`PreparedSet::generation`].
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Names longer than this many characters are cut to it before comparison: no real name is
 /// longer, and string comparisons grow with the square of the length.
@@ -569,6 +575,7 @@ impl PreparedSet {
             last_count,
             school_count,
             first_families,
+            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
