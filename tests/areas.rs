@@ -426,6 +426,28 @@ fn bad_files_give_one_clear_error() {
     )])
     .unwrap();
     assert_eq!((i.len(), r[0].rows_loaded), (1, 2));
+    // The same postcode in two look-ups with different areas: the first file listed is used,
+    // the other's row rejected with the reason.
+    let (i, r) = AreaIndex::build(&[
+        AreaSource::bytes("nspl.csv", bytes("pcds,lsoa11cd\nLS1 1NZ,E01011363\n")),
+        AreaSource::bytes(
+            "onspd.csv",
+            bytes("pcds,lsoa11cd\nLS1 1NZ,E01000001\nLS1 2AL,E01033010\n"),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        (i.len(), i.lookup("LS1 1NZ").lsoa11),
+        (2, Some("E01011363"))
+    );
+    assert_eq!(
+        (r[1].rows_read, r[1].rows_loaded, r[1].rows_rejected),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        r[1].rejected[0].reason,
+        "LS1 1NZ has other areas in nspl.csv, which is used"
+    );
     // A ranks file that does not rank every area of its nation.
     let mut short = std::fs::read_to_string(shared(IMD)).unwrap();
     let cut = short.rfind("\nE01").unwrap();

@@ -13,7 +13,7 @@ use super::{
 use crate::import::header_key;
 
 /// One postcode row: key, geography, termination code, file, row.
-type PostcodeRow = (u64, u32, u16, u8, u32);
+type PostcodeRow = (u64, (u32, u16), u8, u32);
 /// One OfS row: key, measures, file, row.
 type OfsRow = (u64, u32, u8, u32);
 
@@ -70,6 +70,21 @@ fn cell<'c>(h: &Header, cells: &'c [Cow<'_, str>], field: &str) -> &'c str {
         .get(field)
         .and_then(|c| cells.get(c))
         .map_or("", |c| c.as_ref())
+}
+
+/// A row's postcode as a key, or the row rejected with the reason.
+fn row_key(h: &Header, row: usize, cells: &[Cow<'_, str>], report: &mut LoadReport) -> Option<u64> {
+    let pc = cell(h, cells, "postcode");
+    let key = key_of_cell(pc);
+    if key.is_none() {
+        let why = if pc.is_empty() {
+            "blank".to_string()
+        } else {
+            format!("{pc:?} is not a postcode")
+        };
+        report.reject(row, "postcode", why);
+    }
+    key
 }
 
 /// A whole number as the publishers write them (`29,199`, `4691`, `12.0`).
@@ -239,14 +254,7 @@ impl Builder {
         src: u8,
         report: &mut LoadReport,
     ) {
-        let pc = cell(h, cells, "postcode");
-        let Some(key) = key_of_cell(pc) else {
-            let why = if pc.is_empty() {
-                "blank".to_string()
-            } else {
-                format!("{pc:?} is not a postcode")
-            };
-            report.reject(row, "postcode", why);
+        let Some(key) = row_key(h, row, cells, report) else {
             return;
         };
         let term = match cell(h, cells, "terminated") {
@@ -283,8 +291,7 @@ impl Builder {
         };
         self.postcodes.push((
             key,
-            geo_id,
-            term,
+            (geo_id, term),
             src,
             u32::try_from(row).unwrap_or(u32::MAX),
         ));
@@ -361,14 +368,7 @@ impl Builder {
         src: u8,
         report: &mut LoadReport,
     ) {
-        let pc = cell(h, cells, "postcode");
-        let Some(key) = key_of_cell(pc) else {
-            let why = if pc.is_empty() {
-                "blank".to_string()
-            } else {
-                format!("{pc:?} is not a postcode")
-            };
-            report.reject(row, "postcode", why);
+        let Some(key) = row_key(h, row, cells, report) else {
             return;
         };
         const Q: [&str; QUINTILES] = [
@@ -553,82 +553,60 @@ impl Builder {
         Ok(())
     }
 
+    /// The first row of each postcode (in file, then row order): a later row of the same file
+    /// with other values is a conflict; one of a later file is rejected in that file's report.
+    fn first_of_each<V: Copy + PartialEq>(
+        &mut self,
+        rows: &mut [(u64, V, u8, u32)],
+        what: &str,
+    ) -> Result<Vec<(u64, V)>, AreaError> {
+        rows.sort_unstable_by_key(|&(key, _, src, row)| (key, src, row));
+        let mut out = Vec::with_capacity(rows.len());
+        let mut first: Option<(u64, V, u8, u32)> = None;
+        for &(key, v, src, row) in rows.iter() {
+            match first {
+                Some((k, v0, s0, r0)) if k == key => {
+                    if v0 == v {
+                        continue;
+                    }
+                    if s0 == src {
+                        return Err(AreaError::ConflictingPostcode {
+                            file: self.sources[src as usize].name.clone(),
+                            postcode: unpack(key),
+                            first_row: r0 as usize,
+                            row: row as usize,
+                        });
+                    }
+                    let earlier = self.sources[s0 as usize].name.clone();
+                    self.reports[src as usize].reject(
+                        row as usize,
+                        "postcode",
+                        format!(
+                            "{} has other {what} in {earlier}, which is used",
+                            unpack(key)
+                        ),
+                    );
+                }
+                _ => {
+                    first = Some((key, v, src, row));
+                    out.push((key, v));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn finish(mut self) -> Result<(AreaIndex, Vec<LoadReport>), AreaError> {
-        self.postcodes
-            .sort_unstable_by_key(|&(key, _, _, src, row)| (key, src, row));
-        let mut keys = Vec::with_capacity(self.postcodes.len());
-        let mut geo = Vec::with_capacity(self.postcodes.len());
-        let mut terminated = Vec::with_capacity(self.postcodes.len());
-        let mut first: Option<PostcodeRow> = None;
-        for &entry in &self.postcodes {
-            let (key, g, term, src, row) = entry;
-            match first {
-                Some((k, g0, t0, s0, r0)) if k == key => {
-                    if (g0, t0) == (g, term) {
-                        continue;
-                    }
-                    if s0 == src {
-                        return Err(AreaError::ConflictingPostcode {
-                            file: self.sources[src as usize].name.clone(),
-                            postcode: unpack(key),
-                            first_row: r0 as usize,
-                            row: row as usize,
-                        });
-                    }
-                    let earlier = self.sources[s0 as usize].name.clone();
-                    self.reports[src as usize].reject(
-                        row as usize,
-                        "postcode",
-                        format!(
-                            "{} has other areas in {earlier}, which is used",
-                            unpack(key)
-                        ),
-                    );
-                }
-                _ => {
-                    first = Some(entry);
-                    keys.push(key);
-                    geo.push(g);
-                    terminated.push(term);
-                }
-            }
-        }
-        self.postcodes = Vec::new();
-        self.ofs_entries
-            .sort_unstable_by_key(|&(key, _, src, row)| (key, src, row));
-        let mut ofs_keys: Vec<(u64, u32)> = Vec::with_capacity(self.ofs_entries.len());
-        let mut first: Option<OfsRow> = None;
-        for &entry in &self.ofs_entries {
-            let (key, o, src, row) = entry;
-            match first {
-                Some((k, o0, s0, r0)) if k == key => {
-                    if o0 == o {
-                        continue;
-                    }
-                    if s0 == src {
-                        return Err(AreaError::ConflictingPostcode {
-                            file: self.sources[src as usize].name.clone(),
-                            postcode: unpack(key),
-                            first_row: r0 as usize,
-                            row: row as usize,
-                        });
-                    }
-                    let earlier = self.sources[s0 as usize].name.clone();
-                    self.reports[src as usize].reject(
-                        row as usize,
-                        "postcode",
-                        format!(
-                            "{} has other measures in {earlier}, which is used",
-                            unpack(key)
-                        ),
-                    );
-                }
-                _ => {
-                    first = Some(entry);
-                    ofs_keys.push((key, o));
-                }
-            }
-        }
+        let mut postcodes = std::mem::take(&mut self.postcodes);
+        let firsts = self.first_of_each(&mut postcodes, "areas")?;
+        drop(postcodes);
+        let keys: Vec<u64> = firsts.iter().map(|(k, _)| *k).collect();
+        let geo: Vec<u32> = firsts.iter().map(|(_, (g, _))| *g).collect();
+        let terminated: Vec<u16> = firsts.iter().map(|(_, (_, t))| *t).collect();
+        drop(firsts);
+        let mut ofs_entries = std::mem::take(&mut self.ofs_entries);
+        let ofs_keys = self.first_of_each(&mut ofs_entries, "measures")?;
+        drop(ofs_entries);
         // Merge the OfS postcodes into the postcode list (a postcode may be in either).
         let mut all_keys = Vec::with_capacity(keys.len().max(ofs_keys.len()));
         let mut all_geo = Vec::with_capacity(all_keys.capacity());
@@ -688,11 +666,7 @@ impl Builder {
             ranks,
             names,
             sources: self.sources,
-            missing_notes: Vec::new(),
-            slots: Vec::new(),
-            entries: Vec::new(),
-            views: Vec::new(),
-            has_ofs: false,
+            ..AreaIndex::default()
         };
         index.resolve();
         Ok((index, self.reports))

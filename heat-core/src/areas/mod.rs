@@ -612,7 +612,7 @@ fn unpack(key: u64) -> String {
 /// Postcodes and their areas and measures, built from a team's look-up files. Build once with
 /// [`AreaIndex::build`], [`save`](AreaIndex::save) it, [`load`](AreaIndex::load) it where it is
 /// used, and [`lookup`](AreaIndex::lookup) or [`enrich_postcodes`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AreaIndex {
     strings: Texts,
     keys: Vec<u64>,

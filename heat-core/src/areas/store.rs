@@ -347,11 +347,7 @@ impl AreaIndex {
             ranks,
             names,
             sources,
-            missing_notes: Vec::new(),
-            slots: Vec::new(),
-            entries: Vec::new(),
-            views: Vec::new(),
-            has_ofs: false,
+            ..AreaIndex::default()
         };
         index.resolve();
         Ok(index)
