@@ -13,6 +13,7 @@ HEAT (the Higher Education Access Tracker), compiled from Rust.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Callable, List, Literal, NamedTuple, Tuple, TypeVar, Union
 
 from . import _columns
@@ -108,6 +109,10 @@ __all__ = [
     "year_group_number",
     "year_groups",
 ]
+
+# Library logging: records under the "heatkit" logger (counts and file names, never a student's
+# values); silent unless the application configures logging.
+logging.getLogger("heatkit").addHandler(logging.NullHandler())
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 

@@ -56,6 +56,15 @@ class ImportResult(NamedTuple):
     errors: Any
     summary: Dict[str, Any]
 
+    def _repr_html_(self) -> str:
+        """The summary as a table, for notebooks (counts only, not the rows)."""
+        import html
+
+        keep = ("template", "rows_in", "rows_ok", "rows_with_errors", "rows_skipped", "errors", "warnings", "encoding")
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(str(self.summary[k]))}</td></tr>"
+                       for k in keep if k in self.summary)
+        return f"<table><caption>heatkit import</caption>{rows}</table>"
+
     def __repr__(self) -> str:
         s = self.summary
         return (

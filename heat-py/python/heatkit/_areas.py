@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from . import _columns
 from ._heatkit import AreaIndex, _enrich_postcodes
+
+_LOG = logging.getLogger("heatkit")
 
 #: The columns :func:`enrich_postcodes` returns, in order.
 ENRICH_COLUMNS = (
@@ -44,6 +47,7 @@ def enrich_postcodes(values: Any, index: AreaIndex) -> Any:
     """
     data, kind = _columns.to_kernel_input(values)
     columns = _enrich_postcodes(data, index)
+    _LOG.debug("enriched %d postcodes with %r", len(columns["status"]), index)
     if kind == "list":
         return _columns.new_table(columns, "records")
     return _columns.table_like(columns, values, kind)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+import html
+import logging
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _columns
@@ -71,6 +73,12 @@ class CleanResult:
     neutralised: int = 0
     """Cells written as text by the last :meth:`save` that looked like formulas."""
 
+    def _repr_html_(self) -> str:
+        """The summary as a table, for notebooks (counts only, no student's values)."""
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                       for k, v in self.summary_lines() if v != "")
+        return f"<table><caption>heatkit clean: {html.escape(self._title)}</caption>{rows}</table>"
+
     def __repr__(self) -> str:
         s = self.summary
         return (
@@ -79,6 +87,8 @@ class CleanResult:
             f"{s['skipped']} skipped)"
         )
 
+
+_LOG = logging.getLogger("heatkit")
 
 def clean(
     path_or_bytes: Union[str, Path, bytes],
@@ -133,7 +143,9 @@ def clean(
                      heat_institutions=None if heat_institutions is None else Path(heat_institutions),
                      tidy_names=tidy_names, areas=areas)
     title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
-    return CleanResult(outcome, kind, title)
+    result = CleanResult(outcome, kind, title)
+    _LOG.info("cleaned %s: %s", title, repr(result)[len("CleanResult("):-1])
+    return result
 
 
 class Report:

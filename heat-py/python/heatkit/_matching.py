@@ -8,6 +8,7 @@ does the work with the GIL released, and the scored pairs come back as a table o
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
@@ -15,6 +16,8 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 from ._columns import new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
 from ._heatkit import _link_students, _model_parameters, _unknown_value
+
+_LOG = logging.getLogger("heatkit")
 
 
 class MatchingWarning(UserWarning):
@@ -206,6 +209,8 @@ def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, st
         Path(save_model).write_text(model_json, encoding="utf-8")
     summary: Dict[str, Any] = json.loads(summary_json)
     summary["model"] = model_json
+    _LOG.info("duplicate matching: %s candidate pairs compared, %s skipped",
+              summary.get("candidate_pairs"), summary.get("skipped_pairs"))
     if summary["skipped_pairs"]:
         rules = [r["rule"] for r in summary["blocking"] if r["skipped_pairs"] and not r["small_groups_only"]]
         warnings.warn(MatchingWarning(
