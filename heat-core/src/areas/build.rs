@@ -658,9 +658,13 @@ impl Builder {
         let mut index = AreaIndex {
             strings: super::Texts::from_strings(&self.strings),
             keys: all_keys,
-            geo: all_geo,
-            terminated: all_term,
-            ofs: all_ofs,
+            entries: (0..all_geo.len())
+                .map(|i| super::Entry {
+                    geo: all_geo[i],
+                    ofs: all_ofs.get(i).copied().unwrap_or(NONE),
+                    terminated: all_term[i],
+                })
+                .collect(),
             geos: self.geos,
             ofs_rows: self.ofs_rows,
             ranks,

@@ -616,11 +616,8 @@ fn unpack(key: u64) -> String {
 pub struct AreaIndex {
     strings: Texts,
     keys: Vec<u64>,
-    geo: Vec<u32>,
-    terminated: Vec<u16>,
-    ofs: Vec<u32>,
-    /// Derived at build and load: each postcode's geography, OfS row and termination in one
-    /// place (one cache miss, not three).
+    /// Each postcode's geography, OfS row and termination, in key order (one place: one cache
+    /// miss, not three).
     entries: Vec<Entry>,
     geos: Vec<Geo>,
     ofs_rows: Vec<Ofs>,
@@ -875,13 +872,6 @@ impl AreaIndex {
             slots[at] = (key, i as u32);
         }
         self.slots = slots;
-        self.entries = (0..self.keys.len())
-            .map(|i| Entry {
-                geo: self.geo.get(i).copied().unwrap_or(NONE),
-                ofs: self.ofs.get(i).copied().unwrap_or(NONE),
-                terminated: self.terminated.get(i).copied().unwrap_or(0),
-            })
-            .collect();
     }
 
     /// The position of a key, if the index holds it.

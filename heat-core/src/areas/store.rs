@@ -160,15 +160,16 @@ impl AreaIndex {
             w.varint(k - last);
             last = k;
         }
-        for &g in &self.geo {
-            w.u32(g);
+        for e in &self.entries {
+            w.u32(e.geo);
         }
-        for &t in &self.terminated {
-            w.u16(t);
+        for e in &self.entries {
+            w.u16(e.terminated);
         }
-        w.len(self.ofs.len());
-        for &o in &self.ofs {
-            w.u32(o);
+        let with_ofs = self.entries.iter().any(|e| e.ofs != NONE);
+        w.len(if with_ofs { self.entries.len() } else { 0 });
+        for e in self.entries.iter().filter(|_| with_ofs) {
+            w.u32(e.ofs);
         }
         w.len(self.geos.len());
         for g in &self.geos {
@@ -339,9 +340,13 @@ impl AreaIndex {
         let mut index = AreaIndex {
             strings,
             keys,
-            geo,
-            terminated,
-            ofs,
+            entries: (0..geo.len())
+                .map(|i| super::Entry {
+                    geo: geo[i],
+                    ofs: ofs.get(i).copied().unwrap_or(NONE),
+                    terminated: terminated[i],
+                })
+                .collect(),
             geos,
             ofs_rows,
             ranks,
