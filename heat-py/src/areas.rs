@@ -3,18 +3,42 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, StringBuilder, StringDictionaryBuilder, UInt32Builder, UInt8Builder,
-};
-use arrow_array::types::Int32Type;
+use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt32Builder, UInt8Builder};
 use arrow_array::{Array, ArrayRef};
-use heat_core::areas::{enrich_each, AreaFacts, AreaIndex, AreaSource, LoadReport};
+use arrow_schema::ArrowError;
+use heat_core::areas::{enrich_each, AreaFacts, AreaIndex, AreaSource, LoadReport, YearMonth};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyChunkedArray;
 
 use crate::columns::{Text, TextColumn};
 use crate::errors::raise;
+use crate::interned::Interned;
+
+/// A column that could not be assembled (never expected: every key is made by its builder).
+fn arrow_error(e: ArrowError) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(format!("heatkit could not assemble a column: {e}"))
+}
+
+/// `YYYY-MM` written into `buffer`, without allocating.
+fn year_month_text(t: YearMonth, buffer: &mut [u8; 7]) -> Option<&str> {
+    if t.year > 9999 || !(1..=12).contains(&t.month) {
+        return None;
+    }
+    let digits = [
+        t.year / 1000,
+        t.year / 100 % 10,
+        t.year / 10 % 10,
+        t.year % 10,
+    ];
+    for (slot, d) in buffer.iter_mut().zip(digits) {
+        *slot = b'0' + d as u8;
+    }
+    buffer[4] = b'-';
+    buffer[5] = b'0' + t.month / 10;
+    buffer[6] = b'0' + t.month % 10;
+    std::str::from_utf8(&buffer[..]).ok()
+}
 
 /// Postcodes, their areas and measures, built from a team's own look-up files.
 #[pyclass(name = "AreaIndex", module = "heatkit._heatkit", frozen)]
@@ -116,7 +140,7 @@ impl PyAreaIndex {
         let mut row = Columns::with_capacity(1);
         row.push(&f);
         let d = PyDict::new(py);
-        for (name, array) in row.finish() {
+        for (name, array) in row.finish().map_err(arrow_error)? {
             let value = pyo3_arrow::PyArray::from_array_ref(array)
                 .into_pyobject(py)?
                 .call_method0("to_pylist")?
@@ -235,57 +259,118 @@ const REPEATED: [&str; 15] = [
     "notes",
 ];
 
-/// One text column's builder: plain, or a dictionary for [`REPEATED`] columns.
-enum TextBuilder {
-    Plain(StringBuilder),
-    Repeated(StringDictionaryBuilder<Int32Type>),
+/// A builder whose runs of missing cells are counted and written at once: with no OfS file or
+/// no 2021 areas loaded, a dozen columns are missing on every row.
+struct Runs<B> {
+    builder: B,
+    missing: usize,
 }
 
-impl TextBuilder {
+/// Builders that can write a run of missing cells at once.
+trait AppendNulls {
+    fn append_nulls(&mut self, n: usize);
+}
+
+impl AppendNulls for StringBuilder {
+    fn append_nulls(&mut self, n: usize) {
+        StringBuilder::append_nulls(self, n);
+    }
+}
+
+impl<T: arrow_array::types::ArrowPrimitiveType> AppendNulls
+    for arrow_array::builder::PrimitiveBuilder<T>
+{
+    fn append_nulls(&mut self, n: usize) {
+        arrow_array::builder::PrimitiveBuilder::append_nulls(self, n);
+    }
+}
+
+impl AppendNulls for BooleanBuilder {
+    fn append_nulls(&mut self, n: usize) {
+        BooleanBuilder::append_nulls(self, n);
+    }
+}
+
+impl<B: AppendNulls> Runs<B> {
+    fn new(builder: B) -> Runs<B> {
+        Runs {
+            builder,
+            missing: 0,
+        }
+    }
+
+    /// The builder, with the missing cells before this one written.
+    fn builder(&mut self) -> &mut B {
+        if self.missing > 0 {
+            self.builder.append_nulls(self.missing);
+            self.missing = 0;
+        }
+        &mut self.builder
+    }
+}
+
+impl Runs<StringBuilder> {
     fn append_option(&mut self, v: Option<&str>) {
-        match self {
-            TextBuilder::Plain(b) => b.append_option(v),
-            TextBuilder::Repeated(b) => b.append_option(v),
-        }
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        match self {
-            TextBuilder::Plain(b) => Arc::new(b.finish()),
-            TextBuilder::Repeated(b) => Arc::new(b.finish()),
+        match v {
+            Some(v) => self.builder().append_value(v),
+            None => self.missing += 1,
         }
     }
 }
 
-struct Columns {
-    text: Vec<TextBuilder>,
-    small: Vec<UInt8Builder>,
-    rank: UInt32Builder,
-    flag: BooleanBuilder,
+impl<T: arrow_array::types::ArrowPrimitiveType> Runs<arrow_array::builder::PrimitiveBuilder<T>> {
+    fn append_option(&mut self, v: Option<T::Native>) {
+        match v {
+            Some(v) => self.builder().append_value(v),
+            None => self.missing += 1,
+        }
+    }
 }
 
-impl Columns {
-    fn with_capacity(n: usize) -> Columns {
+impl Runs<BooleanBuilder> {
+    fn append_option(&mut self, v: Option<bool>) {
+        match v {
+            Some(v) => self.builder().append_value(v),
+            None => self.missing += 1,
+        }
+    }
+}
+
+/// One text column's builder: plain, or a dictionary for [`REPEATED`] columns.
+enum TextBuilder<'a> {
+    Plain(Runs<StringBuilder>),
+    Repeated(Box<Interned<'a>>),
+}
+
+struct Columns<'a> {
+    text: Vec<TextBuilder<'a>>,
+    small: Vec<Runs<UInt8Builder>>,
+    rank: Runs<UInt32Builder>,
+    flag: Runs<BooleanBuilder>,
+}
+
+impl<'a> Columns<'a> {
+    fn with_capacity(n: usize) -> Columns<'a> {
         Columns {
             text: TEXT
                 .iter()
                 .map(|name| {
                     if REPEATED.contains(name) {
-                        TextBuilder::Repeated(StringDictionaryBuilder::new())
+                        TextBuilder::Repeated(Box::new(Interned::with_capacity(n)))
                     } else {
-                        TextBuilder::Plain(StringBuilder::with_capacity(n, n * 9))
+                        TextBuilder::Plain(Runs::new(StringBuilder::with_capacity(n, n * 9)))
                     }
                 })
                 .collect(),
             small: (0..SMALL.len())
-                .map(|_| UInt8Builder::with_capacity(n))
+                .map(|_| Runs::new(UInt8Builder::with_capacity(n)))
                 .collect(),
-            rank: UInt32Builder::with_capacity(n),
-            flag: BooleanBuilder::with_capacity(n),
+            rank: Runs::new(UInt32Builder::with_capacity(n)),
+            flag: Runs::new(BooleanBuilder::with_capacity(n)),
         }
     }
 
-    fn push(&mut self, f: &AreaFacts<'_>) {
+    fn push(&mut self, f: &AreaFacts<'a>) {
         let mut buffer = [0u8; 8];
         let postcode = f.postcode.map(|p| {
             let (bytes, len) = p.padded();
@@ -293,15 +378,17 @@ impl Columns {
             len
         });
         let postcode = postcode.and_then(|len| std::str::from_utf8(&buffer[..len]).ok());
-        let terminated = f.terminated.map(|t| t.to_string());
+        let mut month = [0u8; 7];
+        let terminated = f.terminated.and_then(|t| year_month_text(t, &mut month));
         let d = f.deprivation.as_ref();
         let o = f.ofs.as_ref();
-        let notes = (!f.notes.is_empty()).then(|| f.notes.join("; "));
-        let text: [Option<&str>; 24] = [
-            postcode,
+        // The postcode and the month are this row's own text (plain columns 0 and 3); the rest
+        // live as long as the index, so the dictionary columns find them by address.
+        let text: [Option<&'a str>; 23] = [
+            None,
             Some(f.status.as_str()),
             f.problem,
-            terminated.as_deref(),
+            None,
             f.country,
             f.oa11,
             f.lsoa11,
@@ -321,10 +408,17 @@ impl Columns {
             f.area_source,
             d.map(|d| d.source),
             o.map(|o| o.source),
-            notes.as_deref(),
         ];
-        for (b, v) in self.text.iter_mut().zip(text) {
-            b.append_option(v);
+        for (k, (b, v)) in self.text.iter_mut().zip(text).enumerate() {
+            match b {
+                TextBuilder::Plain(b) if k == 0 => b.append_option(postcode),
+                TextBuilder::Plain(b) if k == 3 => b.append_option(terminated),
+                TextBuilder::Plain(b) => b.append_option(v),
+                TextBuilder::Repeated(b) => b.append_text(v),
+            }
+        }
+        if let Some(TextBuilder::Repeated(notes)) = self.text.last_mut() {
+            notes.append_joined(&f.notes, "; ");
         }
         let small: [Option<u8>; 10] = [
             d.map(|d| d.decile),
@@ -347,19 +441,26 @@ impl Columns {
     }
 
     /// The finished columns, named, in output order.
-    fn finish(mut self) -> Vec<(&'static str, ArrayRef)> {
+    fn finish(mut self) -> Result<Vec<(&'static str, ArrayRef)>, ArrowError> {
         let mut named: Vec<(&'static str, ArrayRef)> = Vec::with_capacity(ORDER.len());
         for (name, b) in TEXT.iter().zip(self.text.iter_mut()) {
-            named.push((name, b.finish()));
+            let column: ArrayRef = match b {
+                TextBuilder::Plain(b) => Arc::new(b.builder().finish()),
+                TextBuilder::Repeated(b) => b.finish()?,
+            };
+            named.push((name, column));
         }
         for (name, b) in SMALL.iter().zip(self.small.iter_mut()) {
-            named.push((name, Arc::new(b.finish())));
+            named.push((name, Arc::new(b.builder().finish())));
         }
-        named.push(("imd_rank", Arc::new(self.rank.finish())));
-        named.push(("uni_connect_target_ward", Arc::new(self.flag.finish())));
+        named.push(("imd_rank", Arc::new(self.rank.builder().finish())));
+        named.push((
+            "uni_connect_target_ward",
+            Arc::new(self.flag.builder().finish()),
+        ));
         let position = |n: &str| ORDER.iter().position(|o| *o == n).unwrap_or(ORDER.len());
         named.sort_by_key(|(n, _)| position(n));
-        named
+        Ok(named)
     }
 }
 
@@ -372,7 +473,7 @@ fn _enrich_postcodes(
 ) -> PyResult<Py<PyAny>> {
     let column = TextColumn::from_py(values, "values")?;
     let index = index.get().inner.clone();
-    let blocks: Vec<Vec<(&'static str, ArrayRef)>> = py.detach(|| {
+    let blocks: Vec<Result<Vec<(&'static str, ArrayRef)>, ArrowError>> = py.detach(|| {
         column.par_blocks(|_, block| {
             let texts: Vec<&str> = block
                 .texts()
@@ -387,11 +488,13 @@ fn _enrich_postcodes(
             out.finish()
         })
     });
-    let blocks = if blocks.is_empty() {
-        vec![Columns::with_capacity(0).finish()]
-    } else {
-        blocks
-    };
+    let mut blocks = blocks
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(arrow_error)?;
+    if blocks.is_empty() {
+        blocks.push(Columns::with_capacity(0).finish().map_err(arrow_error)?);
+    }
     let dict = PyDict::new(py);
     let names: Vec<&'static str> = ORDER.iter().copied().filter(|n| !n.is_empty()).collect();
     for (k, name) in names.iter().enumerate() {

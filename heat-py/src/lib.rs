@@ -8,6 +8,7 @@ mod cohort;
 mod columns;
 mod dates;
 mod errors;
+mod interned;
 mod matching;
 mod postcode;
 mod table;

@@ -87,6 +87,28 @@ def test_enrich_keeps_the_callers_kind(index):
     assert batch == [index.lookup(v) for v in many]
 
 
+def test_batch_equals_lookups_and_dictionaries_hold_each_value_once(index, shared_dir):
+    # Postcodes of every kind (live, terminated, Scottish, NI, OfS-only, old forms, junk, blank),
+    # in batches large enough to span several blocks: each row equals its own lookup, and each
+    # dictionary column lists every value once (a pandas category).
+    with open(shared_dir / "data" / "areas" / ONS, newline="", encoding="utf-8") as f:
+        postcodes = [r["pcds"] for r in csv.DictReader(f)][::3]
+    values = [p.lower() if i % 5 == 0 else p for i, p in enumerate(postcodes)] + [
+        "LS1 4AP", "ls14ap", "N/A", "", "NPT 0AE", "AB10 1AG", "BT1 1AA", "ZZ99 9ZZ"] * 3
+    table = heatkit.enrich_postcodes(pa.array(values), index)
+    assert table.num_rows == len(values)
+    for name in ("status", "country", "lad", "notes", "imd_index", "reason_removed_polar", "area_source"):
+        column = table.column(name)
+        assert pa.types.is_dictionary(column.type), name
+        for chunk in column.chunks:
+            words = chunk.dictionary.to_pylist()
+            assert len(words) == len(set(words)), name
+    rows = table.to_pylist()
+    for k in list(range(0, len(values), 97)) + list(range(len(values) - 24, len(values))):
+        assert rows[k] == index.lookup(values[k]), values[k]
+    assert table.to_pandas()["status"].dtype == "category"
+
+
 def test_save_and_load(index, tmp_path):
     path = tmp_path / "areas.idx"
     index.save(path)

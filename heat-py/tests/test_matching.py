@@ -227,6 +227,26 @@ def test_progress_errors_propagate(students_10k):
         heatkit.find_duplicates(table, progress=boom)
 
 
+def test_progress_true_shows_a_tqdm_bar_or_stage_lines(capsys, monkeypatch):
+    pytest.importorskip("tqdm")
+    pairs = heatkit.find_duplicates(STUDENTS, school="school_id", progress=True)
+    assert (pairs["id_l"], pairs["id_r"]) == ([11, 14], [12, 15])
+    bar = capsys.readouterr().err
+    # One bar, filled to the end (5 of 5 stages), named after the function, counts only.
+    assert "find_duplicates" in bar and "5/5" in bar and "Chioma" not in bar
+    link = heatkit.link_students({k: v[:1] for k, v in STUDENTS.items()}, STUDENTS, school="school_id", progress=True)
+    assert link["id_r"] == [11]
+    assert "link_students" in capsys.readouterr().err
+    # Without tqdm: one line per stage on stderr instead of a failure.
+    monkeypatch.setitem(__import__("sys").modules, "tqdm.auto", None)
+    heatkit.find_duplicates(STUDENTS, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "heatkit: find_duplicates: preparing (5)" and lines[-1].startswith("heatkit: find_duplicates: done")
+    assert heatkit.find_duplicates(STUDENTS, school="school_id", progress=False)["id_l"] == [11, 14]
+    with pytest.raises(heatkit.ArgumentError, match="progress"):
+        heatkit.find_duplicates(STUDENTS, progress="yes")
+
+
 def test_link_students_and_clusters(students_10k, tmp_path):
     table, truth, entities = students_10k
     df = table.to_pandas()

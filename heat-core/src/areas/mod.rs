@@ -1040,6 +1040,30 @@ impl AreaIndex {
         }
     }
 
+    /// Reads the geography, OfS row and texts the entries lead to, so that the facts read
+    /// next find them in the cache (each read independent of the others; the sum is only
+    /// there so the reads are not left out).
+    fn touch(&self, entries: &[Option<Entry>]) -> u64 {
+        let mut sum = 0u64;
+        for e in entries.iter().flatten() {
+            if let Some(v) = self.views.get(e.geo as usize) {
+                sum += u64::from(v.country) + u64::from(v.note);
+            }
+            if let Some(o) = self.ofs_rows.get(e.ofs as usize) {
+                sum += u64::from(o.source);
+            }
+        }
+        let bytes = self.strings.buffer.as_bytes();
+        for e in entries.iter().flatten() {
+            if let Some(v) = self.views.get(e.geo as usize) {
+                let (first, last) = (v.spans[0].0 as usize, v.spans[6].1 as usize);
+                sum += u64::from(bytes.get(first).copied().unwrap_or(0));
+                sum += u64::from(bytes.get(last.saturating_sub(1)).copied().unwrap_or(0));
+            }
+        }
+        sum
+    }
+
     /// Every fact about a value read, from its entry in the index (`None`: not in it).
     fn facts(&self, read: ReadValue, entry: Option<Entry>) -> AreaFacts<'_> {
         let mut facts = AreaFacts {
@@ -1066,20 +1090,20 @@ impl AreaIndex {
                 "not in today's postcode shape; found in the look-up as written",
             ));
         }
-        if matches!(read.step, Step::Done) {
-            return facts;
+        if !matches!(read.step, Step::Done) {
+            self.fill_entry(&mut facts, entry);
         }
-        self.fill_entry(facts, entry)
+        facts
     }
 
     /// The facts from the postcode's entry in the index (`None`: not in it).
-    fn fill_entry<'a>(&'a self, mut facts: AreaFacts<'a>, entry: Option<Entry>) -> AreaFacts<'a> {
+    fn fill_entry<'a>(&'a self, facts: &mut AreaFacts<'a>, entry: Option<Entry>) {
         let Some(entry) = entry else {
             facts.status = AreaStatus::Unknown;
             facts.notes.push(Cow::Borrowed(
                 "the postcode is in no look-up loaded (a new postcode, or a mistyped one)",
             ));
-            return facts;
+            return;
         };
         facts.terminated = YearMonth::from_code(entry.terminated);
         facts.status = if facts.terminated.is_some() {
@@ -1143,7 +1167,6 @@ impl AreaIndex {
                 "OfS measures: no OfS look-up loaded"
             })),
         }
-        facts
     }
 
     fn ofs_measures(&self, o: &Ofs) -> OfsMeasures<'_> {
@@ -1270,54 +1293,30 @@ pub fn enrich_each<'a, S: AsRef<str>>(
     index: &'a AreaIndex,
     mut each: impl FnMut(AreaFacts<'a>),
 ) {
-    // Read every value, then find them in postcode order: the index is far larger than the
-    // caches, and in postcode order its tables are read front to back.
-    let reads: Vec<ReadValue> = values.iter().map(|v| index.read(v.as_ref())).collect();
-    let mut order: Vec<(u64, u32)> = reads
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| match r.step {
-            Step::Key(k) => Some((k, i as u32)),
-            _ => None,
-        })
-        .collect();
-    order.sort_unstable();
-    let mut entries: Vec<Option<Entry>> = reads
-        .iter()
-        .map(|r| match r.step {
-            Step::Found(a) => index.entries.get(a).copied(),
-            _ => None,
-        })
-        .collect();
-    let keys = &index.keys;
-    let mut from = 0;
-    for &(key, i) in &order {
-        // Gallop forward from the last place found, then search the stretch passed over.
-        let mut step = 1;
-        let mut hi = from;
-        while hi < keys.len() && keys[hi] < key {
-            from = hi;
-            hi += step;
-            step *= 2;
+    // The index is far larger than the caches, so a lookup mostly waits for memory. Values
+    // are found a group at a time in steps (key → position → entry → geography → its texts),
+    // each step's reads independent of one another: the processor overlaps their waits, and
+    // each step brings into the cache what the next one reads.
+    const GROUP: usize = 256;
+    let mut reads: Vec<ReadValue> = Vec::with_capacity(GROUP);
+    let mut positions: Vec<Option<usize>> = Vec::with_capacity(GROUP);
+    for group in values.chunks(GROUP) {
+        reads.clear();
+        reads.extend(group.iter().map(|v| index.read(v.as_ref())));
+        positions.clear();
+        positions.extend(reads.iter().map(|r| match r.step {
+            Step::Key(k) => index.position(k),
+            Step::Found(a) => Some(a),
+            Step::Done => None,
+        }));
+        let found: Vec<Option<Entry>> = positions
+            .iter()
+            .map(|at| at.and_then(|a| index.entries.get(a).copied()))
+            .collect();
+        std::hint::black_box(index.touch(&found));
+        for (read, entry) in reads.drain(..).zip(found) {
+            each(index.facts(read, entry));
         }
-        let hi = hi.min(keys.len());
-        match keys[from..hi].binary_search(&key) {
-            Ok(k) => from += k,
-            Err(k) => {
-                if keys.get(hi) == Some(&key) {
-                    from = hi;
-                } else {
-                    from += k;
-                    continue;
-                }
-            }
-        }
-        if let Some(slot) = entries.get_mut(i as usize) {
-            *slot = index.entries.get(from).copied();
-        }
-    }
-    for (read, entry) in reads.into_iter().zip(entries) {
-        each(index.facts(read, entry));
     }
 }
 

@@ -26,7 +26,50 @@ class MatchingWarning(UserWarning):
     (``summary=True``) gives them per rule."""
 
 _FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
-_Progress = Optional[Callable[[str, int], None]]
+_Progress = Union[None, bool, Callable[[str, int], None]]
+_STAGES = ("preparing", "blocking", "estimating_u", "training_em", "scoring", "done")
+
+
+class _StageBar:
+    """``progress=True``: one tqdm bar stepping through a run's stages (a notebook widget in
+    Jupyter, a text bar elsewhere), or a line per stage on stderr when tqdm is not installed."""
+
+    def __init__(self, what: str) -> None:
+        self._bar: Any = None
+        self._what = what
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        self._bar = tqdm(total=len(_STAGES) - 1, desc=what, unit="stage", leave=True)
+
+    def __call__(self, stage: str, items: int) -> None:
+        if self._bar is None:
+            import sys
+
+            print(f"heatkit: {self._what}: {stage.replace('_', ' ')} ({items:,})", file=sys.stderr)
+            return
+        self._bar.set_postfix_str(f"{stage.replace('_', ' ')} {items:,}")
+        if stage == "done":
+            self._bar.update(self._bar.total - self._bar.n)
+        elif stage != "preparing":
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _progress_callable(progress: _Progress, what: str) -> Tuple[Optional[Callable[[str, int], None]], Any]:
+    """The callable the compiled run calls at each stage, and what to close after it."""
+    if progress is True:
+        bar = _StageBar(what)
+        return bar, bar
+    if progress is None or progress is False:
+        return None, None
+    if not callable(progress):
+        raise _bad_argument("progress", f"expected True, False, None or a callable(stage, items), got {type(progress).__name__}")
+    return progress, None
 
 
 def _table_kind(table: Any) -> str:
@@ -192,7 +235,7 @@ def _options(
     model: Union[None, str, Path, Mapping[str, Any]],
     min_probability: Optional[float],
     workers: Optional[int],
-    progress: _Progress,
+    progress: Optional[Callable[[str, int], None]],
 ) -> Dict[str, Any]:
     """The keyword arguments every compiled matching call takes."""
     return dict(settings=_settings_json(settings, threshold=threshold), model=_model_arg(model),
@@ -268,7 +311,8 @@ def find_duplicates(
     missing (``errors="null"``). ``model`` reuses a trained model (a path, JSON text
     or dict) instead of training; ``save_model`` writes the trained model as JSON. ``settings``
     overrides matching settings by name (e.g. ``{"twin_guard": False}``); ``workers`` sets the
-    number of threads (-1: all cores); ``progress(stage, items)`` is called as each stage starts.
+    number of threads (-1: all cores); ``progress(stage, items)`` is called as each stage starts
+    (``progress=True``: a tqdm bar when tqdm is installed, else a line per stage on stderr).
 
     >>> import heatkit
     >>> students = {
@@ -286,8 +330,13 @@ def find_duplicates(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     ids = _ids(table, kind, id, n, check=True)
-    options = _options(settings, threshold, model, min_probability, workers, progress)
-    columns, run = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
+    callback, bar = _progress_callable(progress, "find_duplicates")
+    options = _options(settings, threshold, model, min_probability, workers, callback)
+    try:
+        columns, run = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
+    finally:
+        if bar is not None:
+            bar.close()
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     pairs = _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
     return (pairs, run) if summary else pairs
@@ -347,8 +396,14 @@ def link_students(
     n_existing, existing_cols = _columns(existing, existing_kind, names)
     ids_new = _ids(new, kind, id, n_new, check=True)
     ids_existing = _ids(existing, existing_kind, existing_id or id, n_existing, check=True)
-    options = _options(settings, threshold, model, min_probability, workers, progress)
-    result = _link_students(n_new, new_cols, n_existing, existing_cols, errors=errors, best_only=best_only, **options)
+    callback, bar = _progress_callable(progress, "link_students")
+    options = _options(settings, threshold, model, min_probability, workers, callback)
+    try:
+        result = _link_students(n_new, new_cols, n_existing, existing_cols, errors=errors, best_only=best_only,
+                                **options)
+    finally:
+        if bar is not None:
+            bar.close()
     columns, run = _finish(result, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     extra = None
