@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up and run every test: Rust (fmt, clippy, unit, golden, property, exhaustive, doctests) and
-# Python (extension built fresh into a venv, stubs checked with mypy.stubtest, pytest + doctests).
+# Python (one abi3 manylinux_2_28 wheel built fresh and installed into a venv, and into fresh venvs
+# on Python 3.9 and 3.13 for a smoke test; stubs checked with mypy.stubtest, pytest + doctests).
 # Needs: the Rust toolchain, python3 (3.9+), and ../shared beside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,11 +45,31 @@ if ! command -v chromium > /dev/null; then
   fi
 fi
 
-step "build the extension (maturin develop --release)"
-VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin develop --release -q -m heat-py/Cargo.toml
+step "build the wheel once: abi3 (Python 3.9+), manylinux_2_28 (glibc 2.28+, linked with zig), into $VENV"
+# ziglang (PyPI) links against an older glibc than this machine's, so the wheel installs on any
+# Linux with glibc 2.28 or later; the one build serves every test below.
+"$VENV/bin/python" -m pip install -q "ziglang>=0.13"
+rm -f target/wheels/heatkit-*.whl
+VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin build --release -q --zig --compatibility manylinux_2_28 \
+  -i "$VENV/bin/python" -m heat-py/Cargo.toml -o target/wheels
+WHEEL="$(ls target/wheels/heatkit-*-cp39-abi3-manylinux_2_28_x86_64.whl)"
+"$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL"
+
+step "the wheel in fresh venvs on Python 3.9 and 3.13 (pip install, import, smoke test, console script)"
+PYENV_ROOT="${PYENV_ROOT:-$HOME/.pyenv}"
+for v in 3.9 3.13; do
+  py="$(ls -d "$PYENV_ROOT"/versions/"$v".*/bin/python3 2>/dev/null | sort -V | tail -1 || true)"
+  [ -n "$py" ] || py="$(command -v "python$v" || true)"
+  if [ -z "$py" ]; then echo "no Python $v here (pyenv install $v)"; exit 1; fi
+  rm -rf "target/venv-$v" "target/smoke-$v"
+  "$py" -m venv "target/venv-$v"
+  "target/venv-$v/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL"
+  "target/venv-$v/bin/python" scripts/smoke-wheel.py . "target/smoke-$v"
+done
 
 step "check the stubs (mypy.stubtest)"
 "$VENV/bin/python" -m mypy.stubtest heatkit --mypy-config-file heat-py/mypy.ini --allowlist heat-py/stubtest-allowlist.txt
 
 step "pytest (tests and doctests)"
-"$VENV/bin/python" -m pytest -q heat-py/tests --doctest-modules heat-py/python/heatkit
+# The installed wheel is what is tested: its doctests are found by package name (--pyargs).
+"$VENV/bin/python" -m pytest -q heat-py/tests --doctest-modules --pyargs heatkit

@@ -263,8 +263,8 @@ fn is_valid_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyRes
     let level = self::level(py, level)?;
     Ok(match s.cast::<PyString>() {
         Ok(s) => s
-            .to_str()
-            .map(|v| core::is_valid(v, level))
+            .to_cow()
+            .map(|v| core::is_valid(&v, level))
             .unwrap_or(false),
         Err(_) => false,
     })
