@@ -102,7 +102,10 @@ pub fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
     // pandas.NA, pandas.NaT and numpy NaN-like scalars
     obj.get_type()
         .name()
-        .and_then(|n| n.to_cow().map(|n| matches!(n.as_ref(), "NAType" | "NaTType")))
+        .and_then(|n| {
+            n.to_cow()
+                .map(|n| matches!(n.as_ref(), "NAType" | "NaTType"))
+        })
         .unwrap_or(false)
 }
 
