@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${HEATKIT_VENV:-.venv}"
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s  [%d s]\n' "$*" "$SECONDS"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
