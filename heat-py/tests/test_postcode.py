@@ -202,6 +202,49 @@ def test_batch_pyarrow():
     assert table.column("substitutions").to_pylist()[4] == "2:O>0"
 
 
+def test_batch_keeps_the_input_types():
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    arr = pa.array(MIXED, from_pandas=True)
+    # Arrow text types come back as themselves.
+    for typ in (pa.large_string(), pa.string_view()):
+        out = heatkit.normalise_postcodes(arr.cast(typ))
+        assert out.type == typ and out.to_pylist() == EXPECTED
+    # A dictionary comes back a dictionary, each value read once; equal results share an entry.
+    repeated = pa.array(["sw1a1aa", "SW1A 1AA", None, "nope", "sw1a1aa", "ls14ap"] * 3).dictionary_encode()
+    out = heatkit.normalise_postcodes(repeated)
+    assert pa.types.is_dictionary(out.type)
+    assert out.to_pylist() == ["SW1A 1AA", "SW1A 1AA", None, None, "SW1A 1AA", "LS1 4AP"] * 3
+    assert sorted(out.dictionary.to_pylist()) == ["LS1 4AP", "SW1A 1AA"]
+    chunked = pa.chunked_array([repeated[:7], pa.array(["cro2yr", None]).dictionary_encode()])
+    out = heatkit.normalise_postcodes(chunked, fix=True)
+    assert isinstance(out, pa.ChunkedArray) and pa.types.is_dictionary(out.type)
+    assert out.to_pylist() == ["SW1A 1AA", "SW1A 1AA", None, None, "SW1A 1AA", "LS1 4AP", "SW1A 1AA", "CR0 2YR", None]
+    # Errors in a dictionary still name the row (the rows are then read one by one).
+    values, issues = heatkit.normalise_postcodes(repeated, errors="report")
+    assert values.to_pylist()[:6] == ["SW1A 1AA", "SW1A 1AA", None, None, "SW1A 1AA", "LS1 4AP"]
+    assert [i.row for i in issues] == [5, 11, 17]
+    with pytest.raises(heatkit.InvalidPostcodeError) as e:
+        heatkit.normalise_postcodes(repeated, errors="raise")
+    assert e.value.row == 5
+    good = pa.array(["sw1a1aa", "ls14ap"]).dictionary_encode()
+    assert heatkit.normalise_postcodes(good, errors="report")[1] == []
+    # pandas: string[pyarrow], string[python], ArrowDtype and category are kept.
+    for dtype in ("string[pyarrow]", "string[python]", pd.ArrowDtype(pa.string()), pd.ArrowDtype(pa.large_string()),
+                  "category"):
+        s = pd.Series(["sw1a1aa", None, "nope", "ls14ap"], index=[5, 6, 7, 8], dtype=dtype, name="pc")
+        out = heatkit.normalise_postcodes(s)
+        assert out.dtype == s.dtype or (dtype == "category" and out.dtype == "category"), (dtype, out.dtype)
+        assert list(out.index) == [5, 6, 7, 8] and out.name == "pc"
+        assert [None if pd.isna(v) else v for v in out] == ["SW1A 1AA", None, None, "LS1 4AP"]
+    # polars: a Categorical stays categorical, a String stays a String.
+    out = heatkit.normalise_postcodes(pl.Series("pc", ["sw1a1aa", None, "ls14ap"], dtype=pl.Categorical))
+    assert out.dtype == pl.Categorical and out.to_list() == ["SW1A 1AA", None, "LS1 4AP"]
+    out = heatkit.normalise_postcodes(pl.Series("pc", ["sw1a1aa", None]))
+    assert out.dtype == pl.String and out.to_list() == ["SW1A 1AA", None]
+
+
 def test_batch_pandas_keeps_index():
     pd = pytest.importorskip("pandas")
     s = pd.Series(["sw1a1aa", None, pd.NA, "CRO 2YR", math.nan], index=[10, 11, 12, 13, 14], name="pc")

@@ -210,10 +210,18 @@ def normalise_postcodes(
     (['CR0 2YR', None], [RowIssue(row=3, position=1, code='too_short', message='row 3: postcode is too short: 4 letters and digits, a full postcode has 5 to 7')])
     """
     _check_errors(errors)
-    (result, issues), kind = _columns.apply(
-        values,
-        lambda data: _normalise_postcodes(data, level=level, fix=fix, report=errors != "null"),
-    )
+    data, kind = _columns.to_kernel_input(values)
+    shared = _columns.text_dictionary(data)
+    if shared is not None:
+        # A dictionary column (pandas category, polars Categorical, Arrow dictionary): each
+        # distinct value is read once and the result is a dictionary too. Should any be refused
+        # where errors are wanted, the rows are read one by one below for their row numbers.
+        chunked, dictionary = shared
+        result, issues = _normalise_postcodes(dictionary, level=level, fix=fix, report=errors != "null")
+        if not issues:
+            out = _columns.column_like(_columns.expand_dictionary(result, chunked), values, kind)
+            return (out, []) if errors == "report" else out
+    result, issues = _normalise_postcodes(data, level=level, fix=fix, report=errors != "null")
     _raise_or_report(issues, errors, InvalidPostcodeError)
     out = _columns.column_like(result, values, kind)
     if errors == "report":

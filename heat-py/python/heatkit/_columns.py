@@ -44,13 +44,65 @@ def to_kernel_input(values: Any) -> Tuple[Any, str]:
             except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
                 pass  # mixed objects, or text that is not valid Unicode: go value by value
         return list(values), kind
-    if kind == "polars" and not hasattr(values, "__arrow_c_stream__"):
-        return values.to_arrow(), kind
+    if kind == "polars" and (not hasattr(values, "__arrow_c_stream__") or values.dtype.__class__.__name__ in ("Categorical", "Enum")):
+        return values.to_arrow(), kind  # a Categorical as an Arrow dictionary, read once per value
     return values, kind
 
 
+def text_dictionary(data: Any) -> Optional[Tuple[Any, Any]]:
+    """For a dictionary-encoded text column (an Arrow dictionary, which a pandas ``category`` or a
+    polars ``Categorical`` becomes): the column with one dictionary shared by all its chunks, and
+    that dictionary. None for any other column."""
+    pa = _pyarrow()
+    typ = getattr(data, "type", None)
+    if pa is None or not isinstance(typ, pa.DictionaryType):
+        return None
+    value = typ.value_type
+    if not (pa.types.is_string(value) or pa.types.is_large_string(value) or value == pa.string_view()):
+        return None
+    chunked = data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+    if chunked.num_chunks == 0:
+        return None
+    chunked = chunked.unify_dictionaries()
+    return chunked, chunked.chunk(0).dictionary
+
+
+def expand_dictionary(result: Any, chunked: Any) -> Any:
+    """A text result computed once per dictionary value, as a dictionary column over the rows of
+    ``chunked``: equal results share one entry (so a pandas category stays valid), a missing
+    result or row is missing."""
+    pa = _pyarrow()
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.chunked_array(result).combine_chunks())  # type: ignore[union-attr]
+    return pa.chunked_array([  # type: ignore[union-attr]
+        pa.DictionaryArray.from_arrays(pc.take(encoded.indices, c.indices), encoded.dictionary)  # type: ignore[union-attr]
+        for c in chunked.chunks
+    ])
+
+
+def _same_text_type(result: Any, original_type: Any) -> Any:
+    """A text result in the text type of the input (``large_string``, ``string_view``)."""
+    pa = _pyarrow()
+    if original_type is None or not isinstance(result, pa.ChunkedArray) or not pa.types.is_string(result.type):  # type: ignore[union-attr]
+        return result
+    if pa.types.is_large_string(original_type) or original_type == pa.string_view():  # type: ignore[union-attr]
+        return result.cast(original_type)
+    return result
+
+
+def _text_dtype(original: Any) -> Any:
+    """The pandas dtype a text result takes for this input: the input's own for ``string``
+    (``string[pyarrow]``, ``string[python]``) and ``ArrowDtype`` inputs, else None (object)."""
+    dtype = getattr(original, "dtype", None)
+    return dtype if type(dtype).__name__ in ("StringDtype", "ArrowDtype") else None
+
+
 def column_like(result: Any, original: Any, kind: str, name: Optional[str] = None) -> Any:
-    """A kernel result (Arrow chunked array or list) as the same kind as ``original``."""
+    """A kernel result (Arrow chunked array or list) as the same kind as ``original``: text
+    results keep the input's text type (pandas ``string``/``ArrowDtype``, Arrow ``large_string``
+    and ``string_view``), and dictionary results come back as dictionaries (pandas ``category``,
+    polars ``Categorical``)."""
     if kind == "list":
         return result
     if kind == "pandas":
@@ -60,8 +112,17 @@ def column_like(result: Any, original: Any, kind: str, name: Optional[str] = Non
         if isinstance(result, list):
             return pd.Series(result, index=original.index, name=series_name, dtype=object)
         pa = _pyarrow()
+        chunked = pa.chunked_array(result)  # type: ignore[union-attr]
+        dtype = _text_dtype(original)
+        if dtype is not None and (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):  # type: ignore[union-attr]
+            if type(dtype).__name__ == "ArrowDtype":
+                target = dtype.pyarrow_dtype
+                if not (pa.types.is_string(target) or pa.types.is_large_string(target) or target == pa.string_view()):  # type: ignore[union-attr]
+                    target = chunked.type
+                return pd.Series(pd.arrays.ArrowExtensionArray(chunked.cast(target)), index=original.index, name=series_name)
+            return pd.Series(pd.array(chunked.to_pandas(), dtype=dtype), index=original.index, name=series_name)
         nullable_ints = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}  # type: ignore[union-attr]
-        data = pa.chunked_array(result).to_pandas(types_mapper=nullable_ints.get)  # type: ignore[union-attr]
+        data = chunked.to_pandas(types_mapper=nullable_ints.get)
         return pd.Series(data.array, index=original.index, name=series_name)
     if kind == "polars":
         import polars as pl
@@ -74,7 +135,7 @@ def column_like(result: Any, original: Any, kind: str, name: Optional[str] = Non
         return series.alias(series_name)
     if kind == "pyarrow":
         pa = _pyarrow()
-        chunked = pa.chunked_array(result)  # type: ignore[union-attr]
+        chunked = _same_text_type(pa.chunked_array(result), getattr(original, "type", None))  # type: ignore[union-attr]
         if type(original).__name__ == "ChunkedArray":
             return chunked
         if chunked.num_chunks == 1:  # the kernels return one chunk per input chunk: no copy
