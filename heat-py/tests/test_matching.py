@@ -227,6 +227,34 @@ def test_progress_errors_propagate(students_10k):
         heatkit.find_duplicates(table, progress=boom)
 
 
+class _Stream:
+    """An Arrow stream that is neither a DataFrame nor a Table (as DuckDB and others hand out)."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
+def test_table_functions_take_arrow_streams_and_lazy_frames():
+    expected = heatkit.find_duplicates(STUDENTS, school="school_id")
+    table = pa.table(STUDENTS)
+    for given in (table.to_reader(max_chunksize=2), _Stream(table)):
+        pairs = heatkit.find_duplicates(given, school="school_id")
+        assert isinstance(pairs, pa.Table)
+        assert (pairs["id_l"].to_pylist(), pairs["id_r"].to_pylist()) == (expected["id_l"], expected["id_r"])
+    lazy = pl.DataFrame(STUDENTS).lazy()
+    pairs = heatkit.find_duplicates(lazy, school="school_id")
+    assert isinstance(pairs, pl.DataFrame) and pairs["id_l"].to_list() == expected["id_l"]
+    link = heatkit.link_students(pl.DataFrame(STUDENTS).head(1).lazy(), table.to_reader(), school="school_id")
+    assert link["id_r"].to_list() == [11]
+    clusters = heatkit.cluster_duplicates(pa.table({k: expected[k] for k in ("id_l", "id_r", "match_probability")}).to_reader())
+    assert clusters.num_rows == 4
+    status = heatkit.student_tracking_status(pa.table({"first_name": ["Amy"]}).to_reader())
+    assert status.num_rows == 1 and status["complete"].to_pylist() == [False]
+
+
 def test_progress_true_shows_a_tqdm_bar_or_stage_lines(capsys, monkeypatch):
     pytest.importorskip("tqdm")
     pairs = heatkit.find_duplicates(STUDENTS, school="school_id", progress=True)

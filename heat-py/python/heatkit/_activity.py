@@ -146,6 +146,7 @@ def validate_activities(
     >>> list(zip(out["row"], out["code"]))
     [(3, 'missing_title'), (3, 'unknown_type')]
     """
+    table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
     out = _validate_activities(names, columns, n, options=_options(members, settings))
@@ -180,6 +181,7 @@ def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None,
     >>> out["complete"], out["ks5_eligible"], out["hesa_eligible"], out["reasons"]
     ([True], [True], [True], ['ks4: KS4 exams in 2024, not 2026'])
     """
+    table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
     statuses, _ = _student_tracking_status(names, columns, n, on=on, nation=nation)
@@ -201,6 +203,7 @@ def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation
     >>> sum_["hesa_eligible"], sum_["not_hesa_because"]
     (1, {'consent': 1})
     """
+    table = _columns.as_table(table)
     names, columns, n = _columns.table_columns(table)
     _, summary = _student_tracking_status(names, columns, n, on=on, nation=nation)
     return dict(summary)
@@ -251,6 +254,7 @@ def validate_import(
         out_kind = kind or "pyarrow"
         rows, errors, summary = _validate_import(data=bytes(path_or_table), **call)
     else:
+        path_or_table = _columns.as_table(path_or_table)
         in_kind = _columns.table_kind(path_or_table)
         out_kind = kind or _out_kind(in_kind)
         names, columns, n = _columns.table_columns(path_or_table)

@@ -167,6 +167,26 @@ def apply(values: Any, kernel: Callable[[Any], Any]) -> Tuple[Any, str]:
     return kernel(data), kind
 
 
+def as_table(table: Any) -> Any:
+    """A table as a table function reads it: a polars ``LazyFrame`` is collected (a polars
+    DataFrame), and any other Arrow stream (a ``pyarrow.RecordBatchReader`` such as DuckDB
+    returns, or any object with ``__arrow_c_stream__`` that is not a DataFrame or Table) is read
+    into a pyarrow Table. Anything else is returned as it is."""
+    module, name = _module_of(table), type(table).__name__
+    if module == "polars" and name == "LazyFrame":
+        return table.collect()
+    if module in ("pandas", "polars") or (module == "pyarrow" and name in ("Table", "RecordBatch")):
+        return table
+    if isinstance(table, Mapping) or not hasattr(table, "__arrow_c_stream__"):
+        return table
+    pa = _pyarrow()
+    if pa is None:  # pragma: no cover
+        raise ImportError("pyarrow is needed to read an Arrow stream")
+    if isinstance(table, pa.RecordBatchReader):
+        return table.read_all()
+    return pa.RecordBatchReader.from_stream(table).read_all()
+
+
 def table_kind(table: Any) -> str:
     """One of "pandas", "polars", "pyarrow" (DataFrames and Tables), "dict" (a mapping of columns) or
     "records" (a sequence of row mappings); TypeError for anything else."""

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
-from ._columns import new_table, table_kind
+from ._columns import as_table, new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
 from ._heatkit import _link_students, _model_parameters, _unknown_value
 
@@ -326,6 +326,7 @@ def find_duplicates(
     >>> pairs["id_l"], pairs["id_r"], pairs["dob"]
     ([1], [2], ['exact'])
     """
+    table = as_table(table)
     kind = _table_kind(table)
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
@@ -389,6 +390,7 @@ def link_students(
     >>> heatkit.link_students(new, existing, gender=None, school=None, existing_cluster="student")["cluster_id"]
     ['S9']
     """
+    new, existing = as_table(new), as_table(existing)
     kind = _table_kind(new)
     existing_kind = _table_kind(existing)
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
@@ -447,6 +449,7 @@ def cluster_duplicates(
     >>> heatkit.cluster_duplicates(pairs, threshold=0.9, records=["a", "b", "c", "d", "e", "f"])["cluster_id"]
     [0, 0, 0, 1, 2, 3]
     """
+    pairs = as_table(pairs)
     kind = _table_kind(pairs)
     for c in ("id_l", "id_r", "match_probability"):
         if c not in _names(pairs, kind):
