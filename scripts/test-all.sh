@@ -34,7 +34,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" "pytest>=7" "pyarrow>=14" "pandas>=2" "polars>=1" "mypy>=1.10" "hypothesis>=6" "holidays>=0.60" \
-  "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60"
+  "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60" "duckdb>=1.1"
 
 step "headless Chromium for the report test (Debian's chromium)"
 if ! command -v chromium > /dev/null; then
