@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run every test: Rust (fmt, clippy, unit, golden, property, exhaustive, doctests) and
 # Python (one abi3 manylinux_2_28 wheel built fresh and installed into a venv, and into fresh venvs
-# on Python 3.9 and 3.13 for a smoke test; stubs checked with mypy.stubtest, pytest + doctests).
+# on Python 3.9 and 3.13 for a smoke test; stubs checked with mypy.stubtest, the docs site built in
+# strict mode, pytest + doctests, the README/docs snippets and the example notebook run).
 # Needs: the Rust toolchain, python3 (3.9+), and ../shared beside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" "pytest>=7" "pyarrow>=14" "pandas>=2" "polars>=1" "mypy>=1.10" "hypothesis>=6" "holidays>=0.60" \
-  "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60" "duckdb>=1.1"
+  "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60" "duckdb>=1.1" \
+  "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29" "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26"
 
 step "headless Chromium for the report test (Debian's chromium)"
 if ! command -v chromium > /dev/null; then
@@ -69,6 +71,9 @@ done
 
 step "check the stubs (mypy.stubtest)"
 "$VENV/bin/python" -m mypy.stubtest heatkit --mypy-config-file heat-py/mypy.ini --allowlist heat-py/stubtest-allowlist.txt
+
+step "docs site (mkdocs build --strict: guides and the installed package's docstrings, into target/site)"
+NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict -q
 
 step "pytest (tests and doctests)"
 # The installed wheel is what is tested: its doctests are found by package name (--pyargs).

@@ -1,5 +1,6 @@
-"""Every Python snippet in README.md runs as written, in order, from a copy of the repository's
-root (the bundled example data beside it), against the installed heatkit."""
+"""Every Python snippet in README.md and in the docs site's guides (docs/*.md) runs as written,
+in order, from a copy of the repository's root (the bundled example data beside it), against the
+installed heatkit."""
 
 import re
 import shutil
@@ -17,19 +18,35 @@ def python_blocks(text):
     return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
 
 
-def test_readme_python_snippets_run_as_written(tmp_path, monkeypatch):
-    blocks = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert len(blocks) >= 4
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
-    namespace = {"__name__": "readme"}
+def run_blocks(path, tmp_path):
+    """Runs a Markdown file's python blocks in one namespace, from a copy of the repository's
+    root; returns the namespace."""
+    blocks = python_blocks(path.read_text(encoding="utf-8"))
+    assert blocks, path
+    if not (tmp_path / "examples").exists():
+        shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    namespace = {"__name__": path.stem}
     for number, block in enumerate(blocks, 1):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. a MatchingWarning is part of what a block shows
             try:
-                exec(compile(block, f"README.md python block {number}", "exec"), namespace)
+                exec(compile(block, f"{path.name} python block {number}", "exec"), namespace)
             except Exception as e:  # name the block, so a broken snippet is easy to find
-                raise AssertionError(f"README python block {number} failed: {e!r}") from e
+                raise AssertionError(f"{path.name} python block {number} failed: {e!r}") from e
+    return namespace
+
+
+@pytest.mark.parametrize("guide", sorted(p.name for p in (ROOT / "docs").glob("*.md") if "```python" in p.read_text()))
+def test_docs_python_snippets_run_as_written(guide, tmp_path, monkeypatch):
+    pytest.importorskip("duckdb")
+    pytest.importorskip("polars")
+    monkeypatch.chdir(tmp_path)
+    run_blocks(ROOT / "docs" / guide, tmp_path)
+
+
+def test_readme_python_snippets_run_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = run_blocks(ROOT / "README.md", tmp_path)
     # What the snippets wrote is there.
     assert (tmp_path / "cleaned" / "students.xlsx").exists()
     assert (tmp_path / "model.json").exists() and (tmp_path / "areas.idx").exists()
