@@ -38,3 +38,8 @@ pub use error::{ArgumentError, ErrorKind, HeatError};
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct RootReadme;
+
+/// The docs site's guide for Rust developers, its examples run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rust.md")]
+pub struct RustGuide;
