@@ -36,7 +36,7 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" "pytest>=7" "pyarrow>=14" "pandas>=2" "polars>=1" "mypy>=1.10" "hypothesis>=6" "holidays>=0.60" \
   "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60" "duckdb>=1.1" \
-  "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29" "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26"
+  "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29" "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26" "pyspark>=3.5"
 
 step "headless Chromium for the report test (Debian's chromium)"
 if ! command -v chromium > /dev/null; then

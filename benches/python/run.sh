@@ -30,6 +30,12 @@ case "${1:-all}" in
     "$VENV/bin/python" -m pip install -q py7zr pandas
     "$VENV/bin/python" benches/python/bench_areas.py "$@"
     ;;
+  spark)
+    shift
+    # heatkit.spark beside one process (Spark local[2]; needs Java 17).
+    "$VENV/bin/python" -m pip install -q "pyspark>=3.5" pandas
+    "$VENV/bin/python" benches/python/bench_spark.py "$@"
+    ;;
   *)
     "$VENV/bin/python" benches/python/bench_postcodes.py "$@"
     "$VENV/bin/python" benches/python/bench_cohorts.py

@@ -1,0 +1,61 @@
+"""Spark local[2] beside one process (issue 14): normalise 5M typed postcodes through
+heatkit.spark.normalise_postcode (Arrow UDF, serialisation to and from the JVM included) and
+through heatkit.normalise_postcodes on a pyarrow column in this process. Goal: Spark within 3x.
+
+Run: benches/python/run.sh spark [--rows N]   (needs Java 17; pyspark is installed by run.sh)
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import os
+import random
+import sys
+import time
+
+import pyarrow as pa
+
+import heatkit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LIVE = os.path.join(HERE, "..", "..", "..", "shared", "data", "postcodes", "live_postcodes_gb_ci_im_onspd_2025_02.txt.xz")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=5_000_000)
+    args = ap.parse_args()
+    rng = random.Random(14)
+    with lzma.open(LIVE, "rt") as f:
+        live = f.read().splitlines()
+    values = [p.lower().replace(" ", "") if rng.random() < 0.3 else p for p in (rng.choice(live) for _ in range(args.rows))]
+    column = pa.array(values)
+    heatkit.normalise_postcodes(column[:1000])
+    t = time.perf_counter()
+    local = heatkit.normalise_postcodes(column)
+    one_process = time.perf_counter() - t
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    import heatkit.spark as hks
+
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.driver.memory", "6g").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    df = spark.createDataFrame(pa.table({"postcode": column}).to_pandas()).cache()
+    df.count()
+    df.select(F.count(hks.normalise_postcode("postcode"))).collect()  # warm the Python workers
+    t = time.perf_counter()
+    found = df.select(F.count(hks.normalise_postcode("postcode"))).collect()[0][0]
+    on_spark = time.perf_counter() - t
+    assert found == len(local) - local.null_count, (found, local.null_count)
+    spark.stop()
+    print(f"| normalise {args.rows:,} postcodes | one process {one_process:.2f} s | Spark local[2] {on_spark:.2f} s "
+          f"| {on_spark / one_process:.1f}x (goal <= 3x) |")
+
+
+if __name__ == "__main__":
+    main()
