@@ -65,7 +65,11 @@ def _udf(function: Callable[..., Any], returns: str) -> Callable[..., Any]:
         def on_arrow(*arrays):  # type: ignore[no-untyped-def]  # no hints: the type is given
             return function(*arrays)
 
-        return F.arrow_udf(on_arrow, returns, F.ArrowUDFType.SCALAR)  # type: ignore[no-any-return,attr-defined]
+        import warnings
+
+        with warnings.catch_warnings():  # pyspark prefers type hints to the type given; same UDF
+            warnings.simplefilter("ignore", UserWarning)
+            return F.arrow_udf(on_arrow, returns, F.ArrowUDFType.SCALAR)  # type: ignore[no-any-return,attr-defined]
 
     import pyarrow as pa
 
