@@ -159,33 +159,7 @@ impl PyAreaIndex {
     }
 }
 
-/// The result columns, in order: text columns, then small numbers, the rank and the flag.
-const TEXT: [&str; 24] = [
-    "postcode",
-    "status",
-    "problem",
-    "terminated",
-    "country",
-    "oa11",
-    "lsoa11",
-    "msoa11",
-    "oa21",
-    "lsoa21",
-    "msoa21",
-    "lad",
-    "lad_name",
-    "imd_index",
-    "imd_area",
-    "reason_removed_polar",
-    "reason_removed_tundra_msoa",
-    "reason_removed_tundra_lsoa",
-    "reason_removed_adult_he_2011",
-    "reason_removed_gaps",
-    "area_source",
-    "imd_source",
-    "ofs_source",
-    "notes",
-];
+/// Small-number columns (deciles and quintiles), in the order `Columns::push` writes them.
 const SMALL: [&str; 10] = [
     "imd_decile",
     "imd_quintile",
@@ -336,14 +310,27 @@ impl Runs<BooleanBuilder> {
     }
 }
 
-/// One text column's builder: plain, or a dictionary for [`REPEATED`] columns.
-enum TextBuilder<'a> {
-    Plain(Runs<StringBuilder>),
-    Repeated(Box<Interned<'a>>),
-}
+/// Text columns whose values are each row's own (written as plain strings): the rest of
+/// [`TEXT`] are the [`REPEATED`] ones.
+const PLAIN: [&str; 9] = [
+    "postcode",
+    "terminated",
+    "oa11",
+    "lsoa11",
+    "msoa11",
+    "oa21",
+    "lsoa21",
+    "msoa21",
+    "imd_area",
+];
 
+/// The builders of the result's columns, one monomorphic list per kind (a row is a few tight
+/// loops, not a match per cell).
 struct Columns<'a> {
-    text: Vec<TextBuilder<'a>>,
+    plain: Vec<Runs<StringBuilder>>,
+    /// The [`REPEATED`] columns but the last (`notes`).
+    repeated: Vec<Interned<'a>>,
+    notes: Interned<'a>,
     small: Vec<Runs<UInt8Builder>>,
     rank: Runs<UInt32Builder>,
     flag: Runs<BooleanBuilder>,
@@ -352,16 +339,14 @@ struct Columns<'a> {
 impl<'a> Columns<'a> {
     fn with_capacity(n: usize) -> Columns<'a> {
         Columns {
-            text: TEXT
+            plain: PLAIN
                 .iter()
-                .map(|name| {
-                    if REPEATED.contains(name) {
-                        TextBuilder::Repeated(Box::new(Interned::with_capacity(n)))
-                    } else {
-                        TextBuilder::Plain(Runs::new(StringBuilder::with_capacity(n, n * 9)))
-                    }
-                })
+                .map(|_| Runs::new(StringBuilder::with_capacity(n, n * 9)))
                 .collect(),
+            repeated: (1..REPEATED.len())
+                .map(|_| Interned::with_capacity(n))
+                .collect(),
+            notes: Interned::with_capacity(n),
             small: (0..SMALL.len())
                 .map(|_| Runs::new(UInt8Builder::with_capacity(n)))
                 .collect(),
@@ -382,24 +367,29 @@ impl<'a> Columns<'a> {
         let terminated = f.terminated.and_then(|t| year_month_text(t, &mut month));
         let d = f.deprivation.as_ref();
         let o = f.ofs.as_ref();
-        // The postcode and the month are this row's own text (plain columns 0 and 3); the rest
-        // live as long as the index, so the dictionary columns find them by address.
-        let text: [Option<&'a str>; 23] = [
-            None,
-            Some(f.status.as_str()),
-            f.problem,
-            None,
-            f.country,
+        // In PLAIN's order: the postcode and the month are this row's own text.
+        let plain: [Option<&str>; 9] = [
+            postcode,
+            terminated,
             f.oa11,
             f.lsoa11,
             f.msoa11,
             f.oa21,
             f.lsoa21,
             f.msoa21,
+            d.map(|d| d.area).filter(|a| !a.is_empty()),
+        ];
+        for (b, v) in self.plain.iter_mut().zip(plain) {
+            b.append_option(v);
+        }
+        // In REPEATED's order: texts that live as long as the index, found by address.
+        let repeated: [Option<&'a str>; 14] = [
+            Some(f.status.as_str()),
+            f.problem,
+            f.country,
             f.lad,
             f.lad_name,
             d.map(|d| d.index),
-            d.map(|d| d.area).filter(|a| !a.is_empty()),
             o.and_then(|o| o.reason_removed_polar),
             o.and_then(|o| o.reason_removed_tundra_msoa),
             o.and_then(|o| o.reason_removed_tundra_lsoa),
@@ -409,17 +399,10 @@ impl<'a> Columns<'a> {
             d.map(|d| d.source),
             o.map(|o| o.source),
         ];
-        for (k, (b, v)) in self.text.iter_mut().zip(text).enumerate() {
-            match b {
-                TextBuilder::Plain(b) if k == 0 => b.append_option(postcode),
-                TextBuilder::Plain(b) if k == 3 => b.append_option(terminated),
-                TextBuilder::Plain(b) => b.append_option(v),
-                TextBuilder::Repeated(b) => b.append_text(v),
-            }
+        for (b, v) in self.repeated.iter_mut().zip(repeated) {
+            b.append_text(v);
         }
-        if let Some(TextBuilder::Repeated(notes)) = self.text.last_mut() {
-            notes.append_joined(&f.notes, "; ");
-        }
+        self.notes.append_joined(&f.notes, "; ");
         let small: [Option<u8>; 10] = [
             d.map(|d| d.decile),
             d.map(|d| d.quintile()),
@@ -443,13 +426,13 @@ impl<'a> Columns<'a> {
     /// The finished columns, named, in output order.
     fn finish(mut self) -> Result<Vec<(&'static str, ArrayRef)>, ArrowError> {
         let mut named: Vec<(&'static str, ArrayRef)> = Vec::with_capacity(ORDER.len());
-        for (name, b) in TEXT.iter().zip(self.text.iter_mut()) {
-            let column: ArrayRef = match b {
-                TextBuilder::Plain(b) => Arc::new(b.builder().finish()),
-                TextBuilder::Repeated(b) => b.finish()?,
-            };
-            named.push((name, column));
+        for (name, b) in PLAIN.iter().zip(self.plain.iter_mut()) {
+            named.push((name, Arc::new(b.builder().finish())));
         }
+        for (name, b) in REPEATED.iter().zip(self.repeated.iter_mut()) {
+            named.push((name, b.finish()?));
+        }
+        named.push(("notes", self.notes.finish()?));
         for (name, b) in SMALL.iter().zip(self.small.iter_mut()) {
             named.push((name, Arc::new(b.builder().finish())));
         }
@@ -484,7 +467,7 @@ fn _enrich_postcodes(
                 })
                 .collect();
             let mut out = Columns::with_capacity(block.len());
-            enrich_each(&texts, &index, |facts| out.push(&facts));
+            enrich_each(&texts, &index, |facts| out.push(facts));
             out.finish()
         })
     });

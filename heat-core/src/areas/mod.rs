@@ -480,6 +480,31 @@ pub struct AreaFacts<'a> {
     pub notes: Vec<Cow<'a, str>>,
 }
 
+impl AreaFacts<'_> {
+    /// Facts of a value that is not a postcode, with nothing found (the start of every lookup).
+    fn unknown() -> Self {
+        AreaFacts {
+            postcode: None,
+            status: AreaStatus::Invalid,
+            problem: None,
+            terminated: None,
+            country: None,
+            oa11: None,
+            lsoa11: None,
+            msoa11: None,
+            oa21: None,
+            lsoa21: None,
+            msoa21: None,
+            lad: None,
+            lad_name: None,
+            area_source: None,
+            deprivation: None,
+            ofs: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
 const NONE: u32 = u32::MAX;
 
 /// The note of a postcode only the OfS look-up holds.
@@ -630,7 +655,7 @@ pub struct AreaIndex {
     missing_notes: Vec<String>,
     /// Derived at build and load: positions of the keys by hash (open addressing), so a
     /// lookup costs a cache miss or two instead of a binary search's twenty.
-    slots: Vec<(u64, u32)>,
+    slots: Vec<Slot>,
     /// Derived at build and load: what a lookup reads about each geography, in one place.
     views: Vec<GeoView>,
     /// Derived at build and load: whether an OfS look-up was loaded.
@@ -642,8 +667,8 @@ pub struct AreaIndex {
 enum Step {
     /// Look this key up.
     Key(u64),
-    /// Already found, at this position.
-    Found(usize),
+    /// Already found: its entry.
+    Found(Entry),
     /// Nothing to look up (not a postcode).
     Done,
 }
@@ -680,6 +705,24 @@ struct Entry {
     ofs: u32,
     terminated: u16,
 }
+
+/// A slot of the hash table of keys: the key and its entry together, so that finding a postcode
+/// reads one place in memory, not the slot and then the entry.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u64,
+    entry: Entry,
+}
+
+/// An empty slot (no postcode packs to key 0: a key holds at least two letters or digits).
+const EMPTY_SLOT: Slot = Slot {
+    key: 0,
+    entry: Entry {
+        geo: NONE,
+        ofs: NONE,
+        terminated: 0,
+    },
+};
 
 /// Interned texts in one buffer, each id's bytes beside the ids made with it (a geography's
 /// codes are interned together, so reading them touches one or two cache lines).
@@ -856,27 +899,27 @@ impl AreaIndex {
         self.missing_notes = notes;
     }
 
-    /// Fills the hash table of key positions (load factor at most 2/3).
+    /// Fills the hash table of keys and their entries (load factor at most 2/3).
     fn index_keys(&mut self) {
         let bits = (self.keys.len() * 3 / 2)
             .max(16)
             .next_power_of_two()
             .trailing_zeros();
         let mask = (1usize << bits) - 1;
-        let mut slots = vec![(0u64, NONE); 1 << bits];
-        for (i, &key) in self.keys.iter().enumerate() {
+        let mut slots = vec![EMPTY_SLOT; 1 << bits];
+        for (&key, &entry) in self.keys.iter().zip(&self.entries) {
             let mut at = slot_of(key, bits);
-            while slots[at].1 != NONE {
+            while slots[at].key != 0 {
                 at = (at + 1) & mask;
             }
-            slots[at] = (key, i as u32);
+            slots[at] = Slot { key, entry };
         }
         self.slots = slots;
     }
 
-    /// The position of a key, if the index holds it.
+    /// The entry of a key, if the index holds it.
     #[inline]
-    fn position(&self, key: u64) -> Option<usize> {
+    fn entry(&self, key: u64) -> Option<Entry> {
         let bits = self.slots.len().trailing_zeros();
         if bits == 0 {
             return None;
@@ -884,12 +927,12 @@ impl AreaIndex {
         let mask = self.slots.len() - 1;
         let mut at = slot_of(key, bits);
         loop {
-            let (k, i) = *self.slots.get(at)?;
-            if i == NONE {
+            let slot = *self.slots.get(at)?;
+            if slot.key == 0 {
                 return None;
             }
-            if k == key {
-                return Some(i as usize);
+            if slot.key == key {
+                return Some(slot.entry);
             }
             at = (at + 1) & mask;
         }
@@ -999,10 +1042,8 @@ impl AreaIndex {
     pub fn lookup(&self, input: &str) -> AreaFacts<'_> {
         let read = self.read(input);
         let entry = match read.step {
-            Step::Key(key) => self
-                .position(key)
-                .and_then(|a| self.entries.get(a).copied()),
-            Step::Found(at) => self.entries.get(at).copied(),
+            Step::Key(key) => self.entry(key),
+            Step::Found(entry) => Some(entry),
             Step::Done => None,
         };
         self.facts(read, entry)
@@ -1029,7 +1070,7 @@ impl AreaIndex {
                 // Old forms the look-ups still hold (NPT 0AE, from before Newport's NP): found
                 // as written, and said so.
                 let found =
-                    key_of_cell(&input.trim().to_ascii_uppercase()).and_then(|k| self.position(k));
+                    key_of_cell(&input.trim().to_ascii_uppercase()).and_then(|k| self.entry(k));
                 ReadValue {
                     postcode: None,
                     problem: found.is_none().then(|| e.code()),
@@ -1066,24 +1107,20 @@ impl AreaIndex {
 
     /// Every fact about a value read, from its entry in the index (`None`: not in it).
     fn facts(&self, read: ReadValue, entry: Option<Entry>) -> AreaFacts<'_> {
-        let mut facts = AreaFacts {
+        let mut facts = AreaFacts::unknown();
+        self.facts_into(&mut facts, read, entry);
+        facts
+    }
+
+    /// [`AreaIndex::facts`] written over `facts` (its notes' room kept: no allocation per row).
+    fn facts_into<'a>(&'a self, facts: &mut AreaFacts<'a>, read: ReadValue, entry: Option<Entry>) {
+        let mut notes = std::mem::take(&mut facts.notes);
+        notes.clear();
+        *facts = AreaFacts {
             postcode: read.postcode,
-            status: AreaStatus::Invalid,
             problem: read.problem,
-            terminated: None,
-            country: None,
-            oa11: None,
-            lsoa11: None,
-            msoa11: None,
-            oa21: None,
-            lsoa21: None,
-            msoa21: None,
-            lad: None,
-            lad_name: None,
-            area_source: None,
-            deprivation: None,
-            ofs: None,
-            notes: Vec::new(),
+            notes,
+            ..AreaFacts::unknown()
         };
         if read.legacy {
             facts.notes.push(Cow::Borrowed(
@@ -1091,9 +1128,8 @@ impl AreaIndex {
             ));
         }
         if !matches!(read.step, Step::Done) {
-            self.fill_entry(&mut facts, entry);
+            self.fill_entry(facts, entry);
         }
-        facts
     }
 
     /// The facts from the postcode's entry in the index (`None`: not in it).
@@ -1272,13 +1308,14 @@ pub fn enrich_postcodes<'a, S: AsRef<str> + Sync>(
         .par_chunks(1 << 15)
         .flat_map_iter(|chunk| {
             let mut out = Vec::with_capacity(chunk.len());
-            enrich_each(chunk, index, |facts| out.push(facts));
+            enrich_each(chunk, index, |facts| out.push(facts.clone()));
             out
         })
         .collect()
 }
 
-/// [`enrich_postcodes`] handing each value's facts to `each`, in order, on this thread (for
+/// [`enrich_postcodes`] showing each value's facts to `each` (one value reused, so a row costs no
+/// allocation), in order, on this thread (for
 /// callers that write them out at once and need not hold them all).
 ///
 /// ```
@@ -1291,31 +1328,29 @@ pub fn enrich_postcodes<'a, S: AsRef<str> + Sync>(
 pub fn enrich_each<'a, S: AsRef<str>>(
     values: &[S],
     index: &'a AreaIndex,
-    mut each: impl FnMut(AreaFacts<'a>),
+    mut each: impl FnMut(&AreaFacts<'a>),
 ) {
     // The index is far larger than the caches, so a lookup mostly waits for memory. Values
     // are found a group at a time in steps (key → position → entry → geography → its texts),
     // each step's reads independent of one another: the processor overlaps their waits, and
     // each step brings into the cache what the next one reads.
-    const GROUP: usize = 256;
+    const GROUP: usize = 512;
     let mut reads: Vec<ReadValue> = Vec::with_capacity(GROUP);
-    let mut positions: Vec<Option<usize>> = Vec::with_capacity(GROUP);
+    let mut found: Vec<Option<Entry>> = Vec::with_capacity(GROUP);
+    let mut facts = AreaFacts::unknown();
     for group in values.chunks(GROUP) {
         reads.clear();
         reads.extend(group.iter().map(|v| index.read(v.as_ref())));
-        positions.clear();
-        positions.extend(reads.iter().map(|r| match r.step {
-            Step::Key(k) => index.position(k),
-            Step::Found(a) => Some(a),
+        found.clear();
+        found.extend(reads.iter().map(|r| match r.step {
+            Step::Key(k) => index.entry(k),
+            Step::Found(entry) => Some(entry),
             Step::Done => None,
         }));
-        let found: Vec<Option<Entry>> = positions
-            .iter()
-            .map(|at| at.and_then(|a| index.entries.get(a).copied()))
-            .collect();
         std::hint::black_box(index.touch(&found));
-        for (read, entry) in reads.drain(..).zip(found) {
-            each(index.facts(read, entry));
+        for (read, entry) in reads.drain(..).zip(found.drain(..)) {
+            index.facts_into(&mut facts, read, entry);
+            each(&facts);
         }
     }
 }
