@@ -310,8 +310,8 @@ impl Runs<BooleanBuilder> {
     }
 }
 
-/// Text columns whose values are each row's own (written as plain strings): the rest of
-/// [`TEXT`] are the [`REPEATED`] ones.
+/// Text columns whose values are each row's own (written as plain strings); the other text
+/// columns are the [`REPEATED`] ones.
 const PLAIN: [&str; 9] = [
     "postcode",
     "terminated",

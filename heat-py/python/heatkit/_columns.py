@@ -81,6 +81,17 @@ def expand_dictionary(result: Any, chunked: Any) -> Any:
     ])
 
 
+def plain_array(column: Any) -> Any:
+    """An Arrow column as one plain array, dictionaries decoded and chunks joined (what DuckDB
+    and Spark UDFs hand back)."""
+    pa = _pyarrow()
+    if isinstance(column, pa.ChunkedArray):  # type: ignore[union-attr]
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):  # type: ignore[union-attr]
+        column = column.cast(column.type.value_type)
+    return column
+
+
 def _same_text_type(result: Any, original_type: Any) -> Any:
     """A text result in the text type of the input (``large_string``, ``string_view``)."""
     pa = _pyarrow()

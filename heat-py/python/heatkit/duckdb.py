@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Tuple
 
+from ._columns import plain_array
+
 __all__ = ["register"]
 
 # (column of enrich_postcodes, SQL type name) for each area function.
@@ -45,17 +47,6 @@ def _sql_types() -> Any:
         from duckdb import typing  # type: ignore[attr-defined]
 
         return typing
-
-
-def _plain(column: Any) -> Any:
-    """An Arrow column as one plain array (dictionaries decoded) for DuckDB."""
-    import pyarrow as pa
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    return column
 
 
 def _postcode_functions() -> List[Tuple[str, Callable[..., Any], List[str], str]]:
@@ -101,7 +92,7 @@ def _year_group(dobs: Any, academic_years: Any) -> Any:
             groups = heatkit.year_groups(dobs, academic_year=year)
         except heatkit.HeatError:  # an academic year heatkit cannot read: NULL, as for a bad date
             continue
-        out = pc.if_else(pc.equal(academic_years, year), _plain(groups), out)
+        out = pc.if_else(pc.equal(academic_years, year), plain_array(groups), out)
     return out
 
 
@@ -112,7 +103,7 @@ def _area_function(index: Any, column: str) -> Callable[[Any], Any]:
     import heatkit
 
     def measure(values: Any) -> Any:
-        found = _plain(heatkit.enrich_postcodes(values, index).column(column))
+        found = plain_array(heatkit.enrich_postcodes(values, index).column(column))
         return pc.if_else(pc.is_null(values), pa.scalar(None, found.type), found)  # NULL in, NULL out
 
     return measure

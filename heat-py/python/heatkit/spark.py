@@ -27,6 +27,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Dict, Optional, Union
 
+from ._columns import plain_array
+
 __all__ = ["area_measures", "fix_postcode", "is_valid_postcode", "normalise_postcode", "year_group"]
 
 # The area measures area_measures returns: (column of enrich_postcodes, Spark type).
@@ -43,17 +45,6 @@ AREA_MEASURES = (
 
 # Indexes loaded on this worker, by path (each Python worker loads an index once).
 _INDEXES: Dict[str, Any] = {}
-
-
-def _plain(column: Any) -> Any:
-    """An Arrow result as one plain array: dictionaries decoded, chunks joined (what Spark takes)."""
-    import pyarrow as pa
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    return column
 
 
 def _udf(function: Callable[..., Any], returns: str) -> Callable[..., Any]:
@@ -92,7 +83,7 @@ def normalise_postcode(column: Any, *, fix: bool = False, level: str = "district
     import heatkit
 
     def run(values: Any) -> Any:
-        return _plain(heatkit.normalise_postcodes(values, fix=fix, level=level))  # type: ignore[arg-type]
+        return plain_array(heatkit.normalise_postcodes(values, fix=fix, level=level))  # type: ignore[arg-type]
 
     return _udf(run, "string")(_column(column))
 
@@ -110,7 +101,7 @@ def is_valid_postcode(column: Any, *, level: str = "district") -> Any:
     import heatkit
 
     def run(values: Any) -> Any:
-        found = _plain(heatkit.normalise_postcodes(values, level=level))  # type: ignore[arg-type]
+        found = plain_array(heatkit.normalise_postcodes(values, level=level))  # type: ignore[arg-type]
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_valid(found))
 
     return _udf(run, "boolean")(_column(column))
@@ -121,7 +112,7 @@ def year_group(column: Any, *, academic_year: Optional[str] = None, on: Any = No
     import heatkit
 
     def run(values: Any) -> Any:
-        return _plain(heatkit.year_groups(values, academic_year=academic_year, on=on, nation=nation))
+        return plain_array(heatkit.year_groups(values, academic_year=academic_year, on=on, nation=nation))
 
     return _udf(run, "string")(_column(column))
 
@@ -153,7 +144,7 @@ def area_measures(column: Any, index: Union[str, os.PathLike]) -> Any:
 
     def run(values: Any) -> Any:
         table = heatkit.enrich_postcodes(values, _index(path))
-        arrays = [_plain(table.column(name)).cast(typ) for name, typ in fields]
+        arrays = [plain_array(table.column(name)).cast(typ) for name, typ in fields]
         return pa.StructArray.from_arrays(arrays, names=[n for n, _ in fields], mask=pc.is_null(values))
 
     schema = "struct<" + ", ".join(f"{name}: {kind}" for name, kind in AREA_MEASURES) + ">"
