@@ -2,7 +2,8 @@
 # Set up and run every test: Rust (fmt, clippy, unit, golden, property, exhaustive, doctests) and
 # Python (one abi3 manylinux_2_28 wheel built fresh and installed into a venv, and into fresh venvs
 # on Python 3.9 and 3.13 for a smoke test; the sdist built by pip alone; stubs checked with
-# mypy.stubtest, the docs site built in strict mode, pytest + doctests, the README/docs snippets and the example notebook run).
+# mypy.stubtest, the docs site built in strict mode, pytest + doctests, the README/docs snippets
+# and the example notebook run).
 # Needs: the Rust toolchain, python3 (3.9+), and ../shared beside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +72,7 @@ done
 
 step "the sdist (maturin sdist) builds and installs with pip alone (PEP 517), and passes the smoke test"
 rm -rf target/sdist target/venv-sdist target/smoke-sdist
-VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin sdist -q -m heat-py/Cargo.toml -o target/sdist
+VIRTUAL_ENV="$PWD/$VENV" PATH="$PWD/$VENV/bin:$PATH" maturin sdist -m heat-py/Cargo.toml -o target/sdist
 "$VENV/bin/python" -m venv target/venv-sdist
 target/venv-sdist/bin/python -m pip install -q --disable-pip-version-check target/sdist/heatkit-*.tar.gz
 target/venv-sdist/bin/python scripts/smoke-wheel.py . target/smoke-sdist
