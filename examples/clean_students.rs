@@ -22,6 +22,9 @@
 //! binary, too large, wrong encoding, a damaged or password-protected workbook, required columns
 //! missing) stops with a clear message and exit code 1; nothing panics.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "common/sheet.rs"]
 mod sheet;
 #[path = "common/console.rs"]
@@ -34,7 +37,7 @@ use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use heat_core::clean::{clean_students_file, output, report, CleanOutcome, CleanSettings};
+use heat_core::clean::{clean_students_file, output, CleanOutcome, CleanSettings};
 use heat_core::cohort::{AcademicYear, Nation};
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
 
@@ -198,33 +201,30 @@ fn print_summary(path: &Path, out: &CleanOutcome) {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    std::fs::create_dir_all(&args.out_dir)?;
     let mut settings = CleanSettings::on(args.on);
     settings.import.academic_year = args.year;
     settings.import.nation = args.nation;
     settings.tracking.nation = args.nation;
     let students = clean_students_file(&args.students, &settings)
         .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
-    let cleaned = args.out_dir.join("students_cleaned.csv");
-    let problems = args.out_dir.join("students_problems.csv");
-    let workbook = args.out_dir.join("students.xlsx");
-    let report_path = args.out_dir.join("students_report.html");
-    let mut neutralised = output::write_cleaned_csv(&students, bom_file(&cleaned)?, false)?;
-    neutralised += output::write_problems_csv(&students, bom_file(&problems)?, false)?;
-    neutralised += output::write_xlsx(&students, std::fs::File::create(&workbook)?)?;
     let title = args
         .students
         .file_name()
         .map_or_else(|| "students".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::write(&report_path, report::html_report(&students, &title))?;
+    let files = output::Files {
+        csv: true,
+        xlsx: true,
+        report: Some(title),
+        bom: true,
+    };
+    let written = output::write_files(&students, &args.out_dir, &files)?;
     print_summary(&args.students, &students);
-    say!(
-        "  -> {}, {}, {} and {}",
-        cleaned.display(),
-        problems.display(),
-        workbook.display(),
-        report_path.display()
-    );
+    let paths: Vec<String> = written
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    say!("  -> {}", paths.join(", "));
 
     if let Some(path) = &args.activities {
         let import = ImportSettings {
@@ -261,7 +261,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     say!(
         "formula-like cells written as text (a leading ' in CSV, text cells in .xlsx): {}",
-        neutralised + sheet::neutralised()
+        written.neutralised_csv + written.neutralised_xlsx + sheet::neutralised()
     );
     Ok(())
 }

@@ -17,7 +17,9 @@
 //! assert_eq!(fields::postcode("tbc").unwrap(), None);
 //! ```
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
@@ -192,6 +194,32 @@ pub struct Vocabulary {
     gender: HashMap<String, Gender>,
 }
 
+/// Calls `f` with [`key`]`(s)`, built on the stack for short ASCII text (most cells), so a
+/// lookup makes no allocation.
+fn with_key<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
+    const ROOM: usize = 48;
+    let t = s.trim();
+    if t.len() <= ROOM && t.is_ascii() {
+        let mut buf = [0u8; ROOM];
+        let mut n = 0;
+        for word in t.split_ascii_whitespace() {
+            if n > 0 {
+                buf[n] = b' ';
+                n += 1;
+            }
+            for b in word.bytes() {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        // Only ASCII bytes were written, so this never fails.
+        if let Ok(k) = std::str::from_utf8(&buf[..n]) {
+            return f(k);
+        }
+    }
+    f(&key(s))
+}
+
 /// The lookup key of a typed value: trimmed, lower case, inner whitespace collapsed.
 fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -308,8 +336,7 @@ impl Vocabulary {
     /// assert!(v.is_placeholder("  N/A ") && v.is_placeholder("") && !v.is_placeholder("Ann"));
     /// ```
     pub fn is_placeholder(&self, s: &str) -> bool {
-        let k = key(s);
-        k.is_empty() || self.missing.contains_key(&k)
+        with_key(s, |k| k.is_empty() || self.missing.contains_key(k))
     }
 
     /// The text of a cell, trimmed; `None` when blank or a placeholder.
@@ -330,11 +357,13 @@ impl Vocabulary {
     /// assert_eq!((v.yes_no("t").unwrap(), v.yes_no("Not given").unwrap()), (Some(true), Some(false)));
     /// ```
     pub fn yes_no(&self, s: &str) -> Result<Option<bool>, FieldError> {
-        let k = key(s);
-        if k.is_empty() {
+        let reading = with_key(s, |k| {
+            (!k.is_empty()).then(|| self.reading(k, Some(Reading::Yes)))
+        });
+        let Some(reading) = reading else {
             return Ok(None);
-        }
-        match self.reading(&k, Some(Reading::Yes)) {
+        };
+        match reading {
             Some(Reading::Yes) => Ok(Some(true)),
             Some(Reading::No) => Ok(Some(false)),
             Some(_) => Ok(None),
@@ -352,11 +381,13 @@ impl Vocabulary {
     /// assert!(v.gender("1").is_err());
     /// ```
     pub fn gender(&self, s: &str) -> Result<Option<Gender>, FieldError> {
-        let k = key(s);
-        if k.is_empty() {
+        let reading = with_key(s, |k| {
+            (!k.is_empty()).then(|| self.reading(k, Some(Reading::Gender(Gender::NotKnown))))
+        });
+        let Some(reading) = reading else {
             return Ok(None);
-        }
-        match self.reading(&k, Some(Reading::Gender(Gender::NotKnown))) {
+        };
+        match reading {
             Some(Reading::Gender(g)) => Ok(Some(g)),
             Some(_) => Ok(None),
             None => Err(FieldError::UnknownGender(s.trim().to_string())),
@@ -386,6 +417,35 @@ pub fn vocabulary() -> Arc<Vocabulary> {
     }
 }
 
+/// Bumped by [`set_vocabulary`], so each thread knows when its copy is stale.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's handle on the vocabulary in force, and its generation: the per-cell
+    /// functions read it without touching the shared lock or reference count (which, hit by
+    /// every cell on every core, cost more than the lookups themselves).
+    static LOCAL: RefCell<Option<(u64, Arc<Vocabulary>)>> = const { RefCell::new(None) };
+}
+
+/// Calls `f` with the vocabulary in force.
+fn with_vocabulary<T>(f: impl FnOnce(&Vocabulary) -> T) -> T {
+    let generation = GENERATION.load(Ordering::Acquire);
+    LOCAL.with(|local| {
+        if let Ok(mut slot) = local.try_borrow_mut() {
+            if slot.as_ref().is_none_or(|(g, _)| *g != generation) {
+                *slot = Some((generation, vocabulary()));
+            }
+        }
+        match local.try_borrow() {
+            Ok(slot) => match slot.as_ref() {
+                Some((_, v)) => f(v),
+                None => f(&vocabulary()),
+            },
+            Err(_) => f(&vocabulary()),
+        }
+    })
+}
+
 /// Puts a vocabulary in force for every reader (`None` restores the embedded one).
 ///
 /// ```
@@ -399,6 +459,7 @@ pub fn set_vocabulary(v: Option<Vocabulary>) {
         Ok(mut slot) => *slot = v,
         Err(poisoned) => *poisoned.into_inner() = v,
     }
+    GENERATION.fetch_add(1, Ordering::Release);
 }
 
 /// [`Vocabulary::text`] with the vocabulary in force.
@@ -407,7 +468,7 @@ pub fn set_vocabulary(v: Option<Vocabulary>) {
 /// assert_eq!(heat_core::fields::text("-"), None);
 /// ```
 pub fn text(s: &str) -> Option<&str> {
-    vocabulary().text(s)
+    with_vocabulary(|v| v.text(s))
 }
 
 /// [`Vocabulary::yes_no`] with the vocabulary in force.
@@ -416,7 +477,7 @@ pub fn text(s: &str) -> Option<&str> {
 /// assert_eq!(heat_core::fields::yes_no("Seen").unwrap(), Some(true));
 /// ```
 pub fn yes_no(s: &str) -> Result<Option<bool>, FieldError> {
-    vocabulary().yes_no(s)
+    with_vocabulary(|v| v.yes_no(s))
 }
 
 /// [`Vocabulary::gender`] with the vocabulary in force.
@@ -425,7 +486,7 @@ pub fn yes_no(s: &str) -> Result<Option<bool>, FieldError> {
 /// assert_eq!(heat_core::fields::gender("girl").unwrap(), Some(heat_core::fields::Gender::Female));
 /// ```
 pub fn gender(s: &str) -> Result<Option<Gender>, FieldError> {
-    vocabulary().gender(s)
+    with_vocabulary(|v| v.gender(s))
 }
 
 /// A date (of birth, of an activity): every form [`parse_date`] reads (ISO, UK, `YYYYMMDD`,
@@ -436,7 +497,7 @@ pub fn gender(s: &str) -> Result<Option<Gender>, FieldError> {
 /// assert!(heat_core::fields::date("2010-13-01").is_err());
 /// ```
 pub fn date(s: &str) -> Result<Option<NaiveDate>, CohortError> {
-    if vocabulary().is_placeholder(s) {
+    if with_vocabulary(|v| v.is_placeholder(s)) {
         return Ok(None);
     }
     parse_date(s).map(Some)
@@ -452,7 +513,7 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, CohortError> {
 /// assert_eq!(heat_core::fields::postcode("N/A").unwrap(), None);
 /// ```
 pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
-    if vocabulary().is_placeholder(s) {
+    if with_vocabulary(|v| v.is_placeholder(s)) {
         return Ok(None);
     }
     match postcode::fix(s) {
@@ -500,7 +561,7 @@ impl PostcodeReading {
 /// assert_eq!(fields::year_group("Y-1", Nation::England).unwrap_err().code(), "year_group_not_in_nation");
 /// ```
 pub fn year_group(s: &str, nation: Nation) -> Result<Option<i32>, CohortError> {
-    if vocabulary().is_placeholder(s) {
+    if with_vocabulary(|v| v.is_placeholder(s)) {
         return Ok(None);
     }
     clean_year_group(s, nation).map(Some)
@@ -566,8 +627,7 @@ pub fn phase_adjustment(s: &str) -> Result<PhaseAdjustment, CohortError> {
 /// assert_eq!(heat_core::fields::list("Year 10| Y11;;n/a"), vec!["Year 10", "Y11"]);
 /// ```
 pub fn list(s: &str) -> Vec<&str> {
-    let v = vocabulary();
-    s.split(['|', ';']).filter_map(|x| v.text(x)).collect()
+    with_vocabulary(|v| s.split(['|', ';']).filter_map(|x| v.text(x)).collect())
 }
 
 #[cfg(test)]
@@ -655,5 +715,29 @@ mod tests {
             "bad_letter_position"
         );
         assert_eq!(postcode("MA1 1AA").unwrap_err().code(), "unknown_area");
+    }
+
+    #[test]
+    fn a_vocabulary_put_in_force_is_read_by_threads_that_read_the_old_one() {
+        // The embedded words plus one, so tests running beside this one read as before.
+        let extra = format!("{VOCABULARY_CSV}missing,zzqx placeholder,missing\n");
+        let v = Vocabulary::from_csv_reader(extra.as_bytes()).expect("vocabulary");
+        let before = std::thread::spawn(|| (text("zzqx  Placeholder"), text("ZZQX")));
+        assert_eq!(
+            before.join().ok(),
+            Some((Some("zzqx  Placeholder"), Some("ZZQX")))
+        );
+        // This thread has read (and kept) the old vocabulary...
+        assert_eq!(text(" ZZQX placeholder "), Some("ZZQX placeholder"));
+        set_vocabulary(Some(v));
+        // ...and reads the new one from the next cell on, as does every other thread.
+        let mine = text(" ZZQX placeholder ");
+        let other = std::thread::spawn(|| text("zzqx\tplaceholder")).join().ok();
+        set_vocabulary(None);
+        assert_eq!((mine, other), (None, Some(None)));
+        assert_eq!(text(" ZZQX placeholder "), Some("ZZQX placeholder"));
+        // Long and non-ASCII text takes the allocating path with the same answer.
+        assert_eq!(text(&"Ann ".repeat(20)), Some("Ann ".repeat(20).trim()));
+        assert_eq!((text("  N/Ａ "), text(" n/a ")), (Some("N/Ａ"), None));
     }
 }

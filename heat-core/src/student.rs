@@ -320,15 +320,15 @@ pub struct TrackingSummary {
 /// Counts complete and eligible students and why the rest miss the next HESA track.
 ///
 /// ```
-/// assert_eq!(heat_core::student::tracking_summary(&[]).students, 0);
+/// assert_eq!(heat_core::student::tracking_summary(&Vec::new()).students, 0);
 /// ```
-pub fn tracking_summary(statuses: &[TrackingStatus]) -> TrackingSummary {
-    let mut sum = TrackingSummary {
-        students: statuses.len(),
-        ..Default::default()
-    };
+pub fn tracking_summary<'a>(
+    statuses: impl IntoIterator<Item = &'a TrackingStatus>,
+) -> TrackingSummary {
+    let mut sum = TrackingSummary::default();
     let mut why: std::collections::BTreeMap<String, usize> = Default::default();
     for t in statuses {
+        sum.students += 1;
         sum.complete += usize::from(t.complete);
         sum.ks4_eligible += usize::from(t.ks4_eligible);
         sum.ks5_eligible += usize::from(t.ks5_eligible);

@@ -233,35 +233,35 @@ impl PyCleanOutcome {
         output::summary_lines(&self.outcome)
     }
 
-    /// Writes `students_cleaned.csv` and `students_problems.csv` into `out_dir`; returns the
-    /// cells written as text that looked like formulas.
-    #[pyo3(signature = (out_dir, bom=true))]
-    fn write_csv(&self, py: Python<'_>, out_dir: std::path::PathBuf, bom: bool) -> PyResult<usize> {
+    /// Writes into `out_dir` the CSV files (`csv`), the workbook (`xlsx`) and the report (when
+    /// `report_title` is given), on two threads; returns the paths written and the cells written
+    /// as text that looked like formulas (in the CSV files, or else in the workbook).
+    #[pyo3(signature = (out_dir, *, csv=false, xlsx=false, report_title=None, bom=true))]
+    fn write_files(
+        &self,
+        py: Python<'_>,
+        out_dir: std::path::PathBuf,
+        csv: bool,
+        xlsx: bool,
+        report_title: Option<String>,
+        bom: bool,
+    ) -> PyResult<(Vec<std::path::PathBuf>, usize)> {
         let o = &self.outcome;
-        py.detach(|| -> std::io::Result<usize> {
-            std::fs::create_dir_all(&out_dir)?;
-            let file = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-                Ok(std::io::BufWriter::new(std::fs::File::create(
-                    out_dir.join(name),
-                )?))
-            };
-            Ok(
-                output::write_cleaned_csv(o, file("students_cleaned.csv")?, bom)?
-                    + output::write_problems_csv(o, file("students_problems.csv")?, bom)?,
-            )
-        })
-        .map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))
-    }
-
-    /// Writes the `.xlsx` workbook (Cleaned, Problems, Duplicates, Summary) to `path`; returns
-    /// the cells written as text that looked like formulas.
-    fn write_xlsx(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<usize> {
-        let o = &self.outcome;
-        py.detach(|| -> Result<usize, String> {
-            let file = std::fs::File::create(&path).map_err(|e| e.to_string())?;
-            output::write_xlsx(o, std::io::BufWriter::new(file)).map_err(|e| e.to_string())
-        })
-        .map_err(pyo3::exceptions::PyOSError::new_err)
+        let files = output::Files {
+            csv,
+            xlsx,
+            report: report_title,
+            bom,
+        };
+        let written = py
+            .detach(|| output::write_files(o, &out_dir, &files))
+            .map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
+        let neutralised = if csv {
+            written.neutralised_csv
+        } else {
+            written.neutralised_xlsx
+        };
+        Ok((written.paths, neutralised))
     }
 }
 

@@ -390,97 +390,51 @@ pub fn clean_students(
     }
     let duplicates = find_duplicates(&all, settings)?;
     let (dup_of, matching) = duplicates;
-    let year = settings.import.academic_year();
-    let nation = settings.import.nation;
     let mut by_row: std::collections::HashMap<usize, Vec<&ImportIssue>> = Default::default();
     let mut file_problems = Vec::new();
-    let data_rows: std::collections::HashSet<usize> = all.iter().map(|(r, _)| r.row).collect();
     for issue in &issues {
-        if data_rows.contains(&issue.row) {
+        if all.binary_search_by_key(&issue.row, |(r, _)| r.row).is_ok() {
             by_row.entry(issue.row).or_default().push(issue);
         } else {
             file_problems.push((issue.row, problem(issue, "")));
         }
     }
+    // Each row's problems, status and derived years depend on that row alone: worked out on
+    // every core, in row order.
+    let students: Vec<StudentRow> = {
+        use rayon::prelude::*;
+        let by_row = &by_row;
+        let step_problems = &step_problems;
+        all.into_par_iter()
+            .zip(dup_of.into_par_iter())
+            .map(|((row, is_rejected), duplicate)| {
+                let own = by_row.get(&row.row).map_or(&[][..], Vec::as_slice);
+                let steps = step_problems.get(&row.row).map_or(&[][..], Vec::as_slice);
+                student_row(row, is_rejected, duplicate, own, steps, settings)
+            })
+            .collect()
+    };
     let mut counts = StatusCounts {
         rows_in: summary.rows_in,
         skipped: summary.rows_skipped,
         ..Default::default()
     };
-    let mut statuses = Vec::new();
-    let mut students = Vec::with_capacity(all.len());
-    for ((row, is_rejected), duplicate) in all.into_iter().zip(dup_of) {
-        let own = by_row.remove(&row.row).unwrap_or_default();
-        let mut problems: Vec<Problem> =
-            own.iter().map(|i| problem(i, row.get(&i.column))).collect();
-        problems.extend(step_problems.remove(&row.row).unwrap_or_default());
-        if let Some(d) = &duplicate {
-            problems.push(Problem {
-                column: "-".into(),
-                code: "likely_duplicate",
-                severity: Severity::Warning,
-                message: format!(
-                    "Probably the same student as row {} ({:.0}% likely; {} agree): keep one of them.",
-                    d.of_row,
-                    d.probability * 100.0,
-                    if d.agreed.is_empty() {
-                        "no field".to_string()
-                    } else {
-                        d.agreed
-                            .iter()
-                            .map(|c| column_label(c).to_lowercase())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    }
-                ),
-                value: String::new(),
-            });
-        }
-        problems.sort_by_key(|p| p.severity != Severity::Error);
-        let status = if is_rejected {
-            RowStatus::Rejected
-        } else if problems.iter().any(|p| !FIX_CODES.contains(&p.code)) {
-            RowStatus::NeedsAttention
-        } else if problems.is_empty() {
-            RowStatus::Ok
-        } else {
-            RowStatus::Fixed
-        };
-        match status {
+    for s in &students {
+        match s.status {
             RowStatus::Ok => counts.ok += 1,
             RowStatus::Fixed => counts.fixed += 1,
             RowStatus::NeedsAttention => counts.needs_attention += 1,
             RowStatus::Rejected => counts.rejected += 1,
         }
-        counts.duplicates += usize::from(duplicate.is_some());
-        let derived = match fields::date(row.get("date_of_birth")) {
-            Ok(Some(dob)) => {
-                let t = track_cohort(dob, nation, PhaseAdjustment::NONE);
-                Some(Derived {
-                    year_group: year_group(dob, year, nation).label(nation),
-                    ks4_exam_year: t.ks4_exam_year,
-                    ks5_exam_year: t.ks5_exam_year,
-                    he_ready_year: t.he_ready_year.to_string(),
-                    tracking_data_year: t.tracking_data_year,
-                })
-            }
-            _ => None,
-        };
-        let tracking = student_tracking_status(&StudentInput::from_row(&row), &settings.tracking);
-        if !is_rejected {
-            statuses.push(tracking.clone());
-        }
-        students.push(StudentRow {
-            row: row.row,
-            status,
-            values: row.values,
-            derived,
-            tracking,
-            duplicate,
-            problems,
-            area: None,
-        });
+        counts.duplicates += usize::from(s.duplicate.is_some());
     }
+    let tracking = tracking_summary(
+        students
+            .iter()
+            .filter(|s| s.status != RowStatus::Rejected)
+            .map(|s| &s.tracking),
+    );
+    let mut students = students;
     let areas = settings
         .areas
         .as_ref()
@@ -492,9 +446,80 @@ pub fn clean_students(
         file_problems,
         counts,
         import: summary,
-        tracking: tracking_summary(&statuses),
+        tracking,
         matching,
     })
+}
+
+/// One row as the clean job leaves it: its own problems (from the import, from the steps
+/// before matching, and a likely duplicate), its status, and the years its date of birth gives.
+fn student_row(
+    row: CleanRow,
+    is_rejected: bool,
+    duplicate: Option<Duplicate>,
+    own: &[&ImportIssue],
+    steps: &[Problem],
+    settings: &CleanSettings,
+) -> StudentRow {
+    let mut problems: Vec<Problem> = own.iter().map(|i| problem(i, row.get(&i.column))).collect();
+    problems.extend(steps.iter().cloned());
+    if let Some(d) = &duplicate {
+        problems.push(Problem {
+            column: "-".into(),
+            code: "likely_duplicate",
+            severity: Severity::Warning,
+            message: format!(
+                "Probably the same student as row {} ({:.0}% likely; {} agree): keep one of them.",
+                d.of_row,
+                d.probability * 100.0,
+                if d.agreed.is_empty() {
+                    "no field".to_string()
+                } else {
+                    d.agreed
+                        .iter()
+                        .map(|c| column_label(c).to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
+            value: String::new(),
+        });
+    }
+    problems.sort_by_key(|p| p.severity != Severity::Error);
+    let status = if is_rejected {
+        RowStatus::Rejected
+    } else if problems.iter().any(|p| !FIX_CODES.contains(&p.code)) {
+        RowStatus::NeedsAttention
+    } else if problems.is_empty() {
+        RowStatus::Ok
+    } else {
+        RowStatus::Fixed
+    };
+    let nation = settings.import.nation;
+    let derived = match fields::date(row.get("date_of_birth")) {
+        Ok(Some(dob)) => {
+            let t = track_cohort(dob, nation, PhaseAdjustment::NONE);
+            Some(Derived {
+                year_group: year_group(dob, settings.import.academic_year(), nation).label(nation),
+                ks4_exam_year: t.ks4_exam_year,
+                ks5_exam_year: t.ks5_exam_year,
+                he_ready_year: t.he_ready_year.to_string(),
+                tracking_data_year: t.tracking_data_year,
+            })
+        }
+        _ => None,
+    };
+    let tracking = student_tracking_status(&StudentInput::from_row(&row), &settings.tracking);
+    StudentRow {
+        row: row.row,
+        status,
+        values: row.values,
+        derived,
+        tracking,
+        duplicate,
+        problems,
+        area: None,
+    }
 }
 
 /// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
@@ -667,7 +692,10 @@ fn find_duplicates(
     rows: &[(CleanRow, bool)],
     settings: &CleanSettings,
 ) -> Result<(Vec<Option<Duplicate>>, RunSummary), MatchError> {
-    let students: Vec<StudentRef> = rows.iter().map(|(r, _)| student_of(r)).collect();
+    let students: Vec<StudentRef> = {
+        use rayon::prelude::*;
+        rows.par_iter().map(|(r, _)| student_of(r)).collect()
+    };
     let run = Matcher::new(settings.matching.clone()).dedupe(&students)?;
     let clusters = run.clusters(students.len(), &settings.matching);
     // The strongest pair joining each record to its cluster's first record, or to any earlier one.

@@ -691,83 +691,38 @@ pub(crate) fn validate_table_at(
             value: String::new(),
         });
     }
-    let n_cols = headers.len();
     let mut rows_in = 0usize;
     let mut rows_skipped = 0usize;
     let mut cleaned: Vec<CleanRow> = Vec::new();
-    for (row, cells) in records {
-        let mut check = RowCheck {
-            row,
-            issues: &mut issues,
+    // Rows are read in batches and each batch is checked on every core; a row's checks depend
+    // on that row alone, and results are kept in file order.
+    let mut records = records;
+    let mut batch: Vec<Record> = Vec::with_capacity(CHECK_BATCH);
+    loop {
+        batch.extend(records.by_ref().take(CHECK_BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        let checked: Vec<(Checked, Vec<ImportIssue>)> = {
+            use rayon::prelude::*;
+            batch
+                .par_drain(..)
+                .map(|(row, cells)| {
+                    check_record(row, cells, &map, headers.len(), template, settings)
+                })
+                .collect()
         };
-        let cells = match cells {
-            Ok(c) => c,
-            Err(why) => {
-                rows_in += 1;
-                check.error("-", "unreadable_row", why);
-                continue;
-            }
-        };
-        if cells.iter().all(|v| v.trim().is_empty()) {
-            // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
-            rows_skipped += 1;
-            continue;
-        }
-        if let Some(label) = total_row_label(&cells) {
-            // Excel's total or footer line under the data ("Total", "Grand total: 500"): counted
-            // as skipped, with a warning saying why, never as a student with errors.
-            rows_skipped += 1;
-            issues.push(ImportIssue {
-                row,
-                column: "-".into(),
-                code: "total_row_skipped",
-                severity: Severity::Warning,
-                rule_id: None,
-                message: format!(
-                    "looks like a total or footer line ({label:?}), not data: skipped"
-                ),
-                value: label.to_string(),
-            });
-            continue;
-        }
-        rows_in += 1;
-        if cells.len() != n_cols {
-            check.error(
-                "-",
-                "wrong_field_count",
-                format!(
-                    "has {} fields, the header has {n_cols} (a truncated or shifted line?)",
-                    cells.len()
-                ),
-            );
-        }
-        let values: Vec<String> = map
-            .position
-            .iter()
-            .map(|p| {
-                p.and_then(|p| cells.get(p))
-                    .map_or("", |v| v.trim())
-                    .to_string()
-            })
-            .collect();
-        let first_issue = check.issues.len();
-        let mut clean = CleanRow::new(row, template, values.clone());
-        match template {
-            Template::Students => students::clean(&mut clean, &mut check, settings),
-            Template::Activities => activities::clean(&mut clean, &mut check, settings),
-            Template::Schools => schools::clean(&mut clean, &mut check),
-        }
-        // Each of the row's issues keeps the file's text of its cell.
-        for issue in &mut issues[first_issue..] {
-            if let Some(i) = template
-                .column_names()
-                .iter()
-                .position(|c| *c == issue.column)
-            {
-                issue.value = values.get(i).cloned().unwrap_or_default();
+        for (outcome, found) in checked {
+            issues.extend(found);
+            match outcome {
+                Checked::Skipped => rows_skipped += 1,
+                Checked::Unreadable => rows_in += 1,
+                Checked::Row(row) => {
+                    rows_in += 1;
+                    cleaned.push(row);
+                }
             }
         }
-        cleaned.push(clean);
     }
     if template == Template::Students && settings.check_duplicates {
         flag_duplicates(&cleaned, &mut issues);
@@ -808,6 +763,98 @@ pub(crate) fn validate_table_at(
         issues,
         summary,
     })
+}
+
+/// Records checked together on every core by [`validate_table_at`].
+const CHECK_BATCH: usize = 8192;
+
+/// What one record of a file became.
+enum Checked {
+    /// A blank line, a row of empty cells or a total line: not a row of data.
+    Skipped,
+    /// A line the CSV reader could not read (its issue says why).
+    Unreadable,
+    /// A row of data, checked (its issues beside it).
+    Row(CleanRow),
+}
+
+/// Checks one record against the template: what it became and its issues, in order.
+fn check_record(
+    row: usize,
+    cells: Result<Vec<String>, String>,
+    map: &HeaderMap,
+    n_cols: usize,
+    template: Template,
+    settings: &ImportSettings,
+) -> (Checked, Vec<ImportIssue>) {
+    let mut issues = Vec::new();
+    let mut check = RowCheck {
+        row,
+        issues: &mut issues,
+    };
+    let cells = match cells {
+        Ok(c) => c,
+        Err(why) => {
+            check.error("-", "unreadable_row", why);
+            return (Checked::Unreadable, issues);
+        }
+    };
+    if cells.iter().all(|v| v.trim().is_empty()) {
+        // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
+        return (Checked::Skipped, issues);
+    }
+    if let Some(label) = total_row_label(&cells) {
+        // Excel's total or footer line under the data ("Total", "Grand total: 500"): counted as
+        // skipped, with a warning saying why, never as a student with errors.
+        issues.push(ImportIssue {
+            row,
+            column: "-".into(),
+            code: "total_row_skipped",
+            severity: Severity::Warning,
+            rule_id: None,
+            message: format!("looks like a total or footer line ({label:?}), not data: skipped"),
+            value: label.to_string(),
+        });
+        return (Checked::Skipped, issues);
+    }
+    if cells.len() != n_cols {
+        check.error(
+            "-",
+            "wrong_field_count",
+            format!(
+                "has {} fields, the header has {n_cols} (a truncated or shifted line?)",
+                cells.len()
+            ),
+        );
+    }
+    let typed = |i: usize| {
+        map.position
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| cells.get(p))
+            .map_or("", |v| v.trim())
+    };
+    let values: Vec<String> = (0..map.position.len())
+        .map(|i| typed(i).to_string())
+        .collect();
+    let mut clean = CleanRow::new(row, template, values);
+    match template {
+        Template::Students => students::clean(&mut clean, &mut check, settings),
+        Template::Activities => activities::clean(&mut clean, &mut check, settings),
+        Template::Schools => schools::clean(&mut clean, &mut check),
+    }
+    // Each of the row's issues keeps the file's text of its cell.
+    for issue in &mut issues {
+        if let Some(i) = template
+            .column_names()
+            .iter()
+            .position(|c| *c == issue.column)
+        {
+            issue.value = typed(i).to_string();
+        }
+    }
+    (Checked::Row(clean), issues)
 }
 
 /// Bytes read first from a file, to refuse binary or header-less files before reading the rest.

@@ -405,3 +405,49 @@ fn a_large_csv_file_with_title_lines_is_read_from_disk() {
     assert_eq!((out.summary.header_row, out.summary.rows_in), (2, 3000));
     assert_eq!(out.rows[2999].row, 3002);
 }
+
+#[test]
+fn rows_checked_in_batches_on_every_core_come_out_in_file_order() {
+    // Over two batches' worth of rows: a bad postcode every 7th row, a blank line every 1000th,
+    // a total line at the end.
+    let mut text = String::from("first,last,dob,postcode\n");
+    let mut bad = Vec::new();
+    for i in 0..17_000usize {
+        let line = i + 2 + i / 1000;
+        if i % 1000 == 999 {
+            text.push('\n');
+        }
+        let postcode = if i % 7 == 0 { "ZZ99 9ZZZ" } else { "M1 1AE" };
+        if i % 7 == 0 {
+            bad.push(line + usize::from(i % 1000 == 999));
+        }
+        text.push_str(&format!("Ann{i},Lee,2011-01-02,{postcode}\n"));
+    }
+    text.push_str("Total: 17000,,,\n");
+    let out = students(&text).unwrap();
+    let s = &out.summary;
+    assert_eq!(
+        (s.rows_in, s.rows_skipped, s.rows_with_errors),
+        (17_000, 18, bad.len())
+    );
+    let rows: Vec<usize> = out
+        .rows
+        .iter()
+        .chain(&out.rejected)
+        .map(|r| r.row)
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted.len(), 17_000);
+    assert!(out.rows.windows(2).all(|w| w[0].row < w[1].row));
+    let errors: Vec<usize> = out
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| i.row)
+        .collect();
+    assert_eq!(errors, bad);
+    assert!(out.issues.windows(2).all(|w| w[0].row <= w[1].row));
+    assert_eq!(out.rejected[0].get("first_name"), "Ann0");
+    assert_eq!(out.issues.last().map(|i| i.code), Some("total_row_skipped"));
+}

@@ -58,17 +58,20 @@ class CleanResult:
         ``format="csv"``, ``students_cleaned.csv`` and ``students_problems.csv`` (UTF-8 with a BOM
         unless ``bom=False``) into ``out_dir``, and returns their paths. Cells that a spreadsheet
         would run as formulas are written as text."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        if format == "xlsx":
-            self.neutralised = self._outcome.write_xlsx(out / "students.xlsx")
-            return [out / "students.xlsx"]
-        if format == "csv":
-            self.neutralised = self._outcome.write_csv(out, bom)
-            return [out / "students_cleaned.csv", out / "students_problems.csv"]
-        from ._heatkit import _unknown_value
+        return self._save(out_dir, format, bom=bom)
 
-        raise _unknown_value("format", str(format), "'xlsx' or 'csv'")
+    def _save(self, out_dir: Union[str, Path], format: str, *, bom: bool = True,
+              report: bool = False) -> List[Path]:
+        """:meth:`save`, and with ``report=True`` ``students_report.html`` as well, written at the
+        same time on a second thread."""
+        if format not in ("xlsx", "csv"):
+            from ._heatkit import _unknown_value
+
+            raise _unknown_value("format", str(format), "'xlsx' or 'csv'")
+        paths, self.neutralised = self._outcome.write_files(
+            Path(out_dir), csv=format == "csv", xlsx=format == "xlsx",
+            report_title=self._title if report else None, bom=bom)
+        return [Path(p) for p in paths]
 
     neutralised: int = 0
     """Cells written as text by the last :meth:`save` that looked like formulas."""

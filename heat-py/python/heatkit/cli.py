@@ -122,8 +122,7 @@ def _clean(a: argparse.Namespace, progress: _Progress) -> int:
                        areas=a.areas, kind="dict")
     out = Path(a.out)
     with progress.step(f"wrote {a.format} to {out}"):
-        paths = result.save(out, a.format, bom=not a.no_bom)
-        paths.append(result.report().save(out / "students_report.html"))
+        paths = result._save(out, a.format, bom=not a.no_bom, report=True)
     s = result.summary
     _say(f"{a.students}: {s['rows_in']} rows in = {s['ok']} ok + {s['fixed']} fixed + "
          f"{s['needs_attention']} needs attention + {s['rejected']} rejected")
