@@ -390,25 +390,27 @@ pub fn clean_students(
     }
     let duplicates = find_duplicates(&all, settings)?;
     let (dup_of, matching) = duplicates;
-    let mut by_row: std::collections::HashMap<usize, Vec<&ImportIssue>> = Default::default();
-    let mut file_problems = Vec::new();
-    for issue in &issues {
-        if all.binary_search_by_key(&issue.row, |(r, _)| r.row).is_ok() {
-            by_row.entry(issue.row).or_default().push(issue);
-        } else {
-            file_problems.push((issue.row, problem(issue, "")));
-        }
+    // Issues in row order (the import leaves them so): each row's are one slice.
+    if !issues.is_sorted_by_key(|i| i.row) {
+        issues.sort_by_key(|i| i.row);
     }
+    let file_problems: Vec<(usize, Problem)> = issues
+        .iter()
+        .filter(|i| all.binary_search_by_key(&i.row, |(r, _)| r.row).is_err())
+        .map(|i| (i.row, problem(i, "")))
+        .collect();
     // Each row's problems, status and derived years depend on that row alone: worked out on
     // every core, in row order.
     let students: Vec<StudentRow> = {
         use rayon::prelude::*;
-        let by_row = &by_row;
+        let issues = &issues;
         let step_problems = &step_problems;
         all.into_par_iter()
             .zip(dup_of.into_par_iter())
             .map(|((row, is_rejected), duplicate)| {
-                let own = by_row.get(&row.row).map_or(&[][..], Vec::as_slice);
+                let from = issues.partition_point(|i| i.row < row.row);
+                let to = issues.partition_point(|i| i.row <= row.row);
+                let own = issues.get(from..to).unwrap_or_default();
                 let steps = step_problems.get(&row.row).map_or(&[][..], Vec::as_slice);
                 student_row(row, is_rejected, duplicate, own, steps, settings)
             })
@@ -457,7 +459,7 @@ fn student_row(
     row: CleanRow,
     is_rejected: bool,
     duplicate: Option<Duplicate>,
-    own: &[&ImportIssue],
+    own: &[ImportIssue],
     steps: &[Problem],
     settings: &CleanSettings,
 ) -> StudentRow {
@@ -781,5 +783,34 @@ mod tests {
             on.students[0].problems[0].message,
             "First name \"ZOË\" was written as \"Zoë\"."
         );
+    }
+
+    #[test]
+    fn an_upload_whose_issues_are_out_of_row_order_cleans_the_same() {
+        let settings = CleanSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        let csv = "first,last,dob,postcode,colour\n\
+                   Ann,,2011-01-02,M1 1AE,red\n\
+                   Bo,Lee,31/02/2011,LSI 4AP,blue\n\
+                   Cy,Reid,2011-01-02,nope,\n";
+        let upload =
+            || validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
+        let mut shuffled = upload();
+        shuffled.issues.reverse();
+        let (a, b) = (
+            clean_students(upload(), &settings).unwrap(),
+            clean_students(shuffled, &settings).unwrap(),
+        );
+        assert_eq!(a.students, b.students);
+        assert_eq!(a.file_problems, b.file_problems);
+        // The header's unknown column is the file's problem; each row keeps its own.
+        assert_eq!(a.file_problems.len(), 1);
+        let codes: Vec<Vec<&str>> = a
+            .students
+            .iter()
+            .map(|s| s.problems.iter().map(|p| p.code).collect())
+            .collect();
+        assert_eq!(codes[0], ["missing"]);
+        assert!(codes[1].contains(&"fixed") && codes[1].len() == 2);
+        assert_eq!(codes[2].len(), 1);
     }
 }
