@@ -179,6 +179,36 @@ def test_year_groups_batch_columns():
     assert heatkit.year_groups(list(london), academic_year="2025/26") == ["Year 10", "Year 11"]
 
 
+def test_year_groups_of_a_dictionary_column_read_each_text_once_and_stay_a_dictionary():
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    typed = ["31/08/2011", "2011-09-01", None, "31/02/2011", "31/08/2011", "01/09/2011"] * 2
+    expected = ["Year 10", "Year 9", None, None, "Year 10", "Year 9"] * 2
+    column = pa.array(typed).dictionary_encode()
+    out = heatkit.year_groups(column, academic_year="2025/26")
+    assert pa.types.is_dictionary(out.type) and out.to_pylist() == expected
+    # The same labels' dictionary as a plain column gets (equal labels share one entry).
+    assert out.type == heatkit.year_groups(pa.array(typed), academic_year="2025/26").type
+    assert len(set(out.dictionary.to_pylist())) == len(out.dictionary)
+    # The row-by-row answer, and unreadable dates still named by their rows.
+    assert heatkit.year_groups(typed, academic_year="2025/26") == expected
+    values, issues = heatkit.year_groups(column, academic_year="2025/26", errors="report")
+    assert values.to_pylist() == expected and [i.row for i in issues] == [5, 11]
+    with pytest.raises(heatkit.CohortError) as info:
+        heatkit.year_groups(column, academic_year="2025/26", errors="raise")
+    assert info.value.row == 5
+    readable = pa.array(["31/08/2011", "01/09/2011"] * 3).dictionary_encode()
+    assert heatkit.year_groups(readable, academic_year="2025/26", errors="report")[1] == []
+    # A pandas category and a polars Categorical stay categorical.
+    s = pd.Series(typed, dtype="category", index=range(10, 22))
+    out = heatkit.year_groups(s, academic_year="2025/26")
+    assert out.dtype == "category" and list(out.index) == list(range(10, 22))
+    assert [None if pd.isna(v) else v for v in out] == expected
+    out = heatkit.year_groups(pl.Series("dob", typed, dtype=pl.Categorical), academic_year="2025/26")
+    assert out.dtype == pl.Categorical and out.to_list() == expected
+
+
 def test_track_cohorts_batch():
     pa = pytest.importorskip("pyarrow")
     pd = pytest.importorskip("pandas")

@@ -296,9 +296,18 @@ def year_groups(
     ['Year 10', 'Year 7', None, None]
     """
     _check_errors(errors)
-    (result, issues), kind = _columns.apply(
-        dobs, lambda data: _year_groups(data, academic_year=academic_year, on=on, nation=nation)
-    )
+    data, kind = _columns.to_kernel_input(dobs)
+    shared = _columns.text_dictionary(data)
+    if shared is not None:
+        # Dates typed as text in a dictionary column (a pandas category, a polars Categorical):
+        # each distinct text is read once and the labels come back as a dictionary. Should any
+        # be unreadable where errors are wanted, the rows are read one by one for their numbers.
+        chunked, dictionary = shared
+        result, issues = _year_groups(dictionary, academic_year=academic_year, on=on, nation=nation)
+        if errors == "null" or not issues:
+            out = _columns.column_like(_columns.expand_dictionary(result, chunked), dobs, kind)
+            return (out, []) if errors == "report" else out
+    result, issues = _year_groups(data, academic_year=academic_year, on=on, nation=nation)
     _raise_or_report(issues, errors)
     out = _columns.column_like(result, dobs, kind)
     if errors == "report":
