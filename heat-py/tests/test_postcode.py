@@ -245,6 +245,30 @@ def test_batch_keeps_the_input_types():
     assert out.dtype == pl.String and out.to_list() == ["SW1A 1AA", None]
 
 
+def test_check_postcodes_of_a_dictionary_column_equals_the_rows_read_one_by_one():
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    typed = ["sw1a1aa", None, "CRO 2YR", "nope", "BFPO 105", "sw1a1aa", None, "MA1 1AA"] * 40
+    plain = heatkit.check_postcodes(pa.array(typed))
+    # Over 127 distinct values, so the missing row's entry needs wider indices than int8.
+    many = typed + [f"LS{n} 4AP" for n in range(1, 200)]
+    for column in (pa.array(typed).dictionary_encode(),
+                   pa.chunked_array([pa.array(typed[:100]).dictionary_encode(), pa.array(typed[100:]).dictionary_encode()])):
+        table = heatkit.check_postcodes(column)
+        assert table.drop_columns(["input"]).to_pylist() == plain.drop_columns(["input"]).to_pylist()
+        assert table.column("input").to_pylist() == typed
+    big = heatkit.check_postcodes(pa.array(many).dictionary_encode())
+    assert big.drop_columns(["input"]).to_pylist() == heatkit.check_postcodes(pa.array(many)).drop_columns(["input"]).to_pylist()
+    assert [r["status"] for r in plain.to_pylist()[:8]] == ["valid", "invalid", "fixed", "invalid", "special", "valid",
+                                                            "invalid", "invalid"]
+    frame = heatkit.check_postcodes(pd.Series(typed, dtype="category", index=range(5, 5 + len(typed))))
+    assert list(frame.index) == list(range(5, 5 + len(typed)))
+    assert list(frame["status"]) == plain.column("status").to_pylist()
+    polars_frame = heatkit.check_postcodes(pl.Series("pc", typed, dtype=pl.Categorical))
+    assert polars_frame["status"].to_list() == plain.column("status").to_pylist()
+
+
 def test_batch_pandas_keeps_index():
     pd = pytest.importorskip("pandas")
     s = pd.Series(["sw1a1aa", None, pd.NA, "CRO 2YR", math.nan], index=[10, 11, 12, 13, 14], name="pc")

@@ -241,7 +241,22 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     >>> [c.status for c in check_postcodes(["SW1A 1AA", "CRO 2YR", "BFPO 105", "MA1 1AA", None])]
     ['valid', 'fixed', 'special', 'invalid', 'invalid']
     """
-    result, kind = _columns.apply(values, lambda data: _check_postcodes(data, level=level))
+    data, kind = _columns.to_kernel_input(values)
+    shared = _columns.text_dictionary(data) if kind != "list" else None
+    result: Any
+    if shared is None:
+        result = _check_postcodes(data, level=level)
+    else:
+        # A dictionary column: each distinct value is checked once (one more entry stands for a
+        # missing row, which reads as it does row by row), then the rows take their value's.
+        chunked, dictionary = shared
+        pa = _columns._pyarrow()
+        import pyarrow.compute as pc
+
+        per_value = _check_postcodes(pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)]), level=level)  # type: ignore[union-attr]
+        rows = pc.fill_null(pa.chunked_array([c.indices.cast(pa.int32()) for c in chunked.chunks]),  # type: ignore[union-attr]
+                            len(dictionary))
+        result = {name: pa.chunked_array(column).take(rows) for name, column in per_value.items()}  # type: ignore[union-attr]
     if kind == "list":
         return result
     if kind == "pandas":
