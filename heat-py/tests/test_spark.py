@@ -62,3 +62,25 @@ def test_area_measures_as_a_struct(spark, tmp_path):
     got = [None if r.a is None else (r.a.status, r.a.lsoa11, r.a.lad, r.a.imd_decile) for r in out]
     assert got == [("live", "E01033010", "E08000035", None), ("terminated", "E01033010", "E08000035", None),
                    ("invalid", None, None, None), None]
+
+
+def test_errors_raise_names_the_dataframe_row_by_its_id(spark):
+    rows = [(f"S{i:04d}", "nope" if i == 1234 else "sw1a1aa", "31/02/2011" if i == 7 else "2011-01-02")
+            for i in range(3000)]
+    df = spark.createDataFrame(rows, "ref string, postcode string, dob string").repartition(3)
+    with pytest.raises(Exception) as info:
+        df.select(hks.normalise_postcode("postcode", errors="raise", row_id="ref")).collect()
+    assert ("row_id 'S1234': postcode is too short: 4 letters and digits, a full postcode has 5 to 7"
+            in str(info.value))
+    with pytest.raises(Exception) as info:
+        df.select(hks.year_group("dob", academic_year="2025/26", errors="raise", row_id=df.ref)).collect()
+    assert "row_id 'S0007': " in str(info.value)
+    # Rows that are all good go through the raising path with the same answers.
+    good = df.where(df.ref != "S1234").select(hks.fix_postcode("postcode", errors="raise", row_id="ref").alias("n"))
+    assert {r.n for r in good.collect()} == {"SW1A 1AA"}
+    # Raising needs the id (an executor's place in its batch names nothing); errors is checked.
+    with pytest.raises(heatkit.ArgumentError) as missing:
+        hks.normalise_postcode("postcode", errors="raise")
+    assert missing.value.code == "missing_argument"
+    with pytest.raises(heatkit.ArgumentError):
+        hks.year_group("dob", errors="report", row_id="ref")

@@ -16,6 +16,11 @@ with ``spark.submit.pyFiles`` / a packed environment); Spark itself needs Java 1
     df.select(hks.normalise_postcode("postcode", fix=True).alias("postcode"),
               hks.year_group("date_of_birth", academic_year="2026/27").alias("year_group"))
 
+With ``errors="raise"`` a value that is not a postcode (or a date) stops the job instead, and
+the error names the DataFrame row by its ``row_id`` column (a student reference, an id), not by
+its place in the executor's batch: ``normalise_postcode("postcode", errors="raise",
+row_id="student_ref")`` fails with ``row_id 'S0042': postcode ...``.
+
 Area measures come from a saved :class:`heatkit.AreaIndex` that every executor can read (a path on
 shared storage, or added with ``spark.sparkContext.addFile`` and named by its file name):
 ``area_measures("postcode", "areas.idx")`` gives a struct of ``status``, ``lsoa11``, ``lsoa21``,
@@ -77,10 +82,21 @@ def _column(column: Any) -> Any:
     return F.col(column) if isinstance(column, str) else column
 
 
-def normalise_postcode(column: Any, *, fix: bool = False, level: str = "district") -> Any:
+def normalise_postcode(
+    column: Any, *, fix: bool = False, level: str = "district", errors: str = "null", row_id: Any = None
+) -> Any:
     """Postcodes as ``"SW1A 1AA"`` (NULL where a value is not one); ``fix=True`` also repairs
-    O/0, I/1 and S/5 slips. ``column`` is a column name or a ``Column``."""
+    O/0, I/1 and S/5 slips. ``column`` is a column name or a ``Column``. With ``errors="raise"``
+    the first value that is not a postcode fails the job, naming its row by ``row_id`` (a column
+    name or ``Column``, required then)."""
     import heatkit
+
+    if _raising(errors, row_id):
+
+        def checked(values: Any, ids: Any) -> Any:
+            return _naming_row(ids, lambda: heatkit.normalise_postcodes(values, fix=fix, level=level, errors="raise"))  # type: ignore[arg-type]
+
+        return _udf(checked, "string")(_column(column), _column(row_id))
 
     def run(values: Any) -> Any:
         return plain_array(heatkit.normalise_postcodes(values, fix=fix, level=level))  # type: ignore[arg-type]
@@ -88,9 +104,40 @@ def normalise_postcode(column: Any, *, fix: bool = False, level: str = "district
     return _udf(run, "string")(_column(column))
 
 
-def fix_postcode(column: Any, *, level: str = "district") -> Any:
+def fix_postcode(column: Any, *, level: str = "district", errors: str = "null", row_id: Any = None) -> Any:
     """:func:`normalise_postcode` with ``fix=True``."""
-    return normalise_postcode(column, fix=True, level=level)
+    return normalise_postcode(column, fix=True, level=level, errors=errors, row_id=row_id)
+
+
+def _raising(errors: str, row_id: Any) -> bool:
+    """Whether ``errors`` asks to raise; refuses an unknown value, and raising without a row id
+    (an executor only knows a row's place in its batch, which names nothing in the DataFrame)."""
+    from .errors import ArgumentError
+
+    if errors not in ("null", "raise"):
+        raise ArgumentError(f"errors must be 'null' or 'raise', not {errors!r}", "unknown_value", detail="errors")
+    if errors == "raise" and row_id is None:
+        raise ArgumentError("errors='raise' needs row_id: the column that names each row (a student reference)",
+                            "missing_argument", detail="row_id")
+    return errors == "raise"
+
+
+def _naming_row(ids: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` as a plain array; a heatkit error it raises names the row by its id instead
+    of its place in the batch (the first item of a batch is row 2)."""
+    from .errors import HeatError
+
+    try:
+        return plain_array(compute())
+    except HeatError as e:
+        if e.row is None or not 2 <= e.row < len(ids) + 2:
+            raise
+        row_id = ids[e.row - 2]
+        row_id = row_id.as_py() if hasattr(row_id, "as_py") else row_id
+        message = str(e)
+        prefix = f"row {e.row}: "
+        message = message[len(prefix):] if message.startswith(prefix) else message
+        raise type(e)(f"row_id {row_id!r}: {message}", e.code, detail=e.detail, row=None) from None
 
 
 def is_valid_postcode(column: Any, *, level: str = "district") -> Any:
@@ -107,9 +154,26 @@ def is_valid_postcode(column: Any, *, level: str = "district") -> Any:
     return _udf(run, "boolean")(_column(column))
 
 
-def year_group(column: Any, *, academic_year: Optional[str] = None, on: Any = None, nation: str = "england") -> Any:
-    """Year groups of dates of birth (a date column or date text), as ``heatkit.year_groups``."""
+def year_group(
+    column: Any,
+    *,
+    academic_year: Optional[str] = None,
+    on: Any = None,
+    nation: str = "england",
+    errors: str = "null",
+    row_id: Any = None,
+) -> Any:
+    """Year groups of dates of birth (a date column or date text), as ``heatkit.year_groups``;
+    ``errors`` and ``row_id`` as in :func:`normalise_postcode`."""
     import heatkit
+
+    if _raising(errors, row_id):
+
+        def checked(values: Any, ids: Any) -> Any:
+            return _naming_row(ids, lambda: heatkit.year_groups(values, academic_year=academic_year, on=on,
+                                                                nation=nation, errors="raise"))
+
+        return _udf(checked, "string")(_column(column), _column(row_id))
 
     def run(values: Any) -> Any:
         return plain_array(heatkit.year_groups(values, academic_year=academic_year, on=on, nation=nation))
