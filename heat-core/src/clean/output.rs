@@ -232,13 +232,9 @@ fn write_csv<'a, W: Write, R: AsRef<[Cell<'a>]>>(
     for r in rows {
         for cell in r.as_ref() {
             let value = cell.text();
-            let value = if is_formula(&value) {
-                neutralised += 1;
-                neutralise_formula(&value).into_owned().into()
-            } else {
-                value
-            };
-            csv.write_field(value.as_bytes()).map_err(csv_error)?;
+            let safe = neutralise_formula(&value);
+            neutralised += usize::from(matches!(safe, Cow::Owned(_)));
+            csv.write_field(safe.as_bytes()).map_err(csv_error)?;
         }
         csv.write_record(None::<&[u8]>).map_err(csv_error)?;
     }
@@ -261,14 +257,14 @@ fn write_csv<'a, W: Write, R: AsRef<[Cell<'a>]>>(
 /// assert!(text.contains(",Zoë,'=1+1,2011-01-02,M1 1AE,"));
 /// ```
 pub fn write_cleaned_csv<W: Write>(out: &CleanOutcome, w: W, bom: bool) -> std::io::Result<usize> {
-    let mut cells = Vec::new();
     write_csv(
         w,
         bom,
         &cleaned_header_of(out),
         out.students.iter().map(|s| {
+            let mut cells = Vec::new();
             cleaned_cells(s, &mut cells);
-            std::mem::take(&mut cells)
+            cells
         }),
     )
 }
