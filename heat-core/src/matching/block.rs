@@ -375,21 +375,16 @@ pub(crate) fn agreeing_pairs(
 /// A run of records sharing one key: (start, end) positions in the sorted index.
 type Span = (u32, u32);
 
-/// The groups of at least two and at most `max_group` records in `idx` (sorted by key), and
+/// The groups of at least two and at most `max_group` records in `keyed` (sorted by key), and
 /// the groups over the cap.
-fn group_bounds(idx: &[u32], k: &[u64], max_group: usize) -> (Vec<Span>, Vec<Span>) {
+fn group_bounds(keyed: &[(u64, u32)], max_group: usize) -> (Vec<Span>, Vec<Span>) {
     let (mut fit, mut over) = (Vec::new(), Vec::new());
     let mut start = 0;
-    while start < idx.len() {
-        let key = k[idx[start] as usize];
-        let mut end = start + 1;
-        while end < idx.len() && k[idx[end] as usize] == key {
-            end += 1;
-        }
-        let size = end - start;
-        if size > max_group {
+    for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+        let end = start + run.len();
+        if run.len() > max_group {
             over.push((start as u32, end as u32));
-        } else if size > 1 {
+        } else if run.len() > 1 {
             fit.push((start as u32, end as u32));
         }
         start = end;
@@ -482,15 +477,20 @@ impl Blocks {
                 .collect();
             // Split oversized groups on the next refinement key until they fit (or none is left).
             let mut depth = 0;
-            let mut idx: Vec<u32> = (0..k.len() as u32)
-                .filter(|&i| k[i as usize] != 0)
+            // (key, record) side by side: sorting needs no look-ups into the key table, and
+            // a group lists its records in index order.
+            let mut keyed: Vec<(u64, u32)> = k
+                .iter()
+                .enumerate()
+                .filter(|(_, &key)| key != 0)
+                .map(|(i, &key)| (key, i as u32))
                 .collect();
             let cap = rule
                 .max_block_size
                 .map_or(max_group, |c| c.clamp(2, max_group));
             let (g, oversized) = loop {
-                idx.par_sort_unstable_by_key(|&i| k[i as usize]);
-                let (g, oversized) = group_bounds(&idx, k, cap);
+                keyed.par_sort_unstable();
+                let (g, oversized) = group_bounds(&keyed, cap);
                 if oversized.is_empty() || depth == refinements.len() || report.small_groups_only {
                     break (g, oversized);
                 }
@@ -499,10 +499,11 @@ impl Blocks {
                     if depth == 0 {
                         report.split_groups += 1;
                     }
-                    for &i in &idx[s0 as usize..e0 as usize] {
-                        let r = &set.records[i as usize];
+                    for (key, i) in &mut keyed[s0 as usize..e0 as usize] {
+                        let r = &set.records[*i as usize];
                         let v = refine.value(set, r).unwrap_or(u64::MAX);
-                        k[i as usize] = mix(k[i as usize] ^ v ^ ((depth as u64 + 1) << 58)) | 1;
+                        *key = mix(*key ^ v ^ ((depth as u64 + 1) << 58)) | 1;
+                        k[*i as usize] = *key;
                     }
                 }
                 depth += 1;
@@ -510,11 +511,12 @@ impl Blocks {
             let mut skipped_keys = std::collections::HashSet::new();
             for &(s0, e0) in &oversized {
                 let size = (e0 - s0) as u64;
-                skipped_keys.insert(k[idx[s0 as usize] as usize]);
+                skipped_keys.insert(keyed[s0 as usize].0);
                 report.skipped_groups += 1;
                 report.skipped_records += size;
                 report.skipped_pairs += size * (size - 1) / 2;
             }
+            let idx: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
             order.push(idx);
             groups.push(g);
             reports.push(report);

@@ -312,14 +312,12 @@ impl FirstNameLevel {
         if matches!(alone, Close | Nickname) {
             return (alone, false);
         }
-        if a.last != NONE && b.last != NONE {
-            let (fa, fb) = (set.name(a.first), set.name(b.first));
-            let (la, lb) = (set.name(a.last), set.name(b.last));
-            if (a.first == b.last || jaro_winkler(fa, lb) >= CLOSE)
-                && (a.last == b.first || jaro_winkler(la, fb) >= CLOSE)
-            {
-                return (Swapped, true);
-            }
+        if a.last != NONE
+            && b.last != NONE
+            && close_names(set, a.first, b.last)
+            && close_names(set, a.last, b.first)
+        {
+            return (Swapped, true);
         }
         (alone, false)
     }
@@ -350,6 +348,24 @@ impl FirstNameLevel {
     }
 }
 
+/// The two names (ids of `set`, neither blank) are the same or spelt close: Jaro-Winkler ≥
+/// [`CLOSE`]. Asked of a first name against a last name (typed in the wrong column) for most
+/// candidate pairs, so cached like the levels.
+pub(super) fn close_names(set: &PreparedSet, x: u32, y: u32) -> bool {
+    if x == y {
+        return true;
+    }
+    let (a, b) = (set.name(x), set.name(y));
+    // Jaro-Winkler ≤ 0.8 + 0.2 × (shorter / longer length): under CLOSE when the shorter name
+    // has under 0.6 of the longer's letters.
+    if a.is_ascii() && b.is_ascii() && 10 * a.len().min(b.len()) < 6 * a.len().max(b.len()) {
+        return false;
+    }
+    cached(&CLOSE_PAIRS, set, x, y, || {
+        u8::from(jaro_winkler(a, b) >= CLOSE)
+    }) == 1
+}
+
 /// A small per-thread cache of name-pair levels: direct-mapped, so it never grows; a slot
 /// holds the set's generation, the pair (smaller id first) and the level.
 type PairCache = std::cell::RefCell<Vec<(u64, u64, u8)>>;
@@ -359,6 +375,7 @@ const PAIR_SLOTS: usize = 1 << 16;
 thread_local! {
     static FIRST_PAIRS: PairCache = const { std::cell::RefCell::new(Vec::new()) };
     static LAST_PAIRS: PairCache = const { std::cell::RefCell::new(Vec::new()) };
+    static CLOSE_PAIRS: PairCache = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The cached level of a pair of name ids of `set`, or `compute`'s (then cached). Levels of a

@@ -3,17 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::CLOSE;
 use super::compare::{
-    compare, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels, PostcodeLevel, SchoolLevel,
-    FIELD_COUNT,
+    close_names, compare, DobLevel, Field, FirstNameLevel, LastNameLevel, Levels, PostcodeLevel,
+    SchoolLevel, FIELD_COUNT,
 };
 use super::model::{probability_of_weight, Model};
 use super::record::NONE;
 use super::record::{Prepared, PreparedSet};
 use super::run::ScoredPair;
 use super::settings::MatchSettings;
-use crate::names::{is_known_given_name, jaro_winkler};
+use crate::names::is_known_given_name;
 
 /// A rule that kept a pair from being taken for one student whatever its other fields say.
 ///
@@ -140,11 +139,7 @@ impl<'a> Scorer<'a> {
     /// One record's first name is (or is spelt close to) the other's last name: a name typed in
     /// the wrong column, which explains names that otherwise look different.
     fn cross_match(&self, a: &Prepared, b: &Prepared) -> bool {
-        let alike = |x: u32, y: u32| {
-            x != NONE
-                && y != NONE
-                && (x == y || jaro_winkler(self.set.name(x), self.set.name(y)) >= CLOSE)
-        };
+        let alike = |x: u32, y: u32| x != NONE && y != NONE && close_names(self.set, x, y);
         alike(a.first, b.last) || alike(a.last, b.first)
     }
 
