@@ -29,6 +29,7 @@
 mod block;
 mod cluster;
 mod compare;
+mod context;
 mod model;
 mod record;
 mod run;
@@ -44,6 +45,7 @@ pub use compare::{
     DobLevel, Field, FirstNameLevel, GenderLevel, LastNameLevel, Levels, PostcodeLevel,
     SchoolLevel, FIELD_COUNT,
 };
+pub use context::MatchContext;
 pub use model::{
     probability_of_weight, weight_of_probability, EmSession, FieldParams, Interaction, LevelParams,
     Model, ModelError,

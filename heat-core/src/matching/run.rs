@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::block::{Blocks, RuleReport};
 use super::cluster::{cluster, Clustering, UnionFind};
 use super::compare::{Field, GenderLevel, Levels, FIELD_COUNT};
+use super::context::MatchContext;
 use super::model::{weight_of_probability, Model};
 use super::record::{PreparedSet, StudentFields};
 use super::scoring::{Guard, Scorer};
@@ -550,6 +551,49 @@ impl<'a> Matcher<'a> {
         records: &[&R],
         split: Option<u32>,
     ) -> Result<MatchRun, MatchError> {
+        let Preparation {
+            set,
+            blocks,
+            candidates,
+            model,
+            trainable,
+        } = self.prepare(records, split)?;
+        self.report(Stage::Scoring, candidates);
+        let scorer = Scorer::new(&set, &model, &self.settings, trainable);
+        let keep = self.keep();
+        let pairs = blocks.fold(
+            Vec::new,
+            |acc: &mut Vec<ScoredPair>, a, b| {
+                let pair = scorer.score(a, b);
+                if keep(&pair) {
+                    acc.push(pair);
+                }
+            },
+            |mut x, mut y| {
+                if x.len() < y.len() {
+                    std::mem::swap(&mut x, &mut y);
+                }
+                x.append(&mut y);
+                x
+            },
+        );
+        drop(scorer);
+        let source = self.model_source(trainable);
+        let run = self.finish_run(pairs, model, records.len() as u64, source);
+        Ok(MatchRun {
+            blocking: blocks.reports,
+            candidate_pairs: candidates,
+            ..run
+        })
+    }
+
+    /// Everything before scoring: the records prepared, grouped by the blocking rules (pairs
+    /// counted), and the model (supplied, trained on this file, or the embedded one).
+    fn prepare<R: StudentFields>(
+        &self,
+        records: &[&R],
+        split: Option<u32>,
+    ) -> Result<Preparation, MatchError> {
         self.check_settings()?;
         let s = &self.settings;
         self.report(Stage::Preparing, records.len() as u64);
@@ -563,30 +607,147 @@ impl<'a> Matcher<'a> {
             None if trainable => train(s, &set, split, &|stage, items| self.report(stage, items)),
             None => Model::default_trained().rescaled(effective_records(records.len(), split)),
         };
-        self.report(Stage::Scoring, candidates);
-        let scorer = Scorer::new(&set, &model, s, trainable);
-        let min_p = self.min_probability.unwrap_or(s.threshold);
+        Ok(Preparation {
+            set,
+            blocks,
+            candidates,
+            model,
+            trainable,
+        })
+    }
+
+    /// Which scored pairs a run keeps until the twin guards are settled: those at or above
+    /// `min_probability`, and twin patterns (held by [`Matcher::finish`]'s count).
+    fn keep(&self) -> impl Fn(&ScoredPair) -> bool + Sync {
+        let min_p = self.min_probability.unwrap_or(self.settings.threshold);
         let min_weight = weight_of_probability(min_p);
-        let mut pairs = blocks.fold(
-            Vec::new,
-            |acc: &mut Vec<ScoredPair>, a, b| {
-                let pair = scorer.score(a, b);
-                // Twin patterns are kept until the run knows how strongly to hold them.
-                if pair.weight >= min_weight || min_p <= 0.0 || pair.twin_guard() {
-                    acc.push(pair);
-                }
-            },
-            |mut x, mut y| {
-                if x.len() < y.len() {
-                    std::mem::swap(&mut x, &mut y);
-                }
-                x.append(&mut y);
-                x
-            },
-        );
-        let prior_weight = scorer.prior_weight();
-        drop(scorer);
-        let (mut joined, students) = students_left(&pairs, records.len(), s.threshold);
+        move |pair: &ScoredPair| pair.weight >= min_weight || min_p <= 0.0 || pair.twin_guard()
+    }
+
+    fn model_source(&self, trainable: bool) -> &'static str {
+        match (&self.model, trainable) {
+            (Some(_), _) => "supplied",
+            (None, true) => "trained",
+            (None, false) => "embedded",
+        }
+    }
+
+    /// A file's [`MatchContext`]: its size, value counts and model, which
+    /// [`Matcher::score_pairs`] needs to score any of its pairs as one run would. The blocking
+    /// report and candidate count are this machine's; the pairs themselves may be made elsewhere
+    /// (by joins on Spark) from the same rules.
+    ///
+    /// ```
+    /// use heat_core::matching::{Matcher, StudentRecord};
+    /// let r = |id: &str, first: &str| StudentRecord::new(id).first_name(first).last_name("Bello");
+    /// let recs = [r("1", "Ife"), r("2", "Ife"), r("3", "Tolu")];
+    /// let context = Matcher::new(Default::default()).context(&recs).unwrap();
+    /// assert_eq!((context.records, context.last_names["bello"], context.first_names["ife"]), (3, 3, 2));
+    /// ```
+    pub fn context<R: StudentFields>(&self, records: &[R]) -> Result<MatchContext, MatchError> {
+        check_record_ids(records)?;
+        let refs: Vec<&R> = records.iter().collect();
+        let p = self.prepare(&refs, None)?;
+        let source = self.model_source(p.trainable).to_string();
+        Ok(MatchContext::of(
+            &p.set,
+            p.model,
+            p.trainable,
+            source,
+            p.candidates,
+            p.blocks.reports,
+        ))
+    }
+
+    /// Scores `pairs` (positions in `records`) as the run over the whole file described by
+    /// `context` would: the records may be any part of that file (a Spark partition's pairs,
+    /// say), since value counts and the model come from the context. Returns the pairs a run
+    /// keeps (see [`Matcher::min_probability`]); [`Matcher::finish`] settles the twin guards
+    /// once every part's pairs are together.
+    ///
+    /// ```
+    /// use heat_core::matching::{Matcher, StudentRecord};
+    /// let r = |id: &str| StudentRecord::new(id).first_name("Ife").last_name("Bello").dob_str("2010-10-10").unwrap();
+    /// let m = Matcher::new(Default::default());
+    /// let all = [r("1"), r("2"), r("3")];
+    /// let context = m.context(&all).unwrap();
+    /// let part = m.score_pairs(&context, &all[1..], &[(0, 1)]).unwrap();
+    /// assert_eq!((part.len(), part[0].levels[0]), (1, 1)); // first names exact
+    /// assert!(m.score_pairs(&context, &all[1..], &[(0, 2)]).is_err()); // no record 2 here
+    /// ```
+    pub fn score_pairs<R: StudentFields>(
+        &self,
+        context: &MatchContext,
+        records: &[R],
+        pairs: &[(u32, u32)],
+    ) -> Result<Vec<ScoredPair>, MatchError> {
+        self.check_settings()?;
+        context.model.check_shape()?;
+        if let Some((i, &(a, b))) = pairs
+            .iter()
+            .enumerate()
+            .find(|(_, &(a, b))| a.max(b) as usize >= records.len() || a == b)
+        {
+            return Err(MatchError::BadPair {
+                pair: i,
+                left: a,
+                right: b,
+                records: records.len(),
+            });
+        }
+        let refs: Vec<&R> = records.iter().collect();
+        let mut set = PreparedSet::build(&refs, self.nicknames);
+        context.apply_counts(&mut set);
+        let scorer = Scorer::new(&set, &context.model, &self.settings, context.trained)
+            .of_records(context.records);
+        let keep = self.keep();
+        Ok(pairs
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&(a, b)| scorer.score(a, b))
+            .filter(|p| keep(p))
+            .collect())
+    }
+
+    /// The run that pairs scored apart by [`Matcher::score_pairs`] (with positions in the whole
+    /// file) make together: twin guards settled over all of them, the kept pairs strongest
+    /// first. Equal to [`Matcher::dedupe`] of the file when the pairs are its candidate pairs.
+    ///
+    /// ```
+    /// use heat_core::matching::{Matcher, StudentRecord};
+    /// let r = |id: &str| StudentRecord::new(id).first_name("Ife").last_name("Bello").dob_str("2010-10-10").unwrap();
+    /// let m = Matcher::new(Default::default());
+    /// let all = [r("1"), r("2"), r("3")];
+    /// let context = m.context(&all).unwrap();
+    /// let pairs = m.score_pairs(&context, &all, &[(0, 1), (1, 2), (0, 2)]).unwrap();
+    /// let run = m.finish(&context, pairs);
+    /// assert_eq!(run.pairs, m.dedupe(&all).unwrap().pairs);
+    /// ```
+    pub fn finish(&self, context: &MatchContext, pairs: Vec<ScoredPair>) -> MatchRun {
+        let source = match context.model_source.as_str() {
+            "supplied" => "supplied",
+            "trained" => "trained",
+            _ => "embedded",
+        };
+        let run = self.finish_run(pairs, context.model.clone(), context.records, source);
+        MatchRun {
+            blocking: context.blocking.clone(),
+            candidate_pairs: context.candidate_pairs,
+            ..run
+        }
+    }
+
+    /// Settles the twin guards over a run's kept pairs and orders them strongest first.
+    fn finish_run(
+        &self,
+        mut pairs: Vec<ScoredPair>,
+        model: Model,
+        records: u64,
+        model_source: &'static str,
+    ) -> MatchRun {
+        let s = &self.settings;
+        let prior_weight = model.prior_weight();
+        let (mut joined, students) = students_left(&pairs, records as usize, s.threshold);
         let twins = hold_twins(
             &mut pairs,
             &mut joined,
@@ -605,6 +766,8 @@ impl<'a> Matcher<'a> {
             &model,
             s,
         );
+        let min_p = self.min_probability.unwrap_or(s.threshold);
+        let min_weight = weight_of_probability(min_p);
         pairs.retain(|p| p.weight >= min_weight || min_p <= 0.0);
         pairs.par_sort_unstable_by(|x, y| {
             y.weight
@@ -613,23 +776,28 @@ impl<'a> Matcher<'a> {
                 .then(x.right.cmp(&y.right))
         });
         self.report(Stage::Done, pairs.len() as u64);
-        Ok(MatchRun {
+        MatchRun {
             pairs,
             model,
-            blocking: blocks.reports,
-            candidate_pairs: candidates,
+            blocking: Vec::new(),
+            candidate_pairs: 0,
             threshold: s.threshold,
             prior_weight,
             twins,
             possible_twins,
-            records: records.len() as u64,
-            model_source: match (&self.model, trainable) {
-                (Some(_), _) => "supplied",
-                (None, true) => "trained",
-                (None, false) => "embedded",
-            },
-        })
+            records,
+            model_source,
+        }
     }
+}
+
+/// A file prepared for scoring (see [`Matcher::prepare`]).
+struct Preparation {
+    set: PreparedSet,
+    blocks: Blocks,
+    candidates: u64,
+    model: Model,
+    trainable: bool,
 }
 
 /// [`check_ids`] on records that carry ids.

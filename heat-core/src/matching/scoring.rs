@@ -106,9 +106,13 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// The prior's part of every pair's weight, in bits.
-    pub(super) fn prior_weight(&self) -> f64 {
-        self.prior
+    /// The scorer of pairs from a file of `records` records, of which `set` holds only some
+    /// (its value counts already the whole file's: see `MatchContext`).
+    pub(super) fn of_records(self, records: u64) -> Self {
+        Scorer {
+            n: records.max(1) as f64,
+            ..self
+        }
     }
 
     /// `log2(u / share of records with this value)`, the term-frequency adjustment.

@@ -160,6 +160,21 @@ pub enum MatchError {
         /// The row (spreadsheet numbering: the first record is row 2).
         row: usize,
     },
+    /// A pair to score names a record that is not there, or one record twice.
+    #[error("pair {pair} ({left}, {right}): each side must be a different record of the {records} given (positions from 0)")]
+    BadPair {
+        /// The pair's position in the list (from 0).
+        pair: usize,
+        /// Its left record.
+        left: u32,
+        /// Its right record.
+        right: u32,
+        /// How many records were given.
+        records: usize,
+    },
+    /// A saved match context could not be read.
+    #[error("the match context could not be read: {0}")]
+    BadContext(String),
 }
 
 /// Checks that every record has an id and no two share one (blank ids count as missing); rows
@@ -197,6 +212,8 @@ impl HeatError for MatchError {
             MatchError::Model(e) => e.code(),
             MatchError::DuplicateId { .. } => "duplicate_id",
             MatchError::MissingId { .. } => "missing_id",
+            MatchError::BadPair { .. } => "bad_pair",
+            MatchError::BadContext(_) => "bad_context",
         }
     }
     fn kind(&self) -> ErrorKind {
