@@ -81,3 +81,77 @@ fn a_pair_outside_the_records_is_refused_with_its_position() {
     assert!(m.score_pairs(&context, few, &[(1, 1)]).is_err());
     assert!(m.score_pairs(&context, few, &[]).unwrap().is_empty());
 }
+
+/// The candidate pairs [`TextKeys`] describe, made as a Spark job makes them: per rule, split
+/// oversized groups on the refinement values in turn, then pair records in groups within the
+/// cap that share no key under an earlier rule.
+fn pairs_from_text_keys(keys: &heat_core::matching::TextKeys) -> Vec<(u32, u32)> {
+    let mut finals: Vec<Vec<Option<String>>> = Vec::new();
+    let mut pairs = Vec::new();
+    for (rule, plan) in keys.rules.iter().enumerate() {
+        let mut k = keys.keys[rule].clone();
+        let mut depth = 0;
+        let groups = loop {
+            let mut groups: HashMap<&str, Vec<u32>> = HashMap::new();
+            for (i, key) in k.iter().enumerate() {
+                if let Some(key) = key {
+                    groups.entry(key.as_str()).or_default().push(i as u32);
+                }
+            }
+            let over: Vec<Vec<u32>> = groups
+                .values()
+                .filter(|g| g.len() > plan.cap)
+                .cloned()
+                .collect();
+            if over.is_empty() || !plan.split || depth == plan.refinements.len() {
+                break groups
+                    .into_values()
+                    .filter(|g| g.len() > 1 && g.len() <= plan.cap)
+                    .collect::<Vec<_>>();
+            }
+            let values = &keys.refinements[plan.refinements[depth]].1;
+            for g in over {
+                for i in g {
+                    let key = k[i as usize].take().unwrap_or_default();
+                    k[i as usize] = Some(format!("{key}\u{1d}{depth}:{}", values[i as usize]));
+                }
+            }
+            depth += 1;
+        };
+        for g in groups {
+            for (x, &a) in g.iter().enumerate() {
+                for &b in &g[x + 1..] {
+                    let seen = finals
+                        .iter()
+                        .any(|f| f[a as usize].is_some() && f[a as usize] == f[b as usize]);
+                    if !seen {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        finals.push(k);
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+#[test]
+fn text_keys_make_the_runs_candidate_pairs_on_the_shared_10k_file() {
+    let records = read_records("students_10k");
+    // A small cap, so that groups are split and skipped as at national scale.
+    let settings = MatchSettings {
+        max_block_size: 12,
+        ..MatchSettings::default()
+    };
+    let every = Matcher::new(settings.clone())
+        .min_probability(0.0)
+        .dedupe(&records)
+        .unwrap();
+    let mut expected: Vec<(u32, u32)> = every.pairs.iter().map(|p| (p.left, p.right)).collect();
+    expected.sort_unstable();
+    let keys = Matcher::new(settings).text_keys(&records);
+    assert!(every.blocking.iter().any(|r| r.split_groups > 0));
+    assert!(every.blocking.iter().any(|r| r.skipped_groups > 0));
+    assert_eq!(pairs_from_text_keys(&keys), expected);
+}

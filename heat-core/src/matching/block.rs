@@ -115,6 +115,127 @@ impl BlockKey {
 }
 
 /// The Soundex code of a name as a key (none for a missing name or one without letters).
+impl BlockKey {
+    /// The key as text that any machine derives alike from the record alone (names, not the
+    /// ids one run gives them): two records share this text exactly when they share the key.
+    fn text(self, set: &PreparedSet, r: &Prepared) -> Option<String> {
+        let value = self.value(set, r)?;
+        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        Some(match self {
+            BlockKey::FirstName => set.name(r.first).to_string(),
+            BlockKey::LastName => set.name(r.last).to_string(),
+            BlockKey::School => set.school_text(r.school).to_string(),
+            BlockKey::NamesEitherOrder => {
+                let (a, b) = (set.name(r.first), set.name(r.last));
+                format!("{}\u{1f}{}", a.min(b), a.max(b))
+            }
+            BlockKey::Postcode => r
+                .postcode
+                .as_ref()
+                .map_or_else(String::new, |p| lossy(p.text())),
+            BlockKey::PostcodeDistrict => r
+                .postcode
+                .as_ref()
+                .map_or_else(String::new, |p| lossy(p.outward())),
+            _ => value.to_string(),
+        })
+    }
+}
+
+/// How a blocking rule's groups are made and capped, for a caller that groups records itself
+/// (Spark joins) from [`TextKeys`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulePlan {
+    /// The rule's name.
+    pub name: String,
+    /// Groups larger than this are split, or skipped.
+    pub cap: usize,
+    /// Oversized groups are split on [`RulePlan::refinements`] in turn (else skipped whole).
+    pub split: bool,
+    /// The keys an oversized group is split on, in order (indices into [`TextKeys::refinements`]).
+    pub refinements: Vec<usize>,
+}
+
+/// Every record's blocking keys as text, with the rules' caps and the values oversized groups
+/// are split on: what a Spark job needs to make, by joins, exactly the candidate pairs one run
+/// makes. A pair is a candidate of the first rule under which both records have the same
+/// (final) key, if that rule's group is within its cap.
+///
+/// ```
+/// use heat_core::matching::{Matcher, StudentRecord};
+/// let recs = [StudentRecord::new("1").first_name("Ann").last_name("Lee"), StudentRecord::new("2")];
+/// let keys = Matcher::new(Default::default()).text_keys(&recs);
+/// assert_eq!(keys.rules[0].name, "first_name+last_name");
+/// assert_eq!(keys.keys[0][0].as_deref(), Some("0:ann\u{1e}1:lee"));
+/// assert_eq!(keys.keys[0][1], None); // no names: in no group of this rule
+/// assert_eq!(keys.refinements[0].0, "dob");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextKeys {
+    /// The rules, in order.
+    pub rules: Vec<RulePlan>,
+    /// `keys[rule][record]`: the record's key under the rule (`None`: in no group).
+    pub keys: Vec<Vec<Option<String>>>,
+    /// Each refinement key's name and every record's value (a missing value is its own text,
+    /// so records missing it stay together, as in one run).
+    pub refinements: Vec<(&'static str, Vec<String>)>,
+}
+
+impl TextKeys {
+    pub(crate) fn of(set: &PreparedSet, rules: &[BlockingRule], max_group: usize) -> TextKeys {
+        let plans = rules
+            .iter()
+            .map(|rule| RulePlan {
+                name: rule.name(),
+                cap: rule
+                    .max_block_size
+                    .map_or(max_group, |c| c.clamp(2, max_group)),
+                split: rule.max_block_size.is_none(),
+                refinements: REFINEMENTS
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !rule.keys.contains(r))
+                    .map(|(i, _)| i)
+                    .collect(),
+            })
+            .collect();
+        let keys = rules
+            .iter()
+            .map(|rule| {
+                set.records
+                    .par_iter()
+                    .with_min_len(4096)
+                    .map(|r| {
+                        let parts: Option<Vec<String>> = rule
+                            .keys
+                            .iter()
+                            .map(|k| k.text(set, r).map(|t| format!("{}:{t}", *k as u8)))
+                            .collect();
+                        parts.map(|p| p.join("\u{1e}"))
+                    })
+                    .collect()
+            })
+            .collect();
+        let refinements = REFINEMENTS
+            .iter()
+            .map(|k| {
+                let values = set
+                    .records
+                    .par_iter()
+                    .with_min_len(4096)
+                    .map(|r| k.text(set, r).unwrap_or_else(|| "\u{0}".to_string()))
+                    .collect();
+                (k.name(), values)
+            })
+            .collect();
+        TextKeys {
+            rules: plans,
+            keys,
+            refinements,
+        }
+    }
+}
+
 fn sound(set: &PreparedSet, name: u32) -> Option<u64> {
     (name != NONE)
         .then(|| set.sound(name))

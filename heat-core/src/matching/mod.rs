@@ -39,7 +39,9 @@ mod training;
 
 use serde::{Deserialize, Serialize};
 
-pub use block::{BlockKey, BlockingRule, RuleReport, BROAD_RULE_CAP, DOB_ALONE_CAP};
+pub use block::{
+    BlockKey, BlockingRule, RulePlan, RuleReport, TextKeys, BROAD_RULE_CAP, DOB_ALONE_CAP,
+};
 pub use cluster::{cluster, Clustering};
 pub use compare::{
     DobLevel, Field, FirstNameLevel, GenderLevel, LastNameLevel, Levels, PostcodeLevel,

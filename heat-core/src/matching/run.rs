@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::block::{Blocks, RuleReport};
+use super::block::{Blocks, RuleReport, TextKeys};
 use super::cluster::{cluster, Clustering, UnionFind};
 use super::compare::{Field, GenderLevel, Levels, FIELD_COUNT};
 use super::context::MatchContext;
@@ -657,6 +657,17 @@ impl<'a> Matcher<'a> {
             p.candidates,
             p.blocks.reports,
         ))
+    }
+
+    /// Every record's blocking keys as text, with the rules' caps (see [`TextKeys`]).
+    pub fn text_keys<R: StudentFields>(&self, records: &[R]) -> TextKeys {
+        let refs: Vec<&R> = records.iter().collect();
+        let set = PreparedSet::build(&refs, self.nicknames);
+        TextKeys::of(
+            &set,
+            &self.settings.blocking_rules,
+            self.settings.max_block_size,
+        )
     }
 
     /// Scores `pairs` (positions in `records`) as the run over the whole file described by
