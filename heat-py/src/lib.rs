@@ -15,6 +15,7 @@ mod dates;
 mod errors;
 mod interned;
 mod matching;
+mod parts;
 mod postcode;
 mod table;
 
@@ -26,6 +27,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     postcode::register(m)?;
     cohort::register(m)?;
     matching::register(m)?;
+    parts::register(m)?;
     activity::register(m)?;
     clean::register(m)?;
     areas::register(m)?;

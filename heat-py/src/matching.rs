@@ -21,7 +21,7 @@ use heat_core::matching::ModelError;
 use heat_core::{rows, ErrorKind, HeatError};
 
 /// A row whose date of birth could not be read: (spreadsheet row, field, code, message).
-type FieldIssue = (usize, &'static str, &'static str, String);
+pub(crate) type FieldIssue = (usize, &'static str, &'static str, String);
 
 fn text_column(values: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<TextColumn>> {
     values.map(|v| TextColumn::from_py(v, name)).transpose()
@@ -50,7 +50,7 @@ fn cells<'a>(
     Ok(out)
 }
 
-fn column_length(n: usize, got: usize, name: &str) -> PyErr {
+pub(crate) fn column_length(n: usize, got: usize, name: &str) -> PyErr {
     Python::attach(|py| {
         raise(
             py,
@@ -102,7 +102,7 @@ fn dates(
 }
 
 /// The text columns of one table, read once (Arrow text is borrowed, not copied).
-struct Columns {
+pub(crate) struct Columns {
     first: Option<TextColumn>,
     last: Option<TextColumn>,
     gender: Option<TextColumn>,
@@ -114,7 +114,7 @@ struct Columns {
 
 impl Columns {
     /// Reads `[first, last, dob, gender, school, postcode]`.
-    fn read(
+    pub(crate) fn read(
         n: usize,
         c: &[Option<Bound<'_, PyAny>>],
         issues: &mut Vec<FieldIssue>,
@@ -138,7 +138,7 @@ impl Columns {
     }
 
     /// One borrowed student per row.
-    fn students(&self) -> PyResult<Vec<StudentRef<'_>>> {
+    pub(crate) fn students(&self) -> PyResult<Vec<StudentRef<'_>>> {
         let n = self.n;
         let first = cells(&self.first, n, "first_name")?;
         let last = cells(&self.last, n, "last_name")?;
@@ -158,7 +158,7 @@ impl Columns {
     }
 }
 
-fn settings_of(py: Python<'_>, json: Option<&str>) -> PyResult<MatchSettings> {
+pub(crate) fn settings_of(py: Python<'_>, json: Option<&str>) -> PyResult<MatchSettings> {
     match json {
         None => Ok(MatchSettings::default()),
         Some(text) => serde_json::from_str(text).map_err(|e| {
@@ -174,7 +174,7 @@ fn settings_of(py: Python<'_>, json: Option<&str>) -> PyResult<MatchSettings> {
 }
 
 /// A saved model: JSON text, or the path of a JSON file.
-fn model_of(py: Python<'_>, model: Option<&str>) -> PyResult<Option<Model>> {
+pub(crate) fn model_of(py: Python<'_>, model: Option<&str>) -> PyResult<Option<Model>> {
     let Some(text) = model else {
         return Ok(None);
     };
@@ -193,7 +193,7 @@ fn model_of(py: Python<'_>, model: Option<&str>) -> PyResult<Option<Model>> {
     Model::from_json(&json).map(Some).map_err(|e| raise(py, &e))
 }
 
-fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
+pub(crate) fn chunked(py: Python<'_>, array: ArrayRef) -> PyResult<Py<PyAny>> {
     one_chunk(py, array)
 }
 
@@ -344,7 +344,7 @@ fn run_job(py: Python<'_>, job: Job<'_>, options: JobOptions<'_>) -> PyResult<Ma
 
 /// With `errors="raise"`, the first unreadable date of birth as a `CohortError` naming its row;
 /// with `errors="null"`, nothing (those dates are compared as missing).
-fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult<()> {
+pub(crate) fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult<()> {
     match errors {
         "null" => Ok(()),
         "raise" => match issues.first() {
@@ -367,9 +367,9 @@ fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult
     }
 }
 
-type RunOutput<'py> = (Bound<'py, PyDict>, String, String, u64, Vec<FieldIssue>);
+pub(crate) type RunOutput<'py> = (Bound<'py, PyDict>, String, String, u64, Vec<FieldIssue>);
 
-fn run_output<'py>(
+pub(crate) fn run_output<'py>(
     py: Python<'py>,
     run: &MatchRun,
     issues: Vec<FieldIssue>,

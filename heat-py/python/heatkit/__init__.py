@@ -32,7 +32,7 @@ from ._areas import AreaIndex
 from ._activity import ImportResult, ShareDecision, Violation
 from ._clean import CleanResult, Report
 from ._updates import UpdatesResult
-from ._matching import MatchingWarning
+from ._matching import MatchContext, MatchingWarning
 from .errors import (
     ActivityError,
     AreaLookupError,
@@ -57,6 +57,7 @@ __all__ = [
     "ImportFileError",
     "ImportResult",
     "InvalidPostcodeError",
+    "MatchContext",
     "MatchingError",
     "MatchingWarning",
     "Postcode",
@@ -81,6 +82,7 @@ __all__ = [
     "enrich_postcodes",
     "explain",
     "find_duplicates",
+    "finish_pairs",
     "fix_postcode",
     "heat_track_deadline",
     "in_tracking_age",
@@ -90,11 +92,13 @@ __all__ = [
     "load_typology",
     "next_heat_track_deadline",
     "load_live_postcodes",
+    "match_context",
     "model_parameters",
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
     "report",
+    "score_pairs",
     "upload_updates",
     "UpdatesResult",
     "student_tracking_status",
@@ -171,6 +175,9 @@ explain = _guard(_matching.explain)
 find_duplicates = _guard(_matching.find_duplicates)
 model_parameters = _guard(_matching.model_parameters)
 link_students = _guard(_matching.link_students)
+match_context = _guard(_matching.match_context)
+score_pairs = _guard(_matching.score_pairs)
+finish_pairs = _guard(_matching.finish_pairs)
 
 _Level = Literal["shape", "area", "district", "live"]
 

@@ -190,6 +190,42 @@ def _link_students(
 def _cluster(
     n: int, left: Sequence[int], right: Sequence[int], probability: Sequence[float], *, threshold: float, max_size: int
 ) -> Tuple[List[int], int, int]: ...
+def _match_context(
+    n: int,
+    columns: Sequence[Any],
+    *,
+    settings: Optional[str] = None,
+    model: Optional[str] = None,
+    errors: str = "raise",
+) -> Tuple[str, List[_Issue]]: ...
+def _text_keys(
+    n: int, columns: Sequence[Any], *, settings: Optional[str] = None
+) -> Tuple[List[Tuple[str, int, bool, List[int]]], List[Any], List[Tuple[str, Any]]]: ...
+def _score_pairs(
+    n: int,
+    columns: Sequence[Any],
+    left: Sequence[int],
+    right: Sequence[int],
+    context: str,
+    *,
+    settings: Optional[str] = None,
+    min_probability: Optional[float] = None,
+    errors: str = "raise",
+) -> _Columns: ...
+def _finish_pairs(
+    context: str,
+    left: Sequence[int],
+    right: Sequence[int],
+    weight: Sequence[float],
+    levels: Sequence[Sequence[int]],
+    field_weights: Sequence[Sequence[float]],
+    household_weight: Sequence[float],
+    guard: Sequence[int],
+    guard_weight: Sequence[float],
+    *,
+    settings: Optional[str] = None,
+    min_probability: Optional[float] = None,
+) -> Tuple[_Columns, str, str, int, List[_Issue]]: ...
 def _default_match_settings() -> str: ...
 def _check_ids(ids: Any) -> None: ...
 def _model_parameters(

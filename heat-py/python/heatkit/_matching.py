@@ -1,5 +1,5 @@
-"""Duplicate students: find_duplicates, link_students, cluster_duplicates, explain and
-model_parameters.
+"""Duplicate students: find_duplicates, link_students, cluster_duplicates, explain,
+model_parameters, and matching in parts (match_context, score_pairs, finish_pairs).
 
 Only conversion lives here: the columns are picked out of the caller's table, the compiled matcher
 does the work with the GIL released, and the scored pairs come back as a table of the same kind.
@@ -15,7 +15,8 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 from ._columns import as_table, new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
-from ._heatkit import _link_students, _model_parameters, _unknown_value
+from ._heatkit import _finish_pairs, _link_students, _match_context, _model_parameters, _score_pairs
+from ._heatkit import _unknown_value
 
 _LOG = logging.getLogger("heatkit")
 
@@ -340,6 +341,175 @@ def find_duplicates(
             bar.close()
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     pairs = _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
+    return (pairs, run) if summary else pairs
+
+
+_FIELD_NAMES = ("first_name", "last_name", "dob", "postcode", "school", "gender")
+
+
+class MatchContext:
+    """What scoring a pair needs from the whole file: its size, how often each name and school
+    occurs, the model, and the settings. Made once by :func:`match_context`; then pairs scored
+    apart by :func:`score_pairs` (each part with only its own records, e.g. on Spark executors)
+    and put together by :func:`finish_pairs` equal :func:`find_duplicates` on the whole file.
+    Picklable (a Spark broadcast); ``to_json``/``from_json`` save it.
+
+    >>> import heatkit
+    >>> students = {"record_id": [1, 2], "first_name": ["Ann", "Ann"], "last_name": ["Lee", "Lee"]}
+    >>> context = heatkit.match_context(students, dob=None, gender=None, school=None, postcode=None)
+    >>> context.records, heatkit.MatchContext.from_json(context.to_json()).records
+    (2, 2)
+    """
+
+    def __init__(self, context: str, settings: str, min_probability: Optional[float] = None) -> None:
+        self._context = context
+        self._settings = settings
+        self._min_probability = min_probability
+        self.records: int = int(json.loads(context)["records"])
+
+    def to_json(self) -> str:
+        """The context, settings and cut as one JSON text."""
+        return json.dumps({"context": json.loads(self._context), "settings": json.loads(self._settings),
+                           "min_probability": self._min_probability})
+
+    @classmethod
+    def from_json(cls, text: str) -> "MatchContext":
+        """Reads what :meth:`to_json` wrote."""
+        try:
+            saved = json.loads(text)
+            return cls(json.dumps(saved["context"]), json.dumps(saved["settings"]), saved.get("min_probability"))
+        except (ValueError, KeyError, TypeError) as e:
+            raise _bad_argument("context", f"not a saved match context ({e})") from e
+
+    def __reduce__(self) -> Tuple[Any, Tuple[str, str, Optional[float]]]:
+        return (MatchContext, (self._context, self._settings, self._min_probability))
+
+    def __repr__(self) -> str:
+        return f"MatchContext(records={self.records})"
+
+
+def match_context(
+    table: Any,
+    *,
+    first_name: Optional[str] = "first_name",
+    last_name: Optional[str] = "last_name",
+    dob: Optional[str] = "dob",
+    gender: Optional[str] = "gender",
+    school: Optional[str] = "school_id",
+    postcode: Optional[str] = "postcode",
+    threshold: Optional[float] = None,
+    min_probability: Optional[float] = None,
+    model: Union[None, str, Path, Mapping[str, Any]] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    errors: Literal["raise", "null"] = "raise",
+) -> MatchContext:
+    """The :class:`MatchContext` of a whole file: its value counts, and the model trained on it
+    (or ``model``), with the settings every part is then scored with. Keywords as in
+    :func:`find_duplicates`.
+
+    >>> import heatkit
+    >>> students = {"first_name": ["Ann", "Ann", "Bo"], "last_name": ["Lee"] * 3}
+    >>> heatkit.match_context(students, dob=None, gender=None, school=None, postcode=None)
+    MatchContext(records=3)
+    """
+    table = as_table(table)
+    kind = _table_kind(table)
+    names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    n, cols = _columns(table, kind, names)
+    settings_json = _settings_json(settings, threshold=threshold)
+    context, _issues = _match_context(n, cols, settings=settings_json, model=_model_arg(model), errors=errors)
+    return MatchContext(context, settings_json, min_probability)
+
+
+def _pair_rows(pairs: Any) -> Tuple[List[int], List[int]]:
+    if isinstance(pairs, tuple) and len(pairs) == 2:
+        left, right = pairs
+    else:
+        table = as_table(pairs)
+        kind = _table_kind(table)
+        if not {"row_l", "row_r"} <= set(_names(table, kind)):
+            raise _bad_argument("pairs", "a table with columns row_l and row_r, or a (left, right) tuple of row positions")
+        left, right = (table.column(c) if kind == "pyarrow" else table[c] for c in ("row_l", "row_r"))
+    as_list = lambda v: v.to_pylist() if hasattr(v, "to_pylist") else list(v)  # noqa: E731
+    return as_list(left), as_list(right)
+
+
+def score_pairs(
+    table: Any,
+    pairs: Any,
+    context: MatchContext,
+    *,
+    first_name: Optional[str] = "first_name",
+    last_name: Optional[str] = "last_name",
+    dob: Optional[str] = "dob",
+    gender: Optional[str] = "gender",
+    school: Optional[str] = "school_id",
+    postcode: Optional[str] = "postcode",
+    errors: Literal["raise", "null"] = "raise",
+) -> Any:
+    """Scores ``pairs`` of rows of ``table`` (any part of the file ``context`` was made from) as
+    a run over the whole file would, and returns the pairs a run keeps as a pyarrow Table of plain
+    columns: ``row_l, row_r`` (positions in ``table``), ``match_weight``, ``<field>_level`` (the
+    level's number) and ``<field>_weight`` for each field, ``household_weight``, ``guard`` (-1:
+    none) and ``guard_weight``. ``pairs`` is a table with columns ``row_l`` and ``row_r`` or a
+    ``(left, right)`` tuple of positions from 0; a position outside ``table`` is a
+    ``MatchingError`` (``bad_pair``) naming the pair. Put the parts together with
+    :func:`finish_pairs` (after moving ``row_l``/``row_r`` to the whole file's positions).
+
+    >>> import heatkit
+    >>> students = {"first_name": ["Ann", "Ann", "Bo"], "last_name": ["Lee"] * 3}
+    >>> none = dict(dob=None, gender=None, school=None, postcode=None)
+    >>> context = heatkit.match_context(students, **none)
+    >>> part = {"first_name": ["Ann", "Ann"], "last_name": ["Lee", "Lee"]}
+    >>> heatkit.score_pairs(part, ([0], [1]), context, **none)["first_name_level"].to_pylist()
+    [1]
+    """
+    table = as_table(table)
+    kind = _table_kind(table)
+    names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    n, cols = _columns(table, kind, names)
+    left, right = _pair_rows(pairs)
+    columns = _score_pairs(n, cols, left, right, context._context, settings=context._settings,
+                           min_probability=context._min_probability, errors=errors)
+    return new_table(columns, "pyarrow")
+
+
+def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary: bool = False) -> Any:
+    """The result of :func:`find_duplicates` (as a pyarrow Table) from pairs scored apart by
+    :func:`score_pairs`, with ``row_l``/``row_r`` the whole file's positions: the twin guards are
+    settled over all of them and the kept pairs come strongest first. ``scored`` is one table or
+    a list of them; ``ids`` gives each row's id (by position; None: row numbers).
+    ``summary=True`` returns ``(pairs, summary)`` as :func:`find_duplicates` does.
+
+    >>> import heatkit
+    >>> students = {"record_id": [7, 8], "first_name": ["Ann", "Ann"], "last_name": ["Lee", "Lee"]}
+    >>> none = dict(dob=None, gender=None, school=None, postcode=None)
+    >>> context = heatkit.match_context(students, **none)
+    >>> scored = heatkit.score_pairs(students, ([0], [1]), context, **none)
+    >>> heatkit.finish_pairs(scored, context, ids=[7, 8])["id_l"].to_pylist()
+    [7]
+    """
+    import pyarrow as pa
+
+    parts = scored if isinstance(scored, list) else [scored]
+    tables = [as_table(p) for p in parts]
+    table = pa.concat_tables([t if isinstance(t, pa.Table) else pa.table(t) for t in tables]) if tables else None
+    if table is None or table.num_rows == 0:
+        empty = {"row_l": [], "row_r": [], "match_weight": [], "household_weight": [], "guard": [], "guard_weight": []}
+        for f in _FIELD_NAMES:
+            empty[f"{f}_level"], empty[f"{f}_weight"] = [], []
+        table = pa.table(empty)
+    col = lambda name: table.column(name).to_pylist()  # noqa: E731
+    result = _finish_pairs(
+        context._context, col("row_l"), col("row_r"), col("match_weight"),
+        [col(f"{f}_level") for f in _FIELD_NAMES], [col(f"{f}_weight") for f in _FIELD_NAMES],
+        col("household_weight"), col("guard"), col("guard_weight"),
+        settings=context._settings, min_probability=context._min_probability)
+    columns, run = _finish(result, None)
+    id_values: Any = pa.array(range(context.records), pa.int64()) if ids is None else pa.array(
+        ids.to_pylist() if hasattr(ids, "to_pylist") else list(ids))
+    rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
+    pairs = _result_table(columns, _take(id_values, rows_l), _take(id_values, rows_r), "pyarrow")
     return (pairs, run) if summary else pairs
 
 

@@ -34,7 +34,7 @@ from typing import Any, Callable, Dict, Optional, Union
 
 from ._columns import plain_array
 
-__all__ = ["area_measures", "fix_postcode", "is_valid_postcode", "normalise_postcode", "year_group"]
+__all__ = ["area_measures", "find_duplicates", "fix_postcode", "is_valid_postcode", "normalise_postcode", "year_group"]
 
 # The area measures area_measures returns: (column of enrich_postcodes, Spark type).
 AREA_MEASURES = (
@@ -213,3 +213,211 @@ def area_measures(column: Any, index: Union[str, os.PathLike]) -> Any:
 
     schema = "struct<" + ", ".join(f"{name}: {kind}" for name, kind in AREA_MEASURES) + ">"
     return _udf(run, schema)(_column(column))
+
+
+# The fields find_duplicates reads, in the order the compiled matcher takes them.
+_MATCH_FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
+
+
+def find_duplicates(
+    df: Any,
+    *,
+    id: str = "record_id",
+    first_name: Optional[str] = "first_name",
+    last_name: Optional[str] = "last_name",
+    dob: Optional[str] = "dob",
+    gender: Optional[str] = "gender",
+    school: Optional[str] = "school_id",
+    postcode: Optional[str] = "postcode",
+    threshold: Optional[float] = None,
+    min_probability: Optional[float] = None,
+    model: Any = None,
+    settings: Optional[Dict[str, Any]] = None,
+    errors: str = "raise",
+) -> Any:
+    """:func:`heatkit.find_duplicates` on a Spark DataFrame, with the same pairs and
+    probabilities as one machine gives for the same rows in the same order.
+
+    How the work is shared: the driver reads the match columns once (about 100 bytes a record) to
+    train the model and count how often each name and school occurs (a
+    :class:`heatkit.MatchContext`, broadcast to the executors); Spark makes the candidate pairs by
+    joins on each blocking rule's keys (computed by heatkit on the executors, with oversized groups
+    split as one run splits them), the executors score the pairs with heatkit
+    (:func:`heatkit.score_pairs`), and the driver settles the twin guards over the pairs kept
+    (:func:`heatkit.finish_pairs`). Returns a DataFrame with the columns of
+    :func:`heatkit.find_duplicates` (levels and guards as text); :func:`clusters` groups them.
+    """
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    import heatkit
+
+    from ._matching import _check_ids, _settings_json
+
+    spark = df.sparkSession
+    names = dict(zip(_MATCH_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    used = [c for c in names.values() if c is not None]
+    local = _to_arrow(df.select(*[F.col(c).cast("string").alias(c) for c in [id, *used]]))
+    _check_ids(local.column(id).to_pylist())
+    context = heatkit.match_context(local, first_name=first_name, last_name=last_name, dob=dob, gender=gender,
+                                    school=school, postcode=postcode, threshold=threshold,
+                                    min_probability=min_probability, model=model, settings=settings, errors=errors)
+    settings_json = _settings_json(settings, threshold=threshold)
+    n = local.num_rows
+    local = local.append_column("_pos", pa.array(range(n), pa.int64()))
+    records = _from_arrow(spark, local)
+    shared = spark.sparkContext.broadcast(context)
+    columns = dict(names)
+
+    plans, _, _ = heatkit._heatkit._text_keys(0, [None] * 6, settings=settings_json)
+    keys = _blocking_keys(records, columns, plans, settings_json)
+    keys = _split_oversized(keys, plans)
+    pairs = _candidate_pairs(keys, plans)
+    scored = _scored(records, pairs, columns, shared)
+    kept = _to_arrow(scored)
+    result = heatkit.finish_pairs(kept, context, ids=local.column(id))
+    return _from_arrow(spark, pa.table({name: plain_array(result.column(name)) for name in result.column_names}))
+
+
+def _to_arrow(df: Any) -> Any:
+    """The DataFrame's rows on the driver as a pyarrow Table, in the DataFrame's order."""
+    if hasattr(df, "toArrow"):
+        return df.toArrow()
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(df.toPandas(), preserve_index=False)
+
+
+def _from_arrow(spark: Any, table: Any) -> Any:
+    try:
+        return spark.createDataFrame(table)
+    except TypeError:  # pyspark before 4.0 takes pandas, not Arrow
+        return spark.createDataFrame(table.to_pandas())
+
+
+def _match_columns(batch: Any, columns: Dict[str, Optional[str]]) -> list:
+    """The six columns the compiled matcher takes, from an Arrow batch (None where absent)."""
+    return [batch.column(c) if c is not None else None for c in columns.values()]
+
+
+def _blocking_keys(records: Any, columns: Dict[str, Optional[str]], plans: list, settings: str) -> Any:
+    """Each record's position, its key under every rule (``k0``, ``k1``, …) and the values
+    oversized groups are split on (``r0``, ``r1``, …), computed by heatkit on the executors."""
+    import pyarrow as pa
+
+    import heatkit
+
+    n_refinements = 4
+    schema = "_pos long, " + ", ".join(f"k{i} string" for i in range(len(plans))) + ", " + ", ".join(
+        f"r{i} string" for i in range(n_refinements))
+
+    def keys_of(batches: Any) -> Any:
+        for batch in batches:
+            _, per_rule, refinements = heatkit._heatkit._text_keys(
+                batch.num_rows, _match_columns(batch, columns), settings=settings)
+            arrays = [_array(batch.column("_pos")), *[_array(k) for k in per_rule]]
+            arrays += [_array(v) for _, v in refinements]
+            yield pa.RecordBatch.from_arrays(arrays, names=["_pos", *[f"k{i}" for i in range(len(plans))],
+                                                            *[f"r{i}" for i in range(n_refinements)]])
+
+    return records.mapInArrow(keys_of, schema)
+
+
+def _split_oversized(keys: Any, plans: list) -> Any:
+    """Keys of groups over their rule's cap extended with the next refinement value, in turn,
+    as one run splits them (a rule that only takes small groups keeps its oversized ones whole,
+    and they make no pairs)."""
+    from pyspark.sql import functions as F
+
+    depth = 0
+    keys = keys.cache()
+    while True:
+        splittable = [i for i, (_, _, split, refine) in enumerate(plans) if split and depth < len(refine)]
+        if not splittable:
+            break
+        counts = None
+        for i in splittable:
+            cap = plans[i][1]
+            over = (keys.where(F.col(f"k{i}").isNotNull()).groupBy(F.col(f"k{i}").alias("key")).count()
+                    .where(F.col("count") > cap).select(F.lit(i).alias("rule"), "key"))
+            counts = over if counts is None else counts.unionByName(over)
+        oversized = counts.collect() if counts is not None else []
+        if not oversized:
+            break
+        by_rule: Dict[int, list] = {}
+        for row in oversized:
+            by_rule.setdefault(row["rule"], []).append(row["key"])
+        for i, found in by_rule.items():
+            refine = plans[i][3][depth]
+            k = F.col(f"k{i}")
+            keys = keys.withColumn(f"k{i}", F.when(k.isin(found), F.concat(k, F.lit(f"\u001d{depth}:"), F.col(f"r{refine}")))
+                                   .otherwise(k))
+        keys = keys.cache()
+        depth += 1
+    return keys
+
+
+def _candidate_pairs(keys: Any, plans: list) -> Any:
+    """Every candidate pair once (``row_l`` < ``row_r``): records in one group of a rule, within
+    its cap, that share no key under an earlier rule."""
+    from pyspark.sql import functions as F
+
+    union = None
+    for i, (_, cap, _, _) in enumerate(plans):
+        k = f"k{i}"
+        sizes = keys.where(F.col(k).isNotNull()).groupBy(k).count().where((F.col("count") >= 2) & (F.col("count") <= cap))
+        members = keys.join(sizes.select(k), k)
+        a, b = members.alias("a"), members.alias("b")
+        seen = F.lit(False)
+        for j in range(i):
+            seen = seen | F.coalesce(F.col(f"a.k{j}") == F.col(f"b.k{j}"), F.lit(False))
+        pairs = (a.join(b, (F.col(f"a.{k}") == F.col(f"b.{k}")) & (F.col("a._pos") < F.col("b._pos")))
+                 .where(~seen).select(F.col("a._pos").alias("row_l"), F.col("b._pos").alias("row_r")))
+        union = pairs if union is None else union.unionByName(pairs)
+    return union
+
+
+def _scored(records: Any, pairs: Any, columns: Dict[str, Optional[str]], shared: Any) -> Any:
+    """The pairs scored by heatkit on the executors with the broadcast context (plain columns
+    of :func:`heatkit.score_pairs`, with the whole file's positions)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import functions as F
+
+    import heatkit
+
+    used = [c for c in columns.values() if c is not None]
+    left = records.select(F.col("_pos").alias("row_l"), *[F.col(c).alias(f"l_{c}") for c in used])
+    right = records.select(F.col("_pos").alias("row_r"), *[F.col(c).alias(f"r_{c}") for c in used])
+    both = pairs.join(left, "row_l").join(right, "row_r")
+    levels = ", ".join(f"{f}_level tinyint, {f}_weight float" for f in ("first_name", "last_name", "dob", "postcode",
+                                                                           "school", "gender"))
+    schema = f"row_l long, row_r long, match_weight double, {levels}, household_weight float, guard tinyint, guard_weight float"
+
+    def score(batches: Any) -> Any:
+        context = shared.value
+        for batch in batches:
+            m = batch.num_rows
+            side = {c: pa.concat_arrays([_array(batch.column(f"l_{c}")), _array(batch.column(f"r_{c}"))]) for c in used}
+            out = heatkit.score_pairs(pa.table(side), (list(range(m)), list(range(m, 2 * m))), context,
+                                      errors="null", **columns)  # type: ignore[arg-type]
+            rows_l, rows_r = _array(batch.column("row_l")), _array(batch.column("row_r"))
+            local_l = out.column("row_l").combine_chunks()
+            local_r = pc.subtract(out.column("row_r").combine_chunks().cast(pa.int64()), m)
+            arrays = {"row_l": rows_l.take(local_l), "row_r": rows_r.take(local_r)}
+            for name in out.column_names:
+                if name not in arrays:
+                    column = out.column(name).combine_chunks()
+                    arrays[name] = column.cast(pa.int8()) if name.endswith("_level") else column
+            yield pa.RecordBatch.from_pydict(arrays)
+
+    return both.mapInArrow(score, schema)
+
+
+def _array(column: Any) -> Any:
+    """One pyarrow Array from any Arrow column (pyarrow or another library's)."""
+    import pyarrow as pa
+
+    if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+        column = pa.chunked_array(column)
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
