@@ -330,3 +330,47 @@ def test_cluster_records_from_any_column():
     for column in (pa.array(ids), pa.chunked_array([ids[:2], ids[2:]]), pd.Series(ids), pl.Series(ids),
                    np.array(ids), tuple(ids)):
         assert heatkit.cluster_duplicates(pairs, records=column) == expected, type(column)
+
+
+def test_pairs_scored_in_parts_equal_one_run(students_10k):
+    """match_context / score_pairs / finish_pairs: the 10k file's candidate pairs scored in
+    chunks, each chunk with only its own records, then finished together, equal find_duplicates
+    exactly; the context survives pickling (a Spark broadcast) and JSON."""
+    import pickle
+
+    table, _, _ = students_10k
+    one = heatkit.find_duplicates(table)
+    every = heatkit.find_duplicates(table, min_probability=0.0, id=None)
+    rows = list(zip(every["id_l"].to_pylist(), every["id_r"].to_pylist()))
+    context = pickle.loads(pickle.dumps(heatkit.match_context(table)))
+    context = heatkit.MatchContext.from_json(context.to_json())
+    assert context.records == 10_000
+    parts = []
+    for start in range(0, len(rows), 5_000):
+        chunk = rows[start:start + 5_000]
+        wanted = sorted({r for pair in chunk for r in pair})
+        at = {r: i for i, r in enumerate(wanted)}
+        local = table.take(pa.array(wanted))
+        scored = heatkit.score_pairs(local, ([at[a] for a, _ in chunk], [at[b] for _, b in chunk]), context)
+        back = pa.array(wanted, pa.int64())
+        scored = scored.set_column(0, "row_l", back.take(scored["row_l"].combine_chunks()))
+        scored = scored.set_column(1, "row_r", back.take(scored["row_r"].combine_chunks()))
+        parts.append(scored)
+    assert len(parts) > 3
+    together = heatkit.finish_pairs(parts, context, ids=table["record_id"])
+    assert together.num_rows == one.num_rows > 100
+    for name in one.column_names:
+        assert together[name].to_pylist() == one[name].to_pylist(), name
+
+
+def test_score_pairs_refuses_a_pair_outside_the_table():
+    context = heatkit.match_context(STUDENTS)
+    with pytest.raises(heatkit.MatchingError) as e:
+        heatkit.score_pairs(STUDENTS, ([0, 1], [1, 99]), context)
+    assert e.value.code == "bad_pair"
+    assert str(e.value).startswith("pair 1 (1, 99): each side must be a different record")
+    with pytest.raises(heatkit.ArgumentError):
+        heatkit.score_pairs(STUDENTS, {"left": [0]}, context)
+    with pytest.raises(heatkit.ArgumentError):
+        heatkit.MatchContext.from_json("{}")
+    assert heatkit.finish_pairs([], context).num_rows == 0
