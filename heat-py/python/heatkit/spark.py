@@ -270,9 +270,8 @@ def find_duplicates(
     columns = dict(names)
 
     plans, _, _ = heatkit._heatkit._text_keys(0, [None] * 6, settings=settings_json)
-    keys = _blocking_keys(records, columns, plans, settings_json)
-    keys = _split_oversized(keys, plans)
-    pairs = _candidate_pairs(keys, plans)
+    keys = _blocking_keys(records, columns, plans, settings_json).cache()
+    pairs = _candidate_pairs(_split_oversized(keys, plans), plans)
     scored = _scored(records, pairs, columns, shared)
     kept = _to_arrow(scored)
     result = heatkit.finish_pairs(kept, context, ids=local.column(id))
@@ -324,57 +323,68 @@ def _blocking_keys(records: Any, columns: Dict[str, Optional[str]], plans: list,
 
 
 def _split_oversized(keys: Any, plans: list) -> Any:
-    """Keys of groups over their rule's cap extended with the next refinement value, in turn,
-    as one run splits them (a rule that only takes small groups keeps its oversized ones whole,
-    and they make no pairs)."""
+    """Every record's final key under every rule, one row per (record, rule) with a key:
+    ``_pos, rule, key``. Groups over their rule's cap get the next refinement value added to
+    their key, in turn, as one run splits them (a rule that only takes small groups keeps its
+    oversized ones whole; they make no pairs)."""
     from pyspark.sql import functions as F
 
+    refinements = [F.col(f"r{i}") for i in range(4)]
+    long = keys.select("_pos", F.explode(F.array(*[
+        F.struct(F.lit(i).alias("rule"), F.col(f"k{i}").alias("key"), *[r.alias(f"r{j}") for j, r in enumerate(refinements)])
+        for i in range(len(plans))])).alias("k")).select("_pos", "k.*").where(F.col("key").isNotNull()).cache()
+    caps = _rule_table(keys.sparkSession, plans)
     depth = 0
-    keys = keys.cache()
     while True:
-        splittable = [i for i, (_, _, split, refine) in enumerate(plans) if split and depth < len(refine)]
-        if not splittable:
-            break
-        counts = None
-        for i in splittable:
-            cap = plans[i][1]
-            over = (keys.where(F.col(f"k{i}").isNotNull()).groupBy(F.col(f"k{i}").alias("key")).count()
-                    .where(F.col("count") > cap).select(F.lit(i).alias("rule"), "key"))
-            counts = over if counts is None else counts.unionByName(over)
-        oversized = counts.collect() if counts is not None else []
-        if not oversized:
-            break
-        by_rule: Dict[int, list] = {}
-        for row in oversized:
-            by_rule.setdefault(row["rule"], []).append(row["key"])
-        for i, found in by_rule.items():
-            refine = plans[i][3][depth]
-            k = F.col(f"k{i}")
-            keys = keys.withColumn(f"k{i}", F.when(k.isin(found), F.concat(k, F.lit(f"\u001d{depth}:"), F.col(f"r{refine}")))
-                                   .otherwise(k))
-        keys = keys.cache()
+        sizes = long.groupBy("rule", "key").count().join(F.broadcast(caps), "rule")
+        oversized = sizes.where((F.col("count") > F.col("cap")) & F.col("split") & (F.col("steps") > depth))
+        found = oversized.select("rule", "key").collect()
+        if not found:
+            return long
+        flagged = F.broadcast(keys.sparkSession.createDataFrame([(r["rule"], r["key"]) for r in found],
+                                                                 "rule int, key string").withColumn("_over", F.lit(True)))
+        refine = F.col("r0")
+        for i, plan in enumerate(plans):
+            if depth < len(plan[3]):
+                refine = F.when(F.col("rule") == i, F.col(f"r{plan[3][depth]}")).otherwise(refine)
+        old = long
+        long = (long.join(flagged, ["rule", "key"], "left")
+                .withColumn("key", F.when(F.col("_over"), F.concat(F.col("key"), F.lit(f"\u001d{depth}:"), refine))
+                            .otherwise(F.col("key"))).drop("_over").cache())
+        long.count()
+        old.unpersist()
         depth += 1
-    return keys
 
 
-def _candidate_pairs(keys: Any, plans: list) -> Any:
-    """Every candidate pair once (``row_l`` < ``row_r``): records in one group of a rule, within
-    its cap, that share no key under an earlier rule."""
+def _rule_table(spark: Any, plans: list) -> Any:
+    """Each rule's number, cap, whether its oversized groups are split, and in how many steps."""
+    return spark.createDataFrame([(i, cap, split, len(refine)) for i, (_, cap, split, refine) in enumerate(plans)],
+                                 "rule int, cap long, split boolean, steps int")
+
+
+def _candidate_pairs(long: Any, plans: list) -> Any:
+    """Every candidate pair once (``row_l`` < ``row_r``): two records in one group of a rule,
+    within its cap, that share no key under an earlier rule (a skipped group's key included)."""
     from pyspark.sql import functions as F
 
-    union = None
-    for i, (_, cap, _, _) in enumerate(plans):
-        k = f"k{i}"
-        sizes = keys.where(F.col(k).isNotNull()).groupBy(k).count().where((F.col("count") >= 2) & (F.col("count") <= cap))
-        members = keys.join(sizes.select(k), k)
-        a, b = members.alias("a"), members.alias("b")
-        seen = F.lit(False)
-        for j in range(i):
-            seen = seen | F.coalesce(F.col(f"a.k{j}") == F.col(f"b.k{j}"), F.lit(False))
-        pairs = (a.join(b, (F.col(f"a.{k}") == F.col(f"b.{k}")) & (F.col("a._pos") < F.col("b._pos")))
-                 .where(~seen).select(F.col("a._pos").alias("row_l"), F.col("b._pos").alias("row_r")))
-        union = pairs if union is None else union.unionByName(pairs)
-    return union
+    caps = _rule_table(long.sparkSession, plans)
+    sizes = long.groupBy("rule", "key").count().join(F.broadcast(caps), "rule")
+    fitting = sizes.where((F.col("count") >= 2) & (F.col("count") <= F.col("cap"))).select("rule", "key")
+    members = long.select("_pos", "rule", "key").join(fitting, ["rule", "key"])
+    a, b = members.alias("a"), members.alias("b")
+    pairs = (a.join(b, (F.col("a.rule") == F.col("b.rule")) & (F.col("a.key") == F.col("b.key"))
+                    & (F.col("a._pos") < F.col("b._pos")))
+             .groupBy(F.col("a._pos").alias("row_l"), F.col("b._pos").alias("row_r"))
+             .agg(F.min("a.rule").alias("rule")))
+    # Each record's final keys side by side, to see whether a pair shared one under an earlier rule.
+    wide = long.groupBy("_pos").pivot("rule", list(range(len(plans)))).agg(F.first("key"))
+    wide = wide.select("_pos", *[F.col(str(i)).alias(f"k{i}") for i in range(len(plans))])
+    left = wide.select(F.col("_pos").alias("row_l"), *[F.col(f"k{i}").alias(f"a{i}") for i in range(len(plans))])
+    right = wide.select(F.col("_pos").alias("row_r"), *[F.col(f"k{i}").alias(f"b{i}") for i in range(len(plans))])
+    seen = F.lit(False)
+    for j in range(len(plans)):
+        seen = seen | ((F.lit(j) < F.col("rule")) & F.coalesce(F.col(f"a{j}") == F.col(f"b{j}"), F.lit(False)))
+    return pairs.join(left, "row_l").join(right, "row_r").where(~seen).select("row_l", "row_r")
 
 
 def _scored(records: Any, pairs: Any, columns: Dict[str, Optional[str]], shared: Any) -> Any:
