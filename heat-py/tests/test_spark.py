@@ -134,3 +134,31 @@ def test_distributed_dedupe_splits_oversized_groups_as_one_run(spark, shared_dir
         order = [at[r.record_id] for r in df.select("record_id").collect()]
         one = heatkit.find_duplicates(table.take(order), settings=settings, min_probability=0.2)
         _same_run(hks.find_duplicates(df, settings=settings, min_probability=0.2), one)
+
+
+def test_clusters_are_the_connected_components(spark, shared_dir):
+    """Connected components on Spark equal one machine's clusters with no size cap."""
+    import pyarrow as pa
+
+    _, table = _shared_students(shared_dir, "students_10k")
+    one = heatkit.find_duplicates(table, min_probability=0.5)
+    chain = pa.table({"id_l": ["x1", "x2", "x3", "y1"], "id_r": ["x2", "x3", "x4", "y2"],
+                      "match_probability": [0.99, 0.97, 0.96, 0.5]})
+    for pairs in (one.select(["id_l", "id_r", "match_probability"]), chain):
+        got = hks.clusters(spark.createDataFrame(pairs), threshold=0.95).toArrow()
+        theirs = heatkit.cluster_duplicates(pairs, threshold=0.95, max_cluster_size=10**9)
+        joined = pairs.filter(pa.compute.greater_equal(pairs["match_probability"], 0.95))
+        in_links = set(joined["id_l"].to_pylist()) | set(joined["id_r"].to_pylist())
+
+        def groups(ids, labels):
+            found = {}
+            for i, label in zip(ids, labels):
+                if i in in_links:
+                    found.setdefault(label, set()).add(i)
+            return sorted(sorted(g) for g in found.values())
+
+        assert groups(got["record_id"].to_pylist(), got["cluster"].to_pylist()) == groups(
+            theirs["record_id"].to_pylist(), theirs["cluster_id"].to_pylist())
+        assert set(got["record_id"].to_pylist()) == in_links
+    assert sorted(zip(got["record_id"].to_pylist(), got["cluster"].to_pylist())) == [
+        ("x1", "x1"), ("x2", "x1"), ("x3", "x1"), ("x4", "x1")]

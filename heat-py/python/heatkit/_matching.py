@@ -495,7 +495,7 @@ def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary
     tables = [as_table(p) for p in parts]
     table = pa.concat_tables([t if isinstance(t, pa.Table) else pa.table(t) for t in tables]) if tables else None
     if table is None or table.num_rows == 0:
-        empty = {"row_l": [], "row_r": [], "match_weight": [], "household_weight": [], "guard": [], "guard_weight": []}
+        empty: Dict[str, List[Any]] = {"row_l": [], "row_r": [], "match_weight": [], "household_weight": [], "guard": [], "guard_weight": []}
         for f in _FIELD_NAMES:
             empty[f"{f}_level"], empty[f"{f}_weight"] = [], []
         table = pa.table(empty)

@@ -30,11 +30,11 @@ shared storage, or added with ``spark.sparkContext.addFile`` and named by its fi
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, Literal, Optional, Union
 
 from ._columns import plain_array
 
-__all__ = ["area_measures", "find_duplicates", "fix_postcode", "is_valid_postcode", "normalise_postcode", "year_group"]
+__all__ = ["area_measures", "clusters", "find_duplicates", "fix_postcode", "is_valid_postcode", "normalise_postcode", "year_group"]
 
 # The area measures area_measures returns: (column of enrich_postcodes, Spark type).
 AREA_MEASURES = (
@@ -233,7 +233,7 @@ def find_duplicates(
     min_probability: Optional[float] = None,
     model: Any = None,
     settings: Optional[Dict[str, Any]] = None,
-    errors: str = "raise",
+    errors: Literal["raise", "null"] = "raise",
 ) -> Any:
     """:func:`heatkit.find_duplicates` on a Spark DataFrame, with the same pairs and
     probabilities as one machine gives for the same rows in the same order.
@@ -431,3 +431,37 @@ def _array(column: Any) -> Any:
     if not isinstance(column, (pa.Array, pa.ChunkedArray)):
         column = pa.chunked_array(column)
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def clusters(pairs: Any, *, threshold: Optional[float] = None) -> Any:
+    """Students from scored pairs, by connected components on Spark: ``record_id, cluster`` for
+    every record in a pair at or above ``threshold`` (``None``: the default cluster threshold,
+    0.95), ``cluster`` being the smallest record id (as text) of its component. ``pairs`` is a
+    DataFrame with ``id_l, id_r, match_probability`` (from :func:`find_duplicates`). Unlike
+    :func:`heatkit.cluster_duplicates` no cluster size cap applies: every link joins.
+    Labels spread along the links until none changes (as many rounds as the longest chain).
+    """
+    import json
+
+    from pyspark.sql import functions as F
+
+    from ._matching import _default_match_settings
+
+    if threshold is None:
+        threshold = float(json.loads(_default_match_settings())["cluster_threshold"])
+    links = pairs.where(F.col("match_probability") >= threshold).select(
+        F.col("id_l").cast("string").alias("a"), F.col("id_r").cast("string").alias("b"))
+    both = links.unionByName(links.select(F.col("b").alias("a"), F.col("a").alias("b"))).cache()
+    labels = both.select(F.col("a").alias("record_id")).distinct().withColumn("cluster", F.col("record_id")).cache()
+    while True:
+        offered = (both.join(labels, both.a == labels.record_id).groupBy(F.col("b").alias("record_id"))
+                   .agg(F.min("cluster").alias("offered")))
+        updated = (labels.join(offered, "record_id", "left")
+                   .select("record_id", F.least("cluster", F.coalesce("offered", "cluster")).alias("cluster"))
+                   .localCheckpoint())
+        changed = updated.join(labels.withColumnRenamed("cluster", "before"), "record_id").where(
+            F.col("cluster") != F.col("before")).limit(1).count()
+        labels.unpersist()
+        labels = updated
+        if changed == 0:
+            return labels
