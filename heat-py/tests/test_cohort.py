@@ -209,6 +209,33 @@ def test_year_groups_of_a_dictionary_column_read_each_text_once_and_stay_a_dicti
     assert out.dtype == pl.Categorical and out.to_list() == expected
 
 
+def test_track_cohorts_of_a_dictionary_column_read_each_text_once():
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    typed = ["31/08/2008", "2008-09-01", None, "31/02/2011", "31/08/2008"] * 2
+    plain = heatkit.track_cohorts(pa.array(typed))
+    out = heatkit.track_cohorts(pa.array(typed).dictionary_encode())
+    assert out.column_names == plain.column_names
+    for name in plain.column_names:
+        assert out[name].to_pylist() == plain[name].to_pylist(), name
+    assert out["he_ready_year"].to_pylist()[:2] == ["2026/27", "2027/28"]
+    assert pa.types.is_dictionary(out["he_ready_year"].type) and out["ks4_exam_year"].type == pa.int32()
+    # Unreadable dates are still named by their rows.
+    _, issues = heatkit.track_cohorts(pa.array(typed).dictionary_encode(), errors="report")
+    assert [i.row for i in issues] == [5, 10]
+    with pytest.raises(heatkit.CohortError) as info:
+        heatkit.track_cohorts(pa.array(typed).dictionary_encode(), errors="raise")
+    assert info.value.row == 5
+    # pandas category and polars Categorical: the same years, index kept.
+    s = pd.Series(typed, dtype="category", index=range(20, 30))
+    frame = heatkit.track_cohorts(s)
+    assert list(frame.index) == list(range(20, 30))
+    assert [None if pd.isna(v) else int(v) for v in frame["ks4_exam_year"]] == plain["ks4_exam_year"].to_pylist()
+    frame = heatkit.track_cohorts(pl.Series("dob", typed, dtype=pl.Categorical))
+    assert frame["tracking_data_year"].to_list() == plain["tracking_data_year"].to_pylist()
+
+
 def test_track_cohorts_batch():
     pa = pytest.importorskip("pyarrow")
     pd = pytest.importorskip("pandas")

@@ -356,9 +356,19 @@ def track_cohorts(
     ['2026/27', '2027/28']
     """
     _check_errors(errors)
-    (result, issues), kind = _columns.apply(
-        dobs, lambda data: _track_cohorts(data, nation=nation, phase_adjustment=phase_adjustment)
-    )
+    data, kind = _columns.to_kernel_input(dobs)
+    shared = _columns.text_dictionary(data)
+    if shared is not None:
+        # Dates typed as text in a dictionary column: each distinct text is read once and its
+        # row of years given to every row that has it (text columns stay dictionaries). Should any
+        # be unreadable where errors are wanted, the rows are read one by one for their numbers.
+        chunked, dictionary = shared
+        result, issues = _track_cohorts(dictionary, nation=nation, phase_adjustment=phase_adjustment)
+        if errors == "null" or not issues:
+            rows = {name: _columns.expand_by_dictionary(column, chunked) for name, column in result.items()}
+            out = _columns.table_like(rows, dobs, kind)
+            return (out, []) if errors == "report" else out
+    result, issues = _track_cohorts(data, nation=nation, phase_adjustment=phase_adjustment)
     _raise_or_report(issues, errors)
     if kind == "list":
         out = result

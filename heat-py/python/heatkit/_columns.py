@@ -81,6 +81,19 @@ def expand_dictionary(result: Any, chunked: Any) -> Any:
     ])
 
 
+def expand_by_dictionary(result: Any, chunked: Any) -> Any:
+    """A result computed once per dictionary value, over the rows of ``chunked``: text as a
+    dictionary column (see :func:`expand_dictionary`), anything else taken row by row (a
+    missing row is missing)."""
+    pa = _pyarrow()
+    import pyarrow.compute as pc
+
+    values = pa.chunked_array(result).combine_chunks()  # type: ignore[union-attr]
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):  # type: ignore[union-attr]
+        return expand_dictionary(values, chunked)
+    return pa.chunked_array([pc.take(values, c.indices) for c in chunked.chunks], values.type)  # type: ignore[union-attr]
+
+
 def plain_array(column: Any) -> Any:
     """An Arrow column as one plain array, dictionaries decoded and chunks joined (what DuckDB
     and Spark UDFs hand back)."""
