@@ -190,6 +190,9 @@ enum Reading {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Vocabulary {
     missing: HashMap<String, ()>,
+    /// For each first byte of a placeholder's key, a bit per key length (63: that or longer):
+    /// most cells (names, postcodes) are ruled out here without hashing.
+    missing_shapes: Vec<u64>,
     yes_no: HashMap<String, bool>,
     gender: HashMap<String, Gender>,
 }
@@ -265,6 +268,7 @@ impl Vocabulary {
             }
             match field {
                 "missing" => {
+                    v.note_missing_shape(&text);
                     v.missing.insert(text, ());
                 }
                 "yes_no" => {
@@ -326,7 +330,7 @@ impl Vocabulary {
             Some(Reading::Gender(_)) => self.gender.get(k).map(|&g| Reading::Gender(g)),
             _ => None,
         };
-        own.or_else(|| self.missing.contains_key(k).then_some(Reading::Missing))
+        own.or_else(|| self.is_missing_key(k).then_some(Reading::Missing))
     }
 
     /// Whether `s` is blank or a placeholder meaning "no value".
@@ -336,7 +340,46 @@ impl Vocabulary {
     /// assert!(v.is_placeholder("  N/A ") && v.is_placeholder("") && !v.is_placeholder("Ann"));
     /// ```
     pub fn is_placeholder(&self, s: &str) -> bool {
-        with_key(s, |k| k.is_empty() || self.missing.contains_key(k))
+        let t = s.trim();
+        match t.as_bytes().first() {
+            None => return true,
+            // No placeholder starts with this letter: no key to build (most names).
+            Some(b) if b.is_ascii() && self.starting_with(b.to_ascii_lowercase()) == 0 => {
+                return false
+            }
+            Some(_) => {}
+        }
+        with_key(t, |k| k.is_empty() || self.is_missing_key(k))
+    }
+
+    /// The length bits of the placeholders whose key starts with `first`.
+    fn starting_with(&self, first: u8) -> u64 {
+        self.missing_shapes
+            .get(first as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// `k` (a lookup key) is one of the placeholders.
+    fn is_missing_key(&self, k: &str) -> bool {
+        let (first, bit) = Self::shape(k);
+        self.starting_with(first) & bit != 0 && self.missing.contains_key(k)
+    }
+
+    fn note_missing_shape(&mut self, k: &str) {
+        let (first, bit) = Self::shape(k);
+        if self.missing_shapes.len() < 256 {
+            self.missing_shapes.resize(256, 0);
+        }
+        if let Some(bits) = self.missing_shapes.get_mut(first as usize) {
+            *bits |= bit;
+        }
+    }
+
+    /// A key's first byte and its length bit.
+    fn shape(k: &str) -> (u8, u64) {
+        let first = k.as_bytes().first().copied().unwrap_or(0);
+        (first, 1u64 << k.len().min(63))
     }
 
     /// The text of a cell, trimmed; `None` when blank or a placeholder.
@@ -633,6 +676,24 @@ pub fn list(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_found_past_the_first_letter_and_length_filter() {
+        let v = Vocabulary::from_csv_reader(
+            "field,text,reading\nmissing,zzz,missing\nmissing,z z,missing\nmissing,—,missing\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        for typed in ["zzz", " ZZZ ", "Z  z", "—", "", "  "] {
+            assert!(v.is_placeholder(typed), "{typed:?}");
+        }
+        for typed in ["Zara", "zz", "zzzz", "a", "–", "Zoë", "ÉMILE"] {
+            assert!(!v.is_placeholder(typed), "{typed:?}");
+        }
+        let none = Vocabulary::default();
+        assert!(none.is_placeholder(" ") && !none.is_placeholder("n/a"));
+        assert_eq!(v.reading("zzz", None), Some(Reading::Missing));
+    }
 
     #[test]
     fn the_embedded_vocabulary_reads_and_is_complete() {
