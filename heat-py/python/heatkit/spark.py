@@ -215,10 +215,6 @@ def area_measures(column: Any, index: Union[str, os.PathLike]) -> Any:
     return _udf(run, schema)(_column(column))
 
 
-# The fields find_duplicates reads, in the order the compiled matcher takes them.
-_MATCH_FIELDS = ("first_name", "last_name", "dob", "gender", "school", "postcode")
-
-
 def find_duplicates(
     df: Any,
     *,
@@ -252,10 +248,10 @@ def find_duplicates(
 
     import heatkit
 
-    from ._matching import _check_ids, _settings_json
+    from ._matching import _FIELDS, _check_ids, _settings_json
 
     spark = df.sparkSession
-    names = dict(zip(_MATCH_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
+    names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     used = [c for c in names.values() if c is not None]
     local = _to_arrow(df.select(*[F.col(c).cast("string").alias(c) for c in [id, *used]]))
     _check_ids(local.column(id).to_pylist())
