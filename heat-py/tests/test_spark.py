@@ -162,3 +162,15 @@ def test_clusters_are_the_connected_components(spark, shared_dir):
         assert set(got["record_id"].to_pylist()) == in_links
     assert sorted(zip(got["record_id"].to_pylist(), got["cluster"].to_pylist())) == [
         ("x1", "x1"), ("x2", "x1"), ("x3", "x1"), ("x4", "x1")]
+
+
+def test_distributed_dedupe_of_an_empty_frame_and_a_repeated_id(spark):
+    schema = "record_id string, first_name string, last_name string, dob string, gender string, school_id string, postcode string"
+    empty = spark.createDataFrame([], schema)
+    assert hks.find_duplicates(empty).count() == 0
+    assert hks.clusters(hks.find_duplicates(empty)).count() == 0
+    two = spark.createDataFrame([("1", "Ann", "Lee", "2010-01-02", "F", "100001", "LS1 4AP"),
+                                 ("1", "Bo", "Lee", None, None, None, None)], schema)
+    with pytest.raises(heatkit.MatchingError) as e:
+        hks.find_duplicates(two)
+    assert str(e.value) == "row 3: the record id is the same as row 2's (every record needs its own id)"
