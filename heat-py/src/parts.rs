@@ -143,6 +143,9 @@ fn raw_columns<'py>(py: Python<'py>, pairs: &[ScoredPair]) -> PyResult<Bound<'py
     let out = PyDict::new(py);
     let put =
         |name: &str, array: ArrayRef| -> PyResult<()> { out.set_item(name, chunked(py, array)?) };
+    let floats = |f: &dyn Fn(&ScoredPair) -> f32| -> ArrayRef {
+        Arc::new(pairs.iter().map(f).collect::<Float32Array>())
+    };
     put(
         "row_l",
         Arc::new(pairs.iter().map(|p| p.left).collect::<UInt32Array>()),
@@ -162,23 +165,10 @@ fn raw_columns<'py>(py: Python<'py>, pairs: &[ScoredPair]) -> PyResult<Bound<'py
         )?;
         put(
             &format!("{}_weight", field.name()),
-            Arc::new(
-                pairs
-                    .iter()
-                    .map(|p| p.field_weights[k])
-                    .collect::<Float32Array>(),
-            ),
+            floats(&|p| p.field_weights[k]),
         )?;
     }
-    put(
-        "household_weight",
-        Arc::new(
-            pairs
-                .iter()
-                .map(|p| p.household_weight)
-                .collect::<Float32Array>(),
-        ),
-    )?;
+    put("household_weight", floats(&|p| p.household_weight))?;
     let guard = |p: &ScoredPair| {
         p.guard
             .and_then(|g| GUARDS.iter().position(|x| *x == g))
@@ -188,15 +178,7 @@ fn raw_columns<'py>(py: Python<'py>, pairs: &[ScoredPair]) -> PyResult<Bound<'py
         "guard",
         Arc::new(pairs.iter().map(guard).collect::<Int8Array>()),
     )?;
-    put(
-        "guard_weight",
-        Arc::new(
-            pairs
-                .iter()
-                .map(|p| p.guard_weight)
-                .collect::<Float32Array>(),
-        ),
-    )?;
+    put("guard_weight", floats(&|p| p.guard_weight))?;
     Ok(out)
 }
 

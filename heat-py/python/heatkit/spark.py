@@ -248,7 +248,7 @@ def find_duplicates(
 
     import heatkit
 
-    from ._matching import _FIELDS, _check_ids, _settings_json
+    from ._matching import _FIELDS, _check_ids
 
     spark = df.sparkSession
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
@@ -258,17 +258,16 @@ def find_duplicates(
     context = heatkit.match_context(local, first_name=first_name, last_name=last_name, dob=dob, gender=gender,
                                     school=school, postcode=postcode, threshold=threshold,
                                     min_probability=min_probability, model=model, settings=settings, errors=errors)
-    settings_json = _settings_json(settings, threshold=threshold)
     n = local.num_rows
     local = local.append_column("_pos", pa.array(range(n), pa.int64()))
     records = _from_arrow(spark, local)
     shared = spark.sparkContext.broadcast(context)
-    columns = dict(names)
-
-    plans, _, _ = heatkit._heatkit._text_keys(0, [None] * 6, settings=settings_json)
-    keys = _blocking_keys(records, columns, plans, settings_json).cache()
-    pairs = _candidate_pairs(_split_oversized(keys, plans), plans)
-    scored = _scored(records, pairs, columns, shared)
+    # The rules' caps and how many refinement values there are (no records needed), under the
+    # settings the context was made with.
+    plans, _, refinements = heatkit._heatkit._text_keys(0, [None] * 6, settings=context._settings)
+    keys = _blocking_keys(records, names, plans, len(refinements), context._settings).cache()
+    pairs = _candidate_pairs(_split_oversized(keys, plans, len(refinements)), plans)
+    scored = _scored(records, pairs, names, shared)
     kept = _to_arrow(scored)
     result = heatkit.finish_pairs(kept, context, ids=local.column(id))
     return _from_arrow(spark, pa.table({name: plain_array(result.column(name)) for name in result.column_names}))
@@ -295,14 +294,14 @@ def _match_columns(batch: Any, columns: Dict[str, Optional[str]]) -> list:
     return [batch.column(c) if c is not None else None for c in columns.values()]
 
 
-def _blocking_keys(records: Any, columns: Dict[str, Optional[str]], plans: list, settings: str) -> Any:
+def _blocking_keys(records: Any, columns: Dict[str, Optional[str]], plans: list, n_refinements: int,
+                   settings: str) -> Any:
     """Each record's position, its key under every rule (``k0``, ``k1``, …) and the values
     oversized groups are split on (``r0``, ``r1``, …), computed by heatkit on the executors."""
     import pyarrow as pa
 
     import heatkit
 
-    n_refinements = 4
     schema = "_pos long, " + ", ".join(f"k{i} string" for i in range(len(plans))) + ", " + ", ".join(
         f"r{i} string" for i in range(n_refinements))
 
@@ -318,14 +317,14 @@ def _blocking_keys(records: Any, columns: Dict[str, Optional[str]], plans: list,
     return records.mapInArrow(keys_of, schema)
 
 
-def _split_oversized(keys: Any, plans: list) -> Any:
+def _split_oversized(keys: Any, plans: list, n_refinements: int) -> Any:
     """Every record's final key under every rule, one row per (record, rule) with a key:
     ``_pos, rule, key``. Groups over their rule's cap get the next refinement value added to
     their key, in turn, as one run splits them (a rule that only takes small groups keeps its
     oversized ones whole; they make no pairs)."""
     from pyspark.sql import functions as F
 
-    refinements = [F.col(f"r{i}") for i in range(4)]
+    refinements = [F.col(f"r{i}") for i in range(n_refinements)]
     long = keys.select("_pos", F.explode(F.array(*[
         F.struct(F.lit(i).alias("rule"), F.col(f"k{i}").alias("key"), *[r.alias(f"r{j}") for j, r in enumerate(refinements)])
         for i in range(len(plans))])).alias("k")).select("_pos", "k.*").where(F.col("key").isNotNull()).cache()
