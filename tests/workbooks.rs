@@ -306,3 +306,60 @@ fn a_sheet_filled_to_excels_last_row_imports_every_row() {
     );
     assert_eq!(out.rows.last().unwrap().row, LAST_ROW as usize);
 }
+
+/// A header cell left blank is no column: it is not reported as an unknown column, but values
+/// under it, or past the last header, are (once per column, with how many rows and the first).
+#[test]
+fn values_in_a_column_with_no_header_are_reported_not_lost() {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["Forename", "Surname", "", "Date of Birth", "Home Postcode"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16 + 1, *h).unwrap();
+    }
+    for r in 1..4u32 {
+        for (c, v) in ["Ann", "Lee", "", "02/01/2011", "LS1 4AP"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(r, c as u16 + 1, *v).unwrap();
+        }
+    }
+    ws.write_string(2, 3, "note").unwrap();
+    ws.write_string(2, 8, "far").unwrap();
+    ws.write_string(3, 8, "away").unwrap();
+    let out = validate_import(
+        &book.save_to_buffer().unwrap(),
+        Template::Students,
+        &settings(),
+    )
+    .unwrap();
+    assert_eq!(out.summary.columns_ignored, Vec::<String>::new());
+    assert_eq!((out.summary.rows_in, out.summary.rows_ok), (3, 3));
+    let unnamed: Vec<(usize, &str, &str)> = out
+        .issues
+        .iter()
+        .filter(|e| e.code != "missing")
+        .map(|e| (e.row, e.value.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        unnamed,
+        [
+            (1, "D", "header: column D has no header, so its values in 1 row (the first on row 3) were left out; give it a header if they matter"),
+            (1, "I", "header: column I has no header, so its values in 2 rows (the first on row 3) were left out; give it a header if they matter"),
+        ]
+    );
+    // The same table saved as CSV: the blank header's values are reported the same way (values
+    // past the header are a CSV row with too many fields, an error of its own).
+    let csv = ",Forename,Surname,,Date of Birth,Home Postcode\n,Ann,Lee,,02/01/2011,LS1 4AP\n,Ann,Lee,note,02/01/2011,LS1 4AP\n";
+    let out = validate_import(csv.as_bytes(), Template::Students, &settings()).unwrap();
+    let codes: Vec<(usize, &str, &str)> = out
+        .issues
+        .iter()
+        .map(|e| (e.row, e.code, e.value.as_str()))
+        .collect();
+    assert_eq!(codes, [(1, "unnamed_column", "D")]);
+    assert_eq!(out.summary.columns_ignored, Vec::<String>::new());
+}

@@ -90,6 +90,10 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
             "Column {:?} is not in HEAT's template and was left out of the upload.",
             issue.column
         ),
+        "unnamed_column" => format!(
+            "{}.",
+            capitalise(issue.message.strip_prefix("header: ").unwrap_or(&issue.message))
+        ),
         "total_row_skipped" => format!("Row {} looks like a total or footer line ({quoted}), not a student: skipped.", issue.row),
         "wrong_field_count" => "This row has a different number of cells from the header row (a line cut short or shifted?).".to_string(),
         "unreadable_row" => "This row cannot be read (a stray quote mark?).".to_string(),

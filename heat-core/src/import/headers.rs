@@ -36,7 +36,8 @@ pub(crate) struct HeaderMap {
     pub position: Vec<Option<usize>>,
     /// (file header, template column) for each match.
     pub matched: Vec<(String, String)>,
-    /// File headers that match no template column (or a column already taken).
+    /// File headers that match no template column (or a column already taken). A blank header
+    /// cell is no column: values under one are reported by the import, not here.
     pub ignored: Vec<String>,
 }
 
@@ -48,6 +49,9 @@ impl HeaderMap {
         let mut matched = Vec::new();
         let mut ignored = Vec::new();
         for (i, h) in headers.iter().enumerate() {
+            if h.trim().is_empty() {
+                continue;
+            }
             let k = header_key(h);
             let hit = columns
                 .iter()

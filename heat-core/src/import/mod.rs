@@ -627,6 +627,7 @@ pub fn validate_import(
         template,
         settings,
         encoding.name(),
+        Layout::Fields,
     )
 }
 
@@ -648,7 +649,25 @@ pub fn validate_table(
     settings: &ImportSettings,
     source: &'static str,
 ) -> Result<ImportOutcome, ImportFileError> {
-    validate_table_at(headers, rows::HEADER, records, template, settings, source)
+    validate_table_at(
+        headers,
+        rows::HEADER,
+        records,
+        template,
+        settings,
+        source,
+        Layout::Fields,
+    )
+}
+
+/// How a table's records line up with its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One field per header in every record (CSV): a record with more or fewer is an error.
+    Fields,
+    /// Records end at their last filled cell and may reach past the header (a worksheet): a
+    /// short one is read as blank up to the header's width.
+    Cells,
 }
 
 /// [`validate_table`] with the header in spreadsheet row `header_row` (below title rows).
@@ -659,6 +678,7 @@ pub(crate) fn validate_table_at(
     template: Template,
     settings: &ImportSettings,
     source: &'static str,
+    layout: Layout,
 ) -> Result<ImportOutcome, ImportFileError> {
     let columns = template.columns();
     let map = HeaderMap::build(headers, columns);
@@ -694,6 +714,8 @@ pub(crate) fn validate_table_at(
     let mut rows_in = 0usize;
     let mut rows_skipped = 0usize;
     let mut cleaned: Vec<CleanRow> = Vec::new();
+    // Columns with no header that hold values: (rows, first row), by position.
+    let mut unnamed: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
     // Rows are read in batches and each batch is checked on every core; a row's checks depend
     // on that row alone, and results are kept in file order.
     let mut records = records;
@@ -708,7 +730,7 @@ pub(crate) fn validate_table_at(
             batch
                 .par_drain(..)
                 .map(|(row, cells)| {
-                    check_record(row, cells, &map, headers.len(), template, settings)
+                    check_record(row, cells, &map, headers, layout, template, settings)
                 })
                 .collect()
         };
@@ -717,12 +739,30 @@ pub(crate) fn validate_table_at(
             match outcome {
                 Checked::Skipped => rows_skipped += 1,
                 Checked::Unreadable => rows_in += 1,
-                Checked::Row(row) => {
+                Checked::Row(row, without_header) => {
                     rows_in += 1;
+                    for c in without_header {
+                        unnamed.entry(c).or_insert((0, row.row)).0 += 1;
+                    }
                     cleaned.push(row);
                 }
             }
         }
+    }
+    for (c, (rows, first)) in unnamed {
+        let letter = column_letter(c);
+        issues.push(ImportIssue {
+            row: header_row,
+            column: "-".into(),
+            code: "unnamed_column",
+            severity: Severity::Warning,
+            rule_id: None,
+            message: format!(
+                "header: column {letter} has no header, so its values in {rows} row{} (the first on row {first}) were left out; give it a header if they matter",
+                if rows == 1 { "" } else { "s" }
+            ),
+            value: letter,
+        });
     }
     if template == Template::Students && settings.check_duplicates {
         flag_duplicates(&cleaned, &mut issues);
@@ -774,8 +814,26 @@ enum Checked {
     Skipped,
     /// A line the CSV reader could not read (its issue says why).
     Unreadable,
-    /// A row of data, checked (its issues beside it).
-    Row(CleanRow),
+    /// A row of data, checked (its issues beside it), and the positions of its filled cells
+    /// that have no header.
+    Row(CleanRow, Vec<usize>),
+}
+
+/// A column's spreadsheet letters from its 0-based position (`A`, `Z`, `AA`...).
+///
+/// ```
+/// # use heat_core::import::column_letter;
+/// assert_eq!([column_letter(0), column_letter(7), column_letter(26), column_letter(701)], ["A", "H", "AA", "ZZ"]);
+/// ```
+pub fn column_letter(position: usize) -> String {
+    let mut n = position + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
 }
 
 /// Checks one record against the template: what it became and its issues, in order.
@@ -783,7 +841,8 @@ fn check_record(
     row: usize,
     cells: Result<Vec<String>, String>,
     map: &HeaderMap,
-    n_cols: usize,
+    headers: &[String],
+    layout: Layout,
     template: Template,
     settings: &ImportSettings,
 ) -> (Checked, Vec<ImportIssue>) {
@@ -792,13 +851,17 @@ fn check_record(
         row,
         issues: &mut issues,
     };
-    let cells = match cells {
+    let n_cols = headers.len();
+    let mut cells = match cells {
         Ok(c) => c,
         Err(why) => {
             check.error("-", "unreadable_row", why);
             return (Checked::Unreadable, issues);
         }
     };
+    if layout == Layout::Cells && cells.len() < n_cols {
+        cells.resize(n_cols, String::new());
+    }
     if cells.iter().all(|v| v.trim().is_empty()) {
         // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
         return (Checked::Skipped, issues);
@@ -817,7 +880,19 @@ fn check_record(
         });
         return (Checked::Skipped, issues);
     }
-    if cells.len() != n_cols {
+    // Filled cells under a blank header, or (in a worksheet) past the last header.
+    let without_header: Vec<usize> = cells
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| {
+            headers
+                .get(*i)
+                .map_or(layout == Layout::Cells, |h| h.trim().is_empty())
+                && !v.trim().is_empty()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if layout == Layout::Fields && cells.len() != n_cols {
         check.error(
             "-",
             "wrong_field_count",
@@ -854,7 +929,7 @@ fn check_record(
             issue.value = typed(i).to_string();
         }
     }
-    (Checked::Row(clean), issues)
+    (Checked::Row(clean, without_header), issues)
 }
 
 /// Bytes read first from a file, to refuse binary or header-less files before reading the rest.
