@@ -44,7 +44,7 @@ use crate::import::{
     ImportSummary, Template,
 };
 use crate::matching::{
-    FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, StudentRef,
+    FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, ScoredPair, StudentRef,
 };
 use crate::schools::{NameMatch, SchoolDirectory, SchoolMatch};
 use crate::student::{
@@ -390,32 +390,44 @@ pub fn clean_students(
     }
     let duplicates = find_duplicates(&all, settings)?;
     let (dup_of, matching) = duplicates;
-    // Issues in row order (the import leaves them so): each row's are one slice.
+    // Issues in row order (the import leaves them so): each row's are one run.
     if !issues.is_sorted_by_key(|i| i.row) {
         issues.sort_by_key(|i| i.row);
     }
-    let file_problems: Vec<(usize, Problem)> = issues
-        .iter()
-        .filter(|i| all.binary_search_by_key(&i.row, |(r, _)| r.row).is_err())
-        .map(|i| (i.row, problem(i, "")))
-        .collect();
-    // Each row's problems, status and derived years depend on that row alone: worked out on
-    // every core, in row order.
-    let students: Vec<StudentRow> = {
+    // Rows go through in chunks, each chunk's on every core: a row's problems, status and
+    // derived years depend on that row alone. Each chunk's issues are moved into its rows'
+    // problems (their text not copied, the import's wording freed once the row is done); issues
+    // of no row (the header's, skipped rows') are the file's.
+    let mut file_problems: Vec<(usize, Problem)> = Vec::new();
+    let mut students: Vec<StudentRow> = Vec::with_capacity(all.len());
+    let mut issues = issues.into_iter().peekable();
+    let mut duplicates = dup_of.into_iter();
+    let mut rows = all.into_iter();
+    loop {
+        let chunk: Vec<(CleanRow, bool)> = rows.by_ref().take(ROW_CHUNK).collect();
+        let Some(last) = chunk.last().map(|(r, _)| r.row) else {
+            break;
+        };
+        let mut own: Vec<Vec<ImportIssue>> =
+            std::iter::repeat_with(Vec::new).take(chunk.len()).collect();
+        while let Some(issue) = issues.next_if(|i| i.row <= last) {
+            match chunk.binary_search_by_key(&issue.row, |(r, _)| r.row) {
+                Ok(k) => own[k].push(issue),
+                Err(_) => file_problems.push((issue.row, problem(issue, ""))),
+            }
+        }
+        let chunk_duplicates: Vec<Option<Duplicate>> =
+            duplicates.by_ref().take(chunk.len()).collect();
         use rayon::prelude::*;
-        let issues = &issues;
         let step_problems = &step_problems;
-        all.into_par_iter()
-            .zip(dup_of.into_par_iter())
-            .map(|((row, is_rejected), duplicate)| {
-                let from = issues.partition_point(|i| i.row < row.row);
-                let to = issues.partition_point(|i| i.row <= row.row);
-                let own = issues.get(from..to).unwrap_or_default();
+        students.par_extend(chunk.into_par_iter().zip(own).zip(chunk_duplicates).map(
+            |(((row, is_rejected), own), duplicate)| {
                 let steps = step_problems.get(&row.row).map_or(&[][..], Vec::as_slice);
                 student_row(row, is_rejected, duplicate, own, steps, settings)
-            })
-            .collect()
-    };
+            },
+        ));
+    }
+    file_problems.extend(issues.map(|i| (i.row, problem(i, ""))));
     let mut counts = StatusCounts {
         rows_in: summary.rows_in,
         skipped: summary.rows_skipped,
@@ -436,7 +448,6 @@ pub fn clean_students(
             .filter(|s| s.status != RowStatus::Rejected)
             .map(|s| &s.tracking),
     );
-    let mut students = students;
     let areas = settings
         .areas
         .as_ref()
@@ -459,11 +470,17 @@ fn student_row(
     row: CleanRow,
     is_rejected: bool,
     duplicate: Option<Duplicate>,
-    own: &[ImportIssue],
+    own: Vec<ImportIssue>,
     steps: &[Problem],
     settings: &CleanSettings,
 ) -> StudentRow {
-    let mut problems: Vec<Problem> = own.iter().map(|i| problem(i, row.get(&i.column))).collect();
+    // Sized to fit (the issues' own list is not reused: it is sized for issues, not problems).
+    let mut problems: Vec<Problem> =
+        Vec::with_capacity(own.len() + steps.len() + usize::from(duplicate.is_some()));
+    problems.extend(own.into_iter().map(|i| {
+        let now = row.get(&i.column);
+        problem(i, now)
+    }));
     problems.extend(steps.iter().cloned());
     if let Some(d) = &duplicate {
         problems.push(Problem {
@@ -523,6 +540,9 @@ fn student_row(
         area: None,
     }
 }
+
+/// Rows worked out together (on every core) by [`clean_students`], their issues moved in.
+const ROW_CHUNK: usize = 1 << 16;
 
 /// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
 pub const FIX_CODES: [&str; 3] = ["fixed", "school_from_name", "name_tidied"];
@@ -650,13 +670,15 @@ fn find_school(typed: &str, directory: &SchoolDirectory) -> SchoolOutcome {
     (None, problem)
 }
 
-fn problem(issue: &ImportIssue, now: &str) -> Problem {
+/// An import issue as a problem: its wording made plain (`now`: the cell's value after
+/// cleaning), its column and the file's text moved over.
+fn problem(issue: ImportIssue, now: &str) -> Problem {
     Problem {
-        column: issue.column.clone(),
+        message: plain_message(&issue, now),
+        column: issue.column,
         code: issue.code,
         severity: issue.severity,
-        message: plain_message(issue, now),
-        value: issue.value.clone(),
+        value: issue.value,
     }
 }
 
@@ -700,35 +722,55 @@ fn find_duplicates(
     };
     let run = Matcher::new(settings.matching.clone()).dedupe(&students)?;
     let clusters = run.clusters(students.len(), &settings.matching);
-    // The strongest pair joining each record to its cluster's first record, or to any earlier one.
-    let mut first_of: std::collections::HashMap<u32, usize> = Default::default();
-    let mut out: Vec<Option<Duplicate>> = Vec::with_capacity(rows.len());
-    let mut best: std::collections::HashMap<usize, (f64, Vec<FieldExplanation>)> =
-        Default::default();
+    // The strongest pair joining each record to an earlier one (the first such, on a tie).
+    let mut best: Vec<Option<&ScoredPair>> = vec![None; rows.len()];
     for p in run.matches() {
-        let later = p.left.max(p.right) as usize;
-        let e = best.entry(later).or_insert((0.0, Vec::new()));
-        if p.probability > e.0 {
-            *e = (p.probability, run.explain(p));
+        let later = &mut best[p.left.max(p.right) as usize];
+        if p.probability > later.map_or(0.0, |b| b.probability) {
+            *later = Some(p);
         }
     }
-    for (i, label) in clusters.labels.iter().enumerate() {
-        let head = *first_of.entry(*label).or_insert(i);
-        out.push((head != i).then(|| {
-            let (probability, steps) = best.get(&i).cloned().unwrap_or((0.0, Vec::new()));
-            let agreed = steps
-                .iter()
-                .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
-                .map(|step| template_column(step.step))
-                .collect();
-            Duplicate {
-                of_row: rows[head].0.row,
-                probability,
-                agreed,
-                steps,
+    // Each record's cluster's first record.
+    let mut first_of: Vec<usize> = Vec::with_capacity(clusters.clusters as usize);
+    let heads: Vec<usize> = clusters
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, &label)| {
+            let label = label as usize;
+            if first_of.len() <= label {
+                first_of.resize(label + 1, usize::MAX);
             }
-        }));
-    }
+            if first_of[label] == usize::MAX {
+                first_of[label] = i;
+            }
+            first_of[label]
+        })
+        .collect();
+    let out: Vec<Option<Duplicate>> = {
+        use rayon::prelude::*;
+        heads
+            .par_iter()
+            .enumerate()
+            .map(|(i, &head)| {
+                (head != i).then(|| {
+                    let (probability, steps) =
+                        best[i].map_or((0.0, Vec::new()), |p| (p.probability, run.explain(p)));
+                    let agreed = steps
+                        .iter()
+                        .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
+                        .map(|step| template_column(step.step))
+                        .collect();
+                    Duplicate {
+                        of_row: rows[head].0.row,
+                        probability,
+                        agreed,
+                        steps,
+                    }
+                })
+            })
+            .collect()
+    };
     Ok((out, run.summary()))
 }
 
@@ -783,6 +825,53 @@ mod tests {
             on.students[0].problems[0].message,
             "First name \"ZOË\" was written as \"Zoë\"."
         );
+    }
+
+    #[test]
+    fn rows_worked_out_in_chunks_keep_their_own_problems_across_chunk_edges() {
+        // More rows than one chunk holds, a total line and a blank line at the first chunk's
+        // edge, and a bad date every seventh row: each row keeps exactly its own problems.
+        let settings = CleanSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        let mut csv = String::from("first,last,dob,postcode\n");
+        let n = ROW_CHUNK + 5_000;
+        for i in 0..n {
+            if i == ROW_CHUNK - 1 {
+                csv.push_str("Total,,,\n\n");
+            }
+            let dob = if i % 7 == 0 {
+                "31/02/2011"
+            } else {
+                "2011-01-02"
+            };
+            csv.push_str(&format!("P{i},Q{i},{dob},M1 1AE\n"));
+        }
+        let upload = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
+        let out = clean_students(upload, &settings).unwrap();
+        assert_eq!((out.students.len(), out.counts.skipped), (n, 2));
+        let total_row = ROW_CHUNK + 1; // the header is row 1, student i is on row i + 2
+        let file: Vec<(usize, &str)> = out
+            .file_problems
+            .iter()
+            .map(|(r, p)| (*r, p.code))
+            .collect();
+        assert_eq!(file, [(total_row, "total_row_skipped")]);
+        for (i, s) in out.students.iter().enumerate() {
+            let row = if i < ROW_CHUNK - 1 { i + 2 } else { i + 4 };
+            let codes: Vec<(&str, &str)> = s
+                .problems
+                .iter()
+                .map(|p| (p.code, p.value.as_str()))
+                .collect();
+            let want: &[(&str, &str)] = if i % 7 == 0 {
+                &[("bad_date", "31/02/2011")]
+            } else {
+                &[]
+            };
+            assert_eq!(
+                (s.row, s.value("first_name"), codes.as_slice()),
+                (row, format!("P{i}").as_str(), want)
+            );
+        }
     }
 
     #[test]
