@@ -644,7 +644,7 @@ pub fn validate_import(
 /// ```
 pub fn validate_table(
     headers: &[String],
-    records: impl Iterator<Item = Record>,
+    records: impl Iterator<Item = Record> + Send,
     template: Template,
     settings: &ImportSettings,
     source: &'static str,
@@ -674,7 +674,7 @@ pub(crate) enum Layout {
 pub(crate) fn validate_table_at(
     headers: &[String],
     header_row: usize,
-    records: impl Iterator<Item = Record>,
+    records: impl Iterator<Item = Record> + Send,
     template: Template,
     settings: &ImportSettings,
     source: &'static str,
@@ -716,24 +716,24 @@ pub(crate) fn validate_table_at(
     let mut cleaned: Vec<CleanRow> = Vec::new();
     // Columns with no header that hold values: (rows, first row), by position.
     let mut unnamed: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
-    // Rows are read in batches and each batch is checked on every core; a row's checks depend
-    // on that row alone, and results are kept in file order.
+    // Rows are read in batches and each batch is checked on every core while the next one is
+    // read; a row's checks depend on that row alone, and results are kept in file order.
     let mut records = records;
-    let mut batch: Vec<Record> = Vec::with_capacity(CHECK_BATCH);
-    loop {
-        batch.extend(records.by_ref().take(CHECK_BATCH));
-        if batch.is_empty() {
-            break;
-        }
-        let checked: Vec<(Checked, Vec<ImportIssue>)> = {
-            use rayon::prelude::*;
-            batch
-                .par_drain(..)
-                .map(|(row, cells)| {
-                    check_record(row, cells, &map, headers, layout, template, settings)
-                })
-                .collect()
-        };
+    let mut batch: Vec<Record> = records.by_ref().take(CHECK_BATCH).collect();
+    while !batch.is_empty() {
+        let (checked, next): (Vec<(Checked, Vec<ImportIssue>)>, Vec<Record>) = rayon::join(
+            || {
+                use rayon::prelude::*;
+                batch
+                    .par_drain(..)
+                    .map(|(row, cells)| {
+                        check_record(row, cells, &map, headers, layout, template, settings)
+                    })
+                    .collect()
+            },
+            || records.by_ref().take(CHECK_BATCH).collect(),
+        );
+        batch = next;
         for (outcome, found) in checked {
             issues.extend(found);
             match outcome {

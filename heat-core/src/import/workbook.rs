@@ -268,7 +268,7 @@ type Checked = Result<Result<ImportOutcome, Missing>, ImportFileError>;
 
 /// Checks a sheet's rows (from its first filled row, blank rows inside kept) against a template.
 fn validate_rows(
-    rows: impl Iterator<Item = SheetRow>,
+    rows: impl Iterator<Item = SheetRow> + Send,
     template: Template,
     settings: &ImportSettings,
     format: &'static str,
