@@ -1,8 +1,9 @@
 //! The main job on bundled data: clean a bulk upload of students (and, with the bundled data or
 //! when asked, one of activities), as a WP team does before the HEAT Track deadline.
 //!
-//! Students go through `heat_core::clean::clean_students_file`, the one pipeline the `heatkit
-//! clean` command and Python's `heatkit.clean` also call: the file is read whatever its encoding,
+//! Students go through `heat_core::clean::clean_students_file_to` (`clean_students_file`, the one
+//! pipeline the `heatkit clean` command and Python's `heatkit.clean` also call, with the files
+//! written as the rows come out of it): the file is read whatever its encoding,
 //! or as a workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`, title rows above the header
 //! allowed); headers are matched to the students template; postcodes normalised or fixed, dates of
 //! birth read, year groups worked out and checked, exam, HE-ready and tracking years added,
@@ -37,7 +38,7 @@ use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use heat_core::clean::{clean_students_file, output, CleanOutcome, CleanSettings};
+use heat_core::clean::{clean_students_file_to, output, CleanOutcome, CleanSettings};
 use heat_core::cohort::{AcademicYear, Nation};
 use heat_core::import::{validate_import_file, ImportOutcome, ImportSettings, Template};
 
@@ -205,8 +206,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     settings.import.academic_year = args.year;
     settings.import.nation = args.nation;
     settings.tracking.nation = args.nation;
-    let students = clean_students_file(&args.students, &settings)
-        .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
     let title = args
         .students
         .file_name()
@@ -217,7 +216,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         report: Some(title),
         bom: true,
     };
-    let written = output::write_files(&students, &args.out_dir, &files)?;
+    let (students, written) =
+        clean_students_file_to(&args.students, &settings, &args.out_dir, &files)
+            .map_err(|e| format!("{}: {e} [{}]", args.students.display(), e.code()))?;
+    let written = written?;
     print_summary(&args.students, &students);
     let paths: Vec<String> = written
         .paths

@@ -11,8 +11,9 @@
 
 use std::borrow::Cow;
 
-/// The characters that make a spreadsheet read a cell as a formula (or a DDE command).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// The characters that make a spreadsheet read a cell as a formula (or a DDE command), all
+/// ASCII, so a cell's first byte tells.
+const FORMULA_STARTS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];
 
 /// Whether a spreadsheet would treat `value` as a formula: it starts with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return and is not a plain number (`-3`, `+44`, `-0.5e3` stay numbers).
@@ -27,8 +28,8 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// assert!(!is_formula(""));
 /// ```
 pub fn is_formula(value: &str) -> bool {
-    match value.chars().next() {
-        Some(c) if FORMULA_STARTS.contains(&c) => !is_plain_number(value),
+    match value.as_bytes().first() {
+        Some(b) if FORMULA_STARTS.contains(b) => !is_plain_number(value),
         _ => false,
     }
 }

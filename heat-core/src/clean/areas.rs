@@ -107,54 +107,71 @@ pub struct AreaSummary {
     pub terminated: usize,
 }
 
-/// Looks up every student's postcode and fills [`StudentRow::area`]; returns the summary.
-pub(crate) fn add_areas(students: &mut [StudentRow], index: &AreaIndex) -> AreaSummary {
-    let postcodes: Vec<&str> = students.iter().map(|s| s.value("postcode")).collect();
-    let facts = enrich_postcodes(&postcodes, index);
-    let mut imd = Vec::with_capacity(facts.len());
-    let mut polar = Vec::with_capacity(facts.len());
-    let (mut unknown, mut terminated) = (0, 0);
-    let areas: Vec<StudentArea> = facts
-        .iter()
-        .map(|f| {
-            let d = f.deprivation.as_ref();
-            let o = f.ofs.as_ref();
-            unknown += usize::from(f.status == crate::areas::AreaStatus::Unknown);
-            terminated += usize::from(f.status == crate::areas::AreaStatus::Terminated);
-            imd.push(d.map(|d| d.quintile()));
-            polar.push(o.and_then(|o| o.polar4));
-            StudentArea {
-                status: f.status.as_str(),
-                lsoa: d
-                    .map(|d| d.area)
-                    .filter(|a| !a.is_empty())
-                    .or(f.lsoa21)
-                    .or(f.lsoa11)
-                    .unwrap_or("")
-                    .to_string(),
-                imd_index: d.map_or("", |d| d.index).to_string(),
-                imd_decile: d.map(|d| d.decile),
-                imd_quintile: d.map(|d| d.quintile()),
-                idaci_decile: d.and_then(|d| d.idaci_decile),
-                polar4: o.and_then(|o| o.polar4),
-                tundra_lsoa: o.and_then(|o| o.tundra_lsoa),
-                uni_connect_target_ward: o.and_then(|o| o.uni_connect_target_ward),
-                notes: f.notes.join("; "),
-            }
-        })
-        .collect();
-    for (s, a) in students.iter_mut().zip(areas) {
-        s.area = Some(a);
+/// Students' areas as they are looked up, run by run: each student's quintiles and the
+/// postcodes found in no look-up or terminated, for the summary.
+#[derive(Debug, Default)]
+pub(crate) struct AreaTally {
+    imd: Vec<Option<u8>>,
+    polar: Vec<Option<u8>>,
+    unknown: usize,
+    terminated: usize,
+}
+
+impl AreaTally {
+    /// Looks up every student's postcode in `students` and fills [`StudentRow::area`].
+    pub(crate) fn add(&mut self, students: &mut [StudentRow], index: &AreaIndex) {
+        let postcodes: Vec<&str> = students.iter().map(|s| s.value("postcode")).collect();
+        let facts = enrich_postcodes(&postcodes, index);
+        let (imd, polar) = (&mut self.imd, &mut self.polar);
+        let (unknown, terminated) = (&mut self.unknown, &mut self.terminated);
+        let areas: Vec<StudentArea> = facts
+            .iter()
+            .map(|f| {
+                let d = f.deprivation.as_ref();
+                let o = f.ofs.as_ref();
+                *unknown += usize::from(f.status == crate::areas::AreaStatus::Unknown);
+                *terminated += usize::from(f.status == crate::areas::AreaStatus::Terminated);
+                imd.push(d.map(|d| d.quintile()));
+                polar.push(o.and_then(|o| o.polar4));
+                StudentArea {
+                    status: f.status.as_str(),
+                    lsoa: d
+                        .map(|d| d.area)
+                        .filter(|a| !a.is_empty())
+                        .or(f.lsoa21)
+                        .or(f.lsoa11)
+                        .unwrap_or("")
+                        .to_string(),
+                    imd_index: d.map_or("", |d| d.index).to_string(),
+                    imd_decile: d.map(|d| d.decile),
+                    imd_quintile: d.map(|d| d.quintile()),
+                    idaci_decile: d.and_then(|d| d.idaci_decile),
+                    polar4: o.and_then(|o| o.polar4),
+                    tundra_lsoa: o.and_then(|o| o.tundra_lsoa),
+                    uni_connect_target_ward: o.and_then(|o| o.uni_connect_target_ward),
+                    notes: f.notes.join("; "),
+                }
+            })
+            .collect();
+        for (s, a) in students.iter_mut().zip(areas) {
+            s.area = Some(a);
+        }
     }
-    let counts = |q: &[Option<u8>]| {
-        let (counts, missing) = quintile_shares(q);
-        QuintileCounts { counts, missing }
-    };
-    AreaSummary {
-        index: index.describe(),
-        imd: counts(&imd),
-        polar4: counts(&polar),
-        unknown,
-        terminated,
+
+    /// The summary of every student added.
+    pub(crate) fn summary(&self, index: &AreaIndex) -> AreaSummary {
+        let (imd, polar) = (&self.imd, &self.polar);
+        let (unknown, terminated) = (self.unknown, self.terminated);
+        let counts = |q: &[Option<u8>]| {
+            let (counts, missing) = quintile_shares(q);
+            QuintileCounts { counts, missing }
+        };
+        AreaSummary {
+            index: index.describe(),
+            imd: counts(imd),
+            polar4: counts(polar),
+            unknown,
+            terminated,
+        }
     }
 }

@@ -4,6 +4,8 @@
 //! eligibility, and the earlier row it likely duplicates (with why). The README's main job, the
 //! `heatkit clean` command and Python's `heatkit.clean` all call [`clean_students`]; the
 //! [`output`] module writes what it returns (CSV with a BOM, an `.xlsx` workbook).
+//! [`clean_students_file_to`] (the README's main job) does both, starting the workbook while the
+//! rows are still being worked out.
 //!
 //! **Nothing is lost**: `rows_in = ok + fixed + needs_attention + rejected`, and every record of
 //! the file is one of those or skipped with its reason.
@@ -343,6 +345,68 @@ pub fn clean_students(
     upload: ImportOutcome,
     settings: &CleanSettings,
 ) -> Result<CleanOutcome, CleanError> {
+    let prepared = prepare(upload, settings)?;
+    let mut students = unfilled_rows(prepared.rows.len());
+    let (mut out, _) = work_out(prepared, settings, &mut students, Pace::EveryCore, |_| {});
+    out.students = students;
+    Ok(out)
+}
+
+/// [`clean_students_file`], then [`output::write_files`] into `dir`, with the files started
+/// while the rows are still being worked out: the workbook's Cleaned sheet (the longest file to
+/// write) takes each run of rows as soon as it is done, on a core of its own, while the rows
+/// after it are worked out on the other. Returns the outcome and what was written (or why
+/// writing failed); the files are the same as `write_files` writes for the same outcome.
+///
+/// ```
+/// use heat_core::clean::{clean_students_file_to, output, CleanSettings};
+/// let path = std::env::temp_dir().join("heatkit_doc_clean_to.csv");
+/// std::fs::write(&path, "first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n").unwrap();
+/// let dir = std::env::temp_dir().join("heatkit_doc_clean_to");
+/// let files = output::Files { csv: true, xlsx: true, report: None, bom: true };
+/// let settings = CleanSettings::on("2026-12-01".parse().unwrap());
+/// let (out, written) = clean_students_file_to(&path, &settings, &dir, &files).unwrap();
+/// assert_eq!((out.counts.ok, written.unwrap().paths.len()), (1, 3));
+/// ```
+pub fn clean_students_file_to(
+    path: &std::path::Path,
+    settings: &CleanSettings,
+    dir: &std::path::Path,
+    files: &output::Files,
+) -> Result<(CleanOutcome, std::io::Result<output::Written>), CleanError> {
+    let import = ImportSettings {
+        check_duplicates: false,
+        ..settings.import.clone()
+    };
+    let upload = validate_import_file(path, Template::Students, &import)?;
+    let prepared = prepare(upload, settings)?;
+    let shape = output::Shape {
+        rows: prepared.rows.len(),
+        areas: settings.areas.is_some(),
+    };
+    let mut students = unfilled_rows(prepared.rows.len());
+    let (out, written) = output::write_files_as_rows_come(dir, files, shape, |pass| {
+        let (out, runs) = work_out(prepared, settings, &mut students, Pace::OneCore, pass);
+        (std::borrow::Cow::Owned(out), runs)
+    });
+    let mut out = out.into_owned();
+    out.students = students;
+    Ok((out, written))
+}
+
+/// An upload read, its steps before matching done and its duplicates found: the rows in file
+/// order (rejected ones marked), their issues in row order, each row's problems from the steps
+/// and the earlier row it likely duplicates.
+struct Prepared {
+    rows: Vec<(CleanRow, bool)>,
+    issues: Vec<ImportIssue>,
+    step_problems: std::collections::HashMap<usize, Vec<Problem>>,
+    duplicates: Vec<Option<Duplicate>>,
+    matching: RunSummary,
+    summary: ImportSummary,
+}
+
+fn prepare(upload: ImportOutcome, settings: &CleanSettings) -> Result<Prepared, CleanError> {
     let ImportOutcome {
         rows,
         rejected,
@@ -388,21 +452,94 @@ pub fn clean_students(
         // A name is no longer "not an id" once a schools list has been asked.
         issues.retain(|i| i.code != "bad_school_id");
     }
-    let duplicates = find_duplicates(&all, settings)?;
-    let (dup_of, matching) = duplicates;
+    let (duplicates, matching) = find_duplicates(&all, settings)?;
     // Issues in row order (the import leaves them so): each row's are one run.
     if !issues.is_sorted_by_key(|i| i.row) {
         issues.sort_by_key(|i| i.row);
     }
-    // Rows go through in chunks, each chunk's on every core: a row's problems, status and
-    // derived years depend on that row alone. Each chunk's issues are moved into its rows'
-    // problems (their text not copied, the import's wording freed once the row is done); issues
-    // of no row (the header's, skipped rows') are the file's.
+    Ok(Prepared {
+        rows: all,
+        issues,
+        step_problems,
+        duplicates,
+        matching,
+        summary,
+    })
+}
+
+/// `n` rows to be worked out (nothing held yet).
+fn unfilled_rows(n: usize) -> Vec<StudentRow> {
+    use rayon::prelude::*;
+    let mut rows = Vec::with_capacity(n);
+    rows.par_extend((0..n).into_par_iter().map(|_| StudentRow {
+        row: 0,
+        status: RowStatus::Ok,
+        values: Vec::new(),
+        derived: None,
+        tracking: TrackingStatus {
+            complete: false,
+            ks4_eligible: false,
+            ks5_eligible: false,
+            hesa_eligible: false,
+            problems: Vec::new(),
+            reasons: Vec::new(),
+        },
+        duplicate: None,
+        problems: Vec::new(),
+        area: None,
+    }));
+    rows
+}
+
+/// A row to work out: the row (and whether the import rejected it), its import issues and the
+/// earlier row it likely duplicates.
+type RowToDo = (((CleanRow, bool), Vec<ImportIssue>), Option<Duplicate>);
+
+/// How many cores [`work_out`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    /// Every core (nothing else to do meanwhile).
+    EveryCore,
+    /// One, leaving the other to write the rows already done.
+    OneCore,
+}
+
+/// Works the rows out into `students` (one slot a row), in runs of [`ROW_CHUNK`], passing each
+/// run on as soon as it is done; returns the outcome without its rows (`students` holds them)
+/// and the runs.
+///
+/// A row's problems, status and derived years depend on that row alone. Each run's issues are
+/// moved into its rows' problems (their text not copied, the import's wording freed once the row
+/// is done); issues of no row (the header's, skipped rows') are the file's.
+fn work_out<'a>(
+    prepared: Prepared,
+    settings: &CleanSettings,
+    students: &'a mut [StudentRow],
+    pace: Pace,
+    mut pass: impl FnMut(&'a [StudentRow]),
+) -> (CleanOutcome, Vec<&'a [StudentRow]>) {
+    use rayon::prelude::*;
+    let Prepared {
+        rows,
+        issues,
+        step_problems,
+        duplicates,
+        matching,
+        summary,
+    } = prepared;
     let mut file_problems: Vec<(usize, Problem)> = Vec::new();
-    let mut students: Vec<StudentRow> = Vec::with_capacity(all.len());
     let mut issues = issues.into_iter().peekable();
-    let mut duplicates = dup_of.into_iter();
-    let mut rows = all.into_iter();
+    let mut duplicates = duplicates.into_iter();
+    let mut rows = rows.into_iter();
+    let mut counts = StatusCounts {
+        rows_in: summary.rows_in,
+        skipped: summary.rows_skipped,
+        ..Default::default()
+    };
+    let mut areas = settings.areas.as_ref().map(|_| areas::AreaTally::default());
+    let mut left = students;
+    let mut runs: Vec<&'a [StudentRow]> = Vec::new();
+    let step_problems = &step_problems;
     loop {
         let chunk: Vec<(CleanRow, bool)> = rows.by_ref().take(ROW_CHUNK).collect();
         let Some(last) = chunk.last().map(|(r, _)| r.row) else {
@@ -418,50 +555,58 @@ pub fn clean_students(
         }
         let chunk_duplicates: Vec<Option<Duplicate>> =
             duplicates.by_ref().take(chunk.len()).collect();
-        use rayon::prelude::*;
-        let step_problems = &step_problems;
-        students.par_extend(chunk.into_par_iter().zip(own).zip(chunk_duplicates).map(
-            |(((row, is_rejected), own), duplicate)| {
-                let steps = step_problems.get(&row.row).map_or(&[][..], Vec::as_slice);
-                student_row(row, is_rejected, duplicate, own, steps, settings)
-            },
-        ));
+        let (run, after) = std::mem::take(&mut left).split_at_mut(chunk.len());
+        left = after;
+        let work = |(slot, (((row, is_rejected), own), duplicate)): (&mut StudentRow, RowToDo)| {
+            let steps = step_problems.get(&row.row).map_or(&[][..], Vec::as_slice);
+            *slot = student_row(row, is_rejected, duplicate, own, steps, settings);
+        };
+        match pace {
+            Pace::EveryCore => run
+                .par_iter_mut()
+                .zip(chunk.into_par_iter().zip(own).zip(chunk_duplicates))
+                .for_each(work),
+            Pace::OneCore => run
+                .iter_mut()
+                .zip(chunk.into_iter().zip(own).zip(chunk_duplicates))
+                .for_each(work),
+        }
+        if let (Some(tally), Some(index)) = (&mut areas, &settings.areas) {
+            tally.add(run, index);
+        }
+        let run: &'a [StudentRow] = run;
+        for s in run {
+            match s.status {
+                RowStatus::Ok => counts.ok += 1,
+                RowStatus::Fixed => counts.fixed += 1,
+                RowStatus::NeedsAttention => counts.needs_attention += 1,
+                RowStatus::Rejected => counts.rejected += 1,
+            }
+            counts.duplicates += usize::from(s.duplicate.is_some());
+        }
+        pass(run);
+        runs.push(run);
     }
     file_problems.extend(issues.map(|i| (i.row, problem(i, ""))));
-    let mut counts = StatusCounts {
-        rows_in: summary.rows_in,
-        skipped: summary.rows_skipped,
-        ..Default::default()
-    };
-    for s in &students {
-        match s.status {
-            RowStatus::Ok => counts.ok += 1,
-            RowStatus::Fixed => counts.fixed += 1,
-            RowStatus::NeedsAttention => counts.needs_attention += 1,
-            RowStatus::Rejected => counts.rejected += 1,
-        }
-        counts.duplicates += usize::from(s.duplicate.is_some());
-    }
     let tracking = tracking_summary(
-        students
-            .iter()
+        runs.iter()
+            .flat_map(|run| run.iter())
             .filter(|s| s.status != RowStatus::Rejected)
             .map(|s| &s.tracking),
     );
-    let areas = settings
-        .areas
-        .as_ref()
-        .map(|index| areas::add_areas(&mut students, index));
-    Ok(CleanOutcome {
-        areas,
+    let out = CleanOutcome {
+        areas: areas
+            .zip(settings.areas.as_ref())
+            .map(|(t, i)| t.summary(i)),
         columns: Template::Students.column_names(),
-        students,
+        students: Vec::new(),
         file_problems,
         counts,
         import: summary,
         tracking,
         matching,
-    })
+    };
+    (out, runs)
 }
 
 /// One row as the clean job leaves it: its own problems (from the import, from the steps
@@ -872,6 +1017,136 @@ mod tests {
                 (row, format!("P{i}").as_str(), want)
             );
         }
+    }
+
+    /// Every sheet of a workbook, as text per cell.
+    fn sheets_of(path: &std::path::Path) -> Vec<(String, Vec<Vec<String>>)> {
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(path).unwrap();
+        let names = book.sheet_names();
+        names
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                let rows = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| format!("{c:?}")).collect())
+                    .collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn files_written_as_the_rows_come_are_the_files_written_after() {
+        // Two runs of rows and a bit: likely duplicates of rows in the first run found in the
+        // second, a formula-like cell, a total line and a blank line at the first run's edge.
+        let settings = CleanSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        let first = [
+            "Ann", "Bo", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo",
+        ];
+        let postcodes = ["M1 1AE", "LS1 4AP", "B1 1AA", "CF10 1AA", "EH1 1AA"];
+        let mut csv = String::from("first,last,dob,postcode,gender\n");
+        let n = 2 * ROW_CHUNK + 700;
+        for i in 0..n {
+            if i == ROW_CHUNK - 1 {
+                csv.push_str("Total,,,,\n\n");
+            }
+            // The last 200 are copies of students 509 to 708, two runs back.
+            let k = if i >= 2 * ROW_CHUNK + 500 {
+                i - 2 * ROW_CHUNK + 9
+            } else {
+                i
+            };
+            let mut dob = chrono::NaiveDate::from_ymd_opt(2010, 9, 1).unwrap()
+                + chrono::Duration::days((k % 1461) as i64);
+            let mut last = format!("Lee{k}");
+            if k == 3 {
+                // Born on a day no one else was, so the odd surname matches no one.
+                (dob, last) = (
+                    chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap(),
+                    "=1+1".into(),
+                );
+            }
+            csv.push_str(&format!(
+                "{},{last},{dob},{},{}\n",
+                first[k % first.len()],
+                postcodes[k % postcodes.len()],
+                if k % 2 == 0 { "F" } else { "M" }
+            ));
+        }
+        let dir = std::env::temp_dir().join(format!("heatkit_rows_come_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("students.csv");
+        std::fs::write(&path, csv).unwrap();
+        let files = output::Files {
+            csv: true,
+            xlsx: true,
+            report: Some("students.csv".into()),
+            bom: true,
+        };
+        let (as_they_come, written) =
+            clean_students_file_to(&path, &settings, &dir.join("as_they_come"), &files).unwrap();
+        let written = written.unwrap();
+        let after = clean_students_file(&path, &settings).unwrap();
+        let written_after = output::write_files(&after, &dir.join("after"), &files).unwrap();
+        assert_eq!(as_they_come, after);
+        assert_eq!(after.counts.duplicates, 200);
+        let last = after.students.last().unwrap();
+        assert_eq!(last.duplicate.as_ref().unwrap().of_row, 708 + 2);
+        let names = |w: &output::Written| -> Vec<String> {
+            w.paths
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(names(&written), names(&written_after));
+        assert_eq!(
+            (written.neutralised_csv, written.neutralised_xlsx),
+            (
+                written_after.neutralised_csv,
+                written_after.neutralised_xlsx
+            )
+        );
+        assert_eq!(written.neutralised_xlsx, 1);
+        for name in [
+            "students_cleaned.csv",
+            "students_problems.csv",
+            "students_report.html",
+        ] {
+            let read = |sub: &str| std::fs::read(dir.join(sub).join(name)).unwrap();
+            assert!(read("as_they_come") == read("after"), "{name}");
+        }
+        let sheets = sheets_of(&dir.join("as_they_come/students.xlsx"));
+        assert_eq!(sheets, sheets_of(&dir.join("after/students.xlsx")));
+        assert_eq!(sheets[0].1.len(), n + 1);
+        assert_eq!(sheets[2].1.len(), 201);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn rows_are_worked_out_when_the_files_cannot_be_written() {
+        let settings = CleanSettings::on(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        let dir = std::env::temp_dir().join(format!("heatkit_rows_no_dir_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("students.csv");
+        std::fs::write(
+            &path,
+            "first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n",
+        )
+        .unwrap();
+        // The folder to write into is a file.
+        let files = output::Files {
+            csv: true,
+            xlsx: true,
+            report: None,
+            bom: true,
+        };
+        let (out, written) = clean_students_file_to(&path, &settings, &path, &files).unwrap();
+        assert_eq!((out.students.len(), out.counts.ok), (1, 1));
+        assert!(written.is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -63,11 +63,77 @@ pub fn cleaned_header() -> Vec<&'static str> {
 /// assert_eq!(output::cleaned_header_of(&clean_students(up, &s).unwrap()), output::cleaned_header());
 /// ```
 pub fn cleaned_header_of(out: &CleanOutcome) -> Vec<&'static str> {
+    header_with(out.areas.is_some())
+}
+
+fn header_with(areas: bool) -> Vec<&'static str> {
     let mut header = cleaned_header();
-    if out.areas.is_some() {
+    if areas {
         header.extend(super::areas::AREA_COLUMNS);
     }
     header
+}
+
+/// An outcome's rows, held in runs (as the clean job hands them out), beside the rest of it.
+pub(crate) struct View<'a> {
+    /// Everything but the rows (its own `students` are not read).
+    pub(crate) out: &'a CleanOutcome,
+    /// The rows, in file order.
+    pub(crate) runs: Vec<&'a [StudentRow]>,
+}
+
+impl<'a> View<'a> {
+    /// An outcome with every row in it.
+    pub(crate) fn all(out: &'a CleanOutcome) -> View<'a> {
+        View {
+            out,
+            runs: vec![&out.students],
+        }
+    }
+
+    /// Every row, in file order.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = &'a StudentRow> + '_ {
+        self.runs.iter().flat_map(|run| run.iter())
+    }
+
+    /// The row with spreadsheet row number `row`.
+    fn find(&self, row: usize) -> Option<&'a StudentRow> {
+        let run: &'a [StudentRow] = self
+            .runs
+            .iter()
+            .copied()
+            .find(|run| run.last().is_some_and(|s| s.row >= row))?;
+        run.binary_search_by_key(&row, |s| s.row)
+            .ok()
+            .map(|i| &run[i])
+    }
+}
+
+/// What an outcome's files look like before its rows are worked out: how many rows, and
+/// whether they have area columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub(crate) rows: usize,
+    pub(crate) areas: bool,
+}
+
+impl Shape {
+    fn of(out: &CleanOutcome) -> Shape {
+        Shape {
+            rows: out.students.len(),
+            areas: out.areas.is_some(),
+        }
+    }
+}
+
+/// Rows worked out by the caller of a writer: the outcome (its own rows not read) and the runs
+/// of rows, each also passed on as soon as it was done.
+type Worked<'a> = (Cow<'a, CleanOutcome>, Vec<&'a [StudentRow]>);
+
+/// An outcome whose rows are all worked out already, as [`Worked`].
+fn all_at_once<'a>(out: &'a CleanOutcome, pass: &mut dyn FnMut(&'a [StudentRow])) -> Worked<'a> {
+    pass(&out.students);
+    (Cow::Borrowed(out), vec![&out.students[..]])
 }
 
 /// One cell of an output row: text, or a number a spreadsheet should hold as a number (so
@@ -175,12 +241,16 @@ pub const PROBLEMS_HEADER: [&str; 7] = [
 /// assert_eq!((lines[0][0].as_str(), lines[0][5].as_str()), ("1", "unknown_column"));
 /// ```
 pub fn problem_lines(out: &CleanOutcome) -> impl Iterator<Item = [String; 7]> + '_ {
-    problem_cells(out).map(|line| line.map(|c| c.text().into_owned()))
+    problem_cells(&out.file_problems, out.students.iter())
+        .map(|line| line.map(|c| c.text().into_owned()))
 }
 
 /// [`problem_lines`] as cells (the row a number, the rest borrowed).
-fn problem_cells(out: &CleanOutcome) -> impl Iterator<Item = [Cell<'_>; 7]> + '_ {
-    let file = out.file_problems.iter().map(|(row, p)| {
+fn problem_cells<'a>(
+    file_problems: &'a [(usize, super::Problem)],
+    rows: impl Iterator<Item = &'a StudentRow> + 'a,
+) -> impl Iterator<Item = [Cell<'a>; 7]> + 'a {
+    let file = file_problems.iter().map(|(row, p)| {
         let status = if p.code == "total_row_skipped" {
             "skipped"
         } else {
@@ -196,7 +266,7 @@ fn problem_cells(out: &CleanOutcome) -> impl Iterator<Item = [Cell<'_>; 7]> + '_
             text(&p.message),
         ]
     });
-    let students = out.students.iter().flat_map(|s| {
+    let students = rows.flat_map(|s| {
         s.problems.iter().map(move |p| {
             [
                 whole(s.row),
@@ -257,11 +327,15 @@ fn write_csv<'a, W: Write, R: AsRef<[Cell<'a>]>>(
 /// assert!(text.contains(",Zoë,'=1+1,2011-01-02,M1 1AE,"));
 /// ```
 pub fn write_cleaned_csv<W: Write>(out: &CleanOutcome, w: W, bom: bool) -> std::io::Result<usize> {
+    cleaned_csv(&View::all(out), w, bom)
+}
+
+fn cleaned_csv<W: Write>(view: &View<'_>, w: W, bom: bool) -> std::io::Result<usize> {
     write_csv(
         w,
         bom,
-        &cleaned_header_of(out),
-        out.students.iter().map(|s| {
+        &cleaned_header_of(view.out),
+        view.rows().map(|s| {
             let mut cells = Vec::new();
             cleaned_cells(s, &mut cells);
             cells
@@ -283,7 +357,12 @@ pub fn write_cleaned_csv<W: Write>(out: &CleanOutcome, w: W, bom: bool) -> std::
 ///            Some("2,rejected,Surname,,error,missing,Surname is blank: HEAT needs it for this student."));
 /// ```
 pub fn write_problems_csv<W: Write>(out: &CleanOutcome, w: W, bom: bool) -> std::io::Result<usize> {
-    write_csv(w, bom, &PROBLEMS_HEADER, problem_cells(out))
+    problems_csv(&View::all(out), w, bom)
+}
+
+fn problems_csv<W: Write>(view: &View<'_>, w: W, bom: bool) -> std::io::Result<usize> {
+    let lines = problem_cells(&view.out.file_problems, view.rows());
+    write_csv(w, bom, &PROBLEMS_HEADER, lines)
 }
 
 /// The summary as (label, value) lines, as the Summary sheet and the command print it. Holds
@@ -445,14 +524,15 @@ struct Marks {
 
 /// The Cleaned sheet: every row, each cell coloured by the worst problem in its column, the
 /// status cell by the row's status.
-fn cleaned_sheet(
+fn cleaned_sheet<'a>(
     ws: &mut Worksheet,
-    out: &CleanOutcome,
+    header: &[&str],
+    runs: impl Iterator<Item = &'a [StudentRow]>,
     bold: &Format,
     marks: &Marks,
 ) -> Result<usize, XlsxError> {
     ws.set_name("Cleaned")?;
-    for (c, h) in cleaned_header_of(out).iter().enumerate() {
+    for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, bold)?;
     }
     let columns = crate::import::Template::Students.column_names();
@@ -461,7 +541,7 @@ fn cleaned_sheet(
     let mut cells = Vec::new();
     // Per template column: 0 corrected, 1 to check, 2 stops the row.
     let mut worst: Vec<Option<u8>> = vec![None; columns.len()];
-    for (r, s) in out.students.iter().enumerate() {
+    for (r, s) in runs.flat_map(|run| run.iter()).enumerate() {
         let row = r as u32 + 1;
         worst.fill(None);
         for p in &s.problems {
@@ -494,7 +574,7 @@ fn cleaned_sheet(
 /// fields that agreed.
 fn duplicates_sheet(
     ws: &mut Worksheet,
-    out: &CleanOutcome,
+    view: &View<'_>,
     bold: &Format,
 ) -> Result<usize, XlsxError> {
     ws.set_name("Duplicates")?;
@@ -508,15 +588,9 @@ fn duplicates_sheet(
         "date_of_birth",
         "postcode",
     ];
-    let at = |row: usize| {
-        out.students
-            .binary_search_by_key(&row, |s| s.row)
-            .ok()
-            .map(|i| &out.students[i])
-    };
-    let dups = out.students.iter().filter_map(|s| {
+    let dups = view.rows().filter_map(|s| {
         let d = s.duplicate.as_ref()?;
-        let first = at(d.of_row)?;
+        let first = view.find(d.of_row)?;
         let both = |c: &str| Cell::Text(Cow::Owned(format!("{} | {}", s.value(c), first.value(c))));
         Some([
             whole(s.row),
@@ -552,28 +626,43 @@ pub fn write_xlsx<W: Write + std::io::Seek + Send>(
     out: &CleanOutcome,
     w: W,
 ) -> Result<usize, XlsxError> {
-    write_xlsx_beside(out, w, || ()).0
+    let (_, saved, ()) = write_book(
+        Some(w),
+        Shape::of(out),
+        |pass| all_at_once(out, pass),
+        |_| (),
+    );
+    saved.unwrap_or(Ok(0))
 }
 
-/// [`write_xlsx`], running `beside` on the thread that writes the Problems and Duplicates
-/// sheets once they are done, while this thread finishes the Cleaned sheet and compresses the
-/// workbook (the longest part).
-fn write_xlsx_beside<W: Write + std::io::Seek + Send, T: Send>(
-    out: &CleanOutcome,
-    w: W,
-    beside: impl FnOnce() -> T + Send,
-) -> (Result<usize, XlsxError>, T) {
+/// [`write_book`] when there is no workbook to write.
+fn without_book<'a, T>(
+    rows: impl FnOnce(&mut dyn FnMut(&'a [StudentRow])) -> Worked<'a>,
+    beside: impl FnOnce(&View<'_>) -> T,
+) -> (Cow<'a, CleanOutcome>, T) {
+    let (out, runs) = rows(&mut |_| {});
+    let t = beside(&View { out: &out, runs });
+    (out, t)
+}
+
+/// The workbook (into `w`, when given) for rows that `rows` works out on this thread, each run
+/// passed on as soon as it is done: the Cleaned sheet is written from the runs as they come, on
+/// a thread of its own, which then compresses the workbook (the longest part); once every row
+/// is done, this thread writes the Problems and Duplicates sheets and then runs `beside`.
+fn write_book<'a, W: Write + std::io::Seek + Send, T>(
+    w: Option<W>,
+    shape: Shape,
+    rows: impl FnOnce(&mut dyn FnMut(&'a [StudentRow])) -> Worked<'a>,
+    beside: impl FnOnce(&View<'_>) -> T,
+) -> (Cow<'a, CleanOutcome>, Option<Result<usize, XlsxError>>, T) {
+    let Some(w) = w else {
+        let (out, t) = without_book(rows, beside);
+        return (out, None, t);
+    };
     let mut book = Workbook::new();
-    if out.students.len() > FAST_ZIP_ROWS {
+    if shape.rows > FAST_ZIP_ROWS {
         book.set_zip_compression_level(1);
     }
-    let bold = Format::new().set_bold();
-    let fill = |rgb: u32| Format::new().set_background_color(Color::RGB(rgb));
-    let marks = Marks {
-        fixed: fill(0xC6EFCE),
-        check: fill(0xFFEB9C),
-        stop: fill(0xFFC7CE),
-    };
     let sheets = (|| -> Result<_, XlsxError> {
         Ok([
             book.new_worksheet_with_constant_memory()?,
@@ -583,35 +672,36 @@ fn write_xlsx_beside<W: Write + std::io::Seek + Send, T: Send>(
     })();
     let [mut cleaned, mut problems, mut duplicates] = match sheets {
         Ok(sheets) => sheets,
-        Err(e) => return (Err(e), beside()),
+        Err(e) => {
+            let (out, t) = without_book(rows, beside);
+            return (out, Some(Err(e)), t);
+        }
     };
+    let bold = Format::new().set_bold();
+    let fill = |rgb: u32| Format::new().set_background_color(Color::RGB(rgb));
+    let marks = Marks {
+        fixed: fill(0xC6EFCE),
+        check: fill(0xFFEB9C),
+        stop: fill(0xFFC7CE),
+    };
+    let header = header_with(shape.areas);
     std::thread::scope(|scope| {
-        let (done, others) = std::sync::mpsc::channel();
-        let bold = &bold;
-        let other = scope.spawn(move || {
-            let written = (|| -> Result<usize, XlsxError> {
-                problems.set_name("Problems")?;
-                Ok(
-                    sheet_rows(&mut problems, &PROBLEMS_HEADER, problem_cells(out), bold)?
-                        + duplicates_sheet(&mut duplicates, out, bold)?,
-                )
-            })();
-            // The receiver waits for this; if it has gone, its own error is reported.
-            let _ = done.send(written.map(|n| (problems, duplicates, n)));
-            beside()
-        });
-        let saved = (|| -> Result<usize, XlsxError> {
-            let mut neutralised = cleaned_sheet(&mut cleaned, out, bold, &marks)?;
-            let (problems, duplicates, n) = others.recv().map_err(|_| {
-                XlsxError::ParameterError("the Problems sheet was not written".into())
-            })??;
+        let (run_to, runs_in) = std::sync::mpsc::channel::<&'a [StudentRow]>();
+        let (others_to, others_in) = std::sync::mpsc::channel();
+        let (bold, marks) = (&bold, &marks);
+        let writer = scope.spawn(move || -> Result<usize, XlsxError> {
+            let mut neutralised =
+                cleaned_sheet(&mut cleaned, &header, runs_in.iter(), bold, marks)?;
+            let (problems, duplicates, n, mut lines): (_, _, usize, Vec<(String, String)>) =
+                others_in.recv().map_err(|_| {
+                    XlsxError::ParameterError("the Problems sheet was not written".into())
+                })??;
             neutralised += n;
             book.push_worksheet(cleaned);
             book.push_worksheet(problems);
             book.push_worksheet(duplicates);
             let ws = book.add_worksheet();
             ws.set_name("Summary")?;
-            let mut lines = summary_lines(out);
             lines.push((
                 "Cells that looked like formulas, written as text".into(),
                 neutralised.to_string(),
@@ -625,11 +715,28 @@ fn write_xlsx_beside<W: Write + std::io::Seek + Send, T: Send>(
             ws.set_column_width(0, 48)?;
             book.save_to_writer(w)?;
             Ok(neutralised)
+        });
+        let (out, runs) = rows(&mut |run| {
+            // The writer waits for every run; if it has stopped, its own error is reported.
+            let _ = run_to.send(run);
+        });
+        drop(run_to);
+        let view = View { out: &out, runs };
+        let others = (|| -> Result<_, XlsxError> {
+            problems.set_name("Problems")?;
+            let lines = problem_cells(&view.out.file_problems, view.rows());
+            let n = sheet_rows(&mut problems, &PROBLEMS_HEADER, lines, bold)?
+                + duplicates_sheet(&mut duplicates, &view, bold)?;
+            Ok((problems, duplicates, n, summary_lines(view.out)))
         })();
-        let beside = other
+        // The writer waits for this; if it has gone, its own error is reported.
+        let _ = others_to.send(others);
+        let t = beside(&view);
+        drop(view);
+        let saved = writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (saved, beside)
+        (out, Some(saved), t)
     })
 }
 
@@ -663,7 +770,8 @@ pub struct Written {
 
 /// Writes the clean job's files into `dir` (made if missing), on two threads: the workbook's
 /// Cleaned sheet and its compression on one, its other sheets, the CSV files and the report on
-/// the other.
+/// the other. ([`super::clean_students_file_to`] starts the Cleaned sheet while the rows are
+/// still being worked out.)
 ///
 /// ```
 /// use heat_core::clean::{clean_students, output, CleanSettings};
@@ -682,49 +790,71 @@ pub fn write_files(
     dir: &std::path::Path,
     files: &Files,
 ) -> std::io::Result<Written> {
-    std::fs::create_dir_all(dir)?;
+    write_files_as_rows_come(dir, files, Shape::of(out), |pass| all_at_once(out, pass)).1
+}
+
+/// [`write_files`] for rows that `rows` works out on this thread, each run passed on as soon as
+/// it is done (the workbook's Cleaned sheet is written from the runs as they come). `rows` is
+/// always called, even when a file cannot be made; returns the outcome it gave back.
+pub(crate) fn write_files_as_rows_come<'a>(
+    dir: &std::path::Path,
+    files: &Files,
+    shape: Shape,
+    rows: impl FnOnce(&mut dyn FnMut(&'a [StudentRow])) -> Worked<'a>,
+) -> (Cow<'a, CleanOutcome>, std::io::Result<Written>) {
     let create = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
         Ok(std::io::BufWriter::new(std::fs::File::create(
             dir.join(name),
         )?))
     };
-    let mut written = Written::default();
-    let csv_and_report = || -> std::io::Result<(usize, Vec<std::path::PathBuf>)> {
+    let book = std::fs::create_dir_all(dir)
+        .and_then(|()| files.xlsx.then(|| create("students.xlsx")).transpose());
+    let book = match book {
+        Ok(book) => book,
+        Err(e) => {
+            let (out, _) = rows(&mut |_| {});
+            return (out, Err(e));
+        }
+    };
+    let csv_and_report = |view: &View<'_>| -> std::io::Result<(usize, Vec<std::path::PathBuf>)> {
         let mut neutralised = 0;
         let mut paths = Vec::new();
         if files.csv {
-            neutralised = write_cleaned_csv(out, create("students_cleaned.csv")?, files.bom)?
-                + write_problems_csv(out, create("students_problems.csv")?, files.bom)?;
+            neutralised = cleaned_csv(view, create("students_cleaned.csv")?, files.bom)?
+                + problems_csv(view, create("students_problems.csv")?, files.bom)?;
             paths.extend(
                 ["students_cleaned.csv", "students_problems.csv"].map(|name| dir.join(name)),
             );
         }
         if let Some(title) = &files.report {
             let path = dir.join("students_report.html");
-            std::fs::write(&path, super::report::html_report(out, title))?;
+            std::fs::write(&path, super::report::html_report_of(view, title))?;
             paths.push(path);
         }
         Ok((neutralised, paths))
     };
-    let (xlsx, (neutralised, paths)) = if files.xlsx {
-        let workbook = dir.join("students.xlsx");
-        let (xlsx, rest) = write_xlsx_beside(out, create("students.xlsx")?, csv_and_report);
-        let n = xlsx.map_err(std::io::Error::other)?;
-        (Some((workbook, n)), rest?)
-    } else {
-        (None, csv_and_report()?)
-    };
-    written.neutralised_csv = neutralised;
-    let mut paths = paths.into_iter();
-    if files.csv {
-        written.paths.extend(paths.by_ref().take(2));
-    }
-    if let Some((workbook, n)) = xlsx {
-        written.paths.push(workbook);
-        written.neutralised_xlsx = n;
-    }
-    written.paths.extend(paths);
-    Ok(written)
+    let (out, saved, rest) = write_book(book, shape, rows, csv_and_report);
+    let written = (|| {
+        let xlsx = saved
+            .map(|n| n.map_err(std::io::Error::other))
+            .transpose()?;
+        let (neutralised, paths) = rest?;
+        let mut written = Written {
+            neutralised_csv: neutralised,
+            ..Default::default()
+        };
+        let mut paths = paths.into_iter();
+        if files.csv {
+            written.paths.extend(paths.by_ref().take(2));
+        }
+        if let Some(n) = xlsx {
+            written.paths.push(dir.join("students.xlsx"));
+            written.neutralised_xlsx = n;
+        }
+        written.paths.extend(paths);
+        Ok(written)
+    })();
+    (out, written)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use plotters::prelude::*;
 
+use super::output::View;
 use super::{column_label, CleanOutcome, RowStatus, StudentRow};
 use crate::activity::Severity;
 
@@ -211,6 +212,12 @@ fn tally<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
 /// assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href=")); // nothing fetched
 /// ```
 pub fn html_report(out: &CleanOutcome, title: &str) -> String {
+    html_report_of(&View::all(out), title)
+}
+
+/// [`html_report`] of rows held in runs.
+pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
+    let out = view.out;
     let c = &out.counts;
     let mut html = String::new();
     let _ = write!(
@@ -273,7 +280,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
         &bars(&labels, &values, RGBColor(0x2b, 0x6c, 0xb0)),
     );
 
-    let postcodes = tally(out.students.iter().map(postcode_state));
+    let postcodes = tally(view.rows().map(postcode_state));
     let (labels, values): (Vec<String>, Vec<f64>) = postcodes
         .iter()
         .map(|(k, v)| (k.clone(), *v as f64))
@@ -290,7 +297,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
     }
 
     // Stated year group (rows) against the date of birth's (columns).
-    let grid = tally(out.students.iter().filter_map(|s| {
+    let grid = tally(view.rows().filter_map(|s| {
         let stated = s.value("year_group");
         let derived = s.derived.as_ref()?;
         Some((
@@ -339,8 +346,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
     );
 
     let mut by_year: Vec<(String, usize)> = tally(
-        out.students
-            .iter()
+        view.rows()
             .filter_map(|s| s.derived.as_ref().map(|d| d.year_group.clone())),
     )
     .into_iter()
@@ -383,8 +389,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
         .map(|(why, n)| vec![why.clone(), n.to_string()])
         .collect();
     let incomplete = tally(
-        out.students
-            .iter()
+        view.rows()
             .filter(|s| s.status != RowStatus::Rejected)
             .flat_map(|s| s.tracking.problems.iter().copied()),
     );
@@ -404,11 +409,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
         ),
     );
 
-    let mut dups: Vec<&StudentRow> = out
-        .students
-        .iter()
-        .filter(|s| s.duplicate.is_some())
-        .collect();
+    let mut dups: Vec<&StudentRow> = view.rows().filter(|s| s.duplicate.is_some()).collect();
     dups.sort_by(|a, b| {
         let p = |s: &StudentRow| s.duplicate.as_ref().map_or(0.0, |d| d.probability);
         p(b).total_cmp(&p(a))
@@ -450,14 +451,13 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
     section(&mut html, "chart-duplicates", "Likely duplicates", &d);
 
     let problems = tally(
-        out.students
-            .iter()
+        view.rows()
             .flat_map(|s| s.problems.iter())
             .map(|p| column_label(&p.column).to_string()),
     );
     let (labels, values): (Vec<String>, Vec<f64>) =
         problems.iter().map(|(k, v)| (k.clone(), *v as f64)).unzip();
-    let by_code: Vec<Vec<String>> = tally(out.students.iter().flat_map(|s| {
+    let by_code: Vec<Vec<String>> = tally(view.rows().flat_map(|s| {
         s.problems.iter().map(|p| {
             (
                 column_label(&p.column).to_string(),
@@ -485,7 +485,7 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
     );
 
     let mut schools: BTreeMap<String, [usize; 5]> = BTreeMap::new();
-    for s in &out.students {
+    for s in view.rows() {
         let school = match s.value("school_id") {
             "" => "(no school)".to_string(),
             v => v.to_string(),
