@@ -618,6 +618,47 @@ fn the_clean_job_adds_areas_and_counts_students_by_quintile() {
     );
 }
 
+#[test]
+fn areas_looked_up_run_by_run_as_the_files_are_written_are_the_same() {
+    use heat_core::clean::{clean_students_file, clean_students_file_to, output, CleanSettings};
+    let (index, _) = &*ALL;
+    let mut settings = CleanSettings::on("2026-12-01".parse().unwrap());
+    settings.areas = Some(std::sync::Arc::new(index.clone()));
+    let dir = std::env::temp_dir().join(format!("heatkit_areas_to_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("students.csv");
+    std::fs::write(
+        &path,
+        "Forename,Surname,Date of Birth,Home Postcode\n\
+         Ann,Lee,2011-01-02,ls11nz\n\
+         Bob,Kay,2011-03-04,LS1 2AL\n\
+         Dan,Fry,2011-07-08,ZE3 9JZ\n\
+         Eve,Gee,2011-09-10,\n",
+    )
+    .unwrap();
+    let files = output::Files {
+        csv: true,
+        xlsx: true,
+        report: Some("students.csv".into()),
+        bom: true,
+    };
+    let (out, written) = clean_students_file_to(&path, &settings, &dir.join("to"), &files).unwrap();
+    written.unwrap();
+    let after = clean_students_file(&path, &settings).unwrap();
+    output::write_files(&after, &dir.join("after"), &files).unwrap();
+    assert_eq!(out, after);
+    assert_eq!(out.areas.as_ref().unwrap().polar4.missing, 2);
+    for name in [
+        "students_cleaned.csv",
+        "students_problems.csv",
+        "students_report.html",
+    ] {
+        let read = |sub: &str| std::fs::read(dir.join(sub).join(name)).unwrap();
+        assert!(read("to") == read("after"), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A synthetic File 7 in the published header (IoD2025: 2021 LSOAs, the CYP decile header cut
 /// short; IoD2019: its last header with a trailing space), every area of the nation ranked.
 fn file_7(year: u32) -> String {
