@@ -385,8 +385,14 @@ pub fn clean_students_file_to(
         areas: settings.areas.is_some(),
     };
     let mut students = unfilled_rows(prepared.rows.len());
+    // With a workbook, its Cleaned sheet is written on one core while the rows are worked out.
+    let pace = if files.xlsx {
+        Pace::OneCore
+    } else {
+        Pace::EveryCore
+    };
     let (out, written) = output::write_files_as_rows_come(dir, files, shape, |pass| {
-        let (out, runs) = work_out(prepared, settings, &mut students, Pace::OneCore, pass);
+        let (out, runs) = work_out(prepared, settings, &mut students, pace, pass);
         (std::borrow::Cow::Owned(out), runs)
     });
     let mut out = out.into_owned();
@@ -1146,6 +1152,21 @@ mod tests {
         let (out, written) = clean_students_file_to(&path, &settings, &path, &files).unwrap();
         assert_eq!((out.students.len(), out.counts.ok), (1, 1));
         assert!(written.is_err());
+        // CSV alone (no workbook: the rows are worked out on every core).
+        let csv_only = output::Files {
+            xlsx: false,
+            ..files
+        };
+        let (again, written) =
+            clean_students_file_to(&path, &settings, &dir.join("out"), &csv_only).unwrap();
+        assert_eq!(again, out);
+        assert_eq!(written.unwrap().paths.len(), 2);
+        let mut cleaned = Vec::new();
+        output::write_cleaned_csv(&out, &mut cleaned, true).unwrap();
+        assert_eq!(
+            std::fs::read(dir.join("out/students_cleaned.csv")).unwrap(),
+            cleaned
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
