@@ -332,12 +332,19 @@ pub fn clean_students_file(
     path: &std::path::Path,
     settings: &CleanSettings,
 ) -> Result<CleanOutcome, CleanError> {
+    clean_students(read_students(path, settings)?, settings)
+}
+
+/// A students file read for the clean job (duplicates are left to its matching).
+fn read_students(
+    path: &std::path::Path,
+    settings: &CleanSettings,
+) -> Result<ImportOutcome, CleanError> {
     let import = ImportSettings {
         check_duplicates: false,
         ..settings.import.clone()
     };
-    let upload = validate_import_file(path, Template::Students, &import)?;
-    clean_students(upload, settings)
+    Ok(validate_import_file(path, Template::Students, &import)?)
 }
 
 /// The clean job on an upload already read (see the module docs).
@@ -374,12 +381,7 @@ pub fn clean_students_file_to(
     dir: &std::path::Path,
     files: &output::Files,
 ) -> Result<(CleanOutcome, std::io::Result<output::Written>), CleanError> {
-    let import = ImportSettings {
-        check_duplicates: false,
-        ..settings.import.clone()
-    };
-    let upload = validate_import_file(path, Template::Students, &import)?;
-    let prepared = prepare(upload, settings)?;
+    let prepared = prepare(read_students(path, settings)?, settings)?;
     let shape = output::Shape {
         rows: prepared.rows.len(),
         areas: settings.areas.is_some(),
@@ -692,7 +694,7 @@ fn student_row(
     }
 }
 
-/// Rows worked out together (on every core) by [`clean_students`], their issues moved in.
+/// Rows worked out together by [`work_out`] (a run), their issues moved in.
 const ROW_CHUNK: usize = 1 << 16;
 
 /// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
