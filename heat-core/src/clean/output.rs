@@ -474,6 +474,7 @@ fn put(
     let number = match cell {
         Cell::Text(t) => {
             let formula = usize::from(is_formula(&t));
+            let t = fit_cell(t);
             match f {
                 Some(f) => ws.write_string_with_format(row, col, t, f)?,
                 None => ws.write_string(row, col, t)?,
@@ -494,6 +495,25 @@ fn put(
         None => ws.write_number(row, col, number)?,
     };
     Ok(0)
+}
+
+/// A text as a workbook cell holds it: a value over Excel's 32,767 characters is cut, and says
+/// so at its end (the CSV files keep it whole).
+fn fit_cell(t: Cow<'_, str>) -> Cow<'_, str> {
+    use crate::import::MAX_CELL_CHARS;
+    if t.len() <= MAX_CELL_CHARS {
+        return t;
+    }
+    let chars = t.chars().count();
+    if chars <= MAX_CELL_CHARS {
+        return t;
+    }
+    let note = format!(
+        " … [cut: {chars} characters in all, more than a cell holds; the CSV file has them all]"
+    );
+    let keep = MAX_CELL_CHARS - note.chars().count();
+    let at = t.char_indices().nth(keep).map_or(t.len(), |(at, _)| at);
+    Cow::Owned(format!("{}{note}", &t[..at]))
 }
 
 fn sheet_rows<'a, R: IntoIterator<Item = Cell<'a>>>(

@@ -24,6 +24,7 @@
 mod activities;
 mod encoding;
 mod headers;
+mod limits;
 mod schools;
 mod students;
 mod table;
@@ -46,6 +47,9 @@ use crate::rows::{self, CsvRows};
 pub use encoding::{decode, decode_prefix, Encoding};
 pub(crate) use headers::header_key;
 use headers::{Column, HeaderMap};
+pub use limits::{
+    ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
+};
 pub use table::{read_table, read_table_file};
 pub(crate) use workbook::sheet_names;
 pub use workbook::{
@@ -191,6 +195,49 @@ pub enum ImportFileError {
     /// The file cannot be opened or read.
     #[error("cannot read the file: {0}")]
     Unreadable(String),
+    /// A zipped workbook that unpacks to more than a budget of [`ImportLimits`] allows.
+    #[error("the workbook's part {part} unpacks to {size} {what}, more than the limit of {limit}; save the sheet as CSV, or raise the limit in the import settings if the file is genuine")]
+    WorkbookTooLarge {
+        /// The zip part (`xl/worksheets/sheet1.xml`, say).
+        part: String,
+        /// What is counted (`bytes`, `bytes of shared strings`, `parts`).
+        what: &'static str,
+        /// What the file states.
+        size: u64,
+        /// The budget.
+        limit: u64,
+    },
+    /// A workbook part that declares a document type (entity definitions, as in "billion
+    /// laughs"), which spreadsheet programs never write.
+    #[error("the workbook's part {part} declares a document type (DTD) with entities of its own, which spreadsheet programs never write; it was refused unread")]
+    WorkbookDtd {
+        /// The zip part.
+        part: String,
+    },
+    /// A workbook part holding a run of text longer than any cell may hold.
+    #[error("the workbook's part {part} holds a run of text of over 1 MiB (from byte {at}), longer than any cell may hold (32,767 characters); it was not saved by a spreadsheet program")]
+    OversizedText {
+        /// The zip part.
+        part: String,
+        /// Where the run starts, in the unpacked part.
+        at: u64,
+    },
+    /// A cell outside a spreadsheet's grid (A1:XFD1048576).
+    #[error("sheet {sheet:?} has a cell at {cell}, outside the spreadsheet grid (A1:XFD1048576: 1,048,576 rows, 16,384 columns)")]
+    CellOutOfGrid {
+        /// The sheet.
+        sheet: String,
+        /// The cell, as column letters and row number.
+        cell: String,
+    },
+    /// A header row with more columns than a spreadsheet has.
+    #[error("the header (row {row}) has {columns} columns, more than a spreadsheet's 16,384; is the file really a table?")]
+    TooManyColumns {
+        /// The header's row.
+        row: usize,
+        /// How many columns it has.
+        columns: usize,
+    },
     /// Required columns are missing (with suggestions from the columns that are there).
     #[error("{template} file is missing required columns: {}", describe_missing(.missing))]
     MissingColumns {
@@ -215,6 +262,11 @@ impl HeatError for ImportFileError {
             ImportFileError::BadWorkbook(_) => "bad_workbook",
             ImportFileError::UnknownSheet { .. } => "unknown_sheet",
             ImportFileError::NoHeaderRow { .. } => "no_header_row",
+            ImportFileError::WorkbookTooLarge { .. } => "workbook_too_large",
+            ImportFileError::WorkbookDtd { .. } => "workbook_dtd",
+            ImportFileError::OversizedText { .. } => "oversized_text",
+            ImportFileError::CellOutOfGrid { .. } => "cell_out_of_grid",
+            ImportFileError::TooManyColumns { .. } => "too_many_columns",
         }
     }
     fn kind(&self) -> ErrorKind {
@@ -457,6 +509,8 @@ pub struct ImportSettings {
     pub check_duplicates: bool,
     /// The workbook sheet to read; `None` (the default): the first whose header matches.
     pub sheet: Option<String>,
+    /// Budgets for what a file may unpack to and how long a value may be ([`ImportLimits`]).
+    pub limits: ImportLimits,
 }
 
 impl ImportSettings {
@@ -475,6 +529,7 @@ impl ImportSettings {
             activity: ActivitySettings::default(),
             check_duplicates: true,
             sheet: None,
+            limits: ImportLimits::default(),
         }
     }
 
@@ -574,6 +629,10 @@ pub fn validate_import(
     let mut numbering = CsvRows::from_first_line();
     let mut record = csv::StringRecord::new();
     let bytes = text.as_bytes();
+    let keep = settings.limits.max_field_chars;
+    // The first record wider than a sheet: (row, fields).
+    let too_wide = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let wide = too_wide.clone();
     // Blank lines (which the CSV reader skips) come out as empty records, so they are counted.
     let mut pending: std::collections::VecDeque<Record> = Default::default();
     let mut next = move || -> Option<Record> {
@@ -585,7 +644,22 @@ pub fn validate_import(
             Ok(true) => {
                 let (row, blank) = numbering.row_of(&record, bytes);
                 pending.extend(blank.map(|b| (b, Ok(Vec::new()))));
-                pending.push_back((row, Ok(record.iter().map(String::from).collect())));
+                let cells = if record.len() > MAX_SHEET_COLUMNS {
+                    if let Ok(mut first) = wide.lock() {
+                        first.get_or_insert((row, record.len()));
+                    }
+                    Err(format!(
+                        "has {} fields, more than a spreadsheet's {MAX_SHEET_COLUMNS} columns",
+                        record.len()
+                    ))
+                } else if let Some(lines) =
+                    limits::unclosed_quote(&record, reader.position(), bytes)
+                {
+                    Err(format!("cannot be read as CSV: a quote (\") opens in it and is never closed, so the {lines} lines after it, to the end of the file, were read as one row; close the quote, or remove it, and save again"))
+                } else {
+                    Ok(record.iter().map(|f| limits::cut(f, keep)).collect())
+                };
+                pending.push_back((row, cells));
                 pending.pop_front()
             }
             Err(e) => {
@@ -607,7 +681,12 @@ pub fn validate_import(
         .iter()
         .map(|(_, r)| r.clone().unwrap_or_default())
         .collect();
-    let at = workbook::find_header(&cells, template).unwrap_or_else(|_| {
+    let found = workbook::find_header(&cells, template);
+    let first_too_wide = too_wide.lock().ok().and_then(|w| *w);
+    if let (Err(_), Some((row, columns))) = (&found, first_too_wide) {
+        return Err(ImportFileError::TooManyColumns { row, columns });
+    }
+    let at = found.unwrap_or_else(|_| {
         // No line holds the header: read the first filled one as it, to report what is missing.
         cells
             .iter()
@@ -738,7 +817,6 @@ pub(crate) fn validate_table_at(
             issues.extend(found);
             match outcome {
                 Checked::Skipped => rows_skipped += 1,
-                Checked::Unreadable => rows_in += 1,
                 Checked::Row(row, without_header) => {
                     rows_in += 1;
                     for c in without_header {
@@ -812,8 +890,6 @@ const CHECK_BATCH: usize = 8192;
 enum Checked {
     /// A blank line, a row of empty cells or a total line: not a row of data.
     Skipped,
-    /// A line the CSV reader could not read (its issue says why).
-    Unreadable,
     /// A row of data, checked (its issues beside it), and the positions of its filled cells
     /// that have no header.
     Row(CleanRow, Vec<usize>),
@@ -855,10 +931,16 @@ fn check_record(
     let mut cells = match cells {
         Ok(c) => c,
         Err(why) => {
+            // Still a row: it comes out refused, with why, so rows in = rows out.
             check.error("-", "unreadable_row", why);
-            return (Checked::Unreadable, issues);
+            let blank = vec![String::new(); template.column_names().len()];
+            return (
+                Checked::Row(CleanRow::new(row, template, blank), Vec::new()),
+                issues,
+            );
         }
     };
+
     if layout == Layout::Cells && cells.len() < n_cols {
         cells.resize(n_cols, String::new());
     }
@@ -913,11 +995,46 @@ fn check_record(
     let values: Vec<String> = (0..map.position.len())
         .map(|i| typed(i).to_string())
         .collect();
+    for (value, column) in values.iter().zip(template.column_names()) {
+        if value.len() > MAX_CELL_CHARS {
+            let n = value.chars().count();
+            if n > MAX_CELL_CHARS {
+                let over = if n >= settings.limits.max_field_chars {
+                    "over "
+                } else {
+                    ""
+                };
+                check.error(
+                    column,
+                    "too_long",
+                    format!("is {over}{n} characters long, more than a spreadsheet cell holds ({MAX_CELL_CHARS}); two columns run together, or a quote left open?"),
+                );
+            }
+        }
+    }
     let mut clean = CleanRow::new(row, template, values);
     match template {
         Template::Students => students::clean(&mut clean, &mut check, settings),
         Template::Activities => activities::clean(&mut clean, &mut check, settings),
         Template::Schools => schools::clean(&mut clean, &mut check),
+    }
+    // A NUL or other control character that no field reader refused already: binary data
+    // pasted into a cell, never a value.
+    let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
+    for (i, column) in template.column_names().iter().enumerate() {
+        let value = typed(i);
+        if let Some(c) = value.bytes().find(|b| control(*b)) {
+            if !check.issues.iter().any(|e| e.column == *column) {
+                check.error(
+                    column,
+                    "control_character",
+                    format!(
+                        "holds a control character (U+{:04X}) that no value has; was it pasted from another program?",
+                        u32::from(c)
+                    ),
+                );
+            }
+        }
     }
     // Each of the row's issues keeps the file's text of its cell.
     for issue in &mut issues {
@@ -926,7 +1043,7 @@ fn check_record(
             .iter()
             .position(|c| *c == issue.column)
         {
-            issue.value = typed(i).to_string();
+            issue.value = limits::preview(typed(i));
         }
     }
     (Checked::Row(clean, without_header), issues)

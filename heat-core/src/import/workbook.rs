@@ -7,12 +7,15 @@
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{Data, Reader};
 
 use super::headers::HeaderMap;
+use super::limits::{check_zip, cut, ZipKind};
 use super::{
-    validate_table_at, ImportFileError, ImportOutcome, ImportSettings, Layout, Record, Template,
+    column_letter, validate_table_at, ImportFileError, ImportIssue, ImportLimits, ImportOutcome,
+    ImportSettings, Layout, Record, Template, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS,
 };
+use crate::activity::Severity;
 
 /// How many rows above the header a sheet may hold (a title, a date, a blank line…).
 pub const MAX_TITLE_ROWS: usize = 30;
@@ -109,23 +112,66 @@ pub(crate) fn find_header(rows: &[Vec<String>], template: Template) -> Result<us
 
 type Book<'a> = calamine::Sheets<Cursor<&'a [u8]>>;
 
-/// Opens a workbook's bytes, and names its format.
-fn open(bytes: &[u8]) -> Result<(Book<'_>, &'static str), ImportFileError> {
+/// Runs a workbook reader's step, turning a panic inside it (a reader bug on a malformed file)
+/// into an error: a damaged upload must never take down the service that reads it.
+fn guarded<T>(step: impl FnOnce() -> Result<T, ImportFileError>) -> Result<T, ImportFileError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|_| {
+        Err(ImportFileError::BadWorkbook(
+            "the workbook reader failed on its contents".into(),
+        ))
+    })
+}
+
+/// Opens a workbook's bytes, and names its format. A zipped workbook is first held to
+/// `limits` ([`super::limits`]) and opened as the format its parts name.
+fn open<'a>(
+    bytes: &'a [u8],
+    limits: &ImportLimits,
+) -> Result<(Book<'a>, &'static str), ImportFileError> {
     if is_encrypted_package(bytes) {
         return Err(ImportFileError::ProtectedWorkbook);
     }
-    let book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::Error::Xls(calamine::XlsError::Password)
-        | calamine::Error::Ods(calamine::OdsError::Password) => ImportFileError::ProtectedWorkbook,
-        e => ImportFileError::BadWorkbook(e.to_string()),
-    })?;
-    let format = match &book {
-        calamine::Sheets::Xlsx(_) => "xlsx",
-        calamine::Sheets::Xlsb(_) => "xlsb",
-        calamine::Sheets::Xls(_) => "xls",
-        calamine::Sheets::Ods(_) => "ods",
+    let kind = if bytes.starts_with(&OLE_MAGIC) {
+        None
+    } else {
+        Some(check_zip(bytes, limits)?)
     };
-    Ok((book, format))
+    let bad = |e: &dyn std::fmt::Display| ImportFileError::BadWorkbook(e.to_string());
+    guarded(|| {
+        let cursor = Cursor::new(bytes);
+        Ok(match kind {
+            Some(ZipKind::Xlsx) => (
+                calamine::Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|e| bad(&e))?),
+                "xlsx",
+            ),
+            Some(ZipKind::Xlsb) => (
+                calamine::Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|e| bad(&e))?),
+                "xlsb",
+            ),
+            Some(ZipKind::Ods) => (
+                calamine::Sheets::Ods(calamine::Ods::new(cursor).map_err(|e| match e {
+                    calamine::OdsError::Password => ImportFileError::ProtectedWorkbook,
+                    calamine::OdsError::CellLimitExceeded { requested, max } => {
+                        ImportFileError::WorkbookTooLarge {
+                            part: "content.xml".into(),
+                            what: "cells (repeated rows and columns counted)",
+                            size: requested as u64,
+                            limit: max as u64,
+                        }
+                    }
+                    e => bad(&e),
+                })?),
+                "ods",
+            ),
+            None => (
+                calamine::Sheets::Xls(calamine::Xls::new(cursor).map_err(|e| match e {
+                    calamine::XlsError::Password => ImportFileError::ProtectedWorkbook,
+                    e => bad(&e),
+                })?),
+                "xls",
+            ),
+        })
+    })
 }
 
 /// The sheet called `want` (exactly, else ignoring case).
@@ -141,14 +187,9 @@ fn choose(names: &[String], want: &str) -> Result<String, ImportFileError> {
         })
 }
 
-fn range_of(book: &mut Book<'_>, name: &str) -> Result<Range<Data>, ImportFileError> {
-    book.worksheet_range(name)
-        .map_err(|e| ImportFileError::BadWorkbook(format!("sheet {name:?}: {e}")))
-}
-
 /// The names of a workbook's sheets, in order.
 pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportFileError> {
-    open(bytes).map(|(book, _)| book.sheet_names())
+    open(bytes, &ImportLimits::default()).map(|(book, _)| book.sheet_names())
 }
 
 /// One sheet of a workbook as text: its name, the workbook's format (`xlsx`, `xlsb`, `xls`,
@@ -165,7 +206,9 @@ pub struct SheetText {
 }
 
 /// Reads one sheet of a workbook (the one named, else the first) as text, cells read as
-/// [`validate_workbook`] reads them: for look-up tables that follow no upload template.
+/// [`validate_workbook`] reads them: for look-up tables that follow no upload template. Rows
+/// start at the sheet's first filled column and are all as wide as the widest (to column
+/// [`READ_COLUMNS`] at most), as a spreadsheet's used range is.
 ///
 /// ```
 /// use heat_core::import::read_sheet;
@@ -173,7 +216,8 @@ pub struct SheetText {
 /// assert_eq!(read_sheet(b"not a workbook", None).unwrap_err().code(), "bad_workbook");
 /// ```
 pub fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, ImportFileError> {
-    let (mut book, format) = open(bytes)?;
+    let limits = ImportLimits::default();
+    let (mut book, format) = open(bytes, &limits)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(want) => choose(&names, want)?,
@@ -182,23 +226,45 @@ pub fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Import
             .cloned()
             .ok_or_else(|| ImportFileError::BadWorkbook("it has no sheets".into()))?,
     };
-    let range = range_of(&mut book, &name)?;
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| (first_row + i + 1, cells.iter().map(cell_text).collect()))
-        .collect();
+    let mut rows = guarded(|| {
+        let mut sheet_rows = Vec::new();
+        let mut read = |sorted: bool, rows: &mut Vec<SheetRow>| {
+            rows.clear();
+            read_rows(&mut book, &name, &limits, sorted, &mut |row| {
+                rows.push(row);
+                Ok(())
+            })
+        };
+        match read(false, &mut sheet_rows) {
+            Err(ReadStop::OutOfOrder) => read(true, &mut sheet_rows),
+            other => other,
+        }
+        .map_err(|stop| stop.into_error(&name))?;
+        Ok(sheet_rows)
+    })?;
+    // As a used range: from the first filled column, every row as wide as the widest.
+    let first = rows
+        .iter()
+        .filter_map(|(_, cells)| cells.iter().position(|c| !c.is_empty()))
+        .min()
+        .unwrap_or(0);
+    let width = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    for (_, cells) in &mut rows {
+        cells.resize(width, String::new());
+        cells.drain(..first);
+    }
     Ok(SheetText { name, format, rows })
 }
 
 /// Validates a workbook's bytes against a template (see the module docs). `Err` when the
-/// workbook cannot be opened (corrupt, password-protected), the chosen sheet is not there, or no
-/// sheet has the template's header.
+/// workbook cannot be opened (corrupt, password-protected, over a limit of
+/// [`ImportSettings::limits`]), the chosen sheet is not there, a cell lies outside the grid, or
+/// no sheet has the template's header.
 ///
 /// Cells are placed by their column from `A`; a header cell left blank is no column (values under
-/// it, or past the last header, are reported as `unnamed_column`). An `.xlsx` sheet is read on a
-/// thread of its own while the rows already read are checked, so the whole sheet is never held.
+/// it, or past the last header, are reported as `unnamed_column`; values past column
+/// [`READ_COLUMNS`] are not read, and reported). A sheet is read on a thread of its own while the
+/// rows already read are checked, so the whole sheet is never held.
 ///
 /// ```
 /// use heat_core::import::{validate_workbook, ImportSettings, Template};
@@ -211,7 +277,7 @@ pub fn validate_workbook(
     template: Template,
     settings: &ImportSettings,
 ) -> Result<ImportOutcome, ImportFileError> {
-    let (mut book, format) = open(bytes)?;
+    let (mut book, format) = open(bytes, &settings.limits)?;
     let names = book.sheet_names();
     let candidates = match &settings.sheet {
         Some(want) => vec![choose(&names, want)?],
@@ -219,22 +285,8 @@ pub fn validate_workbook(
     };
     let mut first_missing = None;
     for name in &candidates {
-        let streamed = match &mut book {
-            calamine::Sheets::Xlsx(xlsx) => validate_streamed(xlsx, name, template, settings),
-            _ => Err(ReadStop::OutOfOrder),
-        };
-        let checked = match streamed {
-            Ok(checked) => checked,
-            Err(ReadStop::Failed(e)) => {
-                return Err(ImportFileError::BadWorkbook(format!("sheet {name:?}: {e}")))
-            }
-            // Rows stored out of order (or not an xlsx sheet): read whole, then checked.
-            Err(_) => {
-                let range = range_of(&mut book, name)?;
-                validate_rows(rows_of_range(&range), template, settings, format)
-            }
-        };
-        match checked? {
+        let checked = guarded(|| validate_sheet(&mut book, name, template, settings, format))?;
+        match checked {
             Ok(mut outcome) => {
                 outcome.summary.sheet = Some(name.clone());
                 return Ok(outcome);
@@ -256,6 +308,93 @@ pub fn validate_workbook(
             sheets: candidates,
         })
     }
+}
+
+/// One sheet checked against a template: read on a thread of its own while this one checks
+/// the rows already read.
+fn validate_sheet(
+    book: &mut Book<'_>,
+    name: &str,
+    template: Template,
+    settings: &ImportSettings,
+    format: &'static str,
+) -> Checked {
+    // A sheet stored out of order is read again, sorted; the first reading's checks are dropped.
+    match validate_read(book, name, template, settings, format, false) {
+        Err(ReadStop::OutOfOrder) => validate_read(book, name, template, settings, format, true),
+        other => other,
+    }
+    .unwrap_or_else(|stop| Err(stop.into_error(name)))
+}
+
+/// [`validate_sheet`] with the cells in stored or sorted order.
+fn validate_read(
+    book: &mut Book<'_>,
+    name: &str,
+    template: Template,
+    settings: &ImportSettings,
+    format: &'static str,
+    sorted: bool,
+) -> Result<Checked, ReadStop> {
+    let (send, batches) = std::sync::mpsc::sync_channel::<Vec<SheetRow>>(8);
+    let (checked, read) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch: Vec<SheetRow> = Vec::with_capacity(STREAM_BATCH);
+            let far = read_rows(book, name, &settings.limits, sorted, &mut |row| {
+                batch.push(row);
+                if batch.len() >= STREAM_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH));
+                    send.send(full).map_err(|_| ReadStop::NotWanted)?;
+                }
+                Ok(())
+            })?;
+            if !batch.is_empty() {
+                send.send(batch).map_err(|_| ReadStop::NotWanted)?;
+            }
+            Ok(far)
+        });
+        let checked = validate_rows(batches.into_iter().flatten(), template, settings, format);
+        // The reader stops at its next batch once the rows are no longer wanted.
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(ReadStop::Failed(
+                "the workbook reader failed on its contents".into(),
+            ))
+        });
+        (checked, read)
+    });
+    let far = match read {
+        Ok(far) => far,
+        Err(ReadStop::NotWanted) => FarCells::default(),
+        Err(stop) => return Err(stop),
+    };
+    let mut checked = match checked {
+        Ok(checked) => checked,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let (Ok(outcome), Some((row, col))) = (&mut checked, far.first) {
+        let header_row = outcome.summary.header_row;
+        outcome.issues.insert(
+            outcome.issues.partition_point(|e| e.row <= header_row),
+            ImportIssue {
+                row: header_row,
+                column: "-".into(),
+                code: "unnamed_column",
+                severity: Severity::Warning,
+                rule_id: None,
+                message: format!(
+                    "header: {} value{} past column {} (the first at {}{row}) {} not read; a template's columns are never that far right",
+                    far.count,
+                    if far.count == 1 { "" } else { "s" },
+                    column_letter(READ_COLUMNS - 1),
+                    column_letter(col),
+                    if far.count == 1 { "was" } else { "were" },
+                ),
+                value: column_letter(col),
+            },
+        );
+        outcome.summary.warnings += 1;
+    }
+    Ok(Ok(checked))
 }
 
 /// One row of a sheet: its spreadsheet row and its cells as text, from column `A` to its last
@@ -304,101 +443,190 @@ fn validate_rows(
     .map(Ok)
 }
 
-/// A range's rows with their spreadsheet row numbers, each cell in its column from `A`.
-fn rows_of_range(range: &Range<Data>) -> impl Iterator<Item = SheetRow> + '_ {
-    let (first_row, first_col) = range
-        .start()
-        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    range.rows().enumerate().map(move |(i, cells)| {
-        let mut text = vec![String::new(); first_col];
-        text.extend(cells.iter().map(cell_text));
-        while text.last().is_some_and(String::is_empty) {
-            text.pop();
-        }
-        (first_row + i + 1, text)
-    })
-}
-
 /// Rows sent from the reading thread at a time.
 const STREAM_BATCH: usize = 4096;
 
-/// Reads an `.xlsx` sheet on a thread of its own, sending its rows in batches, while this thread
-/// checks them (the reader parses XML on one core; the checks use the others).
-fn validate_streamed(
-    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    template: Template,
-    settings: &ImportSettings,
-) -> Result<Checked, ReadStop> {
-    let (send, batches) = std::sync::mpsc::sync_channel::<Vec<SheetRow>>(8);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_xlsx_rows(xlsx, name, send));
-        let rows = batches.into_iter().flatten();
-        let checked = validate_rows(rows, template, settings, "xlsx");
-        // The reader stops at its next batch once the rows are no longer wanted.
-        match reader.join() {
-            Ok(Ok(()) | Err(ReadStop::NotWanted)) => Ok(checked),
-            Ok(Err(stop)) => Err(stop),
-            Err(_) => Err(ReadStop::Failed(
-                "the sheet reader stopped unexpectedly".into(),
-            )),
-        }
-    })
-}
+/// Columns read into a row, `A` to `IV`: values further right are counted and reported, not
+/// placed, so a stray cell at `XFD` costs one count, not 16,384 empty cells on every row.
+pub const READ_COLUMNS: usize = 256;
 
-/// Why reading a sheet as a stream stopped early.
+/// Why reading a sheet stopped early.
+#[derive(Debug)]
 enum ReadStop {
-    /// Its rows are stored out of order (or it is not an `.xlsx` sheet): to be read whole.
+    /// Its cells are stored out of order: to be read again and sorted.
     OutOfOrder,
+    /// A cell outside the grid (its column and 1-based row).
+    OutOfGrid(usize, usize),
     /// Its data could not be read (the reader's message).
     Failed(String),
     /// The rows were no longer wanted (no header row in the sheet).
     NotWanted,
 }
 
-/// Sends an `.xlsx` sheet's rows (from its first filled row, blank rows inside sent empty) in
-/// batches, as [`rows_of_range`] gives them from the whole sheet.
-fn read_xlsx_rows(
-    xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    send: std::sync::mpsc::SyncSender<Vec<SheetRow>>,
-) -> Result<(), ReadStop> {
-    let failed = |e: calamine::XlsxError| ReadStop::Failed(e.to_string());
-    let mut cells = xlsx.worksheet_cells_reader(name).map_err(failed)?;
-    let mut batch: Vec<SheetRow> = Vec::with_capacity(STREAM_BATCH);
-    let mut current: Option<SheetRow> = None;
-    let push = |batch: &mut Vec<SheetRow>, row: SheetRow| -> Result<(), ReadStop> {
-        batch.push(row);
-        if batch.len() >= STREAM_BATCH {
-            let full = std::mem::replace(batch, Vec::with_capacity(STREAM_BATCH));
-            send.send(full).map_err(|_| ReadStop::NotWanted)?;
+impl ReadStop {
+    fn into_error(self, sheet: &str) -> ImportFileError {
+        match self {
+            ReadStop::OutOfGrid(col, row) => ImportFileError::CellOutOfGrid {
+                sheet: sheet.to_string(),
+                cell: format!("{}{row}", column_letter(col)),
+            },
+            ReadStop::Failed(e) => ImportFileError::BadWorkbook(format!("sheet {sheet:?}: {e}")),
+            ReadStop::OutOfOrder | ReadStop::NotWanted => ImportFileError::BadWorkbook(format!(
+                "sheet {sheet:?}: its cells could not be put in order"
+            )),
         }
-        Ok(())
-    };
-    while let Some(cell) = cells.next_cell().map_err(failed)? {
-        let (r, c) = cell.get_position();
-        let (r, c) = (r as usize + 1, c as usize);
-        // A cell holding empty text still places its row in the sheet, as in a whole range.
-        let text = match cell.get_value() {
-            calamine::DataRef::Empty => continue,
-            calamine::DataRef::SharedString(s) => s.to_string(),
-            calamine::DataRef::String(s) => s.clone(),
+    }
+}
+
+/// Values found past [`READ_COLUMNS`]: how many, and where the first was (row, column).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct FarCells {
+    count: usize,
+    first: Option<(usize, usize)>,
+}
+
+/// A cell as stored: 0-based row and column, and its text (cut to the longest value kept).
+type FoundCell = (u32, u32, String);
+
+/// Sends a sheet's rows to `out` (from its first filled row, blank rows inside sent empty), each
+/// cell in its column from `A`: the cells in the order the file stores them, or (`sorted`) all
+/// of them read first and sorted, for a sheet stored out of order (its cells, never its claimed
+/// size, held).
+fn read_rows(
+    book: &mut Book<'_>,
+    name: &str,
+    limits: &ImportLimits,
+    sorted: bool,
+    out: &mut dyn FnMut(SheetRow) -> Result<(), ReadStop>,
+) -> Result<FarCells, ReadStop> {
+    if !sorted {
+        return cells_of(book, name, limits, &mut |cells| {
+            assemble(cells.map(|c| c.map(Some)), out)
+        });
+    }
+    let mut all: Vec<FoundCell> = Vec::new();
+    cells_of(book, name, limits, &mut |cells| {
+        for cell in cells {
+            let cell = cell?;
+            check_grid(&cell)?;
+            all.push(cell);
+        }
+        Ok(FarCells::default())
+    })?;
+    all.sort_by_key(|c| (c.0, c.1));
+    all.dedup_by_key(|c| (c.0, c.1));
+    assemble(all.into_iter().map(|c| Ok(Some(c))), out)
+}
+
+/// Reads a sheet's cells, in the order stored, and hands them to `take`.
+fn cells_of(
+    book: &mut Book<'_>,
+    name: &str,
+    limits: &ImportLimits,
+    take: &mut dyn FnMut(
+        &mut dyn Iterator<Item = Result<FoundCell, ReadStop>>,
+    ) -> Result<FarCells, ReadStop>,
+) -> Result<FarCells, ReadStop> {
+    let keep = limits.max_field_chars;
+    let found = |pos: (u32, u32), value: &calamine::DataRef<'_>| -> Option<FoundCell> {
+        let text = match value {
+            calamine::DataRef::Empty => return None,
+            calamine::DataRef::SharedString(s) => cut(s, keep),
+            calamine::DataRef::String(s) => cut(s, keep),
             other => cell_text(&Data::from(other.clone())),
         };
+        Some((pos.0, pos.1, text))
+    };
+    match book {
+        calamine::Sheets::Xlsx(xlsx) => {
+            let failed = |e: calamine::XlsxError| ReadStop::Failed(e.to_string());
+            let mut reader = xlsx.worksheet_cells_reader(name).map_err(failed)?;
+            let mut cells = std::iter::from_fn(|| loop {
+                match reader.next_cell() {
+                    Ok(None) => return None,
+                    Ok(Some(c)) => match found(c.get_position(), c.get_value()) {
+                        Some(cell) => return Some(Ok(cell)),
+                        None => continue,
+                    },
+                    Err(e) => return Some(Err(failed(e))),
+                }
+            });
+            take(&mut cells)
+        }
+        calamine::Sheets::Xlsb(xlsb) => {
+            let failed = |e: calamine::XlsbError| ReadStop::Failed(e.to_string());
+            let mut reader = xlsb.worksheet_cells_reader(name).map_err(failed)?;
+            let mut cells = std::iter::from_fn(|| loop {
+                match reader.next_cell() {
+                    Ok(None) => return None,
+                    Ok(Some(c)) => match found(c.get_position(), c.get_value()) {
+                        Some(cell) => return Some(Ok(cell)),
+                        None => continue,
+                    },
+                    Err(e) => return Some(Err(failed(e))),
+                }
+            });
+            take(&mut cells)
+        }
+        book => {
+            let range = book
+                .worksheet_range(name)
+                .map_err(|e| ReadStop::Failed(e.to_string()))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let mut cells = range.used_cells().map(|(r, c, v)| {
+                let text = match v {
+                    Data::String(s) => cut(s, keep),
+                    other => cell_text(other),
+                };
+                Ok((r0 + r as u32, c0 + c as u32, text))
+            });
+            take(&mut cells)
+        }
+    }
+}
+
+/// A cell outside Excel's grid stops the reading.
+fn check_grid(cell: &FoundCell) -> Result<(), ReadStop> {
+    let (r, c) = (cell.0 as usize, cell.1 as usize);
+    if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLUMNS {
+        return Err(ReadStop::OutOfGrid(c, r + 1));
+    }
+    Ok(())
+}
+
+/// Puts cells (in row order) into rows and sends them: each row as it ends, blank rows between
+/// sent empty, values past [`READ_COLUMNS`] counted. A cell above the row being filled, or a
+/// second value in one cell, stops it as out of order.
+fn assemble(
+    cells: impl Iterator<Item = Result<Option<FoundCell>, ReadStop>>,
+    out: &mut dyn FnMut(SheetRow) -> Result<(), ReadStop>,
+) -> Result<FarCells, ReadStop> {
+    let mut far = FarCells::default();
+    let mut current: Option<SheetRow> = None;
+    for cell in cells {
+        let Some(cell) = cell? else { continue };
+        check_grid(&cell)?;
+        let (r, c, text) = (cell.0 as usize + 1, cell.1 as usize, cell.2);
         let row = match &mut current {
             Some((at, row)) if *at == r => row,
             Some((at, _)) if *at > r => return Err(ReadStop::OutOfOrder),
             _ => {
                 if let Some((at, done)) = current.take() {
-                    push(&mut batch, (at, done))?;
+                    out((at, done))?;
                     for blank in at + 1..r {
-                        push(&mut batch, (blank, Vec::new()))?;
+                        out((blank, Vec::new()))?;
                     }
                 }
                 &mut current.insert((r, Vec::new())).1
             }
         };
+        // A cell holding empty text still places its row in the sheet.
         if text.is_empty() {
+            continue;
+        }
+        if c >= READ_COLUMNS {
+            far.count += 1;
+            far.first.get_or_insert((r, c));
             continue;
         }
         if row.len() <= c {
@@ -409,36 +637,50 @@ fn read_xlsx_rows(
         row[c] = text;
     }
     if let Some(last) = current.take() {
-        push(&mut batch, last)?;
+        out(last)?;
     }
-    if !batch.is_empty() {
-        send.send(batch).map_err(|_| ReadStop::NotWanted)?;
-    }
-    Ok(())
+    Ok(far)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A workbook's sheet read as a stream, all of it.
+    /// A workbook's sheet read as the import reads it (in stored order, else sorted).
     fn streamed(bytes: &[u8], sheet: &str) -> Result<Vec<SheetRow>, &'static str> {
-        let (mut book, _) = open(bytes).unwrap();
-        let calamine::Sheets::Xlsx(xlsx) = &mut book else {
-            panic!("not an xlsx")
+        let (mut book, _) = open(bytes, &ImportLimits::default()).unwrap();
+        let mut rows = Vec::new();
+        let mut take = |row| {
+            rows.push(row);
+            Ok(())
         };
-        let (send, batches) = std::sync::mpsc::sync_channel(1 << 20);
-        match read_xlsx_rows(xlsx, sheet, send) {
-            Ok(()) => Ok(batches.try_iter().flatten().collect()),
+        match read_rows(&mut book, sheet, &ImportLimits::default(), false, &mut take) {
+            Ok(_) => Ok(rows),
             Err(ReadStop::OutOfOrder) => Err("out of order"),
-            Err(ReadStop::Failed(_)) => Err("failed"),
-            Err(ReadStop::NotWanted) => Err("not wanted"),
+            Err(_) => Err("failed"),
         }
     }
 
+    /// The sheet as calamine's whole range gives it, each row from column `A` to its last
+    /// filled cell.
     fn whole(bytes: &[u8], sheet: &str) -> Vec<SheetRow> {
-        let (mut book, _) = open(bytes).unwrap();
-        rows_of_range(&range_of(&mut book, sheet).unwrap()).collect()
+        let (mut book, _) = open(bytes, &ImportLimits::default()).unwrap();
+        let range = book.worksheet_range(sheet).unwrap();
+        let (first_row, first_col) = range
+            .start()
+            .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let mut text = vec![String::new(); first_col];
+                text.extend(cells.iter().map(cell_text));
+                while text.last().is_some_and(String::is_empty) {
+                    text.pop();
+                }
+                (first_row + i + 1, text)
+            })
+            .collect()
     }
 
     #[test]
