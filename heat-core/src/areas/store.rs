@@ -140,6 +140,20 @@ impl AreaIndex {
         })
     }
 
+    /// An index saved with [`AreaIndex::save`], from its bytes (read from a database, say, or
+    /// an upload); [`AreaIndex::load`] reads one from a file.
+    ///
+    /// ```
+    /// use heat_core::{areas::AreaIndex, HeatError};
+    /// assert_eq!(AreaIndex::from_saved_bytes(b"hello").unwrap_err().code(), "bad_index_file");
+    /// ```
+    pub fn from_saved_bytes(bytes: &[u8]) -> Result<AreaIndex, AreaError> {
+        AreaIndex::from_bytes(bytes).map_err(|why| AreaError::BadIndexFile {
+            file: "(bytes)".to_string(),
+            why,
+        })
+    }
+
     fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer(Vec::with_capacity(self.keys.len() * 12 + (1 << 20)));
         w.0.extend_from_slice(MAGIC);

@@ -217,7 +217,7 @@ pub(crate) fn unclosed_quote(
     }
     let start = usize::try_from(record.position()?.byte()).ok()?;
     let rest = text.get(start..)?;
-    if memchr::memchr_iter(b'"', rest).count() % 2 == 0 {
+    if memchr::memchr_iter(b'"', rest).count().is_multiple_of(2) {
         return None;
     }
     Some(memchr::memchr_iter(b'\n', rest).count())

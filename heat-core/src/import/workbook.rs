@@ -518,14 +518,15 @@ fn read_rows(
     assemble(all.into_iter().map(|c| Ok(Some(c))), out)
 }
 
+/// A sheet's cells as they are read.
+type FoundCells<'c> = dyn Iterator<Item = Result<FoundCell, ReadStop>> + 'c;
+
 /// Reads a sheet's cells, in the order stored, and hands them to `take`.
 fn cells_of(
     book: &mut Book<'_>,
     name: &str,
     limits: &ImportLimits,
-    take: &mut dyn FnMut(
-        &mut dyn Iterator<Item = Result<FoundCell, ReadStop>>,
-    ) -> Result<FarCells, ReadStop>,
+    take: &mut dyn FnMut(&mut FoundCells<'_>) -> Result<FarCells, ReadStop>,
 ) -> Result<FarCells, ReadStop> {
     let keep = limits.max_field_chars;
     let found = |pos: (u32, u32), value: &calamine::DataRef<'_>| -> Option<FoundCell> {

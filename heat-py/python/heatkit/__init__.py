@@ -135,6 +135,10 @@ def _guard(fn: _F) -> _F:
         except (TypeError, OverflowError, UnicodeError) as e:
             raise _bad_argument(fn.__name__, str(e)) from e
 
+    # The public function is this wrapper, found as ``heatkit.<name>``: pickle (and so
+    # multiprocessing, concurrent.futures and joblib) sends it by that name.
+    call.__module__ = __name__
+    call.__qualname__ = fn.__name__
     return call  # type: ignore[return-value]
 
 

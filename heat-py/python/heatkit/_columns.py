@@ -33,6 +33,16 @@ def _pyarrow() -> Optional[Any]:
         return None
 
 
+def encodable(values: Any) -> list:
+    """Values with any text that cannot be UTF-8 (a lone surrogate, as a file read with
+    ``errors="surrogateescape"`` gives) read as the compiled module reads it: each unpaired
+    surrogate becomes U+FFFD, so the value is refused by its field's rules like any bad value."""
+    return [
+        v.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if isinstance(v, str) else v
+        for v in values
+    ]
+
+
 def to_kernel_input(values: Any) -> Tuple[Any, str]:
     """What to hand the Rust kernel, and the input's kind."""
     kind = kind_of(values)

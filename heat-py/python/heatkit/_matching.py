@@ -13,7 +13,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
-from ._columns import as_table, new_table, table_kind
+
+from ._columns import as_table, encodable, new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
 from ._heatkit import _finish_pairs, _link_students, _match_context, _model_parameters, _score_pairs
 from ._heatkit import _unknown_value
@@ -109,7 +110,10 @@ def _as_text(column: Any, kind: str) -> Any:
     import pyarrow.compute as pc
 
     if kind == "pandas":
-        array = pa.array(column, from_pandas=True)
+        try:
+            array = pa.array(column, from_pandas=True)
+        except UnicodeError:
+            array = pa.array(encodable(column), from_pandas=True)
     elif kind == "polars":
         array = column.to_arrow()
     else:
@@ -130,7 +134,10 @@ def _as_dates(column: Any, kind: str) -> Any:
     if kind == "pandas":
         import pyarrow as pa
 
-        return pa.array(column, from_pandas=True)
+        try:
+            return pa.array(column, from_pandas=True)
+        except UnicodeError:
+            return pa.array(encodable(column), from_pandas=True)
     if kind == "polars":
         return column.to_arrow()
     return column
@@ -210,9 +217,12 @@ def _ids(table: Any, kind: str, name: Optional[str], n: int, check: bool = False
     if kind == "pandas":
         try:
             ids = pa.array(table[name], from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # Numbers and text in one column (an export edited by hand): all read as text.
-            ids = pa.array([None if v is None or v != v else str(v) for v in table[name]], pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+            # Numbers and text in one column (an export edited by hand), or text that cannot be
+            # UTF-8: all read as text.
+            ids = pa.array(
+                encodable([None if v is None or v != v else str(v) for v in table[name]]), pa.string()
+            )
     elif kind == "polars":
         ids = table[name].to_arrow()
     else:

@@ -1,0 +1,7 @@
+//! Fuzz target `model_json`: see `../bodies.rs` for what it calls and what must hold.
+#![no_main]
+
+#[path = "../bodies.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::model_json(data));
