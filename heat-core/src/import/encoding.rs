@@ -77,6 +77,27 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), ImportFileError> {
     decode_with(bytes, false)
 }
 
+/// [`decode`] of bytes the caller gives up: UTF-8 text (the usual case) becomes the string
+/// without a copy, so a large upload is held once, not twice.
+pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> Result<(String, Encoding), ImportFileError> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let body = if bom { &bytes[3..] } else { &bytes[..] };
+    let plain_utf8 = !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+        && !body.iter().take(SNIFF).any(|b| *b == 0)
+        && std::str::from_utf8(body).is_ok();
+    if !plain_utf8 {
+        return decode(&bytes);
+    }
+    if bom {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, if bom { Encoding::Utf8Bom } else { Encoding::Utf8 })),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// [`decode`] of the first bytes of a longer file: a character cut off at the end (a UTF-8
 /// sequence or a UTF-16 surrogate pair split by the read) is dropped, not an error.
 ///

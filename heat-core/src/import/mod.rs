@@ -621,7 +621,15 @@ pub fn validate_import(
     if is_workbook(std::path::Path::new(""), bytes) {
         return validate_workbook(bytes, template, settings);
     }
-    let (text, encoding) = decode(bytes)?;
+    validate_text(decode(bytes)?, template, settings)
+}
+
+/// [`validate_import`] of a CSV file's decoded text.
+fn validate_text(
+    (text, encoding): (String, Encoding),
+    template: Template,
+    settings: &ImportSettings,
+) -> Result<ImportOutcome, ImportFileError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -1118,7 +1126,10 @@ pub fn validate_import_file(
         })?;
         file.read_to_end(&mut head).map_err(unreadable)?;
     }
-    validate_import(&head, template, settings)
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportFileError::Empty);
+    }
+    validate_text(encoding::decode_owned(head)?, template, settings)
 }
 
 /// Warnings for rows that are likely the same student as an earlier row (duplicate matcher).
