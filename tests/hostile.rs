@@ -394,3 +394,24 @@ fn a_value_too_long_for_a_cell_is_cut_in_the_workbook_and_whole_in_the_csv() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An `.xls` (made by xlwt, then one record's column changed by hand) read from
+/// `fuzz/regressions/`, where the campaign replays it too.
+fn saved_xls(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/regressions/workbook_import")
+        .join(name);
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn an_xls_sheet_spanning_far_more_cells_than_it_holds_is_refused_before_it_is_filled() {
+    // Nine values, at A1:D2 and IV65536: the reader would fill 16,777,216 cells.
+    let (code, message) = error_of(&saved_xls("hostile-xls-far-corner.xls"));
+    assert_eq!(code, "workbook_too_large");
+    assert_eq!(message, "sheet \"Students\" spans 16777216 cells to hold 9 values; copy the values to a new sheet, or save it as .xlsx or CSV");
+    // The far value's column changed to 65,535 (past an .xls sheet's IV): outside its grid.
+    let (code, message) = error_of(&saved_xls("hostile-xls-column-out-of-grid.xls"));
+    assert_eq!(code, "cell_out_of_grid");
+    assert_eq!(message, "sheet \"Students\" has a cell at CRXP65536, outside the grid of an .xls sheet (A1:IV65536: 65,536 rows, 256 columns)");
+}

@@ -65,6 +65,15 @@ EXPECTED = {
 }
 
 
+def test_the_command_refuses_xls_sheets_that_span_more_than_they_hold(tmp_path):
+    saved = ROOT / "fuzz" / "regressions" / "workbook_import"
+    for name, code in [("hostile-xls-far-corner.xls", "workbook_too_large"),
+                       ("hostile-xls-column-out-of-grid.xls", "cell_out_of_grid")]:
+        done = subprocess.run([sys.executable, "-m", "heatkit", "clean", str(saved / name), "--out", str(tmp_path)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and done.stderr.strip().endswith(f"[{code}]"), done.stderr
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_the_command_ends_each_hostile_file_with_rows_or_one_coded_line(name, hostile, tmp_path):
     assert set(EXPECTED) == set(hostile)

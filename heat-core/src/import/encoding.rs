@@ -93,7 +93,14 @@ pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> Result<(String, Encoding), Imp
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, if bom { Encoding::Utf8Bom } else { Encoding::Utf8 })),
+        Ok(text) => Ok((
+            text,
+            if bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            },
+        )),
         Err(e) => decode(e.as_bytes()),
     }
 }

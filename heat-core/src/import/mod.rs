@@ -29,6 +29,7 @@ mod schools;
 mod students;
 mod table;
 mod workbook;
+mod xls_span;
 
 use std::collections::HashSet;
 
@@ -55,6 +56,7 @@ pub(crate) use workbook::sheet_names;
 pub use workbook::{
     is_workbook, read_sheet, validate_workbook, SheetText, MAX_TITLE_ROWS, WORKBOOK_EXTENSIONS,
 };
+pub use xls_span::{MAX_SPARSE_SPAN, SPARSE_FACTOR};
 
 /// Which upload template a file follows.
 ///
@@ -223,12 +225,25 @@ pub enum ImportFileError {
         at: u64,
     },
     /// A cell outside a spreadsheet's grid (A1:XFD1048576).
-    #[error("sheet {sheet:?} has a cell at {cell}, outside the spreadsheet grid (A1:XFD1048576: 1,048,576 rows, 16,384 columns)")]
+    #[error("sheet {sheet:?} has a cell at {cell}, outside the {grid}")]
     CellOutOfGrid {
         /// The sheet.
         sheet: String,
         /// The cell, as column letters and row number.
         cell: String,
+        /// The format's grid, in words.
+        grid: &'static str,
+    },
+    /// An `.xls` sheet whose values span far more cells than they fill (the reader would fill
+    /// every cell between).
+    #[error("sheet {sheet:?} spans {span} cells to hold {values} values; copy the values to a new sheet, or save it as .xlsx or CSV")]
+    SparseSheet {
+        /// The sheet.
+        sheet: String,
+        /// Cells between its first and last value.
+        span: u64,
+        /// Values it holds.
+        values: u64,
     },
     /// A header row with more columns than a spreadsheet has.
     #[error("the header (row {row}) has {columns} columns, more than a spreadsheet's 16,384; is the file really a table?")]
@@ -267,6 +282,7 @@ impl HeatError for ImportFileError {
             ImportFileError::OversizedText { .. } => "oversized_text",
             ImportFileError::CellOutOfGrid { .. } => "cell_out_of_grid",
             ImportFileError::TooManyColumns { .. } => "too_many_columns",
+            ImportFileError::SparseSheet { .. } => "workbook_too_large",
         }
     }
     fn kind(&self) -> ErrorKind {

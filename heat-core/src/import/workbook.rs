@@ -11,6 +11,7 @@ use calamine::{Data, Reader};
 
 use super::headers::HeaderMap;
 use super::limits::{check_zip, cut, ZipKind};
+use super::xls_span::check_xls;
 use super::{
     column_letter, validate_table_at, ImportFileError, ImportIssue, ImportLimits, ImportOutcome,
     ImportSettings, Layout, Record, Template, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS,
@@ -132,6 +133,7 @@ fn open<'a>(
         return Err(ImportFileError::ProtectedWorkbook);
     }
     let kind = if bytes.starts_with(&OLE_MAGIC) {
+        check_xls(bytes)?;
         None
     } else {
         Some(check_zip(bytes, limits)?)
@@ -469,6 +471,7 @@ impl ReadStop {
             ReadStop::OutOfGrid(col, row) => ImportFileError::CellOutOfGrid {
                 sheet: sheet.to_string(),
                 cell: format!("{}{row}", column_letter(col)),
+                grid: "spreadsheet grid (A1:XFD1048576: 1,048,576 rows, 16,384 columns)",
             },
             ReadStop::Failed(e) => ImportFileError::BadWorkbook(format!("sheet {sheet:?}: {e}")),
             ReadStop::OutOfOrder | ReadStop::NotWanted => ImportFileError::BadWorkbook(format!(
