@@ -130,6 +130,10 @@ pub(crate) fn check_zip(bytes: &[u8], limits: &ImportLimits) -> Result<ZipKind, 
         if lower.ends_with(".xml") || lower.ends_with(".rels") {
             let part = zip.by_index(i).map_err(|e| bad(&format!("{name}: {e}")))?;
             scan_xml(part, &name)?;
+            if name == "content.xml" {
+                let part = zip.by_index(i).map_err(|e| bad(&format!("{name}: {e}")))?;
+                super::ods_span::check_ods(part)?;
+            }
         }
     }
     kind.ok_or_else(|| {

@@ -25,6 +25,7 @@ mod activities;
 mod encoding;
 mod headers;
 mod limits;
+mod ods_span;
 mod schools;
 mod students;
 mod table;
