@@ -39,12 +39,13 @@ pub const MAX_XML_TEXT_RUN: usize = 1 << 20;
 ///
 /// ```
 /// use heat_core::import::{validate_import, ImportSettings, Template};
-/// use heat_core::HeatError;
 /// let mut settings = ImportSettings::default();
-/// settings.limits.max_field_chars = 5;
-/// let out = validate_import(b"urn,name,postcode\n107956,Leeds High School,LS1 4AP\n", Template::Schools, &settings).unwrap();
-/// assert_eq!(out.rejected[0].get("name"), "Leeds"); // cut on reading, and the row refused
+/// settings.limits.max_field_chars = 40_000;
+/// let csv = format!("urn,name,postcode\n107956,{},LS1 4AP\n", "x".repeat(50_000));
+/// let out = validate_import(csv.as_bytes(), Template::Schools, &settings).unwrap();
+/// assert_eq!(out.rejected[0].get("name").len(), 40_000); // cut on reading, and the row refused
 /// assert_eq!(out.issues[0].code, "too_long");
+/// assert_eq!(out.issues[0].message, "row 2, name: is over 40000 characters long, more than a spreadsheet cell holds (32767); two columns run together, or a quote left open?");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportLimits {
@@ -58,10 +59,25 @@ pub struct ImportLimits {
     /// The most parts a zipped workbook may hold; default 10,000 (a workbook of a hundred sheets
     /// has a few hundred). Over it: `workbook_too_large`.
     pub max_parts: usize,
-    /// The most characters of one value kept when a file is read; default 1,048,576. A longer
-    /// value is cut to this length on reading (its row already has a `too_long` problem, as any
-    /// value over [`MAX_CELL_CHARS`] does).
+    /// The most characters of one value kept when a file is read; default 1,048,576, and never
+    /// less than one more than [`MAX_CELL_CHARS`] (see [`ImportLimits::kept_chars`]). A longer
+    /// value is cut to this length on reading; its row is refused as `too_long`, as any value
+    /// over [`MAX_CELL_CHARS`] is, so no cut goes unsaid.
     pub max_field_chars: usize,
+}
+
+impl ImportLimits {
+    /// The characters of one value kept on reading: [`ImportLimits::max_field_chars`], but at
+    /// least one more than a cell holds, so that every value cut is also refused as too long.
+    ///
+    /// ```
+    /// use heat_core::import::ImportLimits;
+    /// let limits = ImportLimits { max_field_chars: 5, ..ImportLimits::default() };
+    /// assert_eq!(limits.kept_chars(), 32_768);
+    /// ```
+    pub fn kept_chars(&self) -> usize {
+        self.max_field_chars.max(MAX_CELL_CHARS + 1)
+    }
 }
 
 impl Default for ImportLimits {

@@ -654,7 +654,7 @@ fn validate_text(
     let mut numbering = CsvRows::from_first_line();
     let mut record = csv::StringRecord::new();
     let bytes = text.as_bytes();
-    let keep = settings.limits.max_field_chars;
+    let keep = settings.limits.kept_chars();
     // The first record wider than a sheet: (row, fields).
     let too_wide = std::sync::Arc::new(std::sync::Mutex::new(None));
     let wide = too_wide.clone();
@@ -1024,7 +1024,7 @@ fn check_record(
         if value.len() > MAX_CELL_CHARS {
             let n = value.chars().count();
             if n > MAX_CELL_CHARS {
-                let over = if n >= settings.limits.max_field_chars {
+                let over = if n >= settings.limits.kept_chars() {
                     "over "
                 } else {
                     ""

@@ -531,7 +531,7 @@ fn cells_of(
     limits: &ImportLimits,
     take: &mut dyn FnMut(&mut FoundCells<'_>) -> Result<FarCells, ReadStop>,
 ) -> Result<FarCells, ReadStop> {
-    let keep = limits.max_field_chars;
+    let keep = limits.kept_chars();
     let found = |pos: (u32, u32), value: &calamine::DataRef<'_>| -> Option<FoundCell> {
         let text = match value {
             calamine::DataRef::Empty => return None,
