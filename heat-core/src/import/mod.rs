@@ -330,6 +330,22 @@ pub struct ImportIssue {
     pub value: String,
 }
 
+impl ImportIssue {
+    /// The header's warning that values stand where no column is read (under a blank header,
+    /// or past the columns read), naming the column's letters.
+    pub(crate) fn unnamed_column(header_row: usize, message: String, letters: String) -> Self {
+        ImportIssue {
+            row: header_row,
+            column: "-".into(),
+            code: "unnamed_column",
+            severity: Severity::Warning,
+            rule_id: None,
+            message,
+            value: letters,
+        }
+    }
+}
+
 /// A cleaned row: values in template column order, read by column name.
 ///
 /// ```
@@ -854,18 +870,14 @@ pub(crate) fn validate_table_at(
     }
     for (c, (rows, first)) in unnamed {
         let letter = column_letter(c);
-        issues.push(ImportIssue {
-            row: header_row,
-            column: "-".into(),
-            code: "unnamed_column",
-            severity: Severity::Warning,
-            rule_id: None,
-            message: format!(
+        issues.push(ImportIssue::unnamed_column(
+            header_row,
+            format!(
                 "header: column {letter} has no header, so its values in {rows} row{} (the first on row {first}) were left out; give it a header if they matter",
                 if rows == 1 { "" } else { "s" }
             ),
-            value: letter,
-        });
+            letter,
+        ));
     }
     if template == Template::Students && settings.check_duplicates {
         flag_duplicates(&cleaned, &mut issues);

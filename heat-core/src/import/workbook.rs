@@ -16,7 +16,6 @@ use super::{
     column_letter, validate_table_at, ImportFileError, ImportIssue, ImportLimits, ImportOutcome,
     ImportSettings, Layout, Record, Template, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS,
 };
-use crate::activity::Severity;
 
 /// How many rows above the header a sheet may hold (a title, a date, a blank line…).
 pub const MAX_TITLE_ROWS: usize = 30;
@@ -377,13 +376,9 @@ fn validate_read(
         let header_row = outcome.summary.header_row;
         outcome.issues.insert(
             outcome.issues.partition_point(|e| e.row <= header_row),
-            ImportIssue {
-                row: header_row,
-                column: "-".into(),
-                code: "unnamed_column",
-                severity: Severity::Warning,
-                rule_id: None,
-                message: format!(
+            ImportIssue::unnamed_column(
+                header_row,
+                format!(
                     "header: {} value{} past column {} (the first at {}{row}) {} not read; a template's columns are never that far right",
                     far.count,
                     if far.count == 1 { "" } else { "s" },
@@ -391,8 +386,8 @@ fn validate_read(
                     column_letter(col),
                     if far.count == 1 { "was" } else { "were" },
                 ),
-                value: column_letter(col),
-            },
+                column_letter(col),
+            ),
         );
         outcome.summary.warnings += 1;
     }
@@ -532,45 +527,18 @@ fn cells_of(
     take: &mut dyn FnMut(&mut FoundCells<'_>) -> Result<FarCells, ReadStop>,
 ) -> Result<FarCells, ReadStop> {
     let keep = limits.kept_chars();
-    let found = |pos: (u32, u32), value: &calamine::DataRef<'_>| -> Option<FoundCell> {
-        let text = match value {
-            calamine::DataRef::Empty => return None,
-            calamine::DataRef::SharedString(s) => cut(s, keep),
-            calamine::DataRef::String(s) => cut(s, keep),
-            other => cell_text(&Data::from(other.clone())),
-        };
-        Some((pos.0, pos.1, text))
-    };
     match book {
         calamine::Sheets::Xlsx(xlsx) => {
             let failed = |e: calamine::XlsxError| ReadStop::Failed(e.to_string());
             let mut reader = xlsx.worksheet_cells_reader(name).map_err(failed)?;
-            let mut cells = std::iter::from_fn(|| loop {
-                match reader.next_cell() {
-                    Ok(None) => return None,
-                    Ok(Some(c)) => match found(c.get_position(), c.get_value()) {
-                        Some(cell) => return Some(Ok(cell)),
-                        None => continue,
-                    },
-                    Err(e) => return Some(Err(failed(e))),
-                }
-            });
-            take(&mut cells)
+            let mut next = || reader.next_cell().map_err(failed);
+            take(&mut std::iter::from_fn(|| next_found(&mut next, keep)))
         }
         calamine::Sheets::Xlsb(xlsb) => {
             let failed = |e: calamine::XlsbError| ReadStop::Failed(e.to_string());
             let mut reader = xlsb.worksheet_cells_reader(name).map_err(failed)?;
-            let mut cells = std::iter::from_fn(|| loop {
-                match reader.next_cell() {
-                    Ok(None) => return None,
-                    Ok(Some(c)) => match found(c.get_position(), c.get_value()) {
-                        Some(cell) => return Some(Ok(cell)),
-                        None => continue,
-                    },
-                    Err(e) => return Some(Err(failed(e))),
-                }
-            });
-            take(&mut cells)
+            let mut next = || reader.next_cell().map_err(failed);
+            take(&mut std::iter::from_fn(|| next_found(&mut next, keep)))
         }
         book => {
             let range = book
@@ -586,6 +554,29 @@ fn cells_of(
             });
             take(&mut cells)
         }
+    }
+}
+
+/// The next cell that holds a value, from a cells reader's `next` (its text cut to `keep`
+/// characters).
+fn next_found<'d>(
+    next: &mut dyn FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, ReadStop>,
+    keep: usize,
+) -> Option<Result<FoundCell, ReadStop>> {
+    loop {
+        let cell = match next() {
+            Ok(None) => return None,
+            Ok(Some(cell)) => cell,
+            Err(e) => return Some(Err(e)),
+        };
+        let text = match cell.get_value() {
+            calamine::DataRef::Empty => continue,
+            calamine::DataRef::SharedString(s) => cut(s, keep),
+            calamine::DataRef::String(s) => cut(s, keep),
+            other => cell_text(&Data::from(other.clone())),
+        };
+        let (row, col) = cell.get_position();
+        return Some(Ok((row, col, text)));
     }
 }
 
