@@ -58,7 +58,7 @@ def main() -> None:
             r = run(path, tmp / "out")
             ok = r["seconds"] <= BOUND_SECONDS and r["mib"] <= BOUND_MIB and r["exit"] in (0, 1)
             failed += not ok
-            said = r["said"] if len(r["said"]) < 150 else r["said"][:147] + "..."
+            said = r["said"] if len(r["said"]) < 150 else r["said"][:110] + " ... " + r["said"][-30:]
             print(f"{path.name:38} {os.path.getsize(path):>14,} {r['seconds']:>8.2f} {r['mib']:>9.0f} {r['exit']:>4}  "
                   f"{'yes' if ok else 'NO':>12}  {said}")
         print(f"{len(files) - failed} passed, {failed} failed")
