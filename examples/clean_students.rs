@@ -272,6 +272,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 }
 
 fn main() {
+    // A workbook reader's panic on a damaged file comes back as a `bad_workbook` error (one
+    // line, exit 1), not as a trace on stderr.
+    std::panic::set_hook(Box::new(|_| {}));
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {

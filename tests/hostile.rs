@@ -415,3 +415,12 @@ fn an_xls_sheet_spanning_far_more_cells_than_it_holds_is_refused_before_it_is_fi
     assert_eq!(code, "cell_out_of_grid");
     assert_eq!(message, "sheet \"Students\" has a cell at CRXP65536, outside the grid of an .xls sheet (A1:IV65536: 65,536 rows, 256 columns)");
 }
+
+#[test]
+fn a_panic_inside_the_workbook_reader_is_a_coded_error() {
+    // Found by the fuzzing campaign: an .xls whose compound file makes calamine's sector reader
+    // slice past its buffer (a panic in calamine 0.38). heatkit catches it.
+    let (code, message) = error_of(&saved_xls("calamine-cfb-panic.xls"));
+    assert_eq!(code, "bad_workbook");
+    assert_eq!(message, "the workbook cannot be read (the workbook reader failed on its contents); open it in Excel and save it again as .xlsx or CSV");
+}

@@ -24,6 +24,10 @@ use pyo3::prelude::*;
 /// The compiled part of `heatkit`; import `heatkit`, not this module.
 #[pymodule]
 fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // A panic never reaches the user as text on stderr: inside a workbook reader it becomes a
+    // `bad_workbook` error, anywhere else a Python exception carrying its message. (This hook is
+    // the extension's own: each compiled extension has its own standard library.)
+    std::panic::set_hook(Box::new(|_| {}));
     postcode::register(m)?;
     cohort::register(m)?;
     matching::register(m)?;
