@@ -424,3 +424,11 @@ fn a_panic_inside_the_workbook_reader_is_a_coded_error() {
     assert_eq!(code, "bad_workbook");
     assert_eq!(message, "the workbook cannot be read (the workbook reader failed on its contents); open it in Excel and save it again as .xlsx or CSV");
 }
+
+#[test]
+fn an_xls_whose_directory_misstates_a_name_length_is_still_checked() {
+    // Found by the fuzzing campaign (out of memory): the far-corner file with the Workbook
+    // stream's stated name length changed; the reader finds the stream by its name regardless.
+    let (code, _) = error_of(&saved_xls("fuzz-oom-xls-name-length.xls"));
+    assert_eq!(code, "workbook_too_large");
+}

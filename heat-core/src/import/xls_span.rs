@@ -222,10 +222,11 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut root_start = None;
     let mut found = None;
     for entry in directory.chunks_exact(128) {
-        let name_len = usize::from(u16_at(entry, 0x40)?).min(64);
-        let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
+        // The name up to its first NUL (as the reader takes it; the stated length is not trusted).
+        let name: Vec<u16> = entry[..64]
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|u| *u != 0)
             .collect();
         let (kind, start, len) = (entry[0x42], u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
         match kind {
