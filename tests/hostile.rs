@@ -303,6 +303,33 @@ fn a_header_wider_than_a_sheet_is_one_error_and_a_wide_row_is_refused() {
 }
 
 #[test]
+fn thousands_of_made_up_headers_are_each_warned_and_only_the_first_get_suggestions() {
+    // "Yaer group" is a near miss of an unfilled column; after the first 256 ignored headers
+    // the same near miss is warned without the search for a suggestion.
+    let made_up: String = (0..16_000).map(|i| format!(",c{i}")).collect();
+    let csv = format!(
+        "First name,Surname,Date of birth,Postcode,Yaer group{made_up},Yaer grop\nAnn,Lee,2011-01-02,M1 1AE,9{}\n",
+        ",".repeat(16_001)
+    );
+    let out = import(csv.as_bytes()).unwrap();
+    reconciles(&out);
+    let unknown: Vec<_> = out
+        .issues
+        .iter()
+        .filter(|e| e.code == "unknown_column")
+        .collect();
+    assert_eq!(unknown.len(), 16_002);
+    assert_eq!(
+        unknown[0].message,
+        "header: column \"Yaer group\" is not in the students template and was ignored; did you mean year_group?"
+    );
+    assert_eq!(
+        unknown[16_001].message,
+        "header: column \"Yaer grop\" is not in the students template and was ignored"
+    );
+}
+
+#[test]
 fn nul_bytes_after_the_first_block_are_a_problem_on_their_row() {
     let mut csv = b"First name,Surname,Date of birth,Postcode\n".to_vec();
     for _ in 0..5_000 {

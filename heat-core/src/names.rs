@@ -55,18 +55,29 @@ pub const SUGGESTION_SIMILARITY: f64 = 0.85;
 /// use heat_core::names::closest;
 /// assert_eq!(closest("Frist Name", ["first_name", "last_name"]), Some("first_name"));
 /// assert_eq!(closest("colour", ["first_name", "last_name"]), None);
+/// assert_eq!(closest("Yaer grop", ["year_group"]), Some("year_group"));
 /// ```
 pub fn closest<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let key = |s: &str| normalise_name(&s.replace('_', " "));
-    let t = key(typed);
+    let t = label_key(typed);
     let mut best: Option<(f64, &'a str)> = None;
     for k in known {
-        let score = jaro_winkler(&t, &key(k));
+        let score = jaro_winkler(&t, &label_key(k));
         if score >= SUGGESTION_SIMILARITY && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, k));
         }
     }
     best.map(|(_, k)| k)
+}
+
+/// A label as [`closest`] compares it: spaces and underscores alike, then [`normalise_name`].
+pub(crate) fn label_key(label: &str) -> String {
+    normalise_name(&label.replace('_', " "))
+}
+
+/// Whether two labels, each already through [`label_key`], are alike enough to suggest one for
+/// the other (the rule of [`closest`], for callers that key their labels once).
+pub(crate) fn keys_alike(a: &str, b: &str) -> bool {
+    jaro_winkler(a, b) >= SUGGESTION_SIMILARITY
 }
 
 /// Normalises a person's name for comparison: NFKD with accents dropped, letters that do not

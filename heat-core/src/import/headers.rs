@@ -1,7 +1,7 @@
 //! Matching a file's header row to a template's columns: exact names, aliases, and suggestions
 //! for near misses.
 
-use crate::names::{closest, normalise_name};
+use crate::names::{keys_alike, label_key, normalise_name};
 
 /// One template column: its name, whether it must be present, and other names it goes by.
 #[derive(Debug)]
@@ -39,7 +39,13 @@ pub(crate) struct HeaderMap {
     /// File headers that match no template column (or a column already taken). A blank header
     /// cell is no column: values under one are reported by the import, not here.
     pub ignored: Vec<String>,
+    /// For each template column, its name and aliases keyed once for suggestions.
+    label_keys: Vec<Vec<String>>,
 }
+
+/// How many ignored headers are looked at for "did you mean" suggestions: a real header row is
+/// far shorter, and a file of thousands of made-up headers costs no more than this many.
+pub(crate) const SUGGESTED_HEADERS: usize = 256;
 
 impl HeaderMap {
     /// Matches `headers` to `columns` by name or alias; the first file column wins a template
@@ -64,10 +70,20 @@ impl HeaderMap {
                 _ => ignored.push(h.to_string()),
             }
         }
+        let label_keys = columns
+            .iter()
+            .map(|c| {
+                std::iter::once(c.name)
+                    .chain(c.aliases.iter().copied())
+                    .map(label_key)
+                    .collect()
+            })
+            .collect();
         HeaderMap {
             position,
             matched,
             ignored,
+            label_keys,
         }
     }
 
@@ -76,35 +92,49 @@ impl HeaderMap {
         columns
             .iter()
             .zip(&self.position)
-            .filter(|(c, p)| c.required && p.is_none())
-            .map(|(c, _)| (c.name.to_string(), self.suggest_for(c)))
+            .enumerate()
+            .filter(|(_, (c, p))| c.required && p.is_none())
+            .map(|(i, (c, _))| (c.name.to_string(), self.suggest_for(i)))
             .collect()
     }
 
-    /// The ignored header most like column `c` (its name or an alias).
-    fn suggest_for(&self, c: &Column) -> Option<String> {
+    /// The ignored header most like column `c` (its name or an alias), among the first
+    /// [`SUGGESTED_HEADERS`].
+    fn suggest_for(&self, c: usize) -> Option<String> {
         self.ignored
             .iter()
-            .find(|h| near(h, c))
-            .map(|h| h.to_string())
+            .take(SUGGESTED_HEADERS)
+            .find(|h| self.near(&label_key(&header_key(h)), c))
+            .cloned()
+    }
+
+    /// Each ignored header with the unfilled template column it looks like (looked for among
+    /// the first [`SUGGESTED_HEADERS`]).
+    pub fn ignored_with_suggestions<'m>(
+        &'m self,
+        columns: &'m [Column],
+    ) -> impl Iterator<Item = (&'m str, Option<&'static str>)> + 'm {
+        self.ignored.iter().enumerate().map(move |(i, h)| {
+            let near = (i < SUGGESTED_HEADERS)
+                .then(|| self.near_column(h, columns))
+                .flatten();
+            (h.as_str(), near)
+        })
     }
 
     /// For an ignored header, the unfilled template column it looks like.
-    pub fn near_column(&self, header: &str, columns: &[Column]) -> Option<&'static str> {
+    fn near_column(&self, header: &str, columns: &[Column]) -> Option<&'static str> {
+        let key = label_key(&header_key(header));
         columns
             .iter()
-            .zip(&self.position)
-            .filter(|(_, p)| p.is_none())
-            .find(|(c, _)| near(header, c))
-            .map(|(c, _)| c.name)
+            .enumerate()
+            .filter(|(i, _)| self.position[*i].is_none())
+            .find(|(i, _)| self.near(&key, *i))
+            .map(|(_, c)| c.name)
     }
-}
 
-/// Whether a file header is close to a column's name or one of its aliases.
-fn near(header: &str, c: &Column) -> bool {
-    closest(
-        &header_key(header),
-        std::iter::once(c.name).chain(c.aliases.iter().copied()),
-    )
-    .is_some()
+    /// Whether a header (through `label_key`) is close to column `c`'s name or an alias.
+    fn near(&self, key: &str, c: usize) -> bool {
+        self.label_keys[c].iter().any(|k| keys_alike(key, k))
+    }
 }

@@ -810,8 +810,8 @@ pub(crate) fn validate_table_at(
         });
     }
     let mut issues = Vec::new();
-    for h in &map.ignored {
-        let message = match map.near_column(h, columns) {
+    for (h, near) in map.ignored_with_suggestions(columns) {
+        let message = match near {
             Some(n) => format!(
                 "header: column {h:?} is not in the {} template and was ignored; did you mean {n}?",
                 template.name()
@@ -823,7 +823,7 @@ pub(crate) fn validate_table_at(
         };
         issues.push(ImportIssue {
             row: header_row,
-            column: h.clone(),
+            column: h.to_string(),
             code: "unknown_column",
             severity: Severity::Warning,
             rule_id: None,
