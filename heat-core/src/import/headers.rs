@@ -87,6 +87,14 @@ impl HeaderMap {
         }
     }
 
+    /// Whether every required column was found.
+    pub fn has_required(&self, columns: &[Column]) -> bool {
+        columns
+            .iter()
+            .zip(&self.position)
+            .all(|(c, p)| !c.required || p.is_some())
+    }
+
     /// Required columns not found, each with the ignored file header that looks like it.
     pub fn missing(&self, columns: &[Column]) -> Vec<(String, Option<String>)> {
         columns

@@ -90,24 +90,23 @@ type Missing = Vec<(String, Option<String>)>;
 /// the row that came closest and what it lacks.
 pub(crate) fn find_header(rows: &[Vec<String>], template: Template) -> Result<usize, Missing> {
     let columns = template.columns();
-    let mut best: Option<(usize, Missing)> = None;
+    let mut best: Option<(usize, HeaderMap)> = None;
     for (i, cells) in rows.iter().enumerate().take(MAX_TITLE_ROWS + 1) {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         let map = HeaderMap::build(cells, columns);
-        let missing = map.missing(columns);
-        if missing.is_empty() {
+        if map.has_required(columns) {
             return Ok(i);
         }
         let found = map.matched.len();
         if best.as_ref().is_none_or(|(n, _)| found > *n) {
-            best = Some((found, missing));
+            best = Some((found, map));
         }
     }
-    Err(best
-        .map(|(_, m)| m)
-        .unwrap_or_else(|| HeaderMap::build(&[], columns).missing(columns)))
+    // Suggestions are looked for in the closest row only.
+    let closest = best.map_or_else(|| HeaderMap::build(&[], columns), |(_, map)| map);
+    Err(closest.missing(columns))
 }
 
 type Book<'a> = calamine::Sheets<Cursor<&'a [u8]>>;
