@@ -31,6 +31,7 @@ use crate::import::{
     header_key, read_table, read_table_file, ImportFileError, SheetText, MAX_TITLE_ROWS,
 };
 use crate::names::{jaro_winkler, normalise_name};
+use crate::postcode::Postcode;
 
 /// One school or college.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -87,18 +88,85 @@ impl School {
     }
 }
 
-/// How a name reached its school.
+/// How a name reached its school: the reason written beside every school found by name. Only
+/// [`NameMatch::Id`], [`NameMatch::Exact`] and [`NameMatch::Tidied`] are certain; the others
+/// are a choice a person should check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameMatch {
     /// Typed as an id the directory holds (URN, LAESTAB or HEAT id).
     Id,
+    /// Typed exactly as the register spells it (spaces at the ends aside).
+    Exact,
     /// The same name once tidied (case, accents, punctuation, `St`, `C of E`, `&`).
-    Same,
+    Tidied,
     /// The same once generic words (`school`, `academy`, `the`) are left out.
-    Core,
-    /// Spelt close to one school's name (a person should check).
-    Close,
+    WithoutGenericWords,
+    /// Spelt close to the school's name.
+    CloseSpelling,
+}
+
+impl NameMatch {
+    /// The reason as a stable code (`exact`, `tidied`, `without_generic_words`, ...).
+    ///
+    /// ```
+    /// use heat_core::schools::NameMatch;
+    /// assert_eq!(NameMatch::WithoutGenericWords.code(), "without_generic_words");
+    /// assert!(NameMatch::Tidied.is_certain() && !NameMatch::CloseSpelling.is_certain());
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            NameMatch::Id => "id",
+            NameMatch::Exact => "exact",
+            NameMatch::Tidied => "tidied",
+            NameMatch::WithoutGenericWords => "without_generic_words",
+            NameMatch::CloseSpelling => "close_spelling",
+        }
+    }
+
+    /// Whether a school reached this way can be written without a person checking it.
+    pub fn is_certain(self) -> bool {
+        matches!(self, NameMatch::Id | NameMatch::Exact | NameMatch::Tidied)
+    }
+
+    /// The reason in words, for messages.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::schools::NameMatch::CloseSpelling.describe(), "a close spelling");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameMatch::Id => "its number",
+            NameMatch::Exact => "the exact name",
+            NameMatch::Tidied => "the same name once tidied",
+            NameMatch::WithoutGenericWords => "the same name without words like \"School\"",
+            NameMatch::CloseSpelling => "a close spelling",
+        }
+    }
+}
+
+/// What made one school the nearest of several that fit a name equally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nearness {
+    /// The only one in the home postcode's district (`LS6`).
+    HomeDistrict,
+    /// The only one in the home postcode's area (`LS`), none being in its district.
+    HomeArea,
+}
+
+impl Nearness {
+    /// The reason as a stable code (`home_district`, `home_area`).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::schools::Nearness::HomeArea.code(), "home_area");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            Nearness::HomeDistrict => "home_district",
+            Nearness::HomeArea => "home_area",
+        }
+    }
 }
 
 /// What a typed school became.
@@ -111,6 +179,18 @@ pub enum SchoolMatch<'a> {
         school: &'a School,
         /// How the name reached it.
         how: NameMatch,
+    },
+    /// Several open schools fit equally and one is clearly nearest the student's home: a choice
+    /// for a person to check, with the others listed.
+    Nearest {
+        /// The nearest school.
+        school: &'a School,
+        /// How the name reached it (and the others).
+        how: NameMatch,
+        /// What made it the nearest.
+        by: Nearness,
+        /// The other open schools that fit as well.
+        others: Vec<&'a School>,
     },
     /// Only a closed school fits; open schools with the same name, if any, are listed.
     Closed {
@@ -172,6 +252,12 @@ pub struct SchoolDirectory {
     core: HashMap<String, Vec<usize>>,
     /// URN, LAESTAB and HEAT id (digits only) → school.
     ids: HashMap<String, usize>,
+    /// Places the extract names (towns, localities, local authorities, counties), tidied: a
+    /// suffix after a comma or in brackets is read as a place only when it is one of these or a
+    /// postcode.
+    places: std::collections::HashSet<String>,
+    /// For each school, the places the extract gives it (town, locality, ...), tidied.
+    school_places: Vec<Vec<String>>,
 }
 
 /// Words left out of a name's core: they say what kind of place it is, not which.
@@ -224,24 +310,39 @@ impl SchoolDirectory {
         let town = col(&["town"]);
         let status = col(&["establishmentstatus_name", "establishmentstatus"]);
         let phase = col(&["phaseofeducation_name", "phaseofeducation"]);
+        let place_columns = [
+            town,
+            col(&["locality"]),
+            col(&["address3"]),
+            col(&["la_name"]),
+            col(&["county_name", "county"]),
+        ];
         for (_, cells) in rows {
             let (Some(u), Some(n)) = (cell(cells, urn), cell(cells, name)) else {
                 continue;
             };
+            let places: Vec<String> = place_columns
+                .iter()
+                .filter_map(|&c| cell(cells, c))
+                .map(tidy)
+                .collect();
             let laestab = match (cell(cells, la), cell(cells, number)) {
                 (Some(l), Some(e)) if digits(l) && digits(e) => Some(format!("{l:0>3}{e:0>4}")),
                 _ => None,
             };
-            self.push(School {
-                urn: u.to_string(),
-                laestab,
-                heat_id: None,
-                name: n.to_string(),
-                postcode: cell(cells, postcode).map(str::to_string),
-                town: cell(cells, town).map(str::to_string),
-                open: cell(cells, status).is_none_or(|s| s.to_lowercase().starts_with("open")),
-                phase: cell(cells, phase).map(str::to_string),
-            });
+            self.push(
+                School {
+                    urn: u.to_string(),
+                    laestab,
+                    heat_id: None,
+                    name: n.to_string(),
+                    postcode: cell(cells, postcode).map(str::to_string),
+                    town: cell(cells, town).map(str::to_string),
+                    open: cell(cells, status).is_none_or(|s| s.to_lowercase().starts_with("open")),
+                    phase: cell(cells, phase).map(str::to_string),
+                },
+                places,
+            );
         }
         Ok(())
     }
@@ -300,16 +401,19 @@ impl SchoolDirectory {
                     self.ids.insert(id_key(heat_id), i);
                     joined += 1;
                 }
-                None => self.push(School {
-                    urn: String::new(),
-                    laestab: None,
-                    heat_id: Some(heat_id.to_string()),
-                    name: n.to_string(),
-                    postcode: pc.map(str::to_string),
-                    town: None,
-                    open: true,
-                    phase: None,
-                }),
+                None => self.push(
+                    School {
+                        urn: String::new(),
+                        laestab: None,
+                        heat_id: Some(heat_id.to_string()),
+                        name: n.to_string(),
+                        postcode: pc.map(str::to_string),
+                        town: None,
+                        open: true,
+                        phase: None,
+                    },
+                    Vec::new(),
+                ),
             }
         }
         Ok(joined)
@@ -328,8 +432,10 @@ impl SchoolDirectory {
         self.add_heat_table(&read_table_file(path, None)?)
     }
 
-    fn push(&mut self, school: School) {
+    fn push(&mut self, school: School, places: Vec<String>) {
         let i = self.schools.len();
+        self.places.extend(places.iter().cloned());
+        self.school_places.push(places);
         self.same.entry(tidy(&school.name)).or_default().push(i);
         self.core.entry(core(&school.name)).or_default().push(i);
         for id in [
@@ -375,9 +481,9 @@ impl SchoolDirectory {
         self.ids.get(&id_key(id)).map(|&i| &self.schools[i])
     }
 
-    /// Finds what was typed for a school: an id, or a name with an optional town or postcode
+    /// Finds what was typed for a school: an id, or a name, perhaps with a town or postcode
     /// after a comma or in brackets (`Castle Hill School, Leeds`, `Leeds High (LS1 4AP)`). See
-    /// the module docs for how names match.
+    /// [`Self::find_near`]; this is that without a home postcode.
     ///
     /// ```
     /// use heat_core::schools::{SchoolDirectory, SchoolMatch};
@@ -388,6 +494,32 @@ impl SchoolDirectory {
     /// assert!(matches!(d.find("Nowhere Primary"), SchoolMatch::NotFound { .. }));
     /// ```
     pub fn find(&self, typed: &str) -> SchoolMatch<'_> {
+        self.find_near(typed, None)
+    }
+
+    /// Finds what was typed for a school, for a student living at `home` (a postcode, if known).
+    ///
+    /// 1. An id the directory holds wins, then the whole name as typed, tidied: a register name
+    ///    with a comma or brackets in it (`Folkestone, St Mary's Church of England Primary
+    ///    School`) is never split.
+    /// 2. Otherwise a suffix after the last comma, or in brackets at the end, is read as a place
+    ///    when it is a postcode or a place the extract names (its towns, localities, local
+    ///    authorities, counties), and narrows the schools that fit; a school that does not fit
+    ///    a place given is not chosen. Any other suffix is part of the name.
+    /// 3. The name is matched tidied, then without generic words, then by close spelling; the
+    ///    first that fits any school decides.
+    /// 4. When several open schools fit equally, the only one in `home`'s postcode district
+    ///    (else area) is [`SchoolMatch::Nearest`], for a person to check; otherwise all are
+    ///    [`SchoolMatch::Ambiguous`].
+    ///
+    /// ```
+    /// use heat_core::schools::{Nearness, SchoolDirectory, SchoolMatch};
+    /// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName,Town,Postcode\n1,Leeds High,Leeds,LS6 2AB\n2,Leeds High,Otley,LS21 1AA\n").unwrap();
+    /// let SchoolMatch::Nearest { school, by, others, .. } = d.find_near("Leeds High", Some("ls21 3bd")) else { panic!() };
+    /// assert_eq!((school.urn.as_str(), by, others[0].urn.as_str()), ("2", Nearness::HomeDistrict, "1"));
+    /// assert!(matches!(d.find_near("Leeds High", Some("M1 1AE")), SchoolMatch::Ambiguous { .. }));
+    /// ```
+    pub fn find_near(&self, typed: &str, home: Option<&str>) -> SchoolMatch<'_> {
         let typed = typed.trim();
         if let Some(s) = self.by_id(typed).filter(|_| id_like(typed)) {
             return SchoolMatch::Found {
@@ -395,50 +527,36 @@ impl SchoolDirectory {
                 how: NameMatch::Id,
             };
         }
-        let (name, hint) = split_hint(typed);
-        let typed_core = core(name);
-        let tiers: [(NameMatch, Vec<usize>); 3] = [
-            (NameMatch::Same, self.lookup(&self.same, &tidy(name))),
-            (NameMatch::Core, self.lookup(&self.core, &typed_core)),
-            (NameMatch::Close, self.close_to(&typed_core)),
+        let home = home.and_then(|h| Postcode::parse(h).ok());
+        let whole = self.lookup(&self.same, &tidy(typed));
+        if !whole.is_empty() {
+            let how = if whole.iter().any(|&i| self.schools[i].name.trim() == typed) {
+                NameMatch::Exact
+            } else {
+                NameMatch::Tidied
+            };
+            return self.choose(whole, how, None, home.as_ref());
+        }
+        let (name, place) = match split_hint(typed) {
+            (name, Some(hint)) if self.is_place(hint) => (name, Some(hint)),
+            _ => (typed, None),
+        };
+        let name_core = core(name);
+        let tiers = [
+            (NameMatch::Tidied, self.lookup(&self.same, &tidy(name))),
+            (
+                NameMatch::WithoutGenericWords,
+                self.lookup(&self.core, &name_core),
+            ),
+            (NameMatch::CloseSpelling, self.close_to(&name_core)),
         ];
-        for (how, found) in tiers {
-            if found.is_empty() {
-                continue;
-            }
-            let narrowed: Vec<usize> = match hint {
-                Some(h) => found
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.fits_hint(i, h))
-                    .collect(),
-                None => found.clone(),
-            };
-            let found = if narrowed.is_empty() { found } else { narrowed };
-            let open: Vec<&School> = found
-                .iter()
-                .map(|&i| &self.schools[i])
-                .filter(|s| s.open)
-                .collect();
-            return match open.as_slice() {
-                [one] => SchoolMatch::Found { school: one, how },
-                [] => {
-                    let school = &self.schools[found[0]];
-                    let open = self
-                        .lookup(&self.core, &core(&school.name))
-                        .into_iter()
-                        .map(|i| &self.schools[i])
-                        .filter(|s| s.open)
-                        .collect();
-                    SchoolMatch::Closed { school, open }
-                }
-                _ => SchoolMatch::Ambiguous { candidates: open },
-            };
+        if let Some((how, found)) = tiers.into_iter().find(|(_, found)| !found.is_empty()) {
+            return self.choose(found, how, place, home.as_ref());
         }
         let mut scored: Vec<(f64, usize)> = self
             .core
             .iter()
-            .map(|(other, found)| (jaro_winkler(&typed_core, other), found))
+            .map(|(other, found)| (jaro_winkler(&name_core, other), found))
             .filter(|(score, _)| *score >= 0.8)
             .flat_map(|(score, found)| found.iter().map(move |&i| (score, i)))
             .collect();
@@ -450,6 +568,71 @@ impl SchoolDirectory {
                 .map(|(_, i)| &self.schools[i])
                 .collect(),
         }
+    }
+
+    /// The outcome for the schools a name fits equally (`found`, not empty), narrowed by a
+    /// place typed with it and, among open ones, by the student's home.
+    fn choose(
+        &self,
+        found: Vec<usize>,
+        how: NameMatch,
+        place: Option<&str>,
+        home: Option<&Postcode>,
+    ) -> SchoolMatch<'_> {
+        let found = match place {
+            Some(p) => {
+                let there: Vec<usize> = found
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.fits_hint(i, p))
+                    .collect();
+                if there.is_empty() {
+                    // None is in the place given: not this name's school, whichever it is.
+                    return SchoolMatch::NotFound {
+                        nearest: found.iter().map(|&i| &self.schools[i]).collect(),
+                    };
+                }
+                there
+            }
+            None => found,
+        };
+        let open: Vec<&School> = found
+            .iter()
+            .map(|&i| &self.schools[i])
+            .filter(|s| s.open)
+            .collect();
+        match open.as_slice() {
+            [one] => SchoolMatch::Found { school: one, how },
+            [] => {
+                let school = &self.schools[found[0]];
+                let open = self
+                    .lookup(&self.core, &core(&school.name))
+                    .into_iter()
+                    .map(|i| &self.schools[i])
+                    .filter(|s| s.open)
+                    .collect();
+                SchoolMatch::Closed { school, open }
+            }
+            _ => match home.and_then(|h| nearest_home(&open, h)) {
+                Some((at, by)) => {
+                    let mut others = open;
+                    let school = others.remove(at);
+                    SchoolMatch::Nearest {
+                        school,
+                        how,
+                        by,
+                        others,
+                    }
+                }
+                None => SchoolMatch::Ambiguous { candidates: open },
+            },
+        }
+    }
+
+    /// Whether a suffix typed after a name is a place: a postcode or outward code, or a place
+    /// the extract names.
+    fn is_place(&self, hint: &str) -> bool {
+        postcode_shaped(hint) || self.places.contains(&tidy(hint))
     }
 
     fn lookup(&self, index: &HashMap<String, Vec<usize>>, key: &str) -> Vec<usize> {
@@ -480,11 +663,11 @@ impl SchoolDirectory {
         found
     }
 
+    /// Whether school `i` is in the place typed: one of its places, or its postcode.
     fn fits_hint(&self, i: usize, hint: &str) -> bool {
-        let s = &self.schools[i];
         let h = tidy(hint);
-        s.town.as_deref().is_some_and(|t| tidy(t) == h)
-            || same_postcode(s.postcode.as_deref(), Some(hint))
+        self.school_places[i].contains(&h)
+            || same_postcode(self.schools[i].postcode.as_deref(), Some(hint))
     }
 }
 
@@ -501,6 +684,62 @@ impl<'a> SchoolMatch<'a> {
             _ => None,
         }
     }
+}
+
+/// Among open schools that fit a name equally, the one clearly nearest `home`: the only one in
+/// its postcode district, else the only one in its postcode area.
+fn nearest_home(open: &[&School], home: &Postcode) -> Option<(usize, Nearness)> {
+    let school_postcodes: Vec<Option<Postcode>> = open
+        .iter()
+        .map(|s| s.postcode.as_deref().and_then(|p| Postcode::parse(p).ok()))
+        .collect();
+    let only = |same: &dyn Fn(&Postcode) -> bool| -> Option<usize> {
+        let mut hits = school_postcodes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.as_ref().is_some_and(same))
+            .map(|(i, _)| i);
+        match (hits.next(), hits.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    };
+    let in_district = school_postcodes
+        .iter()
+        .flatten()
+        .filter(|p| p.district() == home.district())
+        .count();
+    if in_district > 0 {
+        return only(&|p| p.district() == home.district()).map(|i| (i, Nearness::HomeDistrict));
+    }
+    only(&|p| p.area() == home.area()).map(|i| (i, Nearness::HomeArea))
+}
+
+/// Shaped like a postcode (`LS12 3CD`, `ls123cd`) or an outward code alone (`LS6`, `SW1A`):
+/// the shape is enough for a suffix to be read as a place, whether or not the postcode exists.
+fn postcode_shaped(s: &str) -> bool {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if is_outward_code(&compact) {
+        return true;
+    }
+    let b = compact.as_bytes();
+    b.len() >= 5
+        && b.len() <= 7
+        && b[b.len() - 3].is_ascii_digit()
+        && b[b.len() - 2..].iter().all(u8::is_ascii_alphabetic)
+        && compact.is_char_boundary(b.len() - 3)
+        && is_outward_code(&compact[..b.len() - 3])
+}
+
+/// Typed like an outward code alone (`LS6`, `SW1A`, `M1`).
+fn is_outward_code(s: &str) -> bool {
+    let s = s.trim().as_bytes();
+    let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let rest = &s[letters..];
+    (1..=2).contains(&letters)
+        && (1..=2).contains(&rest.len())
+        && rest[0].is_ascii_digit()
+        && rest[1..].iter().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// A table row: its spreadsheet row number and cells.

@@ -48,7 +48,7 @@ use crate::import::{
 use crate::matching::{
     FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, ScoredPair, StudentRef,
 };
-use crate::schools::{NameMatch, SchoolDirectory, SchoolMatch};
+use crate::schools::{NameMatch, Nearness, SchoolDirectory, SchoolMatch};
 use crate::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings, TrackingStatus,
     TrackingSummary,
@@ -440,15 +440,21 @@ fn prepare(upload: ImportOutcome, settings: &CleanSettings) -> Result<Prepared, 
     }
     if let Some(directory) = &settings.schools {
         // Uploads repeat a few school names on many rows: each is looked up once.
-        let mut found: std::collections::HashMap<String, SchoolOutcome> = Default::default();
+        // The home postcode breaks ties between schools of one name (by its district or area).
+        let mut found: std::collections::HashMap<(String, Option<String>), SchoolOutcome> =
+            Default::default();
         for (row, _) in &mut all {
             let typed = row.get("school_id").trim().to_string();
             if typed.is_empty() {
                 continue;
             }
+            let home = crate::postcode::Postcode::parse(row.get("postcode"))
+                .ok()
+                .map(|p| p.as_str().to_string());
+            let outward = home.as_deref().map(|h| h[..h.len() - 4].to_string());
             let (id, p) = found
-                .entry(typed)
-                .or_insert_with_key(|typed| find_school(typed, directory))
+                .entry((typed, outward))
+                .or_insert_with_key(|(typed, _)| find_school(typed, home.as_deref(), directory))
                 .clone();
             if let Some(id) = id {
                 row.set("school_id", id);
@@ -697,6 +703,15 @@ fn student_row(
 /// Rows worked out together by [`work_out`] (a run), their issues moved in.
 const ROW_CHUNK: usize = 1 << 16;
 
+/// The problem code for a school chosen by a name that is not certain (see
+/// [`NameMatch::is_certain`]).
+fn school_check_code(how: NameMatch) -> &'static str {
+    match how {
+        NameMatch::CloseSpelling => "school_name_close",
+        _ => "school_name_without_generic_words",
+    }
+}
+
 /// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
 pub const FIX_CODES: [&str; 3] = ["fixed", "school_from_name", "name_tidied"];
 
@@ -737,14 +752,13 @@ fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
     problems
 }
 
-/// Finds a row's school in the directory: a name found is written as the school's id; what
-/// needs a person is returned as the row's problem.
 /// What a typed school becomes: the id to write in its place, and the row's problem.
 type SchoolOutcome = (Option<String>, Option<Problem>);
 
-/// Finds a typed school (not blank) in the directory: a name found gives the school's id to
-/// write; what needs a person is the row's problem.
-fn find_school(typed: &str, directory: &SchoolDirectory) -> SchoolOutcome {
+/// Finds a typed school (not blank) in the directory, for a student living at `home`: a name
+/// found gives the school's id to write; a choice that is not certain, and what needs a person,
+/// is the row's problem.
+fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> SchoolOutcome {
     let typed = typed.to_string();
     let list = |schools: &[&crate::schools::School]| -> String {
         schools
@@ -771,19 +785,49 @@ fn find_school(typed: &str, directory: &SchoolDirectory) -> SchoolOutcome {
         });
         return (None, p);
     }
-    let problem = match directory.find(&typed) {
+    let problem = match directory.find_near(&typed, home) {
         SchoolMatch::Found { school, how } => {
-            let mut p = warn(
-                "school_from_name",
-                format!("School {typed:?} was read as {}.", school.describe()),
+            let p = if how.is_certain() {
+                warn(
+                    "school_from_name",
+                    format!(
+                        "School {typed:?} was read as {} ({}).",
+                        school.describe(),
+                        how.describe()
+                    ),
+                )
+            } else {
+                warn(
+                    school_check_code(how),
+                    format!(
+                        "School {typed:?} was read as {}, the only school that fits by {}: check it.",
+                        school.describe(),
+                        how.describe()
+                    ),
+                )
+            };
+            return (Some(school.id().to_string()), Some(p));
+        }
+        SchoolMatch::Nearest {
+            school,
+            how,
+            by,
+            others,
+        } => {
+            let place = match by {
+                Nearness::HomeDistrict => "postcode district",
+                Nearness::HomeArea => "postcode area",
+            };
+            let p = warn(
+                "school_nearest_home",
+                format!(
+                    "School {typed:?} fits {} open schools by {}; {} is the only one in the student's home {place}: check it (the others: {}).",
+                    others.len() + 1,
+                    how.describe(),
+                    school.describe(),
+                    list(&others)
+                ),
             );
-            if how == NameMatch::Close {
-                p.code = "school_name_close";
-                p.message = format!(
-                    "School {typed:?} was read as {}, the only school spelt close to it: check it.",
-                    school.describe()
-                );
-            }
             return (Some(school.id().to_string()), Some(p));
         }
         SchoolMatch::Closed { school, open } => Some(warn(
