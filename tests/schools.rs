@@ -29,7 +29,7 @@ fn directory() -> SchoolDirectory {
 
 fn found(d: &SchoolDirectory, typed: &str) -> (String, NameMatch) {
     match d.find(typed) {
-        SchoolMatch::Found { school, how } => (school.id().to_string(), how),
+        SchoolMatch::Found { school, how, .. } => (school.id().to_string(), how),
         other => panic!("{typed:?}: {other:?}"),
     }
 }
@@ -186,7 +186,7 @@ fn register() -> SchoolDirectory {
 
 fn urn_of<'a>(m: &SchoolMatch<'a>) -> (&'a str, &'static str) {
     match m {
-        SchoolMatch::Found { school, how } => (school.urn.as_str(), how.code()),
+        SchoolMatch::Found { school, how, .. } => (school.urn.as_str(), how.code()),
         SchoolMatch::Closed { school, .. } => (school.urn.as_str(), "closed"),
         other => panic!("{other:?}"),
     }
@@ -250,10 +250,11 @@ fn a_suffix_is_a_place_only_when_the_extract_names_one() {
         panic!()
     };
     assert_eq!(nearest.len(), 7);
-    // "Leeds" is no place of this extract: part of the name, which then fits no one school.
+    // "Leeds" is no place of this extract: part of the name, which then fits no one school
+    // (by spelling, all seven open St Joseph's alike).
     assert!(matches!(
         d.find("St Joseph's Catholic Primary School, Leeds"),
-        SchoolMatch::Ambiguous { candidates } if candidates.len() == 6
+        SchoolMatch::Ambiguous { candidates } if candidates.len() == 7
     ));
 }
 
@@ -302,6 +303,26 @@ fn home_breaks_a_tie_only_when_one_school_is_clearly_nearest() {
 }
 
 #[test]
+fn a_whole_name_that_is_also_others_without_school_is_chosen_and_flagged() {
+    let d = register();
+    let m = d.find("St Joseph's Catholic Primary");
+    let SchoolMatch::Found {
+        school,
+        how,
+        others,
+    } = &m
+    else {
+        panic!("{m:?}")
+    };
+    assert_eq!((school.urn.as_str(), *how), ("112929", NameMatch::Exact));
+    assert_eq!(others.len(), 6);
+    assert!(!m.is_certain());
+    // With "School" it is the others' whole name, and Matlock's only without the word.
+    let m = d.find("St Joseph's Catholic Primary School (Sale)");
+    assert!(m.is_certain(), "{m:?}");
+}
+
+#[test]
 fn every_choice_that_is_not_exact_after_tidying_is_flagged_with_its_reason() {
     let mut settings = CleanSettings::on("2026-12-01".parse().unwrap());
     settings.schools = Some(Arc::new(register()));
@@ -311,7 +332,8 @@ fn every_choice_that_is_not_exact_after_tidying_is_flagged_with_its_reason() {
                Cat,Fox,2011-05-06,NW3 1AA,Rosary RC Primary\n\
                Dan,Cho,2011-07-08,BD5 7AD,St Joseph's Catholic Primary School\n\
                Eve,Kim,2011-09-10,PR4 1AA,Weeton St Michaels Church of England Voluntary Aided Primary Scool\n\
-               Fay,Roe,2011-11-12,LS1 4AP,St Joseph's Catholic Primary School\n";
+               Fay,Roe,2011-11-12,LS1 4AP,St Joseph's Catholic Primary School\n\
+               Gus,Orr,2011-12-13,BD5 7AD,St Joseph's Catholic Primary\n";
     let up = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
     let out = clean_students(up, &settings).unwrap();
     let got: Vec<(&str, RowStatus, Vec<&str>)> = out
@@ -340,11 +362,12 @@ fn every_choice_that_is_not_exact_after_tidying_is_flagged_with_its_reason() {
                 NeedsAttention,
                 vec!["school_ambiguous"]
             ),
+            ("112929", NeedsAttention, vec!["school_name_also_fits"]),
         ]
     );
     let message = |i: usize| out.students[i].problems[0].message.as_str();
-    assert_eq!(message(0), "School \"St Michael's Church of England Voluntary Aided Primary School, Lyme Regis\" was read as St Michael's Church of England Voluntary Aided Primary School, Lyme Regis (113851, Lyme Regis, DT7 3DY) (the exact name).");
-    assert_eq!(message(1), "School \"ROSARY ROMAN CATHOLIC PRIMARY SCHOOL\" was read as Rosary Roman Catholic Primary School (100035, London, NW3 2AE) (the same name once tidied).");
+    assert_eq!(message(0), "School \"St Michael's Church of England Voluntary Aided Primary School, Lyme Regis\" was read as St Michael's Church of England Voluntary Aided Primary School, Lyme Regis (113851, Lyme Regis, DT7 3DY): the exact name.");
+    assert_eq!(message(1), "School \"ROSARY ROMAN CATHOLIC PRIMARY SCHOOL\" was read as Rosary Roman Catholic Primary School (100035, London, NW3 2AE): the same name once tidied.");
     assert_eq!(message(2), "School \"Rosary RC Primary\" was read as Rosary Roman Catholic Primary School (100035, London, NW3 2AE), the only school that fits by the same name without words like \"School\": check it.");
     assert_eq!(message(3), "School \"St Joseph's Catholic Primary School\" fits 6 open schools by the exact name; St Joseph's Catholic Primary School (107327, Bradford, BD5 0RB) is the only one in the student's home postcode district: check it (the others: St Joseph's Catholic Primary School (106348, Sale, M33 3AF); St Joseph's Catholic Primary School (111373, Warrington, WA5 2AU); St Joseph's Catholic Primary School (107342, Bingley, BD16 4HQ); St Joseph's Catholic Primary School (107345, Keighley, BD21 1AR); St Joseph's Catholic Primary School (141670, Birmingham, B30 1HN)).");
     assert_eq!(message(4), "School \"Weeton St Michaels Church of England Voluntary Aided Primary Scool\" was read as Weeton St Michael's Church of England Voluntary Aided Primary School (119561, Weeton With Preese, PR4 3WD), the only school that fits by a close spelling: check it.");

@@ -2,7 +2,8 @@
 # Python benchmarks in a separate venv: `run.sh` runs postcodes and cohorts against their Python peers;
 # `run.sh matching` runs duplicate matching beside Splink and recordlinkage; `run.sh excel` reads a
 # 100k-row workbook beside python-calamine, fastexcel, openpyxl and pandas, and times the main job at 1M;
-# `run.sh hostile` times hostile files through `heatkit clean`;
+# `run.sh hostile` times hostile files through `heatkit clean`; `run.sh schools` finds typed school
+# names in the real register;
 # `run.sh areas` builds an area index from the full ONS look-up and enriches 1M postcodes beside pandas.merge.
 # The peers are installed here only (never dependencies of heatkit). Needs ../shared beside the repo.
 set -euo pipefail
@@ -36,6 +37,13 @@ case "${1:-all}" in
     # heatkit.spark beside one process (Spark local[2]; needs Java 17).
     "$VENV/bin/python" -m pip install -q "pyspark>=3.5" pandas
     "$VENV/bin/python" benches/python/bench_spark.py "$@"
+    ;;
+  schools)
+    shift
+    # Typed school names against the real register (benches/data); rapidfuzz is the floor for
+    # the spelling step.
+    "$VENV/bin/python" -m pip install -q "rapidfuzz>=3"
+    "$VENV/bin/python" benches/python/bench_schools.py "$@"
     ;;
   hostile)
     shift

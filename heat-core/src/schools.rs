@@ -3,9 +3,12 @@
 //! institution id in the member's HEAT institution export. A name matches when it is the same
 //! after tidying (case, accents, punctuation, `St`/`Saint`, `C of E`/`CE`, `RC`, `&`/`and`), the
 //! same once generic words (`school`, `academy`, `the`) are left out, or spelt close to one
-//! school's name; a town or postcode given with the name narrows the candidates. Two open
-//! schools that fit, or only a closed one, are never a silent guess: the result lists the
-//! candidates.
+//! school's name. The whole name typed is tried before a comma or bracket suffix is read as a
+//! place, and a suffix narrows the candidates only when it is a postcode or a place the extract
+//! names; among open schools that fit equally, the student's home postcode can pick the nearest
+//! ([`SchoolDirectory::find_near`]). Only an id, an exact or a tidied name is certain
+//! ([`SchoolMatch::is_certain`]); two open schools that fit, or only a closed one, are never a
+//! silent guess: the result lists the candidates.
 //!
 //! ```
 //! use heat_core::schools::{SchoolDirectory, SchoolMatch};
@@ -173,12 +176,16 @@ impl Nearness {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SchoolMatch<'a> {
-    /// One open school.
+    /// One open school fits best.
     Found {
         /// The school.
         school: &'a School,
         /// How the name reached it.
         how: NameMatch,
+        /// Other open schools whose names differ from it only by generic words (`St Joseph's
+        /// Catholic Primary` typed, which is one school's whole name and sixty others' without
+        /// "School"): the choice is then for a person to check.
+        others: Vec<&'a School>,
     },
     /// Several open schools fit equally and one is clearly nearest the student's home: a choice
     /// for a person to check, with the others listed.
@@ -258,6 +265,8 @@ pub struct SchoolDirectory {
     places: std::collections::HashSet<String>,
     /// For each school, the places the extract gives it (town, locality, ...), tidied.
     school_places: Vec<Vec<String>>,
+    /// The core names ready for spelling comparison (made on first use after a change).
+    spellings: once_cell::sync::OnceCell<Spellings>,
 }
 
 /// Words left out of a name's core: they say what kind of place it is, not which.
@@ -265,6 +274,168 @@ const GENERIC: &[&str] = &["school", "academy", "the", "and", "of"];
 
 /// Spelling closeness (Jaro-Winkler on the core name) a close match needs.
 const CLOSE_NAME: f64 = 0.93;
+
+/// Spelling closeness a name needs to be listed as a nearest name when none fits.
+const NEAR_NAME: f64 = 0.8;
+
+/// Scores this close are the same score.
+const SAME_SCORE: f64 = 1e-12;
+
+/// Core names ready for spelling comparison: each with its length and letter counts, so that
+/// most names are ruled out by an upper bound on their Jaro-Winkler similarity before it is
+/// worked out (the answers are those of comparing every name).
+#[derive(Debug, Clone, Default)]
+struct Spellings {
+    names: Vec<Spelled>,
+}
+
+#[derive(Debug, Clone)]
+struct Spelled {
+    key: String,
+    letters: Letters,
+    schools: Vec<usize>,
+}
+
+/// A name's length in characters and its characters counted in 32 bins.
+#[derive(Debug, Clone, Copy)]
+struct Letters {
+    len: usize,
+    bins: [u8; 32],
+}
+
+impl Letters {
+    fn of(s: &str) -> Letters {
+        let mut bins = [0u8; 32];
+        let mut len = 0;
+        for c in s.chars() {
+            let bin = match c {
+                'a'..='z' => c as usize - 'a' as usize,
+                '0'..='9' => 26,
+                ' ' => 27,
+                _ => 28 + (c as usize % 4),
+            };
+            bins[bin] = bins[bin].saturating_add(1);
+            len += 1;
+        }
+        Letters { len, bins }
+    }
+
+    /// At least the number of characters two names can match (as Jaro counts matches).
+    fn shared(&self, other: &Letters) -> usize {
+        let in_both = self
+            .bins
+            .iter()
+            .zip(&other.bins)
+            .fold(0u16, |sum, (a, b)| sum + u16::from(*a.min(b)));
+        usize::from(in_both).min(self.len).min(other.len)
+    }
+}
+
+impl Spellings {
+    fn new(core: &HashMap<String, Vec<usize>>) -> Spellings {
+        let mut names: Vec<Spelled> = core
+            .iter()
+            .map(|(key, schools)| Spelled {
+                key: key.clone(),
+                letters: Letters::of(key),
+                schools: schools.clone(),
+            })
+            .collect();
+        // By length, then name: a threshold rules out names much shorter or longer at once.
+        names.sort_by(|a, b| (a.letters.len, &a.key).cmp(&(b.letters.len, &b.key)));
+        Spellings { names }
+    }
+
+    /// The names of a length that can reach `at_least` beside a name of `len` characters: Jaro
+    /// is at most (2 + shorter / longer) / 3, and the prefix adds at most 0.4 of what is left.
+    fn by_length(&self, len: usize, at_least: f64) -> &[Spelled] {
+        let ratio = 3.0 * (at_least - 0.6) / 0.4 - 2.0 - SAME_SCORE;
+        if ratio <= 0.0 || len == 0 {
+            return &self.names;
+        }
+        let shortest = (len as f64 * ratio).ceil() as usize;
+        let longest = (len as f64 / ratio).floor() as usize;
+        let from = self.names.partition_point(|n| n.letters.len < shortest);
+        let to = self.names.partition_point(|n| n.letters.len <= longest);
+        &self.names[from..to.max(from)]
+    }
+
+    /// Names whose Jaro-Winkler similarity to `key` could reach `at_least`, with that bound.
+    fn could_reach<'s>(&'s self, key: &str, at_least: f64) -> Vec<(f64, &'s Spelled)> {
+        let letters = Letters::of(key);
+        let head: Vec<char> = key.chars().take(4).collect();
+        // Jaro, with the longest prefix, reaches `at_least` only with this many matches.
+        let jaro_needed = (at_least - SAME_SCORE - 0.4) / 0.6;
+        let mut fewest = (0, 0);
+        let mut out = Vec::new();
+        for n in self.by_length(letters.len, at_least) {
+            let bound = if letters.len == 0 || n.letters.len == 0 {
+                1.0
+            } else {
+                if fewest.0 != n.letters.len {
+                    let per = 1.0 / letters.len as f64 + 1.0 / n.letters.len as f64;
+                    let m = (3.0 * jaro_needed - 1.0) / per;
+                    fewest = (n.letters.len, m.ceil().max(0.0) as usize);
+                }
+                let m = letters.shared(&n.letters);
+                if m < fewest.1 {
+                    continue;
+                }
+                let m = m as f64;
+                let jaro = (m / letters.len as f64 + m / n.letters.len as f64 + 1.0) / 3.0;
+                let prefix = head
+                    .iter()
+                    .zip(n.key.chars())
+                    .take_while(|(a, b)| **a == *b)
+                    .count();
+                jaro + prefix as f64 * 0.1 * (1.0 - jaro)
+            };
+            if bound >= at_least - SAME_SCORE {
+                out.push((bound, n));
+            }
+        }
+        out
+    }
+
+    /// The schools of the names most like `key`, at least `at_least` alike (all that tie).
+    fn best(&self, key: &str, at_least: f64) -> Vec<usize> {
+        let mut best = at_least;
+        let mut found = Vec::new();
+        for (_, n) in self.could_reach(key, at_least) {
+            let score = jaro_winkler(key, &n.key);
+            if score > best + SAME_SCORE {
+                best = score;
+                found.clear();
+            }
+            if (score - best).abs() <= SAME_SCORE {
+                found.extend(n.schools.iter().copied());
+            }
+        }
+        found
+    }
+
+    /// Up to `k` schools with the names most like `key`, at least `at_least` alike, best first
+    /// (ties: the school read first).
+    fn nearest(&self, key: &str, at_least: f64, k: usize) -> Vec<usize> {
+        // Closer thresholds first: most names have k near names well above `at_least`, and a
+        // higher threshold rules out more names unread.
+        for level in [0.9, 0.85, at_least] {
+            let level = level.max(at_least);
+            let mut scored: Vec<(f64, usize)> = Vec::new();
+            for (_, n) in self.could_reach(key, level) {
+                let score = jaro_winkler(key, &n.key);
+                if score >= level {
+                    scored.extend(n.schools.iter().map(|&i| (score, i)));
+                }
+            }
+            if scored.len() >= k || level <= at_least {
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                return scored.into_iter().take(k).map(|(_, i)| i).collect();
+            }
+        }
+        Vec::new()
+    }
+}
 
 impl SchoolDirectory {
     /// Reads a GIAS extract (CSV in any encoding, or a workbook) with GIAS's own column names:
@@ -434,6 +605,7 @@ impl SchoolDirectory {
 
     fn push(&mut self, school: School, places: Vec<String>) {
         let i = self.schools.len();
+        self.spellings = Default::default();
         self.places.extend(places.iter().cloned());
         self.school_places.push(places);
         self.same.entry(tidy(&school.name)).or_default().push(i);
@@ -525,6 +697,7 @@ impl SchoolDirectory {
             return SchoolMatch::Found {
                 school: s,
                 how: NameMatch::Id,
+                others: Vec::new(),
             };
         }
         let home = home.and_then(|h| Postcode::parse(h).ok());
@@ -535,47 +708,55 @@ impl SchoolDirectory {
             } else {
                 NameMatch::Tidied
             };
-            return self.choose(whole, how, None, home.as_ref());
+            let also = self.lookup(&self.core, &core(typed));
+            return self.choose(whole, how, also, None, home.as_ref());
         }
         let (name, place) = match split_hint(typed) {
             (name, Some(hint)) if self.is_place(hint) => (name, Some(hint)),
             _ => (typed, None),
         };
         let name_core = core(name);
-        let tiers = [
-            (NameMatch::Tidied, self.lookup(&self.same, &tidy(name))),
-            (
-                NameMatch::WithoutGenericWords,
-                self.lookup(&self.core, &name_core),
-            ),
-            (NameMatch::CloseSpelling, self.close_to(&name_core)),
+        // Each way of matching is tried only when the one before it fits no school.
+        let tiers: [(NameMatch, &dyn Fn() -> Vec<usize>); 3] = [
+            (NameMatch::Tidied, &|| self.lookup(&self.same, &tidy(name))),
+            (NameMatch::WithoutGenericWords, &|| {
+                self.lookup(&self.core, &name_core)
+            }),
+            (NameMatch::CloseSpelling, &|| self.close_to(&name_core)),
         ];
-        if let Some((how, found)) = tiers.into_iter().find(|(_, found)| !found.is_empty()) {
-            return self.choose(found, how, place, home.as_ref());
+        for (how, find) in tiers {
+            let found = find();
+            if found.is_empty() {
+                continue;
+            }
+            let also = match how {
+                NameMatch::Tidied => self.lookup(&self.core, &name_core),
+                _ => Vec::new(),
+            };
+            return self.choose(found, how, also, place, home.as_ref());
         }
-        let mut scored: Vec<(f64, usize)> = self
-            .core
-            .iter()
-            .map(|(other, found)| (jaro_winkler(&name_core, other), found))
-            .filter(|(score, _)| *score >= 0.8)
-            .flat_map(|(score, found)| found.iter().map(move |&i| (score, i)))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         SchoolMatch::NotFound {
-            nearest: scored
+            nearest: self
+                .spellings()
+                .nearest(&name_core, NEAR_NAME, 3)
                 .into_iter()
-                .take(3)
-                .map(|(_, i)| &self.schools[i])
+                .map(|i| &self.schools[i])
                 .collect(),
         }
     }
 
+    fn spellings(&self) -> &Spellings {
+        self.spellings.get_or_init(|| Spellings::new(&self.core))
+    }
+
     /// The outcome for the schools a name fits equally (`found`, not empty), narrowed by a
-    /// place typed with it and, among open ones, by the student's home.
+    /// place typed with it and, among open ones, by the student's home; `also`: schools the name
+    /// fits less well, which make a single school found a choice to check.
     fn choose(
         &self,
         found: Vec<usize>,
         how: NameMatch,
+        also: Vec<usize>,
         place: Option<&str>,
         home: Option<&Postcode>,
     ) -> SchoolMatch<'_> {
@@ -602,7 +783,16 @@ impl SchoolDirectory {
             .filter(|s| s.open)
             .collect();
         match open.as_slice() {
-            [one] => SchoolMatch::Found { school: one, how },
+            [one] => SchoolMatch::Found {
+                school: one,
+                how,
+                others: also
+                    .into_iter()
+                    .filter(|i| !found.contains(i) && place.is_none_or(|p| self.fits_hint(*i, p)))
+                    .map(|i| &self.schools[i])
+                    .filter(|s| s.open)
+                    .collect(),
+            },
             [] => {
                 let school = &self.schools[found[0]];
                 let open = self
@@ -647,18 +837,7 @@ impl SchoolDirectory {
         if key.chars().count() < 4 {
             return Vec::new();
         }
-        let mut best = CLOSE_NAME;
-        let mut found = Vec::new();
-        for (other, schools) in &self.core {
-            let score = jaro_winkler(key, other);
-            if score > best + 1e-12 {
-                best = score;
-                found.clear();
-            }
-            if (score - best).abs() <= 1e-12 {
-                found.extend(schools.iter().copied());
-            }
-        }
+        let mut found = self.spellings().best(key, CLOSE_NAME);
         found.sort_unstable();
         found
     }
@@ -681,6 +860,34 @@ impl<'a> SchoolMatch<'a> {
     pub fn school(&self) -> Option<&'a School> {
         match self {
             SchoolMatch::Found { school, .. } => Some(school),
+            _ => None,
+        }
+    }
+
+    /// Whether the school found may be written without a person checking it: found by id, or
+    /// by its exact or tidied name with no other open school differing from it only by
+    /// generic words.
+    ///
+    /// ```
+    /// use heat_core::schools::SchoolDirectory;
+    /// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName\n1,Leeds High\n2,Leeds High School\n3,Otley Grammar\n").unwrap();
+    /// assert!(d.find("OTLEY GRAMMAR").is_certain());
+    /// assert!(!d.find("Leeds High").is_certain()); // also "Leeds High School" without "School"
+    /// assert!(!d.find("Otley Grammer").is_certain()); // a close spelling
+    /// ```
+    pub fn is_certain(&self) -> bool {
+        matches!(self, SchoolMatch::Found { how, others, .. } if how.is_certain() && others.is_empty())
+    }
+
+    /// The school chosen, found or nearest (a choice to check unless [`Self::is_certain`]).
+    ///
+    /// ```
+    /// use heat_core::schools::SchoolMatch;
+    /// assert!(SchoolMatch::Ambiguous { candidates: vec![] }.chosen().is_none());
+    /// ```
+    pub fn chosen(&self) -> Option<&'a School> {
+        match self {
+            SchoolMatch::Found { school, .. } | SchoolMatch::Nearest { school, .. } => Some(school),
             _ => None,
         }
     }
@@ -881,6 +1088,67 @@ mod tests {
         );
         assert_eq!(core("The Castle Hill Academy"), "castle hill");
         assert_eq!(tidy("École Française"), "ecole francaise");
+    }
+
+    #[test]
+    fn the_spelling_bound_gives_the_answers_of_comparing_every_name() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/cases/schools/register_names.csv"
+        );
+        let Ok(d) = SchoolDirectory::from_gias_file(path.as_ref()) else {
+            panic!("{path}")
+        };
+        let brute_best = |key: &str, at_least: f64| -> Vec<usize> {
+            let mut best = at_least;
+            let mut found = Vec::new();
+            for (other, schools) in &d.core {
+                let score = jaro_winkler(key, other);
+                if score > best + SAME_SCORE {
+                    best = score;
+                    found.clear();
+                }
+                if (score - best).abs() <= SAME_SCORE {
+                    found.extend(schools.iter().copied());
+                }
+            }
+            found.sort_unstable();
+            found
+        };
+        let brute_nearest = |key: &str| -> Vec<usize> {
+            let mut scored: Vec<(f64, usize)> = d
+                .core
+                .iter()
+                .map(|(other, found)| (jaro_winkler(key, other), found))
+                .filter(|(score, _)| *score >= NEAR_NAME)
+                .flat_map(|(score, found)| found.iter().map(move |&i| (score, i)))
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            scored.into_iter().take(3).map(|(_, i)| i).collect()
+        };
+        let mut keys: Vec<String> = vec!["".into(), "zzzz".into(), "saint".into(), "ŵyr".into()];
+        for name in d.core.keys() {
+            let chars: Vec<char> = name.chars().collect();
+            for cut in [1, chars.len() / 2, chars.len().saturating_sub(2)] {
+                let mut typo = chars.clone();
+                if cut < typo.len() {
+                    typo.remove(cut);
+                }
+                keys.push(typo.into_iter().collect());
+            }
+            keys.push(format!("{name} leeds"));
+            keys.push(name.replace('a', "e"));
+        }
+        for key in &keys {
+            let mut best = d.spellings().best(key, CLOSE_NAME);
+            best.sort_unstable();
+            assert_eq!(best, brute_best(key, CLOSE_NAME), "{key}");
+            assert_eq!(
+                d.spellings().nearest(key, NEAR_NAME, 3),
+                brute_nearest(key),
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -423,7 +423,7 @@ fn area_index(
 }
 
 /// The schools list from a GIAS extract and, added to it, a HEAT institution export.
-fn school_directory(
+pub(crate) fn school_directory(
     py: Python<'_>,
     gias: Option<std::path::PathBuf>,
     heat: Option<std::path::PathBuf>,

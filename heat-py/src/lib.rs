@@ -17,6 +17,7 @@ mod interned;
 mod matching;
 mod parts;
 mod postcode;
+mod schools;
 mod table;
 
 use pyo3::prelude::*;
@@ -35,6 +36,7 @@ fn _heatkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     activity::register(m)?;
     clean::register(m)?;
     areas::register(m)?;
+    schools::register(m)?;
     errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -268,7 +268,7 @@ def test_school_names_are_matched_to_the_gias_extract(tmp_path):
     assert (4, "school_from_name") in codes
     assert not [c for c in out.problems["code"] if c == "bad_school_id"]
     message = out.problems["problem"][out.problems["code"].index("school_from_name")]
-    assert message == 'School "Oakfield Academy" was read as Oakfield Academy (107960, Leeds, LS12 3CD).'
+    assert message == 'School "Oakfield Academy" was read as Oakfield Academy (107960, Leeds, LS12 3CD): the exact name.'
 
     # The shared fixture holds two open Oakfield Academies: listed, never guessed.
     done = heatkit_command("clean", str(path), "--out", str(tmp_path / "out"), "--on", "2026-12-01", "--format",

@@ -786,21 +786,37 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
         return (None, p);
     }
     let problem = match directory.find_near(&typed, home) {
-        SchoolMatch::Found { school, how } => {
-            let p = if how.is_certain() {
-                warn(
-                    "school_from_name",
-                    format!(
-                        "School {typed:?} was read as {} ({}).",
-                        school.describe(),
-                        how.describe()
-                    ),
-                )
-            } else {
+        SchoolMatch::Found {
+            school,
+            how,
+            others,
+        } => {
+            let p = if !how.is_certain() {
                 warn(
                     school_check_code(how),
                     format!(
                         "School {typed:?} was read as {}, the only school that fits by {}: check it.",
+                        school.describe(),
+                        how.describe()
+                    ),
+                )
+            } else if !others.is_empty() {
+                warn(
+                    "school_name_also_fits",
+                    format!(
+                        "School {typed:?} was read as {} ({}), but {} other open school{} this name once words like \"School\" are left out: check it ({}).",
+                        school.describe(),
+                        how.describe(),
+                        others.len(),
+                        if others.len() == 1 { " has" } else { "s have" },
+                        list(&others)
+                    ),
+                )
+            } else {
+                warn(
+                    "school_from_name",
+                    format!(
+                        "School {typed:?} was read as {}: {}.",
                         school.describe(),
                         how.describe()
                     ),

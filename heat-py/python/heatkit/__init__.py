@@ -29,6 +29,7 @@ from ._heatkit import (
 from ._heatkit import _check_postcodes, _normalise_postcodes, _track_cohorts, _year_groups
 from . import _activity, _areas, _clean, _matching, _updates
 from ._areas import AreaIndex
+from ._heatkit import SchoolDirectory
 from ._activity import ImportResult, ShareDecision, Violation
 from ._clean import CleanResult, Report
 from ._updates import UpdatesResult
@@ -64,6 +65,7 @@ __all__ = [
     "PostcodeCheck",
     "Report",
     "RowIssue",
+    "SchoolDirectory",
     "ShareDecision",
     "TrackCohort",
     "Violation",

@@ -1,0 +1,173 @@
+//! Schools by name: a GIAS extract (and a HEAT institution export) as a directory that finds
+//! what a person typed for a school.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use heat_core::schools::{School, SchoolDirectory, SchoolMatch};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::clean::school_directory;
+
+/// The schools of a GIAS extract (and a HEAT institution export, which gives them their HEAT
+/// ids), for finding what a person typed for a school: `SchoolDirectory("gias.csv",
+/// heat_institutions="institutions.csv")`; either file may be left out.
+///
+/// `find(typed, home=None)` gives a dict: `outcome` (`found`, `nearest`, `closed`, `ambiguous`
+/// or `not_found`); `school_id` (HEAT id, else URN) and `name` of the school chosen; `reason`
+/// (`id`, `exact`, `tidied`, `without_generic_words` or `close_spelling`); `nearness`
+/// (`home_district` or `home_area`, when the student's home postcode broke a tie); `certain`
+/// (whether the choice may be written without a person checking it); and `candidates` (ids to
+/// choose from). `find_all(typed, homes=None)` does the same for a list, without the GIL. The
+/// rules are those of the clean job's `schools=` (see the user guide).
+#[pyclass(name = "SchoolDirectory", module = "heatkit._heatkit", frozen)]
+pub struct PySchoolDirectory {
+    pub(crate) inner: Arc<SchoolDirectory>,
+}
+
+/// What a typed school became, owned (made without the GIL, turned into a dict with it).
+struct Found {
+    outcome: &'static str,
+    school_id: Option<String>,
+    name: Option<String>,
+    reason: Option<&'static str>,
+    nearness: Option<&'static str>,
+    certain: bool,
+    candidates: Vec<String>,
+}
+
+impl Found {
+    fn of(m: SchoolMatch<'_>) -> Found {
+        let ids = |schools: &[&School]| schools.iter().map(|s| s.id().to_string()).collect();
+        let chosen = |outcome, school: &School, reason: &'static str, certain| Found {
+            outcome,
+            school_id: Some(school.id().to_string()),
+            name: Some(school.name.clone()),
+            reason: Some(reason),
+            nearness: None,
+            certain,
+            candidates: Vec::new(),
+        };
+        let listed = |outcome, candidates| Found {
+            outcome,
+            school_id: None,
+            name: None,
+            reason: None,
+            nearness: None,
+            certain: false,
+            candidates,
+        };
+        match m {
+            SchoolMatch::Found {
+                school,
+                how,
+                ref others,
+            } => Found {
+                candidates: ids(others),
+                ..chosen("found", school, how.code(), m.is_certain())
+            },
+            SchoolMatch::Nearest {
+                school,
+                how,
+                by,
+                others,
+            } => Found {
+                nearness: Some(by.code()),
+                candidates: ids(&others),
+                ..chosen("nearest", school, how.code(), false)
+            },
+            SchoolMatch::Closed { school, open } => {
+                let mut c = vec![school.id().to_string()];
+                c.extend(open.iter().map(|s| s.id().to_string()));
+                listed("closed", c)
+            }
+            SchoolMatch::Ambiguous { candidates } => listed("ambiguous", ids(&candidates)),
+            SchoolMatch::NotFound { nearest } => listed("not_found", ids(&nearest)),
+        }
+    }
+
+    fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("outcome", self.outcome)?;
+        d.set_item("school_id", self.school_id)?;
+        d.set_item("name", self.name)?;
+        d.set_item("reason", self.reason)?;
+        d.set_item("nearness", self.nearness)?;
+        d.set_item("certain", self.certain)?;
+        d.set_item("candidates", self.candidates)?;
+        Ok(d)
+    }
+}
+
+#[pymethods]
+impl PySchoolDirectory {
+    /// Reads a GIAS extract and, added to it, a HEAT institution export (paths; either may be
+    /// left out).
+    #[new]
+    #[pyo3(signature = (gias = None, *, heat_institutions = None))]
+    fn new(
+        py: Python<'_>,
+        gias: Option<PathBuf>,
+        heat_institutions: Option<PathBuf>,
+    ) -> PyResult<PySchoolDirectory> {
+        let inner = school_directory(py, gias, heat_institutions)?.unwrap_or_default();
+        Ok(PySchoolDirectory { inner })
+    }
+
+    /// What `typed` became, for a student living at `home` (a postcode), as a dict.
+    #[pyo3(signature = (typed, *, home = None))]
+    fn find<'py>(
+        &self,
+        py: Python<'py>,
+        typed: &str,
+        home: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        Found::of(self.inner.find_near(typed, home)).into_dict(py)
+    }
+
+    /// [`find`] for each name, with each student's home postcode when given (the GIL is
+    /// released; names are found on every core).
+    #[pyo3(signature = (typed, *, homes = None))]
+    fn find_all<'py>(
+        &self,
+        py: Python<'py>,
+        typed: Vec<String>,
+        homes: Option<Vec<Option<String>>>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        if let Some(h) = &homes {
+            if h.len() != typed.len() {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "homes has {} values for {} names",
+                    h.len(),
+                    typed.len()
+                )));
+            }
+        }
+        let found: Vec<Found> = py.detach(|| {
+            use rayon::prelude::*;
+            typed
+                .par_iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let home = homes.as_ref().and_then(|h| h[i].as_deref());
+                    Found::of(self.inner.find_near(t, home))
+                })
+                .collect()
+        });
+        found.into_iter().map(|f| f.into_dict(py)).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<SchoolDirectory: {} schools>", self.inner.len())
+    }
+}
+
+/// Adds the class to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySchoolDirectory>()
+}
