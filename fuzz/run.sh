@@ -87,6 +87,8 @@ run() {  # run TARGET RUNS MAX_LEN
     -runs="$runs" -max_total_time="$MAX_SECONDS" -timeout=10 -rss_limit_mb=1024 \
     -max_len="$max_len" -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
     > "$log" 2>&1 || outcome=failed
+  # Stopped by hand (SIGINT): not a finding; the executions so far still count.
+  if grep -q "libFuzzer: run interrupted" "$log"; then outcome=stopped; fi
   local execs cov ft
   execs="$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)"
   cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')"
