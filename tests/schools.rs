@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+use heat_core::clean::{clean_students, CleanOutcome, CleanSettings, RowStatus};
 use heat_core::import::{validate_import, Template};
 use heat_core::schools::{NameMatch, Nearness, SchoolDirectory, SchoolMatch};
 use heat_core::HeatError;
@@ -32,6 +32,23 @@ fn found(d: &SchoolDirectory, typed: &str) -> (String, NameMatch) {
         SchoolMatch::Found { school, how, .. } => (school.id().to_string(), how),
         other => panic!("{typed:?}: {other:?}"),
     }
+}
+
+/// A students CSV through the clean job.
+fn clean(csv: &str, settings: &CleanSettings) -> CleanOutcome {
+    let up = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
+    clean_students(up, settings).unwrap()
+}
+
+/// Each row's school column after cleaning, its status and its problem codes.
+fn schools_of(out: &CleanOutcome) -> Vec<(&str, RowStatus, Vec<&str>)> {
+    out.students
+        .iter()
+        .map(|s| {
+            let codes = s.problems.iter().map(|p| p.code).collect();
+            (s.value("school_id"), s.status, codes)
+        })
+        .collect()
 }
 
 #[test]
@@ -133,16 +150,8 @@ fn the_clean_job_writes_found_schools_as_ids_and_lists_candidates() {
                Eve,Kim,2011-09-10,LS1 4AP,107956\n\
                Fay,Roe,2011-11-12,LS1 4AP,999999\n\
                Gus,Orr,2011-12-13,LS1 4AP,Nowhere Primary\n";
-    let up = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
-    let out = clean_students(up, &settings).unwrap();
-    let got: Vec<(&str, RowStatus, Vec<&str>)> = out
-        .students
-        .iter()
-        .map(|s| {
-            let codes = s.problems.iter().map(|p| p.code).collect();
-            (s.value("school_id"), s.status, codes)
-        })
-        .collect();
+    let out = clean(csv, &settings);
+    let got = schools_of(&out);
     use RowStatus::*;
     assert_eq!(
         got,
@@ -334,16 +343,8 @@ fn every_choice_that_is_not_exact_after_tidying_is_flagged_with_its_reason() {
                Eve,Kim,2011-09-10,PR4 1AA,Weeton St Michaels Church of England Voluntary Aided Primary Scool\n\
                Fay,Roe,2011-11-12,LS1 4AP,St Joseph's Catholic Primary School\n\
                Gus,Orr,2011-12-13,BD5 7AD,St Joseph's Catholic Primary\n";
-    let up = validate_import(csv.as_bytes(), Template::Students, &settings.import).unwrap();
-    let out = clean_students(up, &settings).unwrap();
-    let got: Vec<(&str, RowStatus, Vec<&str>)> = out
-        .students
-        .iter()
-        .map(|s| {
-            let codes = s.problems.iter().map(|p| p.code).collect();
-            (s.value("school_id"), s.status, codes)
-        })
-        .collect();
+    let out = clean(csv, &settings);
+    let got = schools_of(&out);
     use RowStatus::*;
     assert_eq!(
         got,
