@@ -459,3 +459,12 @@ fn an_xls_whose_directory_misstates_a_name_length_is_still_checked() {
     let (code, _) = error_of(&saved_xls("fuzz-oom-xls-name-length.xls"));
     assert_eq!(code, "workbook_too_large");
 }
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_before_it_is_read() {
+    // Found by the fuzzing campaign (out of memory): a chain of sectors that comes back on
+    // itself, which the reader follows for ever (24 GB in 65 s before it was refused).
+    let (code, message) = error_of(&saved_xls("fuzz-oom-xls-looping-chain.xls"));
+    assert_eq!(code, "bad_workbook");
+    assert!(message.contains("loops back on itself"), "{message}");
+}

@@ -22,7 +22,7 @@ const XLS_COLUMNS: u32 = 256;
 /// Checks an `.xls` (OLE compound file) before it is opened. A file whose structure cannot be
 /// followed here passes: the reader then says what is wrong with it.
 pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), ImportFileError> {
-    let Some(stream) = workbook_stream(bytes) else {
+    let Some(stream) = workbook_stream(bytes)? else {
         return Ok(());
     };
     let mut sheets: Vec<(u32, String)> = Vec::new();
@@ -160,9 +160,28 @@ fn short_name(b: &[u8]) -> String {
 /// Sector numbers at or above this end a chain or mark a free sector.
 const END: u32 = 0xFFFF_FFFA;
 
-/// The `Workbook` (or BIFF5 `Book`) stream of a compound file, or `None` where its structure
-/// cannot be followed.
-fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+/// A compound file whose chain of sectors comes back on itself: the reader would follow it for
+/// ever, holding more at each turn.
+fn looping_chain() -> ImportFileError {
+    ImportFileError::BadWorkbook(
+        "a chain of sectors in the .xls file loops back on itself (a damaged or hostile file)"
+            .into(),
+    )
+}
+
+/// The `Workbook` (or BIFF5 `Book`) stream of a compound file, `None` where its structure
+/// cannot be followed, or an error where a chain of sectors loops (in the allocation table, the
+/// directory or any stream the directory lists).
+fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportFileError> {
+    let looped = std::cell::Cell::new(false);
+    let found = follow(bytes, &looped);
+    if looped.get() {
+        return Err(looping_chain());
+    }
+    Ok(found)
+}
+
+fn follow(bytes: &[u8], looped: &std::cell::Cell<bool>) -> Option<Vec<u8>> {
     let shift = u16_at(bytes, 0x1E)?;
     if !(7..=16).contains(&shift) {
         return None;
@@ -179,9 +198,13 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
         .filter(|s| *s < END)
         .collect();
     let mut difat = u32_at(bytes, 0x44)?;
-    for _ in 0..most {
+    for turn in 0..=most {
         if difat >= END {
             break;
+        }
+        if turn == most {
+            looped.set(true);
+            return None;
         }
         let s = sector(difat)?;
         let entries: Vec<u32> = s
@@ -200,11 +223,16 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         })
         .collect();
-    // A chain is followed for at most as many links as its table has (so a loop ends).
+    // A chain is followed for at most as many links as its table has: one longer comes back on
+    // itself, and is marked.
     let chain = |start: u32, table: &[u32]| -> Vec<u32> {
         let mut out = Vec::new();
         let mut s = start;
-        while s < END && out.len() <= table.len() {
+        while s < END {
+            if out.len() > table.len() {
+                looped.set(true);
+                break;
+            }
             out.push(s);
             s = table.get(s as usize).copied().unwrap_or(u32::MAX);
         }
@@ -241,20 +269,34 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
             _ => {}
         }
     }
+    // Every stream the directory lists is followed, as the reader may read any of them.
+    let cutoff = u32_at(bytes, 0x38)? as usize;
+    let mini_fat_table: Vec<u32> = read(u32_at(bytes, 0x3C)?)
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    for entry in directory.chunks_exact(128) {
+        let (kind, start, len) = (entry[0x42], u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
+        match kind {
+            5 => drop(chain(start, &fat)),
+            2 if (len as usize) < cutoff => drop(chain(start, &mini_fat_table)),
+            2 => drop(chain(start, &fat)),
+            _ => {}
+        }
+    }
+    if looped.get() {
+        return None;
+    }
     let (start, len) = found?;
-    if len >= u32_at(bytes, 0x38)? as usize {
+    if len >= cutoff {
         let mut stream = read(start);
         stream.truncate(len);
         return Some(stream);
     }
     // A small stream lives in the mini stream, in sectors of its own.
     let mini_size = 1usize << u16_at(bytes, 0x20)?.min(16);
-    let mini_fat: Vec<u32> = read(u32_at(bytes, 0x3C)?)
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
     let mini_stream = read(root_start?);
-    let mut stream: Vec<u8> = chain(start, &mini_fat)
+    let mut stream: Vec<u8> = chain(start, &mini_fat_table)
         .into_iter()
         .filter_map(|s| mini_stream.get(s as usize * mini_size..(s as usize + 1) * mini_size))
         .flatten()
