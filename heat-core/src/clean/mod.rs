@@ -448,13 +448,13 @@ fn prepare(upload: ImportOutcome, settings: &CleanSettings) -> Result<Prepared, 
             if typed.is_empty() {
                 continue;
             }
-            let home = crate::postcode::Postcode::parse(row.get("postcode"))
-                .ok()
-                .map(|p| p.as_str().to_string());
-            let outward = home.as_deref().map(|h| h[..h.len() - 4].to_string());
+            let home = crate::postcode::Postcode::parse(row.get("postcode")).ok();
+            let outward = home.as_ref().map(|p| p.outward().to_string());
             let (id, p) = found
                 .entry((typed, outward))
-                .or_insert_with_key(|(typed, _)| find_school(typed, home.as_deref(), directory))
+                .or_insert_with_key(|(typed, _)| {
+                    find_school(typed, home.as_ref().map(|p| p.as_str()), directory)
+                })
                 .clone();
             if let Some(id) = id {
                 row.set("school_id", id);
