@@ -468,3 +468,14 @@ fn an_xls_whose_sector_chain_loops_is_refused_before_it_is_read() {
     assert_eq!(code, "bad_workbook");
     assert!(message.contains("loops back on itself"), "{message}");
 }
+
+#[test]
+fn an_xls_whose_directory_is_shifted_is_read_as_the_reader_reads_it() {
+    // Found by the fuzzing campaign (1.1 GB): the far-corner file with a byte inserted before
+    // its directory. The check could not follow the shifted directory and let the file pass;
+    // the reader found the stream regardless. The check now reads the compound file as the
+    // reader does.
+    let (code, message) = error_of(&saved_xls("fuzz-oom-xls-shifted-directory.xls"));
+    assert_eq!(code, "workbook_too_large");
+    assert_eq!(message, "sheet \"Students\" spans 16777216 cells to hold 9 values; copy the values to a new sheet, or save it as .xlsx or CSV");
+}

@@ -22,6 +22,7 @@
 //! ```
 
 mod activities;
+mod compound_file;
 mod encoding;
 mod headers;
 mod limits;
@@ -246,6 +247,17 @@ pub enum ImportFileError {
         /// Values it holds.
         values: u64,
     },
+    /// An `.xls` workbook whose sheets, taken together, span far more cells than they hold
+    /// values (the `.xls` reader fills every sheet when it opens the file).
+    #[error("the workbook's {sheets} sheets span {span} cells to hold {values} values; copy the values to a new workbook, or save it as .xlsx or CSV")]
+    SparseWorkbook {
+        /// Its sheets.
+        sheets: usize,
+        /// Cells between each sheet's first and last value, summed.
+        span: u64,
+        /// Values the sheets hold.
+        values: u64,
+    },
     /// A header row with more columns than a spreadsheet has.
     #[error("the header (row {row}) has {columns} columns, more than a spreadsheet's 16,384; is the file really a table?")]
     TooManyColumns {
@@ -283,7 +295,9 @@ impl HeatError for ImportFileError {
             ImportFileError::OversizedText { .. } => "oversized_text",
             ImportFileError::CellOutOfGrid { .. } => "cell_out_of_grid",
             ImportFileError::TooManyColumns { .. } => "too_many_columns",
-            ImportFileError::SparseSheet { .. } => "workbook_too_large",
+            ImportFileError::SparseSheet { .. } | ImportFileError::SparseWorkbook { .. } => {
+                "workbook_too_large"
+            }
         }
     }
     fn kind(&self) -> ErrorKind {

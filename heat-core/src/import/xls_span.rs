@@ -5,6 +5,7 @@
 //! outside the format's own grid (`IV65536`: 65,536 rows, 256 columns) or when it spans far more
 //! cells than it holds values ([`MAX_SPARSE_SPAN`]).
 
+use super::compound_file::{workbook_stream, Stream};
 use super::ImportFileError;
 
 /// The most cells a sheet's values may span when the span is also more than
@@ -21,66 +22,185 @@ const XLS_COLUMNS: u32 = 256;
 
 /// Checks an `.xls` (OLE compound file) before it is opened. A file whose structure cannot be
 /// followed here passes: the reader then says what is wrong with it.
+///
+/// The sheets are walked as the reader walks them: from the offset each `BOUNDSHEET` record
+/// gives, to the sheet's `EOF`, skipping embedded substreams (charts). Each sheet is held to the
+/// grid and to [`MAX_SPARSE_SPAN`]; so is the workbook as a whole, since the reader fills every
+/// sheet at once; and two sheets may not share records, or one set of values could be filled
+/// once per sheet that points at it.
 pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), ImportFileError> {
-    let Some(stream) = workbook_stream(bytes)? else {
+    let Stream::Read(stream) = workbook_stream(bytes)? else {
         return Ok(());
     };
-    let mut sheets: Vec<(u32, String)> = Vec::new();
-    let mut span: Option<Span> = None;
+    let mut sheets = sheets_of(&stream);
+    let mut total = Span::new(String::new());
+    for (_, span) in &sheets {
+        total.values += span.values;
+        total.cells = total.cells.saturating_add(span.cells());
+    }
+    let count = sheets.len();
+    sheets.sort_unstable_by_key(|(records, _)| (records.start, records.end));
+    if sheets.windows(2).any(|w| w[0].0.end > w[1].0.start) {
+        return Err(ImportFileError::BadWorkbook(
+            "two sheets of the .xls file point at the same records (a damaged or hostile file)"
+                .into(),
+        ));
+    }
+    for (_, span) in sheets {
+        span.check()?;
+    }
+    if total.cells > MAX_SPARSE_SPAN && total.cells > SPARSE_FACTOR * total.values {
+        return Err(ImportFileError::SparseWorkbook {
+            sheets: count,
+            span: total.cells,
+            values: total.values,
+        });
+    }
+    Ok(())
+}
+
+/// Each sheet the globals list, in their order: where its records lie in the stream, and what
+/// its values span.
+fn sheets_of(stream: &[u8]) -> Vec<(std::ops::Range<usize>, Span)> {
+    bound_sheets(stream)
+        .into_iter()
+        .filter_map(|(offset, name)| {
+            let (span, len) = walk_sheet(stream.get(offset..)?, name);
+            Some((offset..offset + len, span))
+        })
+        .collect()
+}
+
+/// The records of a BIFF stream from its start: (type, data, offset of the next record). The
+/// walk ends where a record runs past the stream.
+fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8], usize)> {
     let mut at = 0usize;
-    while let (Some(kind), Some(len)) = (u16_at(&stream, at), u16_at(&stream, at + 2)) {
+    std::iter::from_fn(move || {
+        let (kind, len) = (u16_at(stream, at)?, u16_at(stream, at + 2)?);
         let start = at + 4;
-        let Some(data) = stream.get(start..start + usize::from(len)) else {
-            break;
-        };
+        let data = stream.get(start..start + usize::from(len))?;
+        at = start + usize::from(len);
+        Some((kind, data, at))
+    })
+}
+
+/// The sheets the workbook's globals list (up to their `EOF`): where each sheet's records
+/// start, and its name.
+fn bound_sheets(stream: &[u8]) -> Vec<(usize, String)> {
+    let mut sheets = Vec::new();
+    for (kind, data, _) in records(stream) {
         match kind {
-            // BOUNDSHEET: where a sheet's records start, and its name.
             0x0085 => {
                 if let Some(offset) = u32_at(data, 0) {
-                    sheets.push((offset, short_name(data.get(6..).unwrap_or_default())));
+                    let name = short_name(data.get(6..).unwrap_or_default());
+                    sheets.push((offset as usize, name));
                 }
             }
-            // BOF: a sheet's records begin (the first BOF is the workbook's own).
-            0x0809 => {
-                if let Some(done) = span.take() {
-                    done.check()?;
-                }
-                let name = sheets
-                    .iter()
-                    .find(|(o, _)| *o as usize == at)
-                    .map(|(_, n)| n.clone());
-                span = Some(Span::new(name.unwrap_or_else(|| "(a sheet)".into())));
+            0x000A => break,
+            _ => {}
+        }
+    }
+    sheets
+}
+
+/// One sheet's records, walked as the reader walks them: what they span, and how many bytes
+/// the walk took.
+fn walk_sheet(records_from: &[u8], name: String) -> (Span, usize) {
+    let mut span = Span::new(name);
+    let (mut seen_bof, mut depth, mut len) = (false, 0usize, 0usize);
+    // A formula's string value (STRING) is placed where the last formula was, else at A1.
+    let mut formula_at = (0u32, 0u32);
+    for (kind, data, next) in records(records_from) {
+        len = next;
+        if depth > 0 {
+            match kind {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
             }
-            // Values: NUMBER, LABEL, BOOLERR, RK, LABELSST, FORMULA, RSTRING.
-            0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00D6 => {
-                if let (Some(s), Some(row), Some(col)) =
-                    (&mut span, u16_at(data, 0), u16_at(data, 2))
-                {
-                    s.add(u32::from(row), u32::from(col), u32::from(col));
+            continue;
+        }
+        let at = || Some((u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?)));
+        match kind {
+            // BOF: the sheet's own, then any embedded substream's.
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            // DIMENSIONS: the reader sets room aside for every cell it declares.
+            0x0200 => span.reserved = span.reserved.max(declared_cells(data)),
+            // Values: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
+                if let Some((row, col)) = at() {
+                    span.add(row, col, col);
                 }
             }
+            // FORMULA, then its STRING value.
+            0x0006 => {
+                if let Some(cell) = at() {
+                    formula_at = cell;
+                    span.add(cell.0, cell.1, cell.1);
+                }
+            }
+            0x0207 => span.add(formula_at.0, formula_at.1, formula_at.1),
             // MULRK: several numbers along one row.
             0x00BD => {
                 let last = data.len().checked_sub(2).and_then(|i| u16_at(data, i));
-                if let (Some(s), Some(row), Some(first), Some(last)) =
-                    (&mut span, u16_at(data, 0), u16_at(data, 2), last)
-                {
-                    s.add(u32::from(row), u32::from(first), u32::from(last.max(first)));
+                if let (Some((row, first)), Some(last)) = (at(), last) {
+                    span.add(row, first, u32::from(last).max(first));
                 }
             }
+            0x000A => break,
             _ => {}
         }
-        at = start + usize::from(len);
     }
-    span.map_or(Ok(()), Span::check)
+    (span, len)
 }
 
-/// The values of one sheet: how many, and the rows and columns they span.
+/// The cells a DIMENSIONS record declares, counted as the reader counts them (its row and
+/// column arithmetic wraps, so a first row past the last declares billions).
+fn declared_cells(data: &[u8]) -> u64 {
+    let fields = match data.len() {
+        10 => (
+            u16_at(data, 0).map(u32::from),
+            u16_at(data, 2).map(u32::from),
+            u16_at(data, 4),
+            u16_at(data, 6),
+        ),
+        14 | 16 => (
+            u32_at(data, 0),
+            u32_at(data, 4),
+            u16_at(data, 8),
+            u16_at(data, 10),
+        ),
+        _ => return 0,
+    };
+    let (Some(first_row), Some(row_past), Some(first_col), Some(col_past)) = fields else {
+        return 0;
+    };
+    let (first_col, col_past) = (u32::from(first_col), u32::from(col_past));
+    let first_col = if first_col > 0xFF || col_past < first_col {
+        0
+    } else {
+        first_col
+    };
+    let (last_row, last_col) = if row_past >= 1 && col_past >= 1 {
+        (row_past - 1, col_past - 1)
+    } else {
+        (first_row, first_col)
+    };
+    let rows = last_row.wrapping_sub(first_row).wrapping_add(1);
+    let cols = last_col.wrapping_sub(first_col).wrapping_add(1);
+    u64::from(rows).saturating_mul(u64::from(cols))
+}
+
+/// The values of one sheet: how many, the rows and columns they span, and the cells its
+/// DIMENSIONS record has the reader set aside. `cells` is the sum over sheets, for the workbook.
 struct Span {
     sheet: String,
     values: u64,
     rows: (u32, u32),
     columns: (u32, u32),
+    reserved: u64,
+    cells: u64,
 }
 
 impl Span {
@@ -90,6 +210,8 @@ impl Span {
             values: 0,
             rows: (u32::MAX, 0),
             columns: (u32::MAX, 0),
+            reserved: 0,
+            cells: 0,
         }
     }
 
@@ -99,11 +221,20 @@ impl Span {
         self.columns = (self.columns.0.min(first), self.columns.1.max(last));
     }
 
+    /// The cells the reader fills between the first and last value, or sets aside, whichever
+    /// is more.
+    fn cells(&self) -> u64 {
+        let filled = if self.values == 0 {
+            0
+        } else {
+            u64::from(self.rows.1 - self.rows.0 + 1)
+                * u64::from(self.columns.1 - self.columns.0 + 1)
+        };
+        filled.max(self.reserved)
+    }
+
     fn check(self) -> Result<(), ImportFileError> {
-        if self.values == 0 {
-            return Ok(());
-        }
-        if self.columns.1 >= XLS_COLUMNS || self.rows.1 >= XLS_ROWS {
+        if self.values > 0 && (self.columns.1 >= XLS_COLUMNS || self.rows.1 >= XLS_ROWS) {
             return Err(ImportFileError::CellOutOfGrid {
                 sheet: self.sheet,
                 cell: format!(
@@ -114,8 +245,7 @@ impl Span {
                 grid: "grid of an .xls sheet (A1:IV65536: 65,536 rows, 256 columns)",
             });
         }
-        let span = u64::from(self.rows.1 - self.rows.0 + 1)
-            * u64::from(self.columns.1 - self.columns.0 + 1);
+        let span = self.cells();
         if span > MAX_SPARSE_SPAN && span > SPARSE_FACTOR * self.values {
             return Err(ImportFileError::SparseSheet {
                 sheet: self.sheet,
@@ -157,151 +287,59 @@ fn short_name(b: &[u8]) -> String {
     }
 }
 
-/// Sector numbers at or above this end a chain or mark a free sector.
-const END: u32 = 0xFFFF_FFFA;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+    use std::path::Path;
 
-/// A compound file whose chain of sectors comes back on itself: the reader would follow it for
-/// ever, holding more at each turn.
-fn looping_chain() -> ImportFileError {
-    ImportFileError::BadWorkbook(
-        "a chain of sectors in the .xls file loops back on itself (a damaged or hostile file)"
-            .into(),
-    )
-}
-
-/// The `Workbook` (or BIFF5 `Book`) stream of a compound file, `None` where its structure
-/// cannot be followed, or an error where a chain of sectors loops (in the allocation table, the
-/// directory or any stream the directory lists).
-fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportFileError> {
-    let looped = std::cell::Cell::new(false);
-    let found = follow(bytes, &looped);
-    if looped.get() {
-        return Err(looping_chain());
-    }
-    Ok(found)
-}
-
-fn follow(bytes: &[u8], looped: &std::cell::Cell<bool>) -> Option<Vec<u8>> {
-    let shift = u16_at(bytes, 0x1E)?;
-    if !(7..=16).contains(&shift) {
-        return None;
-    }
-    let size = 1usize << shift;
-    let sector = |n: u32| -> Option<&[u8]> {
-        let start = (n as usize).checked_add(1)?.checked_mul(size)?;
-        bytes.get(start..start.checked_add(size)?)
-    };
-    let most = bytes.len() / size + 1;
-    // The allocation table's own sectors: 109 in the header, the rest in a chain of DIFAT sectors.
-    let mut fat_sectors: Vec<u32> = (0..109)
-        .filter_map(|k| u32_at(bytes, 0x4C + 4 * k))
-        .filter(|s| *s < END)
-        .collect();
-    let mut difat = u32_at(bytes, 0x44)?;
-    for turn in 0..=most {
-        if difat >= END {
-            break;
-        }
-        if turn == most {
-            looped.set(true);
-            return None;
-        }
-        let s = sector(difat)?;
-        let entries: Vec<u32> = s
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let (next, list) = entries.split_last()?;
-        fat_sectors.extend(list.iter().filter(|s| **s < END));
-        difat = *next;
-    }
-    let fat: Vec<u32> = fat_sectors
-        .iter()
-        .filter_map(|s| sector(*s))
-        .flat_map(|s| {
-            s.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        })
-        .collect();
-    // A chain is followed for at most as many links as its table has: one longer comes back on
-    // itself, and is marked.
-    let chain = |start: u32, table: &[u32]| -> Vec<u32> {
-        let mut out = Vec::new();
-        let mut s = start;
-        while s < END {
-            if out.len() > table.len() {
-                looped.set(true);
-                break;
+    /// Every `.xls` beside the tests (and any under `HEATKIT_XLS_DIR`, such as a fuzzing
+    /// corpus): where the reader opens one, each sheet it fills spans exactly what the walk here
+    /// found, so the check counts what the reader will hold.
+    #[test]
+    fn the_walk_finds_the_span_the_reader_fills() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs = vec![
+            root.join("fuzz/regressions/workbook_import"),
+            root.join("../shared/data/areas"),
+        ];
+        dirs.extend(std::env::var_os("HEATKIT_XLS_DIR").map(Into::into));
+        let mut compared = 0;
+        for dir in dirs {
+            let Ok(files) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for path in files.flatten().map(|f| f.path()) {
+                let bytes = std::fs::read(&path).unwrap();
+                if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || check_xls(&bytes).is_err() {
+                    continue;
+                }
+                let Stream::Read(stream) = workbook_stream(&bytes).unwrap() else {
+                    continue;
+                };
+                let opened = std::panic::catch_unwind(|| {
+                    calamine::Xls::new(std::io::Cursor::new(&bytes)).ok()
+                });
+                let Ok(Some(mut book)) = opened else {
+                    continue;
+                };
+                let mut names = std::collections::HashMap::new();
+                for (_, span) in sheets_of(&stream) {
+                    *names.entry(span.sheet.clone()).or_insert(0) += 1;
+                    let Ok(range) = book.worksheet_range(&span.sheet) else {
+                        continue;
+                    };
+                    if names[&span.sheet] > 1 {
+                        continue;
+                    }
+                    let filled = range.start().zip(range.end());
+                    let walked = (span.values > 0)
+                        .then_some(((span.rows.0, span.columns.0), (span.rows.1, span.columns.1)));
+                    assert_eq!(filled, walked, "{} sheet {:?}", path.display(), span.sheet);
+                    compared += 1;
+                }
             }
-            out.push(s);
-            s = table.get(s as usize).copied().unwrap_or(u32::MAX);
         }
-        out
-    };
-    let read = |start: u32| -> Vec<u8> {
-        chain(start, &fat)
-            .into_iter()
-            .filter_map(sector)
-            .flatten()
-            .copied()
-            .collect()
-    };
-    let directory = read(u32_at(bytes, 0x30)?);
-    let mut root_start = None;
-    let mut found = None;
-    for entry in directory.chunks_exact(128) {
-        // The name up to its first NUL (as the reader takes it; the stated length is not trusted).
-        let name: Vec<u16> = entry[..64]
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .take_while(|u| *u != 0)
-            .collect();
-        let (kind, start, len) = (entry[0x42], u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
-        match kind {
-            5 => root_start = Some(start),
-            2 if matches!(
-                String::from_utf16_lossy(&name).as_str(),
-                "Workbook" | "Book"
-            ) =>
-            {
-                found = Some((start, len as usize));
-            }
-            _ => {}
-        }
+        assert!(compared >= 5, "{compared} sheets compared");
     }
-    // Every stream the directory lists is followed, as the reader may read any of them.
-    let cutoff = u32_at(bytes, 0x38)? as usize;
-    let mini_fat_table: Vec<u32> = read(u32_at(bytes, 0x3C)?)
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    for entry in directory.chunks_exact(128) {
-        let (kind, start, len) = (entry[0x42], u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
-        match kind {
-            5 => drop(chain(start, &fat)),
-            2 if (len as usize) < cutoff => drop(chain(start, &mini_fat_table)),
-            2 => drop(chain(start, &fat)),
-            _ => {}
-        }
-    }
-    if looped.get() {
-        return None;
-    }
-    let (start, len) = found?;
-    if len >= cutoff {
-        let mut stream = read(start);
-        stream.truncate(len);
-        return Some(stream);
-    }
-    // A small stream lives in the mini stream, in sectors of its own.
-    let mini_size = 1usize << u16_at(bytes, 0x20)?.min(16);
-    let mini_stream = read(root_start?);
-    let mut stream: Vec<u8> = chain(start, &mini_fat_table)
-        .into_iter()
-        .filter_map(|s| mini_stream.get(s as usize * mini_size..(s as usize + 1) * mini_size))
-        .flatten()
-        .copied()
-        .collect();
-    stream.truncate(len);
-    Some(stream)
 }
