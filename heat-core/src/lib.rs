@@ -14,32 +14,47 @@
 //! - [`error`]: the [`HeatError`] family every error belongs to.
 //! - [`cells`]: values made safe to open in a spreadsheet (formula cells written as text).
 
+#[cfg(feature = "activity")]
 pub mod activity;
+#[cfg(feature = "areas")]
 pub mod areas;
+#[cfg(feature = "cohort")]
 pub mod calendar;
 pub mod cells;
+#[cfg(feature = "report")]
 pub mod clean;
+#[cfg(feature = "cohort")]
 pub mod cohort;
 pub mod error;
+#[cfg(feature = "fields")]
 pub mod fields;
+#[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "matching")]
 pub mod matching;
+#[cfg(feature = "names")]
 pub mod name_case;
+#[cfg(feature = "names")]
 pub mod names;
+#[cfg(feature = "cohort")]
 pub mod nation;
+#[cfg(feature = "postcode")]
 pub mod postcode;
+#[cfg(feature = "csv")]
 pub mod rows;
+#[cfg(feature = "schools")]
 pub mod schools;
+#[cfg(feature = "fields")]
 pub mod student;
 
 pub use error::{ArgumentError, ErrorKind, HeatError};
 
 /// The root README's examples, run as doctests (outside the published crate, so not part of it).
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "report"))]
 #[doc = include_str!("../../README.md")]
 pub struct RootReadme;
 
 /// The docs site's guide for Rust developers, its examples run as doctests too.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "report"))]
 #[doc = include_str!("../../docs/rust.md")]
 pub struct RustGuide;

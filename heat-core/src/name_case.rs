@@ -15,11 +15,13 @@
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 /// Something about a name a person should look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum NameFlag {
     /// It holds a digit (`J0hn`, `Amelia2`).
     Digits,
@@ -42,7 +44,8 @@ impl NameFlag {
 }
 
 /// A name after tidying.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct TidiedName {
     /// The name as it should be written.
     pub text: String,

@@ -76,6 +76,7 @@ pub(crate) fn label_key(label: &str) -> String {
 
 /// Whether two labels, each already through [`label_key`], are alike enough to suggest one for
 /// the other (the rule of [`closest`], for callers that key their labels once).
+#[cfg_attr(not(feature = "import"), allow(dead_code))]
 pub(crate) fn keys_alike(a: &str, b: &str) -> bool {
     jaro_winkler(a, b) >= SUGGESTION_SIMILARITY
 }
@@ -496,6 +497,7 @@ impl NicknameTable {
     }
 
     /// Canonical names that `normalised` (already normalised) is a nickname of.
+    #[cfg_attr(not(feature = "matching"), allow(dead_code))]
     pub(crate) fn canonicals_of(&self, normalised: &str) -> &[String] {
         self.canonicals
             .get(normalised)

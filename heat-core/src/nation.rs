@@ -9,6 +9,7 @@
 //! ```
 
 use chrono::{Datelike, NaiveDate};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -43,8 +44,9 @@ impl HeatError for UnknownNation {
 /// assert_eq!("Northern Ireland".parse::<Nation>().unwrap(), Nation::NorthernIreland);
 /// assert_eq!(Nation::Scotland.to_string(), "scotland");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Nation {
     /// England (cohort 1 Sep – 31 Aug; Reception, Year 1–13).
     #[default]

@@ -29,6 +29,7 @@
 //! ```
 
 use chrono::{Datelike, NaiveDate};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::next_heat_track_deadline;
@@ -41,8 +42,9 @@ use crate::fields::{self, Gender, TextRow};
 /// let s: heat_core::student::StudentInput = serde_json::from_str(r#"{"id": "1", "consent": "Y"}"#).unwrap();
 /// assert_eq!(s.consent.as_deref(), Some("Y"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct StudentInput {
     /// Student id (HEAT id or upload reference).
     pub id: String,
@@ -105,7 +107,8 @@ impl StudentInput {
 /// assert_eq!(s.extract_year(), 2026);
 /// assert!(s.ks_require_gender);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct TrackingSettings {
     /// The day the status is worked out for.
     pub on: NaiveDate,
@@ -153,7 +156,8 @@ impl TrackingSettings {
 /// assert!(!t.complete && !t.hesa_eligible);
 /// assert_eq!(t.problems, vec!["first_name", "last_name", "dob", "postcode", "school", "gender", "consent"]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct TrackingStatus {
     /// Every field present and valid, and consent given.
     pub complete: bool,
@@ -300,7 +304,8 @@ pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) ->
 /// assert_eq!((sum.students, sum.complete, sum.hesa_eligible), (1, 0, 0));
 /// assert_eq!(sum.not_hesa_because[0], ("consent".to_string(), 1));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct TrackingSummary {
     /// Students counted.
     pub students: usize,

@@ -22,6 +22,7 @@
 mod typology;
 
 use chrono::NaiveDate;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 pub use typology::{typology, ActivityType, DeliveryMode, Typology, TypologyError};
@@ -37,8 +38,9 @@ use crate::HeatError;
 /// ```
 /// assert_eq!(heat_core::activity::Severity::Warning.as_str(), "warning");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Severity {
     /// Must be fixed.
     Error,
@@ -67,7 +69,8 @@ impl Severity {
 /// let v = Violation { rule_id: "ACT006", field: "end_date", code: "end_before_start", severity: Severity::Error, message: "x".into() };
 /// assert_eq!(v.rule_id, "ACT006");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Violation {
     /// Stable rule id (`ACT001`…; see [`RULES`]).
     pub rule_id: &'static str,
@@ -132,8 +135,9 @@ fn violation(rule_id: &'static str, message: String) -> Violation {
 /// use heat_core::activity::YearStart;
 /// assert_eq!(YearStart::default(), YearStart::August);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum YearStart {
     /// 1 August – 31 July (default).
     #[default]
@@ -165,8 +169,9 @@ impl YearStart {
 /// assert_eq!(s.unknown_beneficiary_ids, vec!["052923".to_string()]);
 /// assert_eq!(s.max_hours_per_day, 12.0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct ActivitySettings {
     /// The typology in force (default: the embedded one).
     pub typology: Typology,
@@ -206,7 +211,8 @@ impl Default for ActivitySettings {
 /// let b = heat_core::activity::Beneficiary { institution: "052923".into(), headcount: Some(30) };
 /// assert_eq!(b.headcount, Some(30));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Beneficiary {
     /// HEAT id or URN of the institution.
     pub institution: String,
@@ -222,8 +228,9 @@ pub struct Beneficiary {
 /// let a: ActivityInput = serde_json::from_str(r#"{"id": "A1", "title": "Taster", "year_groups": ["Y9", "Y10"]}"#).unwrap();
 /// assert_eq!(a.year_groups.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct ActivityInput {
     /// Activity id.
     pub id: String,
@@ -275,7 +282,8 @@ pub struct ActivityInput {
 /// let (_, problems) = ActivityInput::from_row(&[("students_registered", "x")]);
 /// assert_eq!((problems[0].field, problems[0].code), ("students_registered", "not_a_whole_number"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct FieldProblem {
     /// The column.
     pub field: &'static str,

@@ -4,6 +4,7 @@ use crate::error::{ErrorKind, HeatError};
 use std::io::Read;
 
 use once_cell::sync::Lazy;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// How an activity is delivered.
@@ -14,8 +15,9 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!("face to face".parse::<DeliveryMode>().unwrap(), DeliveryMode::InPerson);
 /// assert_eq!(DeliveryMode::Blended.as_str(), "blended");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum DeliveryMode {
     /// On site, face to face.
     InPerson,
@@ -64,7 +66,8 @@ impl std::str::FromStr for DeliveryMode {
 /// assert_eq!(t.category, "Campus Visit");
 /// assert_eq!(t.delivery_modes, vec![heat_core::activity::DeliveryMode::InPerson]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct ActivityType {
     /// The category (HEAT-set level of the hierarchy).
     pub category: String,
@@ -149,7 +152,8 @@ impl HeatError for TypologyError {
 /// assert_eq!(t.version, "ours-2026");
 /// assert_eq!(t.categories(), vec!["Mentoring"]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Typology {
     /// Version label (the embedded default is `heatkit-2026.11`).
     pub version: String,

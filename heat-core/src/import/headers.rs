@@ -1,6 +1,7 @@
 //! Matching a file's header row to a template's columns: exact names, aliases, and suggestions
 //! for near misses.
 
+use super::Template;
 use crate::names::{keys_alike, label_key, normalise_name};
 
 /// One template column: its name, whether it must be present, and other names it goes by.
@@ -145,4 +146,33 @@ impl HeaderMap {
     fn near(&self, key: &str, c: usize) -> bool {
         self.label_keys[c].iter().any(|k| keys_alike(key, k))
     }
+}
+
+/// How many rows above the header a sheet may hold (a title, a date, a blank line…).
+pub const MAX_TITLE_ROWS: usize = 30;
+
+/// Required columns not found, each with the file header that looks like it.
+pub(crate) type Missing = Vec<(String, Option<String>)>;
+
+/// The header row of a sheet: its 0-based index in `rows` and its map, or (when none matches)
+/// the row that came closest and what it lacks.
+pub(crate) fn find_header(rows: &[Vec<String>], template: Template) -> Result<usize, Missing> {
+    let columns = template.columns();
+    let mut best: Option<(usize, HeaderMap)> = None;
+    for (i, cells) in rows.iter().enumerate().take(MAX_TITLE_ROWS + 1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let map = HeaderMap::build(cells, columns);
+        if map.has_required(columns) {
+            return Ok(i);
+        }
+        let found = map.matched.len();
+        if best.as_ref().is_none_or(|(n, _)| found > *n) {
+            best = Some((found, map));
+        }
+    }
+    // Suggestions are looked for in the closest row only.
+    let closest = best.map_or_else(|| HeaderMap::build(&[], columns), |(_, map)| map);
+    Err(closest.missing(columns))
 }

@@ -22,16 +22,23 @@
 //! ```
 
 mod activities;
+#[cfg(feature = "excel")]
 mod compound_file;
 mod encoding;
+mod format;
 mod headers;
 mod limits;
+#[cfg(feature = "excel")]
 mod ods_span;
 mod schools;
 mod students;
 mod table;
+#[cfg(feature = "excel")]
 mod workbook;
+#[cfg(feature = "excel")]
 mod xls_span;
+#[cfg(feature = "excel")]
+mod zip_parts;
 
 use std::collections::HashSet;
 
@@ -48,16 +55,20 @@ use crate::nation::Nation;
 use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
+#[cfg(any(feature = "areas", feature = "schools"))]
 pub(crate) use headers::header_key;
 use headers::{Column, HeaderMap};
 pub use limits::{
     ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
 };
-pub use table::{read_table, read_table_file};
+pub use format::{is_workbook, WORKBOOK_EXTENSIONS};
+pub use headers::MAX_TITLE_ROWS;
+pub use table::{read_table, read_table_file, SheetText};
+#[cfg(feature = "areas")]
 pub(crate) use workbook::sheet_names;
-pub use workbook::{
-    is_workbook, read_sheet, validate_workbook, SheetText, MAX_TITLE_ROWS, WORKBOOK_EXTENSIONS,
-};
+#[cfg(feature = "excel")]
+pub use workbook::{read_sheet, validate_workbook};
+#[cfg(feature = "excel")]
 pub use xls_span::{MAX_SPARSE_SPAN, SPARSE_FACTOR};
 
 /// Which upload template a file follows.
@@ -258,6 +269,9 @@ pub enum ImportFileError {
         /// Values the sheets hold.
         values: u64,
     },
+    /// A workbook, given to a build of heat-core without its `excel` feature.
+    #[error("this build of heatkit reads CSV only (built without its excel feature); save the sheet as CSV")]
+    WorkbookNotBuilt,
     /// A header row with more columns than a spreadsheet has.
     #[error("the header (row {row}) has {columns} columns, more than a spreadsheet's 16,384; is the file really a table?")]
     TooManyColumns {
@@ -295,6 +309,7 @@ impl HeatError for ImportFileError {
             ImportFileError::OversizedText { .. } => "oversized_text",
             ImportFileError::CellOutOfGrid { .. } => "cell_out_of_grid",
             ImportFileError::TooManyColumns { .. } => "too_many_columns",
+            ImportFileError::WorkbookNotBuilt => "workbook_not_built",
             ImportFileError::SparseSheet { .. } | ImportFileError::SparseWorkbook { .. } => {
                 "workbook_too_large"
             }
@@ -641,6 +656,35 @@ impl RowCheck<'_> {
 /// why it could not be read.
 pub type Record = (usize, Result<Vec<String>, String>);
 
+/// A workbook upload: read with the `excel` feature, refused in a build without it.
+fn validate_workbook_upload(
+    bytes: &[u8],
+    template: Template,
+    settings: &ImportSettings,
+) -> Result<ImportOutcome, ImportFileError> {
+    #[cfg(feature = "excel")]
+    return validate_workbook(bytes, template, settings);
+    #[cfg(not(feature = "excel"))]
+    {
+        let _ = (bytes, template, settings);
+        Err(ImportFileError::WorkbookNotBuilt)
+    }
+}
+
+/// One sheet of a workbook as text: read with the `excel` feature, refused in a build without it.
+pub(crate) fn read_workbook_sheet(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<SheetText, ImportFileError> {
+    #[cfg(feature = "excel")]
+    return read_sheet(bytes, sheet);
+    #[cfg(not(feature = "excel"))]
+    {
+        let _ = (bytes, sheet);
+        Err(ImportFileError::WorkbookNotBuilt)
+    }
+}
+
 /// Validates a bulk-import file (its bytes) against a template. `Err` only when the whole file
 /// cannot be read (empty, binary, too large, undecodable, required columns missing); otherwise
 /// every data row is in `rows` or has errors in `issues`.
@@ -666,7 +710,7 @@ pub fn validate_import(
         return Err(ImportFileError::Empty);
     }
     if is_workbook(std::path::Path::new(""), bytes) {
-        return validate_workbook(bytes, template, settings);
+        return validate_workbook_upload(bytes, template, settings);
     }
     validate_text(decode(bytes)?, template, settings)
 }
@@ -736,7 +780,7 @@ fn validate_text(
         .iter()
         .map(|(_, r)| r.clone().unwrap_or_default())
         .collect();
-    let found = workbook::find_header(&cells, template);
+    let found = headers::find_header(&cells, template);
     let first_too_wide = too_wide.lock().ok().and_then(|w| *w);
     if let (Err(_), Some((row, columns))) = (&found, first_too_wide) {
         return Err(ImportFileError::TooManyColumns { row, columns });
@@ -1143,7 +1187,7 @@ pub fn validate_import_file(
             return Err(ImportFileError::Empty);
         }
         file.read_to_end(&mut head).map_err(unreadable)?;
-        return validate_workbook(&head, template, settings);
+        return validate_workbook_upload(&head, template, settings);
     }
     if (head.len() as u64) < size {
         // Check the start first, so garbage fails fast; the header (below any title lines) must

@@ -2,7 +2,20 @@
 //! export, an area look-up): a CSV in any encoding heatkit reads, or one sheet of a workbook, as
 //! rows of text with their spreadsheet row numbers.
 
-use super::{decode, is_workbook, read_sheet, ImportFileError, SheetText};
+use super::{decode, is_workbook, ImportFileError};
+
+/// One sheet of a workbook as text: its name, the workbook's format (`xlsx`, `xlsb`, `xls`,
+/// `ods`), and its rows with their spreadsheet row numbers (blank rows above the first filled
+/// one left out; rows inside the sheet kept, blank or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetText {
+    /// The sheet's name.
+    pub name: String,
+    /// The workbook's format.
+    pub format: &'static str,
+    /// (spreadsheet row, cells as text), top to bottom.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
 
 /// Reads a look-up table's bytes: a workbook's sheet (the one named, else the first) or a CSV
 /// file (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252, as GIAS saves its
@@ -23,7 +36,7 @@ pub fn read_table(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Import
         return Err(ImportFileError::Empty);
     }
     if is_workbook(std::path::Path::new(""), bytes) {
-        return read_sheet(bytes, sheet);
+        return super::read_workbook_sheet(bytes, sheet);
     }
     let (text, _) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new()

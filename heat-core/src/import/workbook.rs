@@ -9,41 +9,16 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 
-use super::headers::HeaderMap;
-use super::limits::{check_zip, cut, ZipKind};
+use super::format::OLE_MAGIC;
+use super::headers::{find_header, Missing, MAX_TITLE_ROWS};
+use super::limits::cut;
+use super::table::SheetText;
 use super::xls_span::check_xls;
+use super::zip_parts::{check_zip, ZipKind};
 use super::{
     column_letter, validate_table_at, ImportFileError, ImportIssue, ImportLimits, ImportOutcome,
     ImportSettings, Layout, Record, Template, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS,
 };
-
-/// How many rows above the header a sheet may hold (a title, a date, a blank line…).
-pub const MAX_TITLE_ROWS: usize = 30;
-
-/// The workbook formats heatkit reads, by file extension (lower case).
-pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
-
-/// Whether a file is a workbook rather than text: its extension, or its first bytes (a zip
-/// archive, as `.xlsx`/`.xlsm`/`.xlsb`/`.ods` are, or an OLE compound file, as `.xls` and
-/// password-protected workbooks are).
-///
-/// ```
-/// use heat_core::import::is_workbook;
-/// use std::path::Path;
-/// assert!(is_workbook(Path::new("Students 2026.XLSX"), b""));
-/// assert!(is_workbook(Path::new("export.csv"), b"PK\x03\x04rest"));
-/// assert!(!is_workbook(Path::new("export.csv"), b"First name,Surname\n"));
-/// ```
-pub fn is_workbook(path: &std::path::Path, head: &[u8]) -> bool {
-    let by_name = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    by_name || head.starts_with(b"PK\x03\x04") || head.starts_with(&OLE_MAGIC)
-}
-
-/// The first bytes of an OLE compound file (`.xls`, and any workbook saved with a password).
-const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Whether an OLE file holds an encrypted Office document (the `EncryptedPackage` stream a
 /// password-protected `.xlsx` is saved as).
@@ -81,32 +56,6 @@ fn number_text(f: f64) -> String {
     } else {
         f.to_string()
     }
-}
-
-/// Required columns not found, each with the file header that looks like it.
-type Missing = Vec<(String, Option<String>)>;
-
-/// The header row of a sheet: its 0-based index in `rows` and its map, or (when none matches)
-/// the row that came closest and what it lacks.
-pub(crate) fn find_header(rows: &[Vec<String>], template: Template) -> Result<usize, Missing> {
-    let columns = template.columns();
-    let mut best: Option<(usize, HeaderMap)> = None;
-    for (i, cells) in rows.iter().enumerate().take(MAX_TITLE_ROWS + 1) {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let map = HeaderMap::build(cells, columns);
-        if map.has_required(columns) {
-            return Ok(i);
-        }
-        let found = map.matched.len();
-        if best.as_ref().is_none_or(|(n, _)| found > *n) {
-            best = Some((found, map));
-        }
-    }
-    // Suggestions are looked for in the closest row only.
-    let closest = best.map_or_else(|| HeaderMap::build(&[], columns), |(_, map)| map);
-    Err(closest.missing(columns))
 }
 
 type Book<'a> = calamine::Sheets<Cursor<&'a [u8]>>;
@@ -188,21 +137,9 @@ fn choose(names: &[String], want: &str) -> Result<String, ImportFileError> {
 }
 
 /// The names of a workbook's sheets, in order.
+#[cfg(feature = "areas")]
 pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportFileError> {
     open(bytes, &ImportLimits::default()).map(|(book, _)| book.sheet_names())
-}
-
-/// One sheet of a workbook as text: its name, the workbook's format (`xlsx`, `xlsb`, `xls`,
-/// `ods`), and its rows with their spreadsheet row numbers (blank rows above the first filled
-/// one left out; rows inside the sheet kept, blank or not).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetText {
-    /// The sheet's name.
-    pub name: String,
-    /// The workbook's format.
-    pub format: &'static str,
-    /// (spreadsheet row, cells as text), top to bottom.
-    pub rows: Vec<(usize, Vec<String>)>,
 }
 
 /// Reads one sheet of a workbook (the one named, else the first) as text, cells read as

@@ -5,6 +5,7 @@ use super::fix::fix_compact;
 use super::special::recognise_compact;
 use super::{validate_compact, Level, Liveness, PostcodeError, Substitution};
 use crate::HeatError;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The outcome class of [`check`].
@@ -13,8 +14,9 @@ use serde::{Deserialize, Serialize};
 /// use heat_core::postcode::Status;
 /// assert_eq!(Status::Fixed.as_str(), "fixed");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Status {
     /// A valid postcode at the requested level.
     Valid,
@@ -53,7 +55,8 @@ impl Status {
 /// let c = check("SW1A 9ZZ");
 /// assert_eq!((c.status, c.code, c.postcode.as_deref()), (Status::Valid, Some("not_live"), Some("SW1A 9ZZ")));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Check {
     /// The canonical postcode (valid or fixed), the canonical special code, or `None`.
     pub postcode: Option<String>,

@@ -312,6 +312,7 @@ fn decode_live(outcode_count: usize) -> (Vec<[u64; WORDS_PER_OUTCODE]>, usize) {
 }
 
 /// Add postcodes (compact, upper-case, 5 to 7 bytes) to the live check for this process.
+#[cfg(feature = "csv")]
 pub(crate) fn extend_live(postcodes: HashSet<[u8; 7]>) {
     let mut guard = match EXTRA_LIVE.write() {
         Ok(g) => g,

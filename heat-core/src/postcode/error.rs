@@ -2,6 +2,7 @@
 
 use super::PostcodePart;
 use crate::error::{ErrorKind, HeatError};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The letter-position rule a postcode broke.
@@ -10,8 +11,9 @@ use serde::{Deserialize, Serialize};
 /// use heat_core::postcode::LetterRule;
 /// assert_eq!(LetterRule::FirstLetterQvx.name(), "first_letter_qvx");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum LetterRule {
     /// The first letter is never Q, V or X.
     FirstLetterQvx,
@@ -77,8 +79,9 @@ impl LetterRule {
 /// assert_eq!(err.code(), "bad_letter_position");
 /// assert_eq!(err.detail().as_deref(), Some("inward_letter_cikmov"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "code", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum PostcodeError {
     /// Nothing left after trimming whitespace and edge punctuation.

@@ -2,6 +2,7 @@
 
 use super::clean::{clean, Compact};
 use super::{validate_compact, Level, Liveness, Postcode, PostcodeError};
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// One character replaced by [`fix`].
@@ -11,7 +12,8 @@ use serde::{Deserialize, Serialize};
 /// let fixed = fix("P016 7GZ").unwrap();
 /// assert_eq!(fixed.substitutions, vec![Substitution { position: 1, from: '0', to: 'O' }]);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Substitution {
     /// Index of the character in the fixed postcode's canonical form (`SW1A 1AA`).
     pub position: usize,
@@ -29,7 +31,8 @@ pub struct Substitution {
 /// assert_eq!(fixed.postcode.as_str(), "SW1A 1AA");
 /// assert!(fixed.substitutions.is_empty());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Fixed {
     /// The repaired postcode, valid at [`Level::District`].
     pub postcode: Postcode,

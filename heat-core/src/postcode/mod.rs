@@ -17,6 +17,7 @@ mod clean;
 mod data;
 mod error;
 mod fix;
+#[cfg(feature = "csv")]
 mod live;
 mod part;
 mod special;
@@ -24,12 +25,14 @@ mod special;
 pub use check::{check, check_at, Check, Status};
 pub use error::{LetterRule, PostcodeError};
 pub use fix::{fix, fix_at, Fixed, Substitution};
+#[cfg(feature = "csv")]
 pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
 pub use part::PostcodePart;
 pub use special::{recognise_special, Special, SpecialKind};
 
 use clean::{clean, shape_of, Compact};
 use data::DATA;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -41,10 +44,9 @@ use std::str::FromStr;
 /// assert_eq!("live".parse::<Level>().unwrap(), Level::Live);
 /// assert_eq!(Level::default(), Level::District);
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Level {
     /// Letters and digits in a UK shape, obeying the letter-position rules.
     Shape,
@@ -98,8 +100,9 @@ impl FromStr for Level {
 /// assert_eq!("SW1A 9ZZ".parse::<Postcode>().unwrap().liveness(), Liveness::NotLive);
 /// assert_eq!("BT35 8GE".parse::<Postcode>().unwrap().liveness(), Liveness::NotCovered);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Liveness {
     /// In the embedded live list (or a list the user loaded).
     Live,
@@ -384,12 +387,14 @@ impl FromStr for Postcode {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Postcode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Postcode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;

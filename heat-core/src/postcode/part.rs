@@ -1,6 +1,8 @@
 //! A short piece of a postcode (shape, area, outcode or whole postcode) held inline, so errors
 //! that name one never allocate.
 
+#[cfg(feature = "serde")]
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -76,12 +78,14 @@ impl fmt::Debug for PostcodePart {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for PostcodePart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for PostcodePart {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;

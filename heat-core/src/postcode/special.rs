@@ -6,6 +6,7 @@
 use super::clean::{clean, Compact};
 use super::data::DATA;
 use once_cell::sync::Lazy;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 const SPECIAL_CSV: &str = include_str!("../../data/postcodes/special.csv");
@@ -16,8 +17,9 @@ const SPECIAL_CSV: &str = include_str!("../../data/postcodes/special.csv");
 /// use heat_core::postcode::SpecialKind;
 /// assert_eq!(SpecialKind::Bfpo.code(), "bfpo");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum SpecialKind {
     /// GIR 0AA (Girobank, Bootle): a legacy non-geographic code.
@@ -119,7 +121,8 @@ impl SpecialKind {
 /// let s = recognise_special("bfpo105").unwrap();
 /// assert_eq!((s.kind, s.canonical.as_str()), (SpecialKind::Bfpo, "BFPO 105"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Special {
     /// What kind of code it is.
     pub kind: SpecialKind,
