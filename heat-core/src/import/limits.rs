@@ -17,8 +17,6 @@
 //! assert_eq!(ImportLimits::default().max_part_bytes, 2 << 30);
 //! ```
 
-
-
 /// Rows in a sheet (Excel's grid): a cell below row 1,048,576 is refused.
 pub const MAX_SHEET_ROWS: usize = 1_048_576;
 

@@ -55,14 +55,14 @@ use crate::nation::Nation;
 use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
+pub use format::{is_workbook, WORKBOOK_EXTENSIONS};
 #[cfg(any(feature = "areas", feature = "schools"))]
 pub(crate) use headers::header_key;
+pub use headers::MAX_TITLE_ROWS;
 use headers::{Column, HeaderMap};
 pub use limits::{
     ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
 };
-pub use format::{is_workbook, WORKBOOK_EXTENSIONS};
-pub use headers::MAX_TITLE_ROWS;
 pub use table::{read_table, read_table_file, SheetText};
 #[cfg(feature = "areas")]
 pub(crate) use workbook::sheet_names;

@@ -2,7 +2,6 @@
 //! that name one never allocate.
 
 #[cfg(feature = "serde")]
-
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
