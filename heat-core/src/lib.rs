@@ -54,6 +54,11 @@ pub use error::{ArgumentError, ErrorKind, HeatError};
 #[doc = include_str!("../../README.md")]
 pub struct RootReadme;
 
+/// The docs site's rules page, its Rust examples run as doctests too.
+#[cfg(all(doctest, feature = "report"))]
+#[doc = include_str!("../../docs/rules.md")]
+pub struct RulesPage;
+
 /// The docs site's guide for Rust developers, its examples run as doctests too.
 #[cfg(all(doctest, feature = "report"))]
 #[doc = include_str!("../../docs/rust.md")]

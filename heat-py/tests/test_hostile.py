@@ -1,7 +1,7 @@
 """Python as sturdy as the core: hostile files through the command (one line with a code, exit
 1), unencodable text as one bad value, every public function pickled by reference (so
 multiprocessing with the spawn start method, concurrent.futures and joblib can send it), and
-the Limits tables of the README and the docs site kept the same."""
+the Limits table kept in the docs site, where the README points."""
 
 from __future__ import annotations
 
@@ -110,11 +110,11 @@ def test_a_lone_surrogate_is_one_bad_value_not_a_failure():
         heatkit.normalise_postcode("\udc80")
 
 
-def test_the_limits_tables_of_the_readme_and_the_docs_agree():
+def test_the_limits_table_is_in_the_docs_and_the_readme_points_to_it():
     def table(text: str) -> list:
         section = text.split("Limits\n", 1)[1].split("\n#", 1)[0]
         return [line for line in section.splitlines() if line.startswith("|")]
 
-    readme = table((ROOT / "README.md").read_text(encoding="utf-8"))
     docs = table((ROOT / "docs" / "limits.md").read_text(encoding="utf-8"))
-    assert len(readme) > 10 and readme == docs
+    assert len(docs) > 10
+    assert "[docs/limits.md](docs/limits.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
