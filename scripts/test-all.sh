@@ -20,6 +20,9 @@ cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (release: unit, golden, property, exhaustive, accuracy)"
 cargo test -p heat-core --release --lib --tests
 
+step "no import cycles between heat-core's modules (scripts/check-cycles.py)"
+python3 scripts/check-cycles.py
+
 step "heat-core's features: postcode alone is at most 12 crates; each feature built and tested alone (cargo hack)"
 bash scripts/check-features.sh
 

@@ -33,6 +33,7 @@ pub mod areas;
 pub mod output;
 pub mod report;
 pub mod updates;
+mod view;
 
 pub use plain::{column_label, plain_message};
 

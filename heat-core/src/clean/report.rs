@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use plotters::prelude::*;
 
-use super::output::View;
+use super::view::View;
 use super::{column_label, CleanOutcome, RowStatus, StudentRow};
 use crate::activity::Severity;
 

@@ -53,8 +53,9 @@ pub use model::{
     Model, ModelError,
 };
 pub use record::{Gender, StudentFields, StudentRecord, StudentRef, MAX_NAME_CHARS};
-pub use run::{FieldExplanation, MatchRun, Matcher, RunSummary, ScoredPair, TwinReport};
+pub use run::{FieldExplanation, MatchRun, Matcher, RunSummary, TwinReport};
 pub use scoring::Guard;
+pub use scoring::ScoredPair;
 pub use settings::{check_ids, MatchError, MatchSettings, Progress, Stage};
 
 use crate::names::nicknames;

@@ -2,69 +2,18 @@
 //! run's report.
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::block::{Blocks, RuleReport, TextKeys};
 use super::cluster::{cluster, Clustering, UnionFind};
-use super::compare::{Field, GenderLevel, Levels, FIELD_COUNT};
+use super::compare::{Field, GenderLevel};
 use super::context::MatchContext;
 use super::model::{weight_of_probability, Model};
 use super::record::{PreparedSet, StudentFields};
-use super::scoring::{Guard, Scorer};
+use super::scoring::{Guard, ScoredPair, Scorer};
 use super::settings::{check_ids, MatchError, MatchSettings, Progress, Stage};
 use super::training::{effective_records, train};
 use crate::names::{nicknames, NicknameTable};
-
-/// One scored candidate pair. `left`/`right` are row positions: in [`dedupe`] both are rows of
-/// the one file (`left < right`); in [`link`] `left` is the new row and `right` the existing one.
-///
-/// ```
-/// use heat_core::matching::{dedupe, StudentRecord};
-/// let r = |id: &str| StudentRecord::new(id).first_name("Zainab").last_name("Hussain").dob_str("2010-01-02").unwrap();
-/// let run = dedupe(&[r("a"), r("b")]).unwrap();
-/// let p = &run.pairs[0];
-/// assert_eq!((p.left, p.right), (0, 1));
-/// assert_eq!(run.explain(p)[2].level, "exact");
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScoredPair {
-    /// Row of the left record.
-    pub left: u32,
-    /// Row of the right record.
-    pub right: u32,
-    /// Match weight in bits (prior included).
-    pub weight: f64,
-    /// Match probability.
-    pub probability: f64,
-    /// The level each field reached.
-    pub levels: Levels,
-    /// Each field's contribution in bits (term-frequency adjustment included).
-    pub field_weights: [f32; FIELD_COUNT],
-    /// The household correction in bits (last name, postcode and school agreeing together are
-    /// weaker evidence than apart: siblings share them); 0 when none applied.
-    pub household_weight: f32,
-    /// The guard that applied to this pair, if one did.
-    pub guard: Option<Guard>,
-    /// What the guard did to the weight, in bits (0 when none applied).
-    pub guard_weight: f32,
-}
-
-impl ScoredPair {
-    /// Whether a guard that keeps twins apart (the twin guard or the possible-twin guard)
-    /// applied.
-    ///
-    /// ```
-    /// use heat_core::matching::{dedupe, StudentRecord};
-    /// let r = |id: &str, first: &str| StudentRecord::new(id).first_name(first).last_name("Okafor")
-    ///     .dob_str("2009-03-04").unwrap().postcode("LS1 4AP");
-    /// let run = heat_core::matching::Matcher::new(Default::default()).min_probability(0.0)
-    ///     .dedupe(&[r("1", "Chioma"), r("2", "Adaeze")]).unwrap();
-    /// assert!(run.pairs[0].twin_guard());
-    /// ```
-    pub fn twin_guard(&self) -> bool {
-        matches!(self.guard, Some(Guard::Twin | Guard::PossibleTwin))
-    }
-}
 
 /// How strongly a twin guard held in a run. Twin patterns (same last name, date of birth and
 /// home; first names different, or two real names spelt alike) are held while at least half of

@@ -10,7 +10,6 @@ use super::compare::{
 use super::model::{probability_of_weight, Model};
 use super::record::NONE;
 use super::record::{Prepared, PreparedSet};
-use super::run::ScoredPair;
 use super::settings::MatchSettings;
 use crate::names::is_known_given_name;
 
@@ -278,4 +277,55 @@ fn is_possible_twin_pattern(l: &Levels) -> bool {
         && last == LastNameLevel::Exact as u8
         && dob == DobLevel::Exact as u8
         && same_home(postcode, school)
+}
+
+/// One scored candidate pair. `left`/`right` are row positions: in [`dedupe`](super::dedupe) both are rows of
+/// the one file (`left < right`); in [`link`](super::link) `left` is the new row and `right` the existing one.
+///
+/// ```
+/// use heat_core::matching::{dedupe, StudentRecord};
+/// let r = |id: &str| StudentRecord::new(id).first_name("Zainab").last_name("Hussain").dob_str("2010-01-02").unwrap();
+/// let run = dedupe(&[r("a"), r("b")]).unwrap();
+/// let p = &run.pairs[0];
+/// assert_eq!((p.left, p.right), (0, 1));
+/// assert_eq!(run.explain(p)[2].level, "exact");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredPair {
+    /// Row of the left record.
+    pub left: u32,
+    /// Row of the right record.
+    pub right: u32,
+    /// Match weight in bits (prior included).
+    pub weight: f64,
+    /// Match probability.
+    pub probability: f64,
+    /// The level each field reached.
+    pub levels: Levels,
+    /// Each field's contribution in bits (term-frequency adjustment included).
+    pub field_weights: [f32; FIELD_COUNT],
+    /// The household correction in bits (last name, postcode and school agreeing together are
+    /// weaker evidence than apart: siblings share them); 0 when none applied.
+    pub household_weight: f32,
+    /// The guard that applied to this pair, if one did.
+    pub guard: Option<Guard>,
+    /// What the guard did to the weight, in bits (0 when none applied).
+    pub guard_weight: f32,
+}
+
+impl ScoredPair {
+    /// Whether a guard that keeps twins apart (the twin guard or the possible-twin guard)
+    /// applied.
+    ///
+    /// ```
+    /// use heat_core::matching::{dedupe, StudentRecord};
+    /// let r = |id: &str, first: &str| StudentRecord::new(id).first_name(first).last_name("Okafor")
+    ///     .dob_str("2009-03-04").unwrap().postcode("LS1 4AP");
+    /// let run = heat_core::matching::Matcher::new(Default::default()).min_probability(0.0)
+    ///     .dedupe(&[r("1", "Chioma"), r("2", "Adaeze")]).unwrap();
+    /// assert!(run.pairs[0].twin_guard());
+    /// ```
+    pub fn twin_guard(&self) -> bool {
+        matches!(self.guard, Some(Guard::Twin | Guard::PossibleTwin))
+    }
 }
