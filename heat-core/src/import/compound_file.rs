@@ -107,27 +107,7 @@ impl Sectors<'_> {
         table: &[u32],
         len: usize,
     ) -> Result<Option<Vec<u8>>, ImportFileError> {
-        let mut out = Vec::new();
-        let (mut id, mut links) = (start, 0usize);
-        while id != END_OF_CHAIN {
-            links += 1;
-            if links > table.len() + 1 {
-                return Err(looping_chain());
-            }
-            let Some(sector) = self.get(id) else {
-                return Ok(None);
-            };
-            let take = sector.len().min(len - out.len());
-            out.extend_from_slice(&sector[..take]);
-            if out.len() >= len {
-                break;
-            }
-            let Some(next) = table.get(id as usize) else {
-                return Ok(None);
-            };
-            id = *next;
-        }
-        Ok(Some(out))
+        follow(start, table, len, |id| Ok(self.get(id)))
     }
 }
 
@@ -260,38 +240,57 @@ struct MiniSectors<'a> {
 }
 
 impl MiniSectors<'_> {
+    /// The chain from `start`, up to `len` bytes. Err where it would not end, or where a sector
+    /// lies past the mini stream's end.
     fn chain(
         &mut self,
         start: u32,
         table: &[u32],
         len: usize,
     ) -> Result<Option<Vec<u8>>, ImportFileError> {
-        let mut out = Vec::new();
-        let (mut id, mut links) = (start, 0usize);
-        while id != END_OF_CHAIN {
-            links += 1;
-            if links > table.len() + 1 {
-                return Err(looping_chain());
-            }
+        follow(start, table, len, |id| {
             if id > self.most {
                 return Ok(None);
             }
             let at = id as usize * MINI_SECTOR;
-            let Some(sector) = self.stream.get(at..at + MINI_SECTOR) else {
-                return Err(outside_mini_stream());
-            };
-            let take = MINI_SECTOR.min(len - out.len());
-            out.extend_from_slice(&sector[..take]);
-            if out.len() >= len {
-                break;
+            match self.stream.get(at..at + MINI_SECTOR) {
+                Some(sector) => Ok(Some(sector.to_vec())),
+                None => Err(outside_mini_stream()),
             }
-            let Some(next) = table.get(id as usize) else {
-                return Ok(None);
-            };
-            id = *next;
-        }
-        Ok(Some(out))
+        })
     }
+}
+
+/// A chain of sectors from `start`, each next one named by `table`, up to `len` bytes, as the
+/// reader follows it. `Ok(None)` where the reader fails (a sector it cannot get, a link past
+/// the table); Err where the chain would never end (more links than the table has entries).
+fn follow(
+    start: u32,
+    table: &[u32],
+    len: usize,
+    mut sector: impl FnMut(u32) -> Result<Option<Vec<u8>>, ImportFileError>,
+) -> Result<Option<Vec<u8>>, ImportFileError> {
+    let mut out = Vec::new();
+    let (mut id, mut links) = (start, 0usize);
+    while id != END_OF_CHAIN {
+        links += 1;
+        if links > table.len() + 1 {
+            return Err(looping_chain());
+        }
+        let Some(bytes) = sector(id)? else {
+            return Ok(None);
+        };
+        let take = bytes.len().min(len - out.len());
+        out.extend_from_slice(&bytes[..take]);
+        if out.len() >= len {
+            break;
+        }
+        let Some(next) = table.get(id as usize) else {
+            return Ok(None);
+        };
+        id = *next;
+    }
+    Ok(Some(out))
 }
 
 /// A directory entry's name as the reader decodes it: UTF-16LE, unless it opens with a byte
