@@ -149,6 +149,14 @@ impl HeaderMap {
 }
 
 /// How many rows above the header a sheet may hold (a title, a date, a blank line…).
+///
+/// ```
+/// use heat_core::import::{validate_import, ImportSettings, Template, MAX_TITLE_ROWS};
+/// // A title line and a blank line above the header are read past.
+/// let csv = "Students 2026\n\nfirst name,surname,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n";
+/// let out = validate_import(csv.as_bytes(), Template::Students, &ImportSettings::default()).unwrap();
+/// assert_eq!((out.summary.rows_in, MAX_TITLE_ROWS), (1, 30));
+/// ```
 pub const MAX_TITLE_ROWS: usize = 30;
 
 /// Required columns not found, each with the file header that looks like it.

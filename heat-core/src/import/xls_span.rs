@@ -11,9 +11,20 @@ use super::ImportFileError;
 /// The most cells a sheet's values may span when the span is also more than
 /// [`SPARSE_FACTOR`] times the values it holds: 4,194,304 (a sheet of 65,536 rows by 64 columns,
 /// about 130 MB once the reader fills it).
+///
+/// ```
+/// use heat_core::import::{MAX_SPARSE_SPAN, SPARSE_FACTOR};
+/// assert_eq!(MAX_SPARSE_SPAN, 65_536 * 64);
+/// // A span over the limit is refused only when under one value in 16 cells fills it.
+/// assert_eq!(MAX_SPARSE_SPAN / SPARSE_FACTOR, 262_144);
+/// ```
 pub const MAX_SPARSE_SPAN: u64 = 1 << 22;
 
 /// How many cells a sheet may span for each value it holds, past [`MAX_SPARSE_SPAN`].
+///
+/// ```
+/// assert_eq!(heat_core::import::SPARSE_FACTOR, 16);
+/// ```
 pub const SPARSE_FACTOR: u64 = 16;
 
 /// The `.xls` grid: rows and columns.
