@@ -5,9 +5,7 @@
 
 use std::sync::RwLock;
 
-use heat_core::activity::{
-    self, validate_activity, ActivityInput, ActivitySettings, Typology, YearStart,
-};
+use heat_core::activity::{self, validate_activity, ActivityInput, ActivitySettings, Typology};
 use heat_core::import::{
     validate_import, validate_import_file, validate_table, ImportFileError, ImportOutcome,
     ImportSettings, Record, Template,
@@ -161,22 +159,14 @@ fn activity_settings(
                 let text: String = v
                     .extract()
                     .map_err(|_| wrong_type(py, "year_start", "text", &v))?;
-                s.year_start = match text.as_str() {
-                    "august" => YearStart::August,
-                    "september" => YearStart::September,
-                    other => {
-                        return Err(unknown_value(py, "year_start", other, "'august' or 'september'"))
-                    }
-                };
+                s.year_start = text
+                    .parse()
+                    .map_err(|e| crate::errors::raise(py, &e))?;
             }
             "max_hours_per_day" => {
-                let h: f64 = v
+                s.max_hours_per_day = v
                     .extract()
                     .map_err(|_| wrong_type(py, "max_hours_per_day", "a number", &v))?;
-                if !(h > 0.0 && h <= 24.0) {
-                    return Err(crate::errors::out_of_range(py, "max_hours_per_day", h, "above 0 and at most 24"));
-                }
-                s.max_hours_per_day = h;
             }
             other => {
                 return Err(unknown_value(
@@ -188,6 +178,7 @@ fn activity_settings(
             }
         }
     }
+    s.validate().map_err(|e| crate::errors::raise(py, &e))?;
     Ok(s)
 }
 

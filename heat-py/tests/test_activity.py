@@ -61,6 +61,20 @@ def test_validate_activity_reports_every_violation():
     ]
 
 
+def test_settings_are_checked_by_the_core_with_its_codes():
+    # ActivitySettings::validate and YearStart's FromStr (heat-core) decide; the bindings raise.
+    with pytest.raises(heatkit.ArgumentError) as e:
+        heatkit.validate_activity(GOOD, settings={"max_hours_per_day": 25})
+    assert (e.value.code, str(e.value)) == ("out_of_range", "max_hours_per_day must be above 0 and at most 24, not 25")
+    with pytest.raises(heatkit.ArgumentError) as e:
+        heatkit.validate_activity(GOOD, settings={"year_start": "june"})
+    assert (e.value.code, str(e.value)) == ("unknown_value", "year_start must be one of 'august' or 'september', not \"june\"")
+    early = dict(GOOD, start_date="2025-08-15")
+    assert [x.code for x in heatkit.validate_activity(early, settings={"year_start": "September"})] == [
+        "outside_academic_year"
+    ]
+
+
 @pytest.mark.parametrize("kind", ["dict", "pandas", "polars", "pyarrow", "records"])
 def test_validate_activities_every_kind(kind):
     rows = [GOOD, BAD]

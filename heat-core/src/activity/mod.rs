@@ -146,6 +146,30 @@ pub enum YearStart {
     September,
 }
 
+impl std::str::FromStr for YearStart {
+    type Err = crate::ArgumentError;
+
+    /// `august` or `september` (any case, spaces around ignored).
+    ///
+    /// ```
+    /// use heat_core::activity::YearStart;
+    /// use heat_core::HeatError;
+    /// assert_eq!("September".parse::<YearStart>().unwrap(), YearStart::September);
+    /// assert_eq!("june".parse::<YearStart>().unwrap_err().code(), "unknown_value");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "august" => Ok(YearStart::August),
+            "september" => Ok(YearStart::September),
+            _ => Err(crate::ArgumentError::unknown_value(
+                "year_start",
+                s,
+                "'august' or 'september'",
+            )),
+        }
+    }
+}
+
 impl YearStart {
     /// The (month, day) the year starts on.
     ///
@@ -186,6 +210,31 @@ pub struct ActivitySettings {
     pub max_hours_per_day: f64,
     /// Funding values that count as Uni Connect funding (compared after normalising).
     pub uni_connect_funding: Vec<String>,
+}
+
+impl ActivitySettings {
+    /// Checks the settings' own values: `max_hours_per_day` above 0 and at most 24. The
+    /// bindings call it on settings they are given; settings read through serde should be too.
+    ///
+    /// ```
+    /// use heat_core::activity::ActivitySettings;
+    /// use heat_core::HeatError;
+    /// assert!(ActivitySettings::default().validate().is_ok());
+    /// let s = ActivitySettings { max_hours_per_day: 25.0, ..ActivitySettings::default() };
+    /// let e = s.validate().unwrap_err();
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("out_of_range", "max_hours_per_day must be above 0 and at most 24, not 25"));
+    /// ```
+    pub fn validate(&self) -> Result<(), crate::ArgumentError> {
+        let h = self.max_hours_per_day;
+        if !(h > 0.0 && h <= 24.0) {
+            return Err(crate::ArgumentError::out_of_range(
+                "max_hours_per_day",
+                h,
+                "above 0 and at most 24",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for ActivitySettings {
