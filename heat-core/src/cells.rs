@@ -11,6 +11,22 @@
 
 use std::borrow::Cow;
 
+/// The first control character in `value` that no value a person types has: a NUL or another
+/// C0 control (tab, line feed and carriage return apart, which cells hold), or DEL. Binary data
+/// pasted into a cell; every field reader and the import refuse it alike.
+///
+/// ```
+/// use heat_core::cells::control_character;
+/// assert_eq!(control_character("11\u{7f}"), Some('\u{7f}'));
+/// assert_eq!(control_character("Year\n10"), None);
+/// assert_eq!(control_character("Zoë\u{0}"), Some('\u{0}'));
+/// ```
+pub fn control_character(value: &str) -> Option<char> {
+    value
+        .chars()
+        .find(|c| (*c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || *c == '\u{7f}')
+}
+
 /// The characters that make a spreadsheet read a cell as a formula (or a DDE command), all
 /// ASCII, so a cell's first byte tells.
 const FORMULA_STARTS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];

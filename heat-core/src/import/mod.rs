@@ -1115,10 +1115,9 @@ fn check_record(
     }
     // A NUL or other control character that no field reader refused already: binary data
     // pasted into a cell, never a value.
-    let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
     for (i, column) in template.column_names().iter().enumerate() {
         let value = typed(i);
-        if let Some(c) = value.bytes().find(|b| control(*b)) {
+        if let Some(c) = crate::cells::control_character(value) {
             if !check.issues.iter().any(|e| e.column == *column) {
                 check.error(
                     column,
