@@ -44,11 +44,10 @@ pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), ImportFileError> {
         return Ok(());
     };
     let mut sheets = sheets_of(&stream);
-    let mut total = Span::new(String::new());
-    for (_, span) in &sheets {
-        total.values += span.values;
-        total.cells = total.cells.saturating_add(span.cells());
-    }
+    let values: u64 = sheets.iter().map(|(_, span)| span.values).sum();
+    let cells = sheets
+        .iter()
+        .fold(0u64, |sum, (_, span)| sum.saturating_add(span.cells()));
     let count = sheets.len();
     sheets.sort_unstable_by_key(|(records, _)| (records.start, records.end));
     if sheets.windows(2).any(|w| w[0].0.end > w[1].0.start) {
@@ -60,11 +59,11 @@ pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), ImportFileError> {
     for (_, span) in sheets {
         span.check()?;
     }
-    if total.cells > MAX_SPARSE_SPAN && total.cells > SPARSE_FACTOR * total.values {
+    if cells > MAX_SPARSE_SPAN && cells > SPARSE_FACTOR * values {
         return Err(ImportFileError::SparseWorkbook {
             sheets: count,
-            span: total.cells,
-            values: total.values,
+            span: cells,
+            values,
         });
     }
     Ok(())
@@ -204,14 +203,13 @@ fn declared_cells(data: &[u8]) -> u64 {
 }
 
 /// The values of one sheet: how many, the rows and columns they span, and the cells its
-/// DIMENSIONS record has the reader set aside. `cells` is the sum over sheets, for the workbook.
+/// DIMENSIONS record has the reader set aside.
 struct Span {
     sheet: String,
     values: u64,
     rows: (u32, u32),
     columns: (u32, u32),
     reserved: u64,
-    cells: u64,
 }
 
 impl Span {
@@ -222,7 +220,6 @@ impl Span {
             rows: (u32::MAX, 0),
             columns: (u32::MAX, 0),
             reserved: 0,
-            cells: 0,
         }
     }
 
