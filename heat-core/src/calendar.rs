@@ -21,7 +21,7 @@
 //! assert_eq!(last_working_day(2006, 11, Nation::Scotland).unwrap().to_string(), "2006-11-30");
 //! ```
 
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use crate::nation::Nation;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use once_cell::sync::Lazy;
@@ -66,14 +66,16 @@ pub enum CalendarError {
     BadMonth(i64),
 }
 
+codes!(CalendarError {
+    Self::BadFile { file: "rules", .. } => "bad_rules_file",
+    Self::BadFile { .. } => "bad_changes_file",
+    Self::YearOutOfRange(_) => "year_out_of_range",
+    Self::BadMonth(_) => "bad_month",
+});
+
 impl HeatError for CalendarError {
     fn code(&self) -> &'static str {
-        match self {
-            CalendarError::BadFile { file: "rules", .. } => "bad_rules_file",
-            CalendarError::BadFile { .. } => "bad_changes_file",
-            CalendarError::YearOutOfRange(_) => "year_out_of_range",
-            CalendarError::BadMonth(_) => "bad_month",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Cohort

@@ -15,7 +15,7 @@
 //! ```
 
 use crate::calendar::heat_track_deadline;
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use chrono::{Datelike, NaiveDate};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -56,17 +56,19 @@ pub enum CohortError {
     BadPhaseAdjustment(i64),
 }
 
+codes!(CohortError {
+    Self::BadAcademicYear => "bad_academic_year",
+    Self::UnknownYearGroup => "unknown_year_group",
+    Self::YearGroupNotInNation(..) => "year_group_not_in_nation",
+    Self::BadDate => "bad_date",
+    Self::MissingDate => "missing_date",
+    Self::DateOutOfRange => "date_out_of_range",
+    Self::BadPhaseAdjustment(_) => "bad_phase_adjustment",
+});
+
 impl HeatError for CohortError {
     fn code(&self) -> &'static str {
-        match self {
-            CohortError::BadAcademicYear => "bad_academic_year",
-            CohortError::UnknownYearGroup => "unknown_year_group",
-            CohortError::YearGroupNotInNation(..) => "year_group_not_in_nation",
-            CohortError::BadDate => "bad_date",
-            CohortError::MissingDate => "missing_date",
-            CohortError::DateOutOfRange => "date_out_of_range",
-            CohortError::BadPhaseAdjustment(_) => "bad_phase_adjustment",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Cohort
@@ -829,6 +831,13 @@ pub enum Plausibility {
     Impossible(i32),
 }
 
+codes!(Plausibility {
+    Self::Fits => "fits",
+    Self::OutByOne(_) => "out_by_one",
+    Self::DayMonthSwap(_) => "day_month_swap",
+    Self::Impossible(_) => "impossible",
+});
+
 impl Plausibility {
     /// The outcome's stable code.
     ///
@@ -837,12 +846,7 @@ impl Plausibility {
     /// assert_eq!(Plausibility::Fits.code(), "fits");
     /// ```
     pub fn code(self) -> &'static str {
-        match self {
-            Plausibility::Fits => "fits",
-            Plausibility::OutByOne(_) => "out_by_one",
-            Plausibility::DayMonthSwap(_) => "day_month_swap",
-            Plausibility::Impossible(_) => "impossible",
-        }
+        self.stable_code()
     }
 }
 

@@ -57,6 +57,24 @@ impl ErrorKind {
             ErrorKind::Argument => "argument",
         }
     }
+
+    /// The exception class the bindings raise for the kind (`heatkit.errors` in Python).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::ErrorKind::Postcode.exception(), "InvalidPostcodeError");
+    /// ```
+    pub fn exception(self) -> &'static str {
+        match self {
+            ErrorKind::Postcode => "InvalidPostcodeError",
+            ErrorKind::Cohort => "CohortError",
+            ErrorKind::Field => "FieldError",
+            ErrorKind::Matching => "MatchingError",
+            ErrorKind::Activity => "ActivityError",
+            ErrorKind::Import => "ImportFileError",
+            ErrorKind::Area => "AreaLookupError",
+            ErrorKind::Argument => "ArgumentError",
+        }
+    }
 }
 
 /// An error with a stable code: implemented by every error type in heatkit.
@@ -77,6 +95,52 @@ pub trait HeatError: std::error::Error + Send + Sync + 'static {
         None
     }
 }
+
+/// Declares a type's stable codes once: each variant's pattern beside its code. It makes
+/// `CODES` (every code the type has, in declaration order; the table in `docs/codes.md` is made
+/// from these lists) and a private `stable_code` that the type's `code()` returns. Variants that
+/// wrap another heatkit error take that error's code (`delegate`). The match is exhaustive, so a
+/// new variant cannot be added without its code. A `unit` enum (no data in its variants) also
+/// gets `ALL` and `from_code`.
+macro_rules! codes {
+    (unit $ty:ident { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl $ty {
+            #[doc = concat!("Every stable code a `", stringify!($ty), "` can have, in declaration order.")]
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+            #[doc = concat!("Every `", stringify!($ty), "`, in declaration order.")]
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            fn stable_code(&self) -> &'static str {
+                match self {
+                    $($ty::$variant => $code,)*
+                }
+            }
+
+            #[doc = concat!("The `", stringify!($ty), "` whose code this is, if any.")]
+            pub fn from_code(code: &str) -> Option<$ty> {
+                match code {
+                    $($code => Some($ty::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+    ($ty:ident { $($pat:pat => $code:literal),* $(,)? } $(delegate { $($dpat:pat => $inner:ident),* $(,)? })?) => {
+        impl $ty {
+            #[doc = concat!("Every stable code a `", stringify!($ty), "` can have, in declaration order.")]
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            #[allow(unused_variables)]
+            fn stable_code(&self) -> &'static str {
+                match self {
+                    $($pat => $code,)*
+                    $($($dpat => $crate::HeatError::code($inner),)*)?
+                }
+            }
+        }
+    };
+}
+pub(crate) use codes;
 
 /// An argument that cannot be used: the wrong type, out of range, or not one of the values
 /// allowed. Used by the bindings for every argument check, so no code is invented there.
@@ -174,14 +238,16 @@ impl ArgumentError {
     }
 }
 
+codes!(ArgumentError {
+    Self::WrongType { .. } => "wrong_type",
+    Self::OutOfRange { .. } => "out_of_range",
+    Self::UnknownValue { .. } => "unknown_value",
+    Self::Unusable { .. } => "bad_argument",
+});
+
 impl HeatError for ArgumentError {
     fn code(&self) -> &'static str {
-        match self {
-            ArgumentError::WrongType { .. } => "wrong_type",
-            ArgumentError::OutOfRange { .. } => "out_of_range",
-            ArgumentError::UnknownValue { .. } => "unknown_value",
-            ArgumentError::Unusable { .. } => "bad_argument",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Argument
@@ -196,9 +262,321 @@ impl HeatError for ArgumentError {
     }
 }
 
+/// One type's stable codes, for the table of every code (`docs/codes.md`).
+///
+/// ```
+/// let lists = heat_core::error::code_lists();
+/// let postcode = lists.iter().find(|l| l.owner == "postcode::PostcodeError").unwrap();
+/// assert_eq!((postcode.codes[0], postcode.kind), ("empty", Some(heat_core::ErrorKind::Postcode)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeList {
+    /// The type that declares the codes (its module path in `heat_core`).
+    pub owner: &'static str,
+    /// The kind of error, for an error type (`None`: the codes are values in an output).
+    pub kind: Option<ErrorKind>,
+    /// Where the codes appear, for a type that is not an error.
+    pub appears_in: &'static str,
+    /// The codes, in declaration order, each once.
+    pub codes: Vec<&'static str>,
+}
+
+/// Every code heatkit can give, by the type that declares it, in this build's features: the
+/// source of the generated table in `docs/codes.md` (a test checks the page against it).
+///
+/// ```
+/// let all: Vec<&str> = heat_core::error::code_lists().iter().flat_map(|l| l.codes.clone()).collect();
+/// assert!(all.contains(&"bad_argument") && all.contains(&"bad_date"));
+/// ```
+pub fn code_lists() -> Vec<CodeList> {
+    enum Where {
+        Error(ErrorKind),
+        Output(&'static str),
+    }
+    let mut lists = Vec::new();
+    let mut add = |owner: &'static str, kind: Where, codes: &[&'static str]| {
+        let mut unique: Vec<&'static str> = Vec::with_capacity(codes.len());
+        for c in codes {
+            if !unique.contains(c) {
+                unique.push(c);
+            }
+        }
+        let (kind, appears_in) = match kind {
+            Where::Error(k) => (Some(k), ""),
+            Where::Output(column) => (None, column),
+        };
+        lists.push(CodeList {
+            owner,
+            kind,
+            appears_in,
+            codes: unique,
+        });
+    };
+    add(
+        "ArgumentError",
+        Where::Error(ErrorKind::Argument),
+        ArgumentError::CODES,
+    );
+    #[cfg(feature = "postcode")]
+    {
+        use crate::postcode::{PostcodeError, SpecialKind, UnknownLevel};
+        add(
+            "postcode::PostcodeError",
+            Where::Error(ErrorKind::Postcode),
+            PostcodeError::CODES,
+        );
+        add(
+            "postcode::UnknownLevel",
+            Where::Error(ErrorKind::Argument),
+            UnknownLevel::CODES,
+        );
+        add(
+            "postcode::SpecialKind",
+            Where::Output("the `special` of a postcode check"),
+            SpecialKind::CODES,
+        );
+    }
+    #[cfg(all(feature = "postcode", feature = "csv"))]
+    add(
+        "postcode::LiveListError",
+        Where::Error(ErrorKind::Postcode),
+        crate::postcode::LiveListError::CODES,
+    );
+    #[cfg(feature = "cohort")]
+    {
+        add(
+            "cohort::CohortError",
+            Where::Error(ErrorKind::Cohort),
+            crate::cohort::CohortError::CODES,
+        );
+        add(
+            "nation::UnknownNation",
+            Where::Error(ErrorKind::Cohort),
+            crate::nation::UnknownNation::CODES,
+        );
+        add(
+            "calendar::CalendarError",
+            Where::Error(ErrorKind::Cohort),
+            crate::calendar::CalendarError::CODES,
+        );
+        add(
+            "cohort::Plausibility",
+            Where::Output("a year-group check"),
+            crate::cohort::Plausibility::CODES,
+        );
+    }
+    #[cfg(feature = "fields")]
+    add(
+        "fields::FieldError",
+        Where::Error(ErrorKind::Field),
+        crate::fields::FieldError::CODES,
+    );
+    #[cfg(feature = "names")]
+    {
+        add(
+            "names::NicknameTableError",
+            Where::Error(ErrorKind::Activity),
+            crate::names::NicknameTableError::CODES,
+        );
+        add(
+            "name_case::NameFlag",
+            Where::Output("a cleaned row's problems"),
+            crate::name_case::NameFlag::CODES,
+        );
+    }
+    #[cfg(feature = "matching")]
+    {
+        add(
+            "matching::MatchError",
+            Where::Error(ErrorKind::Matching),
+            crate::matching::MatchError::CODES,
+        );
+        add(
+            "matching::ModelError",
+            Where::Error(ErrorKind::Matching),
+            crate::matching::ModelError::CODES,
+        );
+    }
+    #[cfg(feature = "activity")]
+    {
+        use crate::activity::{Rule, SharingRefusal, TypologyError};
+        add(
+            "activity::TypologyError",
+            Where::Error(ErrorKind::Activity),
+            TypologyError::CODES,
+        );
+        add(
+            "activity::SharingRefusal",
+            Where::Error(ErrorKind::Activity),
+            SharingRefusal::CODES,
+        );
+        add(
+            "activity::Rule",
+            Where::Output("an activity's problems"),
+            Rule::CODES,
+        );
+    }
+    #[cfg(feature = "import")]
+    {
+        use crate::import::{ImportFileError, RowCode};
+        add(
+            "import::ImportFileError",
+            Where::Error(ErrorKind::Import),
+            ImportFileError::CODES,
+        );
+        add(
+            "import::RowCode",
+            Where::Output("a row's problems"),
+            RowCode::CODES,
+        );
+    }
+    #[cfg(feature = "schools")]
+    {
+        use crate::schools::{NameMatch, Nearness, SchoolsError};
+        add(
+            "schools::SchoolsError",
+            Where::Error(ErrorKind::Import),
+            SchoolsError::CODES,
+        );
+        add(
+            "schools::NameMatch",
+            Where::Output("how a school was found"),
+            NameMatch::CODES,
+        );
+        add(
+            "schools::Nearness",
+            Where::Output("how a school was found"),
+            Nearness::CODES,
+        );
+    }
+    #[cfg(feature = "areas")]
+    add(
+        "areas::AreaError",
+        Where::Error(ErrorKind::Area),
+        crate::areas::AreaError::CODES,
+    );
+    lists
+}
+
+/// The table of every code as a Markdown page: `docs/codes.md` is this text (a test checks
+/// it; `cargo run --example code_table > docs/codes.md` writes it again).
+///
+/// ```
+/// let page = heat_core::error::code_table();
+/// assert!(page.contains("| `not_live` | `postcode::PostcodeError` | InvalidPostcodeError |"));
+/// ```
+pub fn code_table() -> String {
+    let mut page = String::from(
+        "# Every code\n\n\
+         Generated from the code declarations in `heat-core` (`cargo run --example code_table > docs/codes.md`);\n\
+         a test fails when this page and the code differ. A code never changes between releases;\n\
+         the messages beside them may improve. Codes from a field reader (`bad_date`, `too_short`, ...)\n\
+         also appear in the `code` column of a row's issues.\n\n\
+         | code | declared by | raised as (Python) or found in |\n|---|---|---|\n",
+    );
+    for list in code_lists() {
+        let place = list.kind.map_or(list.appears_in, ErrorKind::exception);
+        for code in &list.codes {
+            page.push_str(&format!("| `{code}` | `{}` | {place} |\n", list.owner));
+        }
+    }
+    page
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table's kind for each error type is the kind its errors have, and their codes are in
+    /// its list.
+    #[test]
+    fn code_lists_agree_with_the_errors() {
+        let lists = code_lists();
+        let check = |owner: &str, e: &dyn HeatError| {
+            let list = lists.iter().find(|l| l.owner == owner).expect(owner);
+            assert_eq!(list.kind, Some(e.kind()), "{owner}");
+            assert!(list.codes.contains(&e.code()), "{owner}: {}", e.code());
+        };
+        check("ArgumentError", &ArgumentError::out_of_range("x", 1, "2"));
+        #[cfg(feature = "postcode")]
+        {
+            check(
+                "postcode::PostcodeError",
+                &crate::postcode::PostcodeError::Empty,
+            );
+            check(
+                "postcode::UnknownLevel",
+                &crate::postcode::UnknownLevel("x".into()),
+            );
+        }
+        #[cfg(all(feature = "postcode", feature = "csv"))]
+        check(
+            "postcode::LiveListError",
+            &crate::postcode::LiveListError::MissingColumn,
+        );
+        #[cfg(feature = "cohort")]
+        {
+            check("cohort::CohortError", &crate::cohort::CohortError::BadDate);
+            check(
+                "nation::UnknownNation",
+                &crate::nation::UnknownNation("x".into()),
+            );
+            check(
+                "calendar::CalendarError",
+                &crate::calendar::CalendarError::BadMonth(13),
+            );
+        }
+        #[cfg(feature = "fields")]
+        check(
+            "fields::FieldError",
+            &crate::fields::FieldError::NotYesNo("x".into()),
+        );
+        #[cfg(feature = "names")]
+        check(
+            "names::NicknameTableError",
+            &crate::names::NicknameTableError::BadRow {
+                row: 2,
+                reason: "x".into(),
+            },
+        );
+        #[cfg(feature = "matching")]
+        {
+            check(
+                "matching::MatchError",
+                &crate::matching::MatchError::BadContext("x".into()),
+            );
+            check(
+                "matching::ModelError",
+                &crate::matching::ModelError::Shape("x".into()),
+            );
+        }
+        #[cfg(feature = "activity")]
+        {
+            check(
+                "activity::TypologyError",
+                &crate::activity::TypologyError::Empty,
+            );
+            check(
+                "activity::SharingRefusal",
+                &crate::activity::SharingRefusal::NotAMember,
+            );
+        }
+        #[cfg(feature = "import")]
+        check(
+            "import::ImportFileError",
+            &crate::import::ImportFileError::Empty,
+        );
+        #[cfg(feature = "schools")]
+        check(
+            "schools::SchoolsError",
+            &crate::schools::SchoolsError::NoHeader {
+                file: "f",
+                needed: "n",
+            },
+        );
+        #[cfg(feature = "areas")]
+        check("areas::AreaError", &crate::areas::AreaError::NoSources);
+    }
 
     /// Every public error type is a `HeatError` and can cross threads.
     #[test]

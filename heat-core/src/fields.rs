@@ -28,7 +28,7 @@ use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{clean_year_group, parse_date, CohortError, PhaseAdjustment};
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use crate::nation::Nation;
 use crate::postcode::{self, Postcode, PostcodeError, Substitution};
 
@@ -69,16 +69,18 @@ pub enum FieldError {
     },
 }
 
+codes!(FieldError {
+    Self::NotYesNo(_) => "not_yes_no",
+    Self::UnknownGender(_) => "unknown_gender",
+    Self::NotAWholeNumber(_) => "not_a_whole_number",
+    Self::NotANumber(_) => "not_a_number",
+    Self::UnknownDeliveryMode(_) => "unknown_delivery_mode",
+    Self::BadVocabulary { .. } => "bad_vocabulary",
+});
+
 impl HeatError for FieldError {
     fn code(&self) -> &'static str {
-        match self {
-            FieldError::NotYesNo(_) => "not_yes_no",
-            FieldError::UnknownGender(_) => "unknown_gender",
-            FieldError::NotAWholeNumber(_) => "not_a_whole_number",
-            FieldError::NotANumber(_) => "not_a_number",
-            FieldError::UnknownDeliveryMode(_) => "unknown_delivery_mode",
-            FieldError::BadVocabulary { .. } => "bad_vocabulary",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Field

@@ -12,6 +12,7 @@
 //! assert_eq!(tidy_name("j0hn").flags, vec![NameFlag::Digits]);
 //! ```
 
+use crate::error::codes;
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
@@ -29,6 +30,11 @@ pub enum NameFlag {
     Punctuation,
 }
 
+codes!(NameFlag {
+    Self::Digits => "digits_in_name",
+    Self::Punctuation => "punctuation_in_name",
+});
+
 impl NameFlag {
     /// The flag's problem code.
     ///
@@ -36,10 +42,7 @@ impl NameFlag {
     /// assert_eq!(heat_core::name_case::NameFlag::Digits.code(), "digits_in_name");
     /// ```
     pub fn code(self) -> &'static str {
-        match self {
-            NameFlag::Digits => "digits_in_name",
-            NameFlag::Punctuation => "punctuation_in_name",
-        }
+        self.stable_code()
     }
 }
 

@@ -10,6 +10,7 @@
 //! assert!(nicknames().equivalent("alfie", "alfred"));
 //! ```
 
+use crate::error::codes;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -424,9 +425,13 @@ pub enum NicknameTableError {
     },
 }
 
+codes!(NicknameTableError {
+    _ => "bad_nickname_row",
+});
+
 impl crate::HeatError for NicknameTableError {
     fn code(&self) -> &'static str {
-        "bad_nickname_row"
+        self.stable_code()
     }
     fn kind(&self) -> crate::ErrorKind {
         crate::ErrorKind::Activity

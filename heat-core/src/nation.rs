@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 
 /// A nation name that is not England, Wales, Scotland or Northern Ireland.
 ///
@@ -28,9 +28,13 @@ use crate::error::{ErrorKind, HeatError};
 #[error("unknown nation {0:?} (expected england, wales, scotland or northern_ireland)")]
 pub struct UnknownNation(pub String);
 
+codes!(UnknownNation {
+    Self { .. } => "unknown_nation",
+});
+
 impl HeatError for UnknownNation {
     fn code(&self) -> &'static str {
-        "unknown_nation"
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Cohort

@@ -26,6 +26,7 @@
 //! assert_eq!((school.urn.as_str(), open[0].urn.as_str()), ("107957", "149999"));
 //! ```
 
+use crate::error::codes;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -109,6 +110,14 @@ pub enum NameMatch {
     CloseSpelling,
 }
 
+codes!(NameMatch {
+    Self::Id => "id",
+    Self::Exact => "exact",
+    Self::Tidied => "tidied",
+    Self::WithoutGenericWords => "without_generic_words",
+    Self::CloseSpelling => "close_spelling",
+});
+
 impl NameMatch {
     /// The reason as a stable code (`exact`, `tidied`, `without_generic_words`, ...).
     ///
@@ -118,13 +127,7 @@ impl NameMatch {
     /// assert!(NameMatch::Tidied.is_certain() && !NameMatch::CloseSpelling.is_certain());
     /// ```
     pub fn code(self) -> &'static str {
-        match self {
-            NameMatch::Id => "id",
-            NameMatch::Exact => "exact",
-            NameMatch::Tidied => "tidied",
-            NameMatch::WithoutGenericWords => "without_generic_words",
-            NameMatch::CloseSpelling => "close_spelling",
-        }
+        self.stable_code()
     }
 
     /// Whether a school reached this way can be written without a person checking it.
@@ -158,6 +161,11 @@ pub enum Nearness {
     HomeArea,
 }
 
+codes!(Nearness {
+    Self::HomeDistrict => "home_district",
+    Self::HomeArea => "home_area",
+});
+
 impl Nearness {
     /// The reason as a stable code (`home_district`, `home_area`).
     ///
@@ -165,10 +173,7 @@ impl Nearness {
     /// assert_eq!(heat_core::schools::Nearness::HomeArea.code(), "home_area");
     /// ```
     pub fn code(self) -> &'static str {
-        match self {
-            Nearness::HomeDistrict => "home_district",
-            Nearness::HomeArea => "home_area",
-        }
+        self.stable_code()
     }
 }
 
@@ -234,12 +239,15 @@ pub enum SchoolsError {
     },
 }
 
+codes!(SchoolsError {
+    Self::NoHeader { .. } => "no_header_row",
+} delegate {
+    Self::Read(e) => e,
+});
+
 impl crate::HeatError for SchoolsError {
     fn code(&self) -> &'static str {
-        match self {
-            SchoolsError::Read(e) => e.code(),
-            SchoolsError::NoHeader { .. } => "no_header_row",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> crate::ErrorKind {
         match self {

@@ -446,14 +446,15 @@ pub(crate) fn school_directory(
         .map_err(|e| raise(py, &e as &dyn HeatError))
 }
 
-/// One sheet of a workbook's bytes as text: (sheet name, format, [(row, cells)]).
+/// A table's bytes as text: (sheet name, format, [(row, cells)]).
 type SheetRows = (String, &'static str, Vec<(usize, Vec<String>)>);
 
-/// Reads one sheet of a workbook (the one named, else the first) as text rows.
+/// Reads a CSV (its encoding found as the import finds it) or one sheet of a workbook (the one
+/// named, else the first) as text rows, numbered as a spreadsheet shows them.
 #[pyfunction]
 #[pyo3(signature = (data, sheet=None))]
-fn _read_sheet(py: Python<'_>, data: Vec<u8>, sheet: Option<String>) -> PyResult<SheetRows> {
-    match py.detach(|| heat_core::import::read_sheet(&data, sheet.as_deref())) {
+fn _read_table(py: Python<'_>, data: Vec<u8>, sheet: Option<String>) -> PyResult<SheetRows> {
+    match py.detach(|| heat_core::import::read_table(&data, sheet.as_deref())) {
         Ok(s) => Ok((s.name, s.format, s.rows)),
         Err(e) => Err(raise(py, &e)),
     }
@@ -469,7 +470,7 @@ fn _neutralise_cells(cells: Vec<String>) -> (Vec<String>, usize) {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCleanOutcome>()?;
     m.add_function(wrap_pyfunction!(_neutralise_cells, m)?)?;
-    m.add_function(wrap_pyfunction!(_read_sheet, m)?)?;
+    m.add_function(wrap_pyfunction!(_read_table, m)?)?;
     m.add_function(wrap_pyfunction!(_clean, m)?)?;
     m.add_function(wrap_pyfunction!(_upload_updates, m)?)?;
     Ok(())

@@ -4,20 +4,6 @@
 use heat_core::{ArgumentError, ErrorKind, HeatError};
 use pyo3::prelude::*;
 
-/// The `heatkit.errors` class for an error kind.
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Postcode => "InvalidPostcodeError",
-        ErrorKind::Cohort => "CohortError",
-        ErrorKind::Field => "FieldError",
-        ErrorKind::Matching => "MatchingError",
-        ErrorKind::Activity => "ActivityError",
-        ErrorKind::Import => "ImportFileError",
-        ErrorKind::Area => "AreaLookupError",
-        ErrorKind::Argument => "ArgumentError",
-    }
-}
-
 /// Builds `heatkit.errors.<class>(message, code, detail=..., row=..., index=...)` as a `PyErr`.
 fn build(
     py: Python<'_>,
@@ -28,7 +14,7 @@ fn build(
     row: Option<usize>,
 ) -> PyErr {
     let make = || -> PyResult<PyErr> {
-        let class = py.import("heatkit.errors")?.getattr(class_name(kind))?;
+        let class = py.import("heatkit.errors")?.getattr(kind.exception())?;
         let kwargs = pyo3::types::PyDict::new(py);
         kwargs.set_item("detail", detail.clone())?;
         kwargs.set_item("row", row)?;

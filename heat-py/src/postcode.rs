@@ -222,24 +222,14 @@ impl PyPostcodeCheck {
     }
 }
 
-/// The static form of a code `check` can give (errors, special kinds, `not_live`).
+/// The static form of a code `check` can give (the core's postcode errors and special kinds, and
+/// `wrong_type` for a value that is not text): read from the core's code lists.
 fn known_code(code: &str) -> Option<&'static str> {
-    const CODES: &[&str] = &[
-        "empty",
-        "bad_character",
-        "too_short",
-        "too_long",
-        "bad_format",
-        "bad_letter_position",
-        "unknown_area",
-        "unknown_district",
-        "not_live",
-        "wrong_type",
-    ];
-    CODES
+    PostcodeError::CODES
         .iter()
+        .chain(core::SpecialKind::CODES)
+        .chain(ArgumentError::CODES)
         .copied()
-        .chain(core::SpecialKind::ALL.iter().map(|k| k.code()))
         .find(|c| *c == code)
 }
 

@@ -5,6 +5,7 @@ heatkit does not use), and CSV injection in cells."""
 
 import csv
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -111,9 +112,9 @@ def test_heatkit_clean_command_writes_xlsx_and_csv(tmp_path):
             assert f'name="{name}"' in workbook_xml
         # Nothing heatkit writes is a formula: the HYPERLINK cell is text.
         assert all(b"<f>" not in z.read(n) for n in sheets)
-    from heatkit._heatkit import _read_sheet
+    from heatkit._heatkit import _read_table
 
-    _, fmt, rows = _read_sheet(book.read_bytes(), "Cleaned")
+    _, fmt, rows = _read_table(book.read_bytes(), "Cleaned")
     assert fmt == "xlsx" and len(rows) == 9
     header = rows[0][1]
     cells = {r[1][header.index("row")]: r[1] for r in rows[1:]}
@@ -343,3 +344,18 @@ def test_updates_against_the_heat_export(tmp_path):
     assert "formula-like cells written as text: 1" in done.stdout
     with pytest.raises(heatkit.ImportFileError):
         heatkit.upload_updates(upload, b"")
+
+
+def test_the_command_reads_a_csv_as_the_import_does(tmp_path: Path) -> None:
+    """`heatkit postcodes` reads a CSV with the core's reader: a UTF-16 file (with its BOM) is
+    read, and a quoted cell over two lines keeps the spreadsheet row numbers of the lines after."""
+    src = tmp_path / "addresses.csv"
+    src.write_bytes('Name,Home Postcode\n"Ann\nLee",ls1 4ap\nBo,nope\n'.encode("utf-16"))
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, "-m", "heatkit", "postcodes", str(src), "--column", "Home Postcode",
+                           "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r[:4] for r in rows] == [["row", "input", "postcode", "status"],
+                                     ["2", "ls1 4ap", "LS1 4AP", "valid"],
+                                     ["4", "nope", "", "invalid"]]

@@ -21,6 +21,7 @@
 
 mod typology;
 
+use crate::error::codes;
 use chrono::NaiveDate;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -72,7 +73,7 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Violation {
-    /// Stable rule id (`ACT001`…; see [`RULES`]).
+    /// Stable rule id (`ACT001`…; see [`Rule`]).
     pub rule_id: &'static str,
     /// The field the rule is about.
     pub field: &'static str,
@@ -84,46 +85,90 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Every activity rule: id, field, code, severity and what it checks.
-///
-/// ```
-/// let (id, field, code, _, _) = heat_core::activity::RULES[5];
-/// assert_eq!((id, field, code), ("ACT006", "end_date", "end_before_start"));
-/// ```
-pub const RULES: &[(&str, &str, &str, Severity, &str)] = &[
-    ("ACT001", "title", "missing_title", Severity::Error, "the activity has a title"),
-    ("ACT002", "activity_type", "missing_type", Severity::Error, "the activity has a type"),
-    ("ACT003", "activity_type", "unknown_type", Severity::Error, "the type is in the typology in force"),
-    ("ACT004", "category", "category_mismatch", Severity::Error, "the category given is the type's category"),
-    ("ACT005", "start_date", "bad_date", Severity::Error, "start and end dates are present and readable"),
-    ("ACT006", "end_date", "end_before_start", Severity::Error, "the end date is not before the start date"),
-    ("ACT007", "start_date", "outside_academic_year", Severity::Error, "both dates fall in the academic year the activity is filed under"),
-    ("ACT008", "contact_hours", "missing_contact_hours", Severity::Warning, "contact hours are given where the type expects them"),
-    ("ACT009", "contact_hours", "bad_contact_hours", Severity::Error, "contact hours are a number above 0"),
-    ("ACT010", "contact_hours", "implausible_hours", Severity::Warning, "contact hours are within the type's plausible range"),
-    ("ACT011", "contact_hours", "impossible_hours", Severity::Error, "contact hours fit in the activity's days"),
-    ("ACT012", "sessions", "missing_sessions", Severity::Warning, "a number of sessions is given where the type expects one (two or more for a programme)"),
-    ("ACT013", "delivery_mode", "delivery_mode_mismatch", Severity::Warning, "the delivery mode is known and fits the type"),
-    ("ACT014", "year_groups", "implausible_year_group", Severity::Warning, "the year groups are readable and plausible for the type"),
-    ("ACT015", "beneficiaries", "no_beneficiaries", Severity::Error, "the activity has beneficiary institutions, registered students or an Unknown Beneficiary headcount"),
-    ("ACT016", "beneficiaries", "headcount_on_named_institution", Severity::Warning, "headcounts are recorded against the Unknown Beneficiary only"),
-    ("ACT017", "unknown_beneficiary_headcount", "missing_headcount", Severity::Error, "the Unknown Beneficiary has a headcount of 1 or more"),
-    ("ACT018", "shared_with", "collaborative_not_shared", Severity::Error, "a Uni Connect partnership's collaborative activity is shared with a partner HE provider that is a HEAT member"),
-    ("ACT019", "shared_with", "shared_with_non_member", Severity::Error, "the activity is shared only with HEAT members"),
-    ("ACT020", "funding", "not_uni_connect_funded", Severity::Error, "a Uni Connect account holds only Uni Connect-funded activity"),
-];
+/// Declares the activity rules once, in order: each variant's id, field, code, severity and
+/// what it checks.
+macro_rules! activity_rules {
+    ($($variant:ident = $id:literal, $field:literal, $code:literal, $severity:ident, $checks:literal;)*) => {
+        /// An activity rule (`ACT001` to `ACT020`): what [`validate_activity`] checks, one
+        /// variant per rule, in rule order.
+        ///
+        /// ```
+        /// use heat_core::activity::{Rule, Severity};
+        /// let r = Rule::EndBeforeStart;
+        /// assert_eq!((r.id(), r.field(), r.code(), r.severity()), ("ACT006", "end_date", "end_before_start", Severity::Error));
+        /// assert_eq!(Rule::from_id("ACT006"), Some(r));
+        /// assert_eq!(Rule::ALL.len(), 20);
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Rule {
+            $(#[doc = concat!($id, ": ", $checks, ".")] $variant,)*
+        }
 
-fn violation(rule_id: &'static str, message: String) -> Violation {
-    let (id, field, code, severity, _) = RULES
-        .iter()
-        .find(|r| r.0 == rule_id)
-        .copied()
-        .unwrap_or((rule_id, "-", "unknown_rule", Severity::Error, ""));
+        impl Rule {
+            /// Every rule, in rule order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+            /// Every rule's code, in rule order.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            /// The stable rule id (`ACT001`…).
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+            /// The field the rule is about.
+            pub fn field(self) -> &'static str {
+                match self { $(Rule::$variant => $field,)* }
+            }
+            /// The stable snake_case code.
+            pub fn code(self) -> &'static str {
+                match self { $(Rule::$variant => $code,)* }
+            }
+            /// Error (the activity cannot be uploaded) or warning.
+            pub fn severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity,)* }
+            }
+            /// What the rule checks, in words.
+            pub fn checks(self) -> &'static str {
+                match self { $(Rule::$variant => $checks,)* }
+            }
+            /// The rule with this id, if any.
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $($id => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+#[rustfmt::skip]
+activity_rules! {
+    MissingTitle = "ACT001", "title", "missing_title", Error, "the activity has a title";
+    MissingType = "ACT002", "activity_type", "missing_type", Error, "the activity has a type";
+    UnknownType = "ACT003", "activity_type", "unknown_type", Error, "the type is in the typology in force";
+    CategoryMismatch = "ACT004", "category", "category_mismatch", Error, "the category given is the type's category";
+    BadDate = "ACT005", "start_date", "bad_date", Error, "start and end dates are present and readable";
+    EndBeforeStart = "ACT006", "end_date", "end_before_start", Error, "the end date is not before the start date";
+    OutsideAcademicYear = "ACT007", "start_date", "outside_academic_year", Error, "both dates fall in the academic year the activity is filed under";
+    MissingContactHours = "ACT008", "contact_hours", "missing_contact_hours", Warning, "contact hours are given where the type expects them";
+    BadContactHours = "ACT009", "contact_hours", "bad_contact_hours", Error, "contact hours are a number above 0";
+    ImplausibleHours = "ACT010", "contact_hours", "implausible_hours", Warning, "contact hours are within the type's plausible range";
+    ImpossibleHours = "ACT011", "contact_hours", "impossible_hours", Error, "contact hours fit in the activity's days";
+    MissingSessions = "ACT012", "sessions", "missing_sessions", Warning, "a number of sessions is given where the type expects one (two or more for a programme)";
+    DeliveryModeMismatch = "ACT013", "delivery_mode", "delivery_mode_mismatch", Warning, "the delivery mode is known and fits the type";
+    ImplausibleYearGroup = "ACT014", "year_groups", "implausible_year_group", Warning, "the year groups are readable and plausible for the type";
+    NoBeneficiaries = "ACT015", "beneficiaries", "no_beneficiaries", Error, "the activity has beneficiary institutions, registered students or an Unknown Beneficiary headcount";
+    HeadcountOnNamedInstitution = "ACT016", "beneficiaries", "headcount_on_named_institution", Warning, "headcounts are recorded against the Unknown Beneficiary only";
+    MissingHeadcount = "ACT017", "unknown_beneficiary_headcount", "missing_headcount", Error, "the Unknown Beneficiary has a headcount of 1 or more";
+    CollaborativeNotShared = "ACT018", "shared_with", "collaborative_not_shared", Error, "a Uni Connect partnership's collaborative activity is shared with a partner HE provider that is a HEAT member";
+    SharedWithNonMember = "ACT019", "shared_with", "shared_with_non_member", Error, "the activity is shared only with HEAT members";
+    NotUniConnectFunded = "ACT020", "funding", "not_uni_connect_funded", Error, "a Uni Connect account holds only Uni Connect-funded activity";
+}
+
+fn violation(rule: Rule, message: String) -> Violation {
     Violation {
-        rule_id: id,
-        field,
-        code,
-        severity,
+        rule_id: rule.id(),
+        field: rule.field(),
+        code: rule.code(),
+        severity: rule.severity(),
         message,
     }
 }
@@ -324,7 +369,7 @@ pub struct ActivityInput {
 }
 
 /// A field of an activity row that could not be read into the record (numbers, yes/no flags,
-/// beneficiary headcounts); the rules in [`RULES`] report everything else.
+/// beneficiary headcounts); the rules in [`Rule`] report everything else.
 ///
 /// ```
 /// use heat_core::activity::ActivityInput;
@@ -469,7 +514,7 @@ fn academic_year_of(date: NaiveDate, start: YearStart) -> AcademicYear {
     AcademicYear::containing_from(date, start.month_day())
 }
 
-/// Checks an activity against every rule in [`RULES`] and returns **every** violation, in rule
+/// Checks an activity against every [`Rule`] and returns **every** violation, in rule
 /// order (an empty list: the activity is clean).
 ///
 /// ```
@@ -481,14 +526,14 @@ fn academic_year_of(date: NaiveDate, start: YearStart) -> AcademicYear {
 /// ```
 pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violation> {
     let mut out = Vec::new();
-    let mut push = |id: &'static str, msg: String| out.push(violation(id, msg));
+    let mut push = |rule: Rule, msg: String| out.push(violation(rule, msg));
 
     if blank(&a.title).is_none() {
-        push("ACT001", "the activity has no title".into());
+        push(Rule::MissingTitle, "the activity has no title".into());
     }
     let kind = match blank(&a.activity_type) {
         None => {
-            push("ACT002", "the activity has no type".into());
+            push(Rule::MissingType, "the activity has no type".into());
             None
         }
         Some(t) => match s.typology.find_type(t) {
@@ -499,7 +544,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
                         .map(|k| format!("; did you mean {k:?}?"))
                         .unwrap_or_default();
                 push(
-                    "ACT003",
+                    Rule::UnknownType,
                     format!(
                         "type {t:?} is not in typology {}{suggestion}",
                         s.typology.version
@@ -512,7 +557,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     if let (Some(k), Some(c)) = (kind, blank(&a.category)) {
         if !same(&k.category, c) {
             push(
-                "ACT004",
+                Rule::CategoryMismatch,
                 format!(
                     "type {:?} belongs to category {:?}, not {c:?}",
                     k.activity_type, k.category
@@ -533,17 +578,20 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     let (start, end) = match (start, end) {
         (Ok(Some(s0)), Ok(e)) => (Some(s0), Some(e.unwrap_or(s0))),
         (Ok(None), _) => {
-            push("ACT005", "the activity has no start date".into());
+            push(Rule::BadDate, "the activity has no start date".into());
             (None, None)
         }
         (Err(m), _) | (_, Err(m)) => {
-            push("ACT005", m);
+            push(Rule::BadDate, m);
             (None, None)
         }
     };
     if let (Some(st), Some(en)) = (start, end) {
         if en < st {
-            push("ACT006", format!("ends {en} before it starts {st}"));
+            push(
+                Rule::EndBeforeStart,
+                format!("ends {en} before it starts {st}"),
+            );
         }
         if let Some(y) = blank(&a.academic_year) {
             match y.parse::<AcademicYear>() {
@@ -554,12 +602,15 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
                     );
                     if ys != filed || ye != filed {
                         push(
-                            "ACT007",
+                            Rule::OutsideAcademicYear,
                             format!("filed under {filed} but runs {st} to {en} ({ys} to {ye}, years starting 1 {})", match s.year_start { YearStart::August => "August", YearStart::September => "September" }),
                         );
                     }
                 }
-                Err(e) => push("ACT007", format!("academic year {y:?}: {e}")),
+                Err(e) => push(
+                    Rule::OutsideAcademicYear,
+                    format!("academic year {y:?}: {e}"),
+                ),
             }
         }
     }
@@ -572,18 +623,27 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     match blank(&a.contact_hours) {
         None => {
             if kind.is_some_and(|k| k.hours_expected) {
-                push("ACT008", "no contact hours, which this type expects".into());
+                push(
+                    Rule::MissingContactHours,
+                    "no contact hours, which this type expects".into(),
+                );
             }
         }
         Some(t) => {
             match fields::number(t).ok().flatten() {
-                None => push("ACT009", format!("contact hours {t:?} are not a number")),
-                Some(h) if h <= 0.0 => push("ACT009", format!("contact hours {h} are not above 0")),
+                None => push(
+                    Rule::BadContactHours,
+                    format!("contact hours {t:?} are not a number"),
+                ),
+                Some(h) if h <= 0.0 => push(
+                    Rule::BadContactHours,
+                    format!("contact hours {h} are not above 0"),
+                ),
                 Some(h) => {
                     if let Some(k) = kind {
                         if h < k.min_hours || h > k.max_hours {
                             push(
-                                "ACT010",
+                                Rule::ImplausibleHours,
                                 format!(
                                     "{h} contact hours for a {:?}, expected {} to {}",
                                     k.activity_type, k.min_hours, k.max_hours
@@ -595,7 +655,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
                         let most = d as f64 * s.max_hours_per_day;
                         if h > most {
                             push(
-                            "ACT011",
+                            Rule::ImpossibleHours,
                             format!("{h} contact hours do not fit in {d} day(s) at most {} hours a day", s.max_hours_per_day),
                         );
                         }
@@ -609,25 +669,28 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         _ => Err(t.to_string()),
     });
     match (&sessions, kind) {
-        (Some(Err(t)), _) => push("ACT012", format!("sessions {t:?} is not a whole number")),
+        (Some(Err(t)), _) => push(
+            Rule::MissingSessions,
+            format!("sessions {t:?} is not a whole number"),
+        ),
         (None, Some(k)) if k.sessions_expected => push(
-            "ACT012",
+            Rule::MissingSessions,
             "no number of sessions, which this type expects".into(),
         ),
         (Some(Ok(n)), Some(k)) if k.multi_intervention && *n < 2 => push(
-            "ACT012",
+            Rule::MissingSessions,
             format!("a multi-intervention programme has {n} session(s); it combines two or more"),
         ),
         _ => {}
     }
     if let Some(m) = blank(&a.delivery_mode) {
         match m.parse::<DeliveryMode>() {
-            Err(e) => push("ACT013", e.to_string()),
+            Err(e) => push(Rule::DeliveryModeMismatch, e.to_string()),
             Ok(mode) => {
                 if let Some(k) = kind {
                     if !k.delivery_modes.is_empty() && !k.delivery_modes.contains(&mode) {
                         push(
-                            "ACT013",
+                            Rule::DeliveryModeMismatch,
                             format!("a {:?} is not delivered {}", k.activity_type, mode.as_str()),
                         );
                     }
@@ -637,13 +700,13 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
     }
     for g in a.year_groups.iter().flat_map(|g| fields::list(g)) {
         match fields::year_group(g, Nation::England) {
-            Err(e) => push("ACT014", format!("year group {g:?}: {e}")),
+            Err(e) => push(Rule::ImplausibleYearGroup, format!("year group {g:?}: {e}")),
             Ok(None) => {}
             Ok(Some(n)) => {
                 if let Some(k) = kind {
                     if n < k.min_year_group || n > k.max_year_group {
                         push(
-                            "ACT014",
+                            Rule::ImplausibleYearGroup,
                             format!(
                                 "year group {g:?} is unusual for a {:?} (expected {} to {})",
                                 k.activity_type, k.min_year_group, k.max_year_group
@@ -675,20 +738,23 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         a.unknown_beneficiary_headcount.is_some() || a.beneficiaries.iter().any(is_unknown);
     if named.is_empty() && a.students_registered == 0 && !has_unknown {
         push(
-            "ACT015",
+            Rule::NoBeneficiaries,
             "no beneficiary institution, no registered students and no Unknown Beneficiary headcount".into(),
         );
     }
     for b in &named {
         if b.headcount.is_some_and(|h| h > 0) {
             push(
-                "ACT016",
+                Rule::HeadcountOnNamedInstitution,
                 format!("a headcount is recorded against {:?}; headcounts belong to the Unknown Beneficiary, named institutions get registered students", b.institution),
             );
         }
     }
     if has_unknown && unknown_headcount.is_none_or(|h| h == 0) {
-        push("ACT017", "the Unknown Beneficiary has no headcount".into());
+        push(
+            Rule::MissingHeadcount,
+            "the Unknown Beneficiary has no headcount".into(),
+        );
     }
 
     // Collaborative delivery and sharing (seed 004).
@@ -707,7 +773,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
                 "it is not shared with its partner HE provider".to_string()
             };
             push(
-                "ACT018",
+                Rule::CollaborativeNotShared,
                 format!("collaborative activity of a Uni Connect partnership: {why}"),
             );
         }
@@ -716,7 +782,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         for x in &a.shared_with {
             if !in_list(&s.members, x) {
                 push(
-                    "ACT019",
+                    Rule::SharedWithNonMember,
                     format!("shared with {x:?}, which is not a HEAT member"),
                 );
             }
@@ -726,7 +792,7 @@ pub fn validate_activity(a: &ActivityInput, s: &ActivitySettings) -> Vec<Violati
         let funded = blank(&a.funding).is_some_and(|f| in_list(&s.uni_connect_funding, f));
         if !funded {
             push(
-                "ACT020",
+                Rule::NotUniConnectFunded,
                 format!(
                     "a Uni Connect account holds only Uni Connect-funded activity; funding is {}",
                     blank(&a.funding).map_or("not given".to_string(), |f| format!("{f:?}"))
@@ -758,13 +824,15 @@ pub enum SharingRefusal {
     NotUniConnectFunded,
 }
 
+codes!(SharingRefusal {
+    Self::NotAMember => "not_a_member",
+    Self::IsOwner => "is_owner",
+    Self::NotUniConnectFunded => "not_uni_connect_funded",
+});
+
 impl crate::HeatError for SharingRefusal {
     fn code(&self) -> &'static str {
-        match self {
-            SharingRefusal::NotAMember => "not_a_member",
-            SharingRefusal::IsOwner => "is_owner",
-            SharingRefusal::NotUniConnectFunded => "not_uni_connect_funded",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> crate::ErrorKind {
         crate::ErrorKind::Activity
@@ -959,8 +1027,12 @@ mod tests {
 
     #[test]
     fn rule_table_is_consistent() {
-        for (i, r) in RULES.iter().enumerate() {
-            assert_eq!(r.0, format!("ACT{:03}", i + 1));
+        for (i, r) in Rule::ALL.iter().enumerate() {
+            assert_eq!(r.id(), format!("ACT{:03}", i + 1));
+            assert_eq!(
+                (Rule::from_id(r.id()), Rule::CODES[i]),
+                (Some(*r), r.code())
+            );
         }
     }
 }

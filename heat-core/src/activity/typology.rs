@@ -1,6 +1,6 @@
 //! The activity typology as data: categories, types and what is plausible for each.
 
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use std::io::Read;
 
 use once_cell::sync::Lazy;
@@ -128,14 +128,16 @@ pub enum TypologyError {
     Empty,
 }
 
+codes!(TypologyError {
+    Self::BadRow { .. } => "bad_typology_row",
+    Self::MissingColumn(_) => "missing_column",
+    Self::Duplicate { .. } => "duplicate_type",
+    Self::Empty => "empty_typology",
+});
+
 impl HeatError for TypologyError {
     fn code(&self) -> &'static str {
-        match self {
-            TypologyError::BadRow { .. } => "bad_typology_row",
-            TypologyError::MissingColumn(_) => "missing_column",
-            TypologyError::Duplicate { .. } => "duplicate_type",
-            TypologyError::Empty => "empty_typology",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Activity

@@ -26,6 +26,7 @@ mod formats;
 mod read;
 mod store;
 
+use crate::error::codes;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -209,21 +210,24 @@ pub enum AreaError {
     BadFormats(String),
 }
 
+codes!(AreaError {
+    Self::Unreadable { .. } => "unreadable_file",
+    Self::BadZip { .. } => "bad_zip",
+    Self::UnknownFile { .. } => "unknown_area_file",
+    Self::NoRows { .. } => "no_rows",
+    Self::ConflictingPostcode { .. } => "conflicting_postcode",
+    Self::ConflictingArea { .. } => "conflicting_area",
+    Self::RankCount { .. } => "rank_count",
+    Self::BadIndexFile { .. } => "bad_index_file",
+    Self::NoSources => "no_sources",
+    Self::BadFormats(_) => "bad_formats",
+} delegate {
+    Self::Import { error, .. } => error,
+});
+
 impl HeatError for AreaError {
     fn code(&self) -> &'static str {
-        match self {
-            AreaError::Unreadable { .. } => "unreadable_file",
-            AreaError::BadZip { .. } => "bad_zip",
-            AreaError::Import { error, .. } => error.code(),
-            AreaError::UnknownFile { .. } => "unknown_area_file",
-            AreaError::NoRows { .. } => "no_rows",
-            AreaError::ConflictingPostcode { .. } => "conflicting_postcode",
-            AreaError::ConflictingArea { .. } => "conflicting_area",
-            AreaError::RankCount { .. } => "rank_count",
-            AreaError::BadIndexFile { .. } => "bad_index_file",
-            AreaError::NoSources => "no_sources",
-            AreaError::BadFormats(_) => "bad_formats",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Area

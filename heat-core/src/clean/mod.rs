@@ -37,6 +37,7 @@ mod view;
 
 pub use plain::{column_label, plain_message};
 
+use crate::error::codes;
 use serde::Serialize;
 
 use crate::activity::Severity;
@@ -44,7 +45,7 @@ use crate::cohort::{track_cohort, year_group, PhaseAdjustment};
 use crate::fields;
 use crate::import::{
     validate_import_file, CleanRow, ImportFileError, ImportIssue, ImportOutcome, ImportSettings,
-    ImportSummary, Template,
+    ImportSummary, RowCode, Template,
 };
 use crate::matching::{
     FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, ScoredPair, StudentRef,
@@ -141,7 +142,7 @@ impl RowStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             RowStatus::Ok => "ok",
-            RowStatus::Fixed => "fixed",
+            RowStatus::Fixed => RowCode::Fixed.code(),
             RowStatus::NeedsAttention => "needs attention",
             RowStatus::Rejected => "rejected",
         }
@@ -305,12 +306,15 @@ pub enum CleanError {
     Matching(#[from] MatchError),
 }
 
+codes!(CleanError {
+} delegate {
+    Self::Import(e) => e,
+    Self::Matching(e) => e,
+});
+
 impl crate::HeatError for CleanError {
     fn code(&self) -> &'static str {
-        match self {
-            CleanError::Import(e) => e.code(),
-            CleanError::Matching(e) => e.code(),
-        }
+        self.stable_code()
     }
     fn kind(&self) -> crate::error::ErrorKind {
         match self {
@@ -465,7 +469,7 @@ fn prepare(upload: ImportOutcome, settings: &CleanSettings) -> Result<Prepared, 
             }
         }
         // A name is no longer "not an id" once a schools list has been asked.
-        issues.retain(|i| i.code != "bad_school_id");
+        issues.retain(|i| i.code != RowCode::BadSchoolId.code());
     }
     let (duplicates, matching) = find_duplicates(&all, settings)?;
     // Issues in row order (the import leaves them so): each row's are one run.
@@ -645,7 +649,7 @@ fn student_row(
     if let Some(d) = &duplicate {
         problems.push(Problem {
             column: "-".into(),
-            code: "likely_duplicate",
+            code: RowCode::LikelyDuplicate.code(),
             severity: Severity::Warning,
             message: format!(
                 "Probably the same student as row {} ({:.0}% likely; {} agree): keep one of them.",
@@ -667,7 +671,10 @@ fn student_row(
     problems.sort_by_key(|p| p.severity != Severity::Error);
     let status = if is_rejected {
         RowStatus::Rejected
-    } else if problems.iter().any(|p| !FIX_CODES.contains(&p.code)) {
+    } else if problems
+        .iter()
+        .any(|p| !RowCode::from_code(p.code).is_some_and(RowCode::is_correction))
+    {
         RowStatus::NeedsAttention
     } else if problems.is_empty() {
         RowStatus::Ok
@@ -708,13 +715,10 @@ const ROW_CHUNK: usize = 1 << 16;
 /// [`NameMatch::is_certain`]).
 fn school_check_code(how: NameMatch) -> &'static str {
     match how {
-        NameMatch::CloseSpelling => "school_name_close",
-        _ => "school_name_without_generic_words",
+        NameMatch::CloseSpelling => RowCode::SchoolNameClose.code(),
+        _ => RowCode::SchoolNameWithoutGenericWords.code(),
     }
 }
-
-/// Problem codes that say heatkit corrected a value (the row is `fixed`, not to be checked).
-pub const FIX_CODES: [&str; 3] = ["fixed", "school_from_name", "name_tidied"];
 
 /// Tidies a row's first and last names; returns each change and flag as a problem.
 fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
@@ -742,7 +746,7 @@ fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
         if tidied.changed {
             problems.push(Problem {
                 column: column.into(),
-                code: "name_tidied",
+                code: RowCode::NameTidied.code(),
                 severity: Severity::Warning,
                 message: format!("{label} {typed:?} was written as {:?}.", tidied.text),
                 value: typed.clone(),
@@ -780,7 +784,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         let p = directory.by_id(&typed).is_none().then(|| {
             warn(
-                "unknown_school_id",
+                RowCode::UnknownSchoolId.code(),
                 format!("School number {typed:?} is not in the schools list given: check it."),
             )
         });
@@ -803,7 +807,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
                 )
             } else if !others.is_empty() {
                 warn(
-                    "school_name_also_fits",
+                    RowCode::SchoolNameAlsoFits.code(),
                     format!(
                         "School {typed:?} was read as {} ({}), but {} other open school{} this name once words like \"School\" are left out: check it ({}).",
                         school.describe(),
@@ -815,7 +819,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
                 )
             } else {
                 warn(
-                    "school_from_name",
+                    RowCode::SchoolFromName.code(),
                     format!(
                         "School {typed:?} was read as {}: {}.",
                         school.describe(),
@@ -836,7 +840,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
                 Nearness::HomeArea => "postcode area",
             };
             let p = warn(
-                "school_nearest_home",
+                RowCode::SchoolNearestHome.code(),
                 format!(
                     "School {typed:?} fits {} open schools by {}; {} is the only one in the student's home {place}: check it (the others: {}).",
                     others.len() + 1,
@@ -848,7 +852,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
             return (Some(school.id().to_string()), Some(p));
         }
         SchoolMatch::Closed { school, open } => Some(warn(
-            "school_closed",
+            RowCode::SchoolClosed.code(),
             if open.is_empty() {
                 format!("School {typed:?} is {}, which has closed: give the school the student attends now.", school.describe())
             } else {
@@ -860,7 +864,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
             },
         )),
         SchoolMatch::Ambiguous { candidates } => Some(warn(
-            "school_ambiguous",
+            RowCode::SchoolAmbiguous.code(),
             format!(
                 "School {typed:?} fits {} open schools: {}. Add the town (e.g. \"{}, {}\") or give its number.",
                 candidates.len(),
@@ -870,7 +874,7 @@ fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> 
             ),
         )),
         SchoolMatch::NotFound { nearest } => Some(warn(
-            "school_not_found",
+            RowCode::SchoolNotFound.code(),
             if nearest.is_empty() {
                 format!("School {typed:?} is not in the schools list given.")
             } else {

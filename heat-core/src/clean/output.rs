@@ -13,6 +13,7 @@ use super::view::View;
 use super::{column_label, CleanOutcome, RowStatus, StudentRow};
 use crate::activity::Severity;
 use crate::cells::{is_formula, neutralise_formula};
+use crate::import::RowCode;
 use std::borrow::Cow;
 
 /// The byte-order mark Excel looks for to read a CSV as UTF-8.
@@ -217,7 +218,7 @@ fn problem_cells<'a>(
     rows: impl Iterator<Item = &'a StudentRow> + 'a,
 ) -> impl Iterator<Item = [Cell<'a>; 7]> + 'a {
     let file = file_problems.iter().map(|(row, p)| {
-        let status = if p.code == "total_row_skipped" {
+        let status = if p.code == RowCode::TotalRowSkipped.code() {
             "skipped"
         } else {
             "file"
@@ -532,9 +533,9 @@ fn cleaned_sheet<'a>(
         worst.fill(None);
         for p in &s.problems {
             if let Some(c) = columns.iter().position(|name| *name == p.column) {
-                let mark = match (p.severity, p.code) {
+                let mark = match (p.severity, RowCode::from_code(p.code)) {
                     (Severity::Error, _) => 2,
-                    (_, "fixed") => 0,
+                    (_, Some(RowCode::Fixed)) => 0,
                     _ => 1,
                 };
                 worst[c] = worst[c].max(Some(mark));

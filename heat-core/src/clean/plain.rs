@@ -1,7 +1,8 @@
 //! Problems in plain English, for the data officer who fixes the spreadsheet: what is wrong with
 //! the cell and what to do, without codes or jargon (the stable code stays in its own column).
 
-use crate::import::ImportIssue;
+use crate::cohort::Plausibility;
+use crate::import::{ImportIssue, RowCode};
 
 /// A template column as a spreadsheet user names it.
 ///
@@ -68,9 +69,12 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
             return format!("Postcode {quoted} is not a real UK postcode: {why}.");
         }
     }
+    if let Some(code) = RowCode::from_code(issue.code) {
+        if let Some(text) = row_code_text(code, issue, label, &quoted, now) {
+            return text;
+        }
+    }
     match issue.code {
-        "missing" => format!("{label} is blank: HEAT needs it for this student."),
-        "fixed" => format!("{label} {quoted} was corrected to {now:?} (typing slips such as O for 0 or a missing space)."),
         "bfpo" => format!("Postcode {quoted} is a British Forces (BFPO) address, not a home postcode: HEAT cannot use it to find the student's area."),
         "bad_date" => format!("{label} {quoted} is not a real date, or is written in a way heatkit cannot read: write it as day/month/year, e.g. 31/08/2011."),
         "impossible" => format!("{label} {quoted} is not a real date (that day does not exist): check it with the student's school."),
@@ -80,34 +84,40 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
         "not_yes_no" => format!("{label} {quoted} is not yes or no."),
         "unknown_year_group" => format!("Year group {quoted} is not a year group heatkit can read (e.g. Year 10, Yr 10, Y10 or 10)."),
         "year_group_not_in_nation" => format!("Year group {quoted} is not used in this nation's schools."),
-        "year_group_mismatch" => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(&issue.message)),
-        "bad_school_id" => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or your GIAS extract (heatkit clean --schools FILE) to find schools by name."),
-        "likely_duplicate" => issue
-            .message
-            .split_once(": ")
-            .map_or_else(|| issue.message.clone(), |(_, rest)| capitalise(rest)),
-        "unknown_column" => format!(
-            "Column {:?} is not in HEAT's template and was left out of the upload.",
-            issue.column
-        ),
-        "unnamed_column" => format!(
-            "{}.",
-            capitalise(issue.message.strip_prefix("header: ").unwrap_or(&issue.message))
-        ),
-        "total_row_skipped" => format!("Row {} looks like a total or footer line ({quoted}), not a student: skipped.", issue.row),
-        "wrong_field_count" => "This row has a different number of cells from the header row (a line cut short or shifted?).".to_string(),
-        "unreadable_row" => "This row cannot be read (a stray quote mark?).".to_string(),
-        _ => {
-            // Any other rule: its own message, without the row and column it names.
-            let prefix = format!("row {}, {}: ", issue.row, issue.column);
-            capitalise(issue.message.strip_prefix(&prefix).unwrap_or(&issue.message))
-        }
+        // Any other rule: its own words.
+        _ => capitalise(&issue.reason),
     }
 }
 
-/// The plausibility of a stated year group, from the check's message, in words.
-fn year_group_hint(message: &str) -> &'static str {
-    if message.contains("out_by_one") {
+/// The plain text of a row code's issue (`None`: the issue's own words serve).
+fn row_code_text(
+    code: RowCode,
+    issue: &ImportIssue,
+    label: &str,
+    quoted: &str,
+    now: &str,
+) -> Option<String> {
+    Some(match code {
+        RowCode::Missing => format!("{label} is blank: HEAT needs it for this student."),
+        RowCode::Fixed => format!("{label} {quoted} was corrected to {now:?} (typing slips such as O for 0 or a missing space)."),
+        RowCode::YearGroupMismatch => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(issue.detail)),
+        RowCode::BadSchoolId => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or your GIAS extract (heatkit clean --schools FILE) to find schools by name."),
+        RowCode::UnknownColumn => format!(
+            "Column {:?} is not in HEAT's template and was left out of the upload.",
+            issue.column
+        ),
+        RowCode::UnnamedColumn => format!("{}.", capitalise(&issue.reason)),
+        RowCode::TotalRowSkipped => format!("Row {} looks like a total or footer line ({quoted}), not a student: skipped.", issue.row),
+        RowCode::WrongFieldCount => "This row has a different number of cells from the header row (a line cut short or shifted?).".to_string(),
+        RowCode::UnreadableRow => "This row cannot be read (a stray quote mark?).".to_string(),
+        _ => return None,
+    })
+}
+
+/// How far a stated year group is from the date of birth's, in words (from the check's
+/// plausibility code).
+fn year_group_hint(plausibility: Option<&str>) -> &'static str {
+    if plausibility == Some(Plausibility::OutByOne(0).code()) {
         "it is one year out (was the year group written for last or next school year?)"
     } else {
         "it is more than a year out (check both)"

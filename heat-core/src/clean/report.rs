@@ -18,6 +18,7 @@ use plotters::prelude::*;
 use super::view::View;
 use super::{column_label, CleanOutcome, RowStatus, StudentRow};
 use crate::activity::Severity;
+use crate::import::RowCode;
 
 /// How many duplicate pairs get a waterfall chart (the most likely first).
 pub const MAX_WATERFALLS: usize = 6;
@@ -153,11 +154,13 @@ fn waterfall(steps: &[(String, f64)]) -> String {
 
 /// Where a row's postcode stands: valid, fixed, missing, special or the reason it is invalid.
 fn postcode_state(s: &StudentRow) -> String {
-    match s.problems.iter().find(|p| p.column == "postcode") {
-        None => "valid".into(),
-        Some(p) if p.code == "fixed" => "fixed".into(),
-        Some(p) if p.code == "missing" => "missing".into(),
-        Some(p) => format!("invalid: {}", p.code.replace('_', " ")),
+    let Some(p) = s.problems.iter().find(|p| p.column == "postcode") else {
+        return "valid".into();
+    };
+    match RowCode::from_code(p.code) {
+        Some(RowCode::Fixed) => "fixed".into(),
+        Some(RowCode::Missing) => "missing".into(),
+        _ => format!("invalid: {}", p.code.replace('_', " ")),
     }
 }
 

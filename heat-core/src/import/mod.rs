@@ -30,6 +30,7 @@ mod headers;
 mod limits;
 #[cfg(feature = "excel")]
 mod ods_span;
+mod row_code;
 mod schools;
 mod students;
 mod table;
@@ -48,7 +49,7 @@ use serde::Serialize;
 
 use crate::activity::{ActivitySettings, Severity};
 use crate::cohort::AcademicYear;
-use crate::error::{ArgumentError, ErrorKind, HeatError};
+use crate::error::{codes, ArgumentError, ErrorKind, HeatError};
 use crate::fields::{self, TextRow};
 use crate::matching::{MatchSettings, Matcher, StudentRef};
 use crate::nation::Nation;
@@ -63,6 +64,7 @@ use headers::{Column, HeaderMap};
 pub use limits::{
     ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
 };
+pub use row_code::RowCode;
 pub use table::{read_table, read_table_file, SheetText};
 #[cfg(feature = "areas")]
 pub(crate) use workbook::sheet_names;
@@ -290,30 +292,30 @@ pub enum ImportFileError {
     },
 }
 
+codes!(ImportFileError {
+    Self::Empty => "empty_file",
+    Self::Binary(_) => "binary_file",
+    Self::TooLarge { .. } => "file_too_large",
+    Self::BadEncoding(_) => "bad_encoding",
+    Self::BadHeader(_) => "bad_header",
+    Self::MissingColumns { .. } => "missing_columns",
+    Self::Unreadable(_) => "unreadable_file",
+    Self::ProtectedWorkbook => "protected_workbook",
+    Self::BadWorkbook(_) => "bad_workbook",
+    Self::UnknownSheet { .. } => "unknown_sheet",
+    Self::NoHeaderRow { .. } => "no_header_row",
+    Self::WorkbookTooLarge { .. } => "workbook_too_large",
+    Self::WorkbookDtd { .. } => "workbook_dtd",
+    Self::OversizedText { .. } => "oversized_text",
+    Self::CellOutOfGrid { .. } => "cell_out_of_grid",
+    Self::TooManyColumns { .. } => "too_many_columns",
+    Self::WorkbookNotBuilt => "workbook_not_built",
+    Self::SparseSheet { .. } | Self::SparseWorkbook { .. } => "workbook_too_large",
+});
+
 impl HeatError for ImportFileError {
     fn code(&self) -> &'static str {
-        match self {
-            ImportFileError::Empty => "empty_file",
-            ImportFileError::Binary(_) => "binary_file",
-            ImportFileError::TooLarge { .. } => "file_too_large",
-            ImportFileError::BadEncoding(_) => "bad_encoding",
-            ImportFileError::BadHeader(_) => "bad_header",
-            ImportFileError::MissingColumns { .. } => "missing_columns",
-            ImportFileError::Unreadable(_) => "unreadable_file",
-            ImportFileError::ProtectedWorkbook => "protected_workbook",
-            ImportFileError::BadWorkbook(_) => "bad_workbook",
-            ImportFileError::UnknownSheet { .. } => "unknown_sheet",
-            ImportFileError::NoHeaderRow { .. } => "no_header_row",
-            ImportFileError::WorkbookTooLarge { .. } => "workbook_too_large",
-            ImportFileError::WorkbookDtd { .. } => "workbook_dtd",
-            ImportFileError::OversizedText { .. } => "oversized_text",
-            ImportFileError::CellOutOfGrid { .. } => "cell_out_of_grid",
-            ImportFileError::TooManyColumns { .. } => "too_many_columns",
-            ImportFileError::WorkbookNotBuilt => "workbook_not_built",
-            ImportFileError::SparseSheet { .. } | ImportFileError::SparseWorkbook { .. } => {
-                "workbook_too_large"
-            }
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Import
@@ -338,7 +340,7 @@ fn describe_missing(missing: &[(String, Option<String>)]) -> String {
 /// let out = validate_import(b"urn,name,postcode,colour\n107956,,LS1 4AP,red\n", Template::Schools, &ImportSettings::default()).unwrap();
 /// let e = &out.issues[1];
 /// assert_eq!((e.row, e.column.as_str(), e.code), (2, "name", "missing"));
-/// assert_eq!(e.message, "row 2, name: missing");
+/// assert_eq!((e.message.as_str(), e.reason.as_str()), ("row 2, name: missing", "missing"));
 /// assert_eq!((out.issues[0].row, out.issues[0].code), (1, "unknown_column")); // the header
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -355,6 +357,14 @@ pub struct ImportIssue {
     pub rule_id: Option<&'static str>,
     /// What is wrong, naming the row and column.
     pub message: String,
+    /// What is wrong, without the row and column: the message's own words, from which the
+    /// plain-English text is made (never by cutting the message).
+    #[serde(skip)]
+    pub reason: String,
+    /// Machine-readable detail, where the code has one: for `year_group_mismatch`, how far out the
+    /// year group is ([`Plausibility::code`](crate::cohort::Plausibility::code)).
+    #[serde(skip)]
+    pub detail: Option<&'static str>,
     /// The file's text in that cell (blank for header and whole-row issues).
     pub value: String,
 }
@@ -362,15 +372,28 @@ pub struct ImportIssue {
 impl ImportIssue {
     /// The header's warning that values stand where no column is read (under a blank header,
     /// or past the columns read), naming the column's letters.
-    pub(crate) fn unnamed_column(header_row: usize, message: String, letters: String) -> Self {
+    pub(crate) fn unnamed_column(header_row: usize, reason: String, letters: String) -> Self {
+        ImportIssue::header(header_row, "-", RowCode::UnnamedColumn, reason, letters)
+    }
+
+    /// A warning about the header row (`header: ` before the reason in the message).
+    fn header(
+        header_row: usize,
+        column: &str,
+        code: RowCode,
+        reason: String,
+        value: String,
+    ) -> Self {
         ImportIssue {
             row: header_row,
-            column: "-".into(),
-            code: "unnamed_column",
+            column: column.into(),
+            code: code.code(),
             severity: Severity::Warning,
             rule_id: None,
-            message,
-            value: letters,
+            message: format!("header: {reason}"),
+            reason,
+            detail: None,
+            value,
         }
     }
 }
@@ -636,6 +659,8 @@ impl RowCheck<'_> {
             severity,
             rule_id: None,
             message: format!("row {}, {column}: {why}", self.row),
+            reason: why,
+            detail: None,
             value: String::new(),
         });
     }
@@ -648,6 +673,11 @@ impl RowCheck<'_> {
     pub(crate) fn last_rule(&mut self, rule_id: &'static str) {
         if let Some(last) = self.issues.last_mut() {
             last.rule_id = Some(rule_id);
+        }
+    }
+    pub(crate) fn last_detail(&mut self, detail: &'static str) {
+        if let Some(last) = self.issues.last_mut() {
+            last.detail = Some(detail);
         }
     }
 }
@@ -869,25 +899,23 @@ pub(crate) fn validate_table_at(
     }
     let mut issues = Vec::new();
     for (h, near) in map.ignored_with_suggestions(columns) {
-        let message = match near {
+        let reason = match near {
             Some(n) => format!(
-                "header: column {h:?} is not in the {} template and was ignored; did you mean {n}?",
+                "column {h:?} is not in the {} template and was ignored; did you mean {n}?",
                 template.name()
             ),
             None => format!(
-                "header: column {h:?} is not in the {} template and was ignored",
+                "column {h:?} is not in the {} template and was ignored",
                 template.name()
             ),
         };
-        issues.push(ImportIssue {
-            row: header_row,
-            column: h.to_string(),
-            code: "unknown_column",
-            severity: Severity::Warning,
-            rule_id: None,
-            message,
-            value: String::new(),
-        });
+        issues.push(ImportIssue::header(
+            header_row,
+            h,
+            RowCode::UnknownColumn,
+            reason,
+            String::new(),
+        ));
     }
     let mut rows_in = 0usize;
     let mut rows_skipped = 0usize;
@@ -931,7 +959,7 @@ pub(crate) fn validate_table_at(
         issues.push(ImportIssue::unnamed_column(
             header_row,
             format!(
-                "header: column {letter} has no header, so its values in {rows} row{} (the first on row {first}) were left out; give it a header if they matter",
+                "column {letter} has no header, so its values in {rows} row{} (the first on row {first}) were left out; give it a header if they matter",
                 if rows == 1 { "" } else { "s" }
             ),
             letter,
@@ -1027,7 +1055,7 @@ fn check_record(
         Ok(c) => c,
         Err(why) => {
             // Still a row: it comes out refused, with why, so rows in = rows out.
-            check.error("-", "unreadable_row", why);
+            check.error("-", RowCode::UnreadableRow.code(), why);
             let blank = vec![String::new(); template.column_names().len()];
             return (
                 Checked::Row(CleanRow::new(row, template, blank), Vec::new()),
@@ -1049,10 +1077,12 @@ fn check_record(
         issues.push(ImportIssue {
             row,
             column: "-".into(),
-            code: "total_row_skipped",
+            code: RowCode::TotalRowSkipped.code(),
             severity: Severity::Warning,
             rule_id: None,
             message: format!("looks like a total or footer line ({label:?}), not data: skipped"),
+            reason: format!("looks like a total or footer line ({label:?}), not data: skipped"),
+            detail: None,
             value: label.to_string(),
         });
         return (Checked::Skipped, issues);
@@ -1072,7 +1102,7 @@ fn check_record(
     if layout == Layout::Fields && cells.len() != n_cols {
         check.error(
             "-",
-            "wrong_field_count",
+            RowCode::WrongFieldCount.code(),
             format!(
                 "has {} fields, the header has {n_cols} (a truncated or shifted line?)",
                 cells.len()
@@ -1241,16 +1271,19 @@ fn flag_duplicates(rows: &[CleanRow], issues: &mut Vec<ImportIssue>) {
     for p in run.matches() {
         let (a, b) = (rows[p.left as usize].row, rows[p.right as usize].row);
         if seen.insert(b) {
+            let reason = format!(
+                "likely the same student as row {a} (match probability {:.3})",
+                p.probability
+            );
             issues.push(ImportIssue {
                 row: b,
                 column: "student".into(),
-                code: "likely_duplicate",
+                code: RowCode::LikelyDuplicate.code(),
                 severity: Severity::Warning,
                 rule_id: None,
-                message: format!(
-                    "row {b}: likely the same student as row {a} (match probability {:.3})",
-                    p.probability
-                ),
+                message: format!("row {b}: {reason}"),
+                reason,
+                detail: None,
                 value: String::new(),
             });
         }

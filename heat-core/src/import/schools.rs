@@ -1,6 +1,7 @@
 //! The schools and colleges template: its columns and how one row is cleaned.
 
 use super::headers::{col, Column};
+use super::RowCode;
 use super::{CleanRow, RowCheck};
 use crate::fields;
 use crate::HeatError;
@@ -33,7 +34,7 @@ pub(crate) const COLUMNS: &[Column] = &[
 /// Cleans one school row in place.
 pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>) {
     match fields::text(row.get("institution_id")).map(|id| id.trim_start_matches('#')) {
-        None => c.error("institution_id", "missing", "missing".into()),
+        None => c.error("institution_id", RowCode::Missing.code(), "missing".into()),
         Some(id) if id.bytes().all(|b| b.is_ascii_digit()) && (6..=8).contains(&id.len()) => {}
         Some(_) => c.error(
             "institution_id",
@@ -45,12 +46,12 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>) {
         ),
     }
     if fields::text(row.get("name")).is_none() {
-        c.error("name", "missing", "missing".into());
+        c.error("name", RowCode::Missing.code(), "missing".into());
     }
     let raw = row.get("postcode").to_string();
     match fields::postcode(&raw) {
         Ok(Some(p)) => row.set("postcode", p.postcode.as_str().to_string()),
-        Ok(None) => c.error("postcode", "missing", "missing".into()),
+        Ok(None) => c.error("postcode", RowCode::Missing.code(), "missing".into()),
         Err(e) => c.error("postcode", e.code(), format!("{raw:?}: {e}")),
     }
 }

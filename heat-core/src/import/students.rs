@@ -1,6 +1,7 @@
 //! The students template: its columns and how one row is cleaned.
 
 use super::headers::{col, Column};
+use super::RowCode;
 use super::{CleanRow, RowCheck};
 use crate::cohort::{check_year_group, Plausibility, YearGroupOutcome};
 use crate::fields;
@@ -88,7 +89,7 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
             }
             None => {
                 row.set(name, String::new());
-                c.error(name, "missing", "missing".into());
+                c.error(name, RowCode::Missing.code(), "missing".into());
             }
         }
     }
@@ -100,7 +101,7 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
         }
         Ok(None) => {
             row.set("date_of_birth", String::new());
-            c.error("date_of_birth", "missing", "missing".into());
+            c.error("date_of_birth", RowCode::Missing.code(), "missing".into());
             None
         }
         Err(e) => {
@@ -116,14 +117,14 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
             if fixed {
                 c.warn(
                     "postcode",
-                    "fixed",
+                    RowCode::Fixed.code(),
                     format!("{raw:?} read as {} (typing slips repaired)", p.postcode),
                 );
             }
         }
         Ok(None) => {
             row.set("postcode", String::new());
-            c.error("postcode", "missing", "missing".into());
+            c.error("postcode", RowCode::Missing.code(), "missing".into());
         }
         Err(e) => c.error("postcode", e.code(), format!("{raw:?}: {e}")),
     }
@@ -142,7 +143,7 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
                 .all(|b| b.is_ascii_digit()) => {}
         Some(id) => c.warn(
             "school_id",
-            "bad_school_id",
+            RowCode::BadSchoolId.code(),
             format!("{id:?} is not a HEAT id, URN or LAESTAB (digits)"),
         ),
     }
@@ -160,12 +161,13 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
                 if p != Plausibility::Fits {
                     c.warn(
                         "year_group",
-                        "year_group_mismatch",
+                        RowCode::YearGroupMismatch.code(),
                         format!(
                             "{raw:?} does not fit the date of birth in {year} ({})",
                             p.code()
                         ),
                     );
+                    c.last_detail(p.code());
                 }
             }
         }

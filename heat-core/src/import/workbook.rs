@@ -315,7 +315,7 @@ fn validate_read(
             ImportIssue::unnamed_column(
                 header_row,
                 format!(
-                    "header: {} value{} past column {} (the first at {}{row}) {} not read; a template's columns are never that far right",
+                    "{} value{} past column {} (the first at {}{row}) {} not read; a template's columns are never that far right",
                     far.count,
                     if far.count == 1 { "" } else { "s" },
                     column_letter(READ_COLUMNS - 1),

@@ -5,7 +5,7 @@
 //! match come from expectation-maximisation over the candidate pairs. A pair's match weight is
 //! `log2` of its prior odds plus the sum of `log2(m/u)` over its fields' levels.
 
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use serde::{Deserialize, Serialize};
 
 use super::compare::{Field, Levels, FIELD_COUNT};
@@ -144,12 +144,14 @@ pub enum ModelError {
     Shape(String),
 }
 
+codes!(ModelError {
+    Self::Format(_) => "bad_model",
+    Self::Shape(_) => "model_mismatch",
+});
+
 impl HeatError for ModelError {
     fn code(&self) -> &'static str {
-        match self {
-            ModelError::Format(_) => "bad_model",
-            ModelError::Shape(_) => "model_mismatch",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Matching

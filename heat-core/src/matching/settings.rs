@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::block::{BlockKey, BlockingRule};
 use super::model::ModelError;
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 
 /// How the matcher runs. The defaults are the ones the benchmarks report.
 ///
@@ -205,16 +205,19 @@ pub fn check_ids<'a>(ids: impl IntoIterator<Item = Option<&'a str>>) -> Result<(
     Ok(())
 }
 
+codes!(MatchError {
+    Self::BadSetting { .. } => "bad_setting",
+    Self::DuplicateId { .. } => "duplicate_id",
+    Self::MissingId { .. } => "missing_id",
+    Self::BadPair { .. } => "bad_pair",
+    Self::BadContext(_) => "bad_context",
+} delegate {
+    Self::Model(e) => e,
+});
+
 impl HeatError for MatchError {
     fn code(&self) -> &'static str {
-        match self {
-            MatchError::BadSetting { .. } => "bad_setting",
-            MatchError::Model(e) => e.code(),
-            MatchError::DuplicateId { .. } => "duplicate_id",
-            MatchError::MissingId { .. } => "missing_id",
-            MatchError::BadPair { .. } => "bad_pair",
-            MatchError::BadContext(_) => "bad_context",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Matching

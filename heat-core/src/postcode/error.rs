@@ -1,7 +1,7 @@
 //! Why a postcode is bad: one variant per validation layer, each with a stable code.
 
 use super::PostcodePart;
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
@@ -121,43 +121,25 @@ pub enum PostcodeError {
     NotLive(PostcodePart),
 }
 
-impl PostcodeError {
-    /// Every code a postcode error can have, in layer order.
-    ///
-    /// ```
-    /// use heat_core::postcode::PostcodeError;
-    /// assert_eq!(PostcodeError::CODES[0], "empty");
-    /// ```
-    pub const CODES: &'static [&'static str] = &[
-        "empty",
-        "bad_character",
-        "too_short",
-        "too_long",
-        "bad_format",
-        "bad_letter_position",
-        "unknown_area",
-        "unknown_district",
-        "not_live",
-    ];
-}
-
 fn codepoint(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
+codes!(PostcodeError {
+    Self::Empty => "empty",
+    Self::BadCharacter(_) => "bad_character",
+    Self::TooShort(_) => "too_short",
+    Self::TooLong(_) => "too_long",
+    Self::BadFormat { .. } => "bad_format",
+    Self::BadLetterPosition(_) => "bad_letter_position",
+    Self::UnknownArea(_) => "unknown_area",
+    Self::UnknownDistrict(_) => "unknown_district",
+    Self::NotLive(_) => "not_live",
+});
+
 impl HeatError for PostcodeError {
     fn code(&self) -> &'static str {
-        match self {
-            PostcodeError::Empty => "empty",
-            PostcodeError::BadCharacter(_) => "bad_character",
-            PostcodeError::TooShort(_) => "too_short",
-            PostcodeError::TooLong(_) => "too_long",
-            PostcodeError::BadFormat { .. } => "bad_format",
-            PostcodeError::BadLetterPosition(_) => "bad_letter_position",
-            PostcodeError::UnknownArea(_) => "unknown_area",
-            PostcodeError::UnknownDistrict(_) => "unknown_district",
-            PostcodeError::NotLive(_) => "not_live",
-        }
+        self.stable_code()
     }
 
     fn kind(&self) -> ErrorKind {

@@ -3,7 +3,7 @@
 use super::clean::clean;
 use super::data::extend_live;
 use super::{validate_compact, Level, PostcodeError};
-use crate::error::{ErrorKind, HeatError};
+use crate::error::{codes, ErrorKind, HeatError};
 use std::collections::HashSet;
 use std::io::Read;
 
@@ -26,12 +26,14 @@ pub enum LiveListError {
     MissingColumn,
 }
 
+codes!(LiveListError {
+    Self::Csv(_) => "unreadable_csv",
+    Self::MissingColumn => "missing_column",
+});
+
 impl HeatError for LiveListError {
     fn code(&self) -> &'static str {
-        match self {
-            LiveListError::Csv(_) => "unreadable_csv",
-            LiveListError::MissingColumn => "missing_column",
-        }
+        self.stable_code()
     }
     fn kind(&self) -> ErrorKind {
         ErrorKind::Postcode

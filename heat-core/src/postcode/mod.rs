@@ -30,6 +30,7 @@ pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
 pub use part::PostcodePart;
 pub use special::{recognise_special, Special, SpecialKind};
 
+use crate::error::codes;
 use clean::{clean, shape_of, Compact};
 use data::DATA;
 #[cfg(feature = "serde")]
@@ -70,9 +71,13 @@ pub enum Level {
 #[error("unknown level '{0}': expected shape, area, district or live")]
 pub struct UnknownLevel(pub String);
 
+codes!(UnknownLevel {
+    Self { .. } => "unknown_level",
+});
+
 impl crate::HeatError for UnknownLevel {
     fn code(&self) -> &'static str {
-        "unknown_level"
+        self.stable_code()
     }
     fn kind(&self) -> crate::ErrorKind {
         crate::ErrorKind::Argument

@@ -5,6 +5,7 @@
 
 use super::clean::{clean, Compact};
 use super::data::DATA;
+use crate::error::codes;
 use once_cell::sync::Lazy;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,19 @@ pub enum SpecialKind {
     OutwardOnly,
 }
 
+codes!(SpecialKind {
+    Self::NonGeographicLegacy => "non_geographic_legacy",
+    Self::LegacyFormat => "legacy_format",
+    Self::NonGeographicArea => "non_geographic_area",
+    Self::Bfpo => "bfpo",
+    Self::OverseasTerritory => "overseas_territory",
+    Self::Novelty => "novelty",
+    Self::PseudoUnknown => "pseudo_unknown",
+    Self::PseudoCountry => "pseudo_country",
+    Self::LegacyDefault => "legacy_default",
+    Self::OutwardOnly => "outward_only",
+});
+
 impl SpecialKind {
     /// Every kind.
     pub const ALL: [SpecialKind; 10] = [
@@ -66,18 +80,7 @@ impl SpecialKind {
     /// assert_eq!(SpecialKind::OverseasTerritory.code(), "overseas_territory");
     /// ```
     pub fn code(self) -> &'static str {
-        match self {
-            SpecialKind::NonGeographicLegacy => "non_geographic_legacy",
-            SpecialKind::LegacyFormat => "legacy_format",
-            SpecialKind::NonGeographicArea => "non_geographic_area",
-            SpecialKind::Bfpo => "bfpo",
-            SpecialKind::OverseasTerritory => "overseas_territory",
-            SpecialKind::Novelty => "novelty",
-            SpecialKind::PseudoUnknown => "pseudo_unknown",
-            SpecialKind::PseudoCountry => "pseudo_country",
-            SpecialKind::LegacyDefault => "legacy_default",
-            SpecialKind::OutwardOnly => "outward_only",
-        }
+        self.stable_code()
     }
 
     fn from_code(code: &str) -> Option<SpecialKind> {

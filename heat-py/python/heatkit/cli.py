@@ -11,8 +11,6 @@ is wrong. Progress goes to stderr for steps that take over a second; a reader th
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
 import time
@@ -23,7 +21,6 @@ EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 
-_WORKBOOKS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 _EPILOG = """\
 examples:
@@ -71,24 +68,15 @@ def _say(text: str = "") -> None:
 
 
 def _read_table(path: Path, sheet: Optional[str]) -> Tuple[List[str], List[List[str]], List[int]]:
-    """A CSV or a workbook sheet as (header, rows, spreadsheet row numbers): the header is the
-    first row with something in it."""
-    from ._heatkit import _read_sheet
+    """A CSV or a workbook sheet as (header, rows, spreadsheet row numbers), read by the core as
+    the import reads it (the format and encoding found from the bytes): the header is the first
+    row with something in it."""
+    from ._heatkit import _read_table as read
 
-    data = path.read_bytes()
-    if path.suffix.lower() in _WORKBOOKS or data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0":
-        _, _, rows = _read_sheet(data, sheet)
-        numbered = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
-    else:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        numbered = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(text))) if any(c.strip() for c in r)]
+    _, _, rows = read(path.read_bytes(), sheet)
+    numbered = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not numbered:
-        raise _InputError(f"{path}: the file is empty [empty_file]")
+        raise _InputError(f"{path}: no row has anything in it [empty_file]")
     (_, header), body = numbered[0], numbered[1:]
     return header, [r for _, r in body], [n for n, _ in body]
 
