@@ -155,3 +155,22 @@ fn text_keys_make_the_runs_candidate_pairs_on_the_shared_10k_file() {
     assert!(every.blocking.iter().any(|r| r.skipped_groups > 0));
     assert_eq!(pairs_from_text_keys(&keys), expected);
 }
+
+#[test]
+fn the_pairs_are_the_same_on_one_thread_and_on_two() {
+    let records = read_records("students_10k");
+    let on = |workers| {
+        let settings = MatchSettings {
+            workers: Some(workers),
+            ..MatchSettings::default()
+        };
+        let run = Matcher::new(settings).dedupe(&records).unwrap();
+        run.pairs
+            .iter()
+            .map(|p| (p.left, p.right, p.weight.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    let one = on(1);
+    assert!(one.len() > 100);
+    assert_eq!(one, on(2));
+}

@@ -46,6 +46,8 @@ pub mod rows;
 pub mod schools;
 #[cfg(feature = "fields")]
 pub mod student;
+#[cfg(feature = "parallel")]
+pub mod workers;
 
 pub use error::{ArgumentError, ErrorKind, HeatError};
 

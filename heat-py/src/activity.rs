@@ -186,13 +186,14 @@ fn activity_settings(
 /// (spreadsheet row), `position` (0-based), `id`, `rule_id` (None for a cell that could not be
 /// read), `field`, `code`, `severity`, `message`.
 #[pyfunction]
-#[pyo3(signature = (names, columns, n, *, options=None))]
+#[pyo3(signature = (names, columns, n, *, options=None, workers=None))]
 fn _validate_activities<'py>(
     py: Python<'py>,
     names: Vec<String>,
     columns: Vec<Bound<'py, PyAny>>,
     n: usize,
     options: Option<&Bound<'py, PyDict>>,
+    workers: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let table = TextTable::from_py(py, names, columns, n)?;
     let settings = activity_settings(py, options)?;
@@ -205,7 +206,7 @@ fn _validate_activities<'py>(
         &'static str,
         String,
     );
-    let found: Vec<Found> = py.detach(|| {
+    let found: Vec<Found> = crate::workers::detach(py, workers, || {
         (0..table.rows())
             .into_par_iter()
             .flat_map_iter(|i| {
@@ -228,7 +229,7 @@ fn _validate_activities<'py>(
                 out
             })
             .collect()
-    });
+    })?;
     let out = PyDict::new(py);
     out.set_item(
         "row",
@@ -272,7 +273,7 @@ fn _can_share(
 /// Tracking status per student (columns `complete, ks4_eligible, ks5_eligible, hesa_eligible,
 /// problems, reasons`) and the summary (a dict).
 #[pyfunction]
-#[pyo3(signature = (names, columns, n, *, on=None, nation="england"))]
+#[pyo3(signature = (names, columns, n, *, on=None, nation="england", workers=None))]
 fn _student_tracking_status<'py>(
     py: Python<'py>,
     names: Vec<String>,
@@ -280,6 +281,7 @@ fn _student_tracking_status<'py>(
     n: usize,
     on: Option<&Bound<'py, PyAny>>,
     nation: &str,
+    workers: Option<i64>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let table = TextTable::from_py(py, names, columns, n)?;
     let on = match on {
@@ -288,14 +290,14 @@ fn _student_tracking_status<'py>(
     };
     let mut settings = TrackingSettings::on(on);
     settings.nation = self::nation(py, nation)?;
-    let (statuses, summary) = py.detach(|| {
+    let (statuses, summary) = crate::workers::detach(py, workers, || {
         let statuses: Vec<_> = (0..table.rows())
             .into_par_iter()
             .map(|i| student_tracking_status(&StudentInput::from_row(&table.row(i)), &settings))
             .collect();
         let summary = tracking_summary(&statuses);
         (statuses, summary)
-    });
+    })?;
     let out = PyDict::new(py);
     let problems: Vec<String> = statuses.iter().map(|s| s.problems.join("|")).collect();
     let reasons: Vec<String> = statuses.iter().map(|s| s.reasons.join("; ")).collect();
@@ -391,7 +393,7 @@ fn outcome_columns<'py>(py: Python<'py>, o: &ImportOutcome) -> PyResult<ImportCo
 /// Bulk-import validation of a file (`path`), CSV bytes (`data`) or a table (`names`,
 /// `columns`, `n`); raises `ImportFileError` for a file that cannot be imported at all.
 #[pyfunction]
-#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true, sheet=None))]
+#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true, sheet=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _validate_import<'py>(
     py: Python<'py>,
@@ -407,6 +409,7 @@ fn _validate_import<'py>(
     options: Option<&Bound<'py, PyDict>>,
     check_duplicates: bool,
     sheet: Option<String>,
+    workers: Option<i64>,
 ) -> PyResult<ImportColumns<'py>> {
     let template: Template = template.parse().map_err(|e| raise(py, &e))?;
     let on = match on {
@@ -427,7 +430,7 @@ fn _validate_import<'py>(
         (Some(names), Some(columns)) => Some(TextTable::from_py(py, names, columns, n)?),
         _ => None,
     };
-    let outcome = py.detach(|| match (&table, &path, &data) {
+    let outcome = crate::workers::detach(py, workers, || match (&table, &path, &data) {
         (Some(t), _, _) => {
             let records =
                 (0..t.rows()).map(|i| -> Record { (rows::of_position(i), Ok(t.cells(i))) });
@@ -436,7 +439,7 @@ fn _validate_import<'py>(
         (None, Some(p), _) => validate_import_file(p, template, &settings),
         (None, None, Some(d)) => validate_import(d, template, &settings),
         (None, None, None) => validate_import(b"", template, &settings),
-    });
+    })?;
     match outcome {
         Ok(o) => outcome_columns(py, &o),
         Err(e) => Err(raise(py, &e)),

@@ -449,28 +449,31 @@ impl<'a> Columns<'a> {
 
 /// Kernel behind `heatkit.enrich_postcodes`: a dict of Arrow columns, one row per value.
 #[pyfunction]
+#[pyo3(signature = (values, index, *, workers=None))]
 fn _enrich_postcodes(
     py: Python<'_>,
     values: &Bound<'_, PyAny>,
     index: &Bound<'_, PyAreaIndex>,
+    workers: Option<i64>,
 ) -> PyResult<Py<PyAny>> {
     let column = TextColumn::from_py(values, "values")?;
     let index = index.get().inner.clone();
-    let blocks: Vec<Result<Vec<(&'static str, ArrayRef)>, ArrowError>> = py.detach(|| {
-        column.par_blocks(|_, block| {
-            let texts: Vec<&str> = block
-                .texts()
-                .into_iter()
-                .map(|cell| match cell {
-                    Text::Value(s) => s,
-                    Text::Missing | Text::Other(_) => "",
-                })
-                .collect();
-            let mut out = Columns::with_capacity(block.len());
-            enrich_each(&texts, &index, |facts| out.push(facts));
-            out.finish()
-        })
-    });
+    let blocks: Vec<Result<Vec<(&'static str, ArrayRef)>, ArrowError>> =
+        crate::workers::detach(py, workers, || {
+            column.par_blocks(|_, block| {
+                let texts: Vec<&str> = block
+                    .texts()
+                    .into_iter()
+                    .map(|cell| match cell {
+                        Text::Value(s) => s,
+                        Text::Missing | Text::Other(_) => "",
+                    })
+                    .collect();
+                let mut out = Columns::with_capacity(block.len());
+                enrich_each(&texts, &index, |facts| out.push(facts));
+                out.finish()
+            })
+        })?;
     let mut blocks = blocks
         .into_iter()
         .collect::<Result<Vec<_>, _>>()

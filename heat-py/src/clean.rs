@@ -267,7 +267,7 @@ impl PyCleanOutcome {
 
 /// Runs the clean job on a file (`path`) or bytes (`data`).
 #[pyfunction]
-#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None, tidy_names=false, areas=None))]
+#[pyo3(signature = (*, path=None, data=None, on=None, academic_year=None, nation="england", sheet=None, schools=None, heat_institutions=None, tidy_names=false, areas=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _clean(
     py: Python<'_>,
@@ -281,6 +281,7 @@ fn _clean(
     heat_institutions: Option<std::path::PathBuf>,
     tidy_names: bool,
     areas: Option<&Bound<'_, PyAny>>,
+    workers: Option<i64>,
 ) -> PyResult<PyCleanOutcome> {
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -296,7 +297,7 @@ fn _clean(
     settings.schools = school_directory(py, schools, heat_institutions)?;
     settings.tidy_names = tidy_names;
     settings.areas = area_index(py, areas)?;
-    let outcome = py.detach(|| match (&path, &data) {
+    let outcome = crate::workers::detach(py, workers, || match (&path, &data) {
         (Some(p), _) => clean_students_file(p, &settings),
         (None, d) => {
             let import = ImportSettings {
@@ -307,7 +308,7 @@ fn _clean(
                 .map_err(Into::into)
                 .and_then(|up| clean_students(up, &settings))
         }
-    });
+    })?;
     match outcome {
         Ok(outcome) => Ok(PyCleanOutcome { outcome }),
         Err(e) => Err(raise(py, &e as &dyn HeatError)),
@@ -333,7 +334,7 @@ type UploadSplitRows = (
 
 /// Splits an upload (a file or bytes) against a HEAT students export (a file or bytes).
 #[pyfunction]
-#[pyo3(signature = (*, upload=None, upload_data=None, export=None, export_data=None, on=None, nation="england", sheet=None, export_sheet=None))]
+#[pyo3(signature = (*, upload=None, upload_data=None, export=None, export_data=None, on=None, nation="england", sheet=None, export_sheet=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _upload_updates(
     py: Python<'_>,
@@ -345,6 +346,7 @@ fn _upload_updates(
     nation: &str,
     sheet: Option<String>,
     export_sheet: Option<String>,
+    workers: Option<i64>,
 ) -> PyResult<UploadSplitRows> {
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -364,12 +366,12 @@ fn _upload_updates(
                 (None, d) => validate_import(d.as_deref().unwrap_or(b""), Template::Students, &s),
             }
         };
-    let done = py.detach(|| -> Result<_, Box<dyn HeatError + Send>> {
+    let done = crate::workers::detach(py, workers, || -> Result<_, Box<dyn HeatError + Send>> {
         let up = read(&upload, &upload_data, sheet).map_err(|e| Box::new(e) as _)?;
         let ex = read(&export, &export_data, export_sheet).map_err(|e| Box::new(e) as _)?;
         let split = split_upload(&up, &ex, &Default::default()).map_err(|e| Box::new(e) as _)?;
         Ok((up, split))
-    });
+    })?;
     let (up, split) = done.map_err(|e| raise(py, e.as_ref() as &dyn HeatError))?;
     let new_rows: std::collections::HashSet<usize> = split.new_rows.iter().copied().collect();
     let mut new: Vec<(usize, Vec<String>)> = up

@@ -488,13 +488,14 @@ fn chunked_arrays(
 /// Batch kernel behind `heatkit.year_groups`: (labels, issues). Arrow input gives a
 /// dictionary-encoded (categorical) column: few distinct labels, one byte per row.
 #[pyfunction]
-#[pyo3(signature = (dobs, *, academic_year = None, on = None, nation = "england"))]
+#[pyo3(signature = (dobs, *, academic_year = None, on = None, nation = "england", workers=None))]
 fn _year_groups(
     py: Python<'_>,
     dobs: &Bound<'_, PyAny>,
     academic_year: Option<&Bound<'_, PyAny>>,
     on: Option<&Bound<'_, PyAny>>,
     nation: &str,
+    workers: Option<i64>,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let n = self::nation(py, nation)?;
     let year = which_year(py, academic_year, on, n)?;
@@ -506,7 +507,7 @@ fn _year_groups(
     labels.push(YearGroupOutcome::LeftSchool.label(n));
     let key =
         |y: i32| (n.year_group_of_cohort(y, year).clamp(first - 1, last + 1) - first + 1) as i8;
-    let keys: Vec<Int8Array> = py.detach(|| match &column.date32 {
+    let keys: Vec<Int8Array> = crate::workers::detach(py, workers, || match &column.date32 {
         // One pass from days to dictionary keys.
         Some(chunks) => {
             let table = n.cohort_years();
@@ -519,7 +520,7 @@ fn _year_groups(
             .iter()
             .map(|y| y.unary::<_, Int8Type>(key))
             .collect(),
-    });
+    })?;
     let issues = column_issues(&column, &keys);
     if !column.is_arrow {
         let list = PyList::empty(py);
@@ -544,12 +545,13 @@ fn _year_groups(
 /// Batch kernel behind `heatkit.track_cohorts`: (result, issues) where result is a list of
 /// TrackCohort (None where missing or bad) for list input, or a dict of Arrow columns.
 #[pyfunction]
-#[pyo3(signature = (dobs, *, nation = "england", phase_adjustment = None))]
+#[pyo3(signature = (dobs, *, nation = "england", phase_adjustment = None, workers=None))]
 fn _track_cohorts(
     py: Python<'_>,
     dobs: &Bound<'_, PyAny>,
     nation: &str,
     phase_adjustment: Option<&Bound<'_, PyAny>>,
+    workers: Option<i64>,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let n = self::nation(py, nation)?;
     let phase = match phase_adjustment {
@@ -557,7 +559,7 @@ fn _track_cohorts(
         _ => PhaseAdjustment::NONE,
     };
     let column = DateColumn::from_py(dobs, "dobs")?;
-    let years = py.detach(|| cohort_years(&column, n, phase));
+    let years = crate::workers::detach(py, workers, || cohort_years(&column, n, phase))?;
     let issues = column_issues(&column, &years);
     if !column.is_arrow {
         let list = PyList::empty(py);
@@ -644,27 +646,28 @@ fn _track_cohorts(
         })
         .collect::<PyResult<Vec<_>>>()?;
     // The six plain columns are built on both cores with the GIL released.
-    let ((cohort, ks4, ks5), (tracking, ks4_deadline, ks5_deadline)) = py.detach(|| {
-        rayon::join(
-            || {
-                (
-                    years
-                        .iter()
-                        .map(|a| Arc::new(a.clone()) as ArrayRef)
-                        .collect::<Vec<_>>(),
-                    ints(|t| t.ks4_exam_year),
-                    ints(|t| t.ks5_exam_year),
-                )
-            },
-            || {
-                (
-                    ints(|t| t.tracking_data_year),
-                    dates(|t| t.ks4_extract_deadline),
-                    dates(|t| t.ks5_extract_deadline),
-                )
-            },
-        )
-    });
+    let ((cohort, ks4, ks5), (tracking, ks4_deadline, ks5_deadline)) =
+        crate::workers::detach(py, workers, || {
+            rayon::join(
+                || {
+                    (
+                        years
+                            .iter()
+                            .map(|a| Arc::new(a.clone()) as ArrayRef)
+                            .collect::<Vec<_>>(),
+                        ints(|t| t.ks4_exam_year),
+                        ints(|t| t.ks5_exam_year),
+                    )
+                },
+                || {
+                    (
+                        ints(|t| t.tracking_data_year),
+                        dates(|t| t.ks4_extract_deadline),
+                        dates(|t| t.ks5_extract_deadline),
+                    )
+                },
+            )
+        })?;
     let dict = PyDict::new(py);
     let (int, date) = (DataType::Int32, DataType::Date32);
     let he_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));

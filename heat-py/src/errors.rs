@@ -78,20 +78,12 @@ pub fn wrong_type(py: Python<'_>, name: &str, expected: &str, got: &Bound<'_, Py
     raise(py, &ArgumentError::wrong_type(name, expected, &got))
 }
 
-/// The number of worker threads: `None` is the default pool, `-1` all cores, else 1 to 1024.
+/// The number of worker threads: `None` the default, `-1` every core, else 1 to 1024
+/// (`heat_core::workers::workers_from`).
 pub fn workers(py: Python<'_>, workers: Option<i64>) -> PyResult<Option<usize>> {
     match workers {
         None => Ok(None),
-        Some(-1) => Ok(Some(
-            std::thread::available_parallelism().map_or(1, |n| n.get()),
-        )),
-        Some(n @ 1..=1024) => Ok(Some(n as usize)),
-        Some(n) => Err(out_of_range(
-            py,
-            "workers",
-            n,
-            "-1 (all cores) or 1 to 1024",
-        )),
+        Some(w) => heat_core::workers::workers_from(w).map_err(|e| raise(py, &e)),
     }
 }
 

@@ -19,6 +19,7 @@ mod parts;
 mod postcode;
 mod schools;
 mod table;
+mod workers;
 
 use pyo3::prelude::*;
 

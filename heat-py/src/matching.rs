@@ -247,7 +247,7 @@ fn pair_columns<'py>(py: Python<'py>, run: &MatchRun) -> PyResult<Bound<'py, PyD
     Ok(out)
 }
 
-/// Runs `job` with the GIL released, on a pool of `workers` threads when given, calling
+/// Runs `job` with the GIL released, on `workers` threads when given (else the default), calling
 /// `progress(stage, items)` (a Python callable) at each stage.
 fn run_detached<F>(
     py: Python<'_>,
@@ -279,14 +279,7 @@ where
         } else {
             None
         };
-        match workers {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .map(|pool| pool.install(|| job(callback)))
-                .map_err(|e| e.to_string()),
-            None => Ok(job(callback)),
-        }
+        heat_core::workers::run_with(workers, || job(callback)).map_err(|e| e.to_string())
     });
     if let Some(e) = callback_error.lock().ok().and_then(|mut s| s.take()) {
         return Err(e);

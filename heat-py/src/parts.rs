@@ -35,7 +35,7 @@ fn matcher(
 
 /// The file's match context as JSON, and the rows whose dates of birth did not read.
 #[pyfunction]
-#[pyo3(signature = (n, columns, *, settings=None, model=None, errors="raise"))]
+#[pyo3(signature = (n, columns, *, settings=None, model=None, errors="raise", workers=None))]
 fn _match_context(
     py: Python<'_>,
     n: usize,
@@ -43,6 +43,7 @@ fn _match_context(
     settings: Option<&str>,
     model: Option<&str>,
     errors: &str,
+    workers: Option<i64>,
 ) -> PyResult<(String, Vec<FieldIssue>)> {
     let mut issues = Vec::new();
     let columns = Columns::read(n, &columns, &mut issues)?;
@@ -52,25 +53,27 @@ fn _match_context(
     if let Some(model) = model_of(py, model)? {
         m = m.model(model);
     }
-    let context = py.detach(|| m.context(&recs)).map_err(|e| raise(py, &e))?;
+    let context =
+        crate::workers::detach(py, workers, || m.context(&recs))?.map_err(|e| raise(py, &e))?;
     Ok((context.to_json(), issues))
 }
 
 /// Blocking keys as text: (rule plans as (name, cap, split, refinement indices), keys per rule
 /// (Arrow text, null = in no group), refinements as (name, Arrow text)).
 #[pyfunction]
-#[pyo3(signature = (n, columns, *, settings=None))]
+#[pyo3(signature = (n, columns, *, settings=None, workers=None))]
 fn _text_keys<'py>(
     py: Python<'py>,
     n: usize,
     columns: Vec<Option<Bound<'py, PyAny>>>,
     settings: Option<&str>,
+    workers: Option<i64>,
 ) -> PyResult<TextKeysOutput> {
     let mut issues = Vec::new();
     let columns = Columns::read(n, &columns, &mut issues)?;
     let recs = columns.students()?;
     let m = matcher(py, settings, None)?;
-    let keys = py.detach(|| m.text_keys(&recs));
+    let keys = crate::workers::detach(py, workers, || m.text_keys(&recs))?;
     let plans = keys
         .rules
         .iter()
@@ -103,7 +106,7 @@ type TextKeysOutput = (
 /// Scores pairs of rows of this table (positions from 0) with a file's context. Returns the kept
 /// pairs as plain Arrow columns (see `raw_columns`).
 #[pyfunction]
-#[pyo3(signature = (n, columns, left, right, context, *, settings=None, min_probability=None, errors="raise"))]
+#[pyo3(signature = (n, columns, left, right, context, *, settings=None, min_probability=None, errors="raise", workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _score_pairs<'py>(
     py: Python<'py>,
@@ -115,6 +118,7 @@ fn _score_pairs<'py>(
     settings: Option<&str>,
     min_probability: Option<f64>,
     errors: &str,
+    workers: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     if left.len() != right.len() {
         return Err(crate::matching::column_length(
@@ -130,8 +134,7 @@ fn _score_pairs<'py>(
     let context = context_of(py, context)?;
     let m = matcher(py, settings, min_probability)?;
     let pairs: Vec<(u32, u32)> = left.into_iter().zip(right).collect();
-    let scored = py
-        .detach(|| m.score_pairs(&context, &recs, &pairs))
+    let scored = crate::workers::detach(py, workers, || m.score_pairs(&context, &recs, &pairs))?
         .map_err(|e| raise(py, &e))?;
     raw_columns(py, &scored)
 }
@@ -185,7 +188,7 @@ fn raw_columns<'py>(py: Python<'py>, pairs: &[ScoredPair]) -> PyResult<Bound<'py
 /// The run that scored pairs (plain columns, rows of the whole file) make together: the same
 /// output as `_find_duplicates`.
 #[pyfunction]
-#[pyo3(signature = (context, left, right, weight, levels, field_weights, household_weight, guard, guard_weight, *, settings=None, min_probability=None))]
+#[pyo3(signature = (context, left, right, weight, levels, field_weights, household_weight, guard, guard_weight, *, settings=None, min_probability=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _finish_pairs<'py>(
     py: Python<'py>,
@@ -200,6 +203,7 @@ fn _finish_pairs<'py>(
     guard_weight: Vec<f32>,
     settings: Option<&str>,
     min_probability: Option<f64>,
+    workers: Option<i64>,
 ) -> PyResult<RunOutput<'py>> {
     let n = left.len();
     let lengths = [
@@ -242,7 +246,7 @@ fn _finish_pairs<'py>(
             }
         })
         .collect();
-    let run = py.detach(|| m.finish(&context, pairs));
+    let run = crate::workers::detach(py, workers, || m.finish(&context, pairs))?;
     run_output(py, &run, Vec::new())
 }
 

@@ -402,17 +402,18 @@ fn error_issue(index: usize, e: &PostcodeError) -> RowIssue {
 /// Arrow chunked array or a list (matching the input) and issues lists (row, code, message) when
 /// `report` is true (empty otherwise).
 #[pyfunction]
-#[pyo3(signature = (values, *, level = "district", fix = false, report = true))]
+#[pyo3(signature = (values, *, level = "district", fix = false, report = true, workers=None))]
 fn _normalise_postcodes(
     py: Python<'_>,
     values: &Bound<'_, PyAny>,
     level: &str,
     fix: bool,
     report: bool,
+    workers: Option<i64>,
 ) -> PyResult<(Py<PyAny>, Vec<RowIssue>)> {
     let level = self::level(py, level)?;
     let column = TextColumn::from_py(values, "values")?;
-    let (arrays, issues) = py.detach(|| {
+    let (arrays, issues) = crate::workers::detach(py, workers, || {
         let blocks = column.par_blocks(|start, block| {
             let mut out = CanonicalColumn::with_capacity(block.len());
             let mut issues = Vec::new();
@@ -461,19 +462,24 @@ fn _normalise_postcodes(
             .map(CanonicalColumn::concat)
             .collect::<PyResult<Vec<StringArray>>>()?;
         PyResult::Ok((arrays, issues.concat()))
-    })?;
+    })??;
     Ok((strings_to_py(py, arrays, column.is_arrow)?, issues))
 }
 
 /// Batch kernel behind `heatkit.check_postcodes`: a list of PostcodeCheck for list input, or a
 /// dict of Arrow columns (postcode, status, code, message, substitutions) for Arrow input.
 #[pyfunction]
-#[pyo3(signature = (values, *, level = "district"))]
-fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (values, *, level = "district", workers=None))]
+fn _check_postcodes(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    level: &str,
+    workers: Option<i64>,
+) -> PyResult<Py<PyAny>> {
     let level = self::level(py, level)?;
     let column = TextColumn::from_py(values, "values")?;
     if !column.is_arrow {
-        let checks: Vec<(Option<String>, Check)> = py.detach(|| {
+        let checks: Vec<(Option<String>, Check)> = crate::workers::detach(py, workers, || {
             column
                 .par_blocks(|start, block| {
                     block
@@ -496,7 +502,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
                 .into_iter()
                 .flatten()
                 .collect()
-        });
+        })?;
         let list = pyo3::types::PyList::empty(py);
         for (input, c) in checks {
             list.append(Py::new(py, PyPostcodeCheck::new(input, c))?)?;
@@ -504,7 +510,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
         return Ok(list.into_any().unbind());
     }
     type Columns = [StringArray; 5];
-    let blocks: Vec<Columns> = py.detach(|| {
+    let blocks: Vec<Columns> = crate::workers::detach(py, workers, || {
         column.par_blocks(|_, block| {
             let mut b: [StringBuilder; 5] = Default::default();
             for cell in block.iter() {
@@ -525,7 +531,7 @@ fn _check_postcodes(py: Python<'_>, values: &Bound<'_, PyAny>, level: &str) -> P
             }
             b.map(|mut x| x.finish())
         })
-    });
+    })?;
     let dict = PyDict::new(py);
     let names = ["postcode", "status", "code", "message", "substitutions"];
     let mut per_column: [Vec<StringArray>; 5] = Default::default();

@@ -174,3 +174,18 @@ def test_distributed_dedupe_of_an_empty_frame_and_a_repeated_id(spark):
     with pytest.raises(heatkit.MatchingError) as e:
         hks.find_duplicates(two)
     assert str(e.value) == "row 3: the record id is the same as row 2's (every record needs its own id)"
+
+
+def test_inside_a_spark_task_heatkit_uses_one_thread(spark):
+    """A Spark task already has its core: heatkit's default there is one thread, not every core."""
+    from heatkit._workers import resolve, worker_framework
+
+    def probe(rows):
+        import pandas as pd
+
+        for _ in rows:
+            yield pd.DataFrame({"framework": [worker_framework()], "workers": [resolve(None)]})
+
+    got = spark.range(1).mapInPandas(probe, "framework string, workers long").collect()
+    assert [(r.framework, r.workers) for r in got] == [("spark", 1)]
+    assert (worker_framework(), resolve(None)) == (None, None)  # the driver

@@ -85,6 +85,9 @@ pub struct CleanSettings {
     /// postcode gets its area, IMD and POLAR4 quintiles ([`areas::AREA_COLUMNS`]), and the
     /// summary counts students by quintile. `None`: no area columns.
     pub areas: Option<std::sync::Arc<crate::areas::AreaIndex>>,
+    /// Threads the job uses ([`crate::workers`]): `None` the default (`HEATKIT_WORKERS`, else
+    /// every core); the outputs are the same whatever the number.
+    pub workers: Option<usize>,
 }
 
 impl CleanSettings {
@@ -102,6 +105,7 @@ impl CleanSettings {
             schools: None,
             tidy_names: false,
             areas: None,
+            workers: None,
         }
     }
 }
@@ -357,6 +361,26 @@ pub fn clean_students(
     upload: ImportOutcome,
     settings: &CleanSettings,
 ) -> Result<CleanOutcome, CleanError> {
+    on_workers(settings, || clean_students_here(upload, settings))
+}
+
+/// Runs a clean job on the settings' threads ([`CleanSettings::workers`]).
+fn on_workers<T: Send>(
+    settings: &CleanSettings,
+    job: impl FnOnce() -> Result<T, CleanError> + Send,
+) -> Result<T, CleanError> {
+    crate::workers::run_with(settings.workers, job).map_err(|e| {
+        CleanError::Matching(MatchError::BadSetting {
+            setting: "workers",
+            reason: e.to_string(),
+        })
+    })?
+}
+
+fn clean_students_here(
+    upload: ImportOutcome,
+    settings: &CleanSettings,
+) -> Result<CleanOutcome, CleanError> {
     let prepared = prepare(upload, settings)?;
     let mut students = unfilled_rows(prepared.rows.len());
     let (mut out, _) = work_out(prepared, settings, &mut students, Pace::EveryCore, |_| {});
@@ -381,6 +405,17 @@ pub fn clean_students(
 /// assert_eq!((out.counts.ok, written.unwrap().paths.len()), (1, 3));
 /// ```
 pub fn clean_students_file_to(
+    path: &std::path::Path,
+    settings: &CleanSettings,
+    dir: &std::path::Path,
+    files: &output::Files,
+) -> Result<(CleanOutcome, std::io::Result<output::Written>), CleanError> {
+    on_workers(settings, || {
+        clean_students_file_to_here(path, settings, dir, files)
+    })
+}
+
+fn clean_students_file_to_here(
     path: &std::path::Path,
     settings: &CleanSettings,
     dir: &std::path::Path,

@@ -495,7 +495,21 @@ impl<'a> Matcher<'a> {
         Ok(run)
     }
 
+    /// A run on the settings' threads ([`MatchSettings::workers`]).
     fn run<R: StudentFields>(
+        &self,
+        records: &[&R],
+        split: Option<u32>,
+    ) -> Result<MatchRun, MatchError> {
+        crate::workers::run_with(self.settings.workers, || self.run_here(records, split)).map_err(
+            |e| MatchError::BadSetting {
+                setting: "workers",
+                reason: e.to_string(),
+            },
+        )?
+    }
+
+    fn run_here<R: StudentFields>(
         &self,
         records: &[&R],
         split: Option<u32>,

@@ -95,6 +95,10 @@ pub struct MatchSettings {
     pub min_training_records: usize,
     /// Seed of the random-pair sampler (results are reproducible for a seed).
     pub seed: u64,
+    /// Threads the run uses ([`crate::workers`]): `None` the default (`HEATKIT_WORKERS`, else
+    /// every core); the pairs are the same whatever the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
 }
 
 impl Default for MatchSettings {
@@ -126,6 +130,7 @@ impl Default for MatchSettings {
             household_adjustment: true,
             min_training_records: 500,
             seed: 42,
+            workers: None,
         }
     }
 }

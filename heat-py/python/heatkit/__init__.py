@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, List, Literal, NamedTuple, Tuple, TypeVar, Union
+from typing import Any, Callable, List, Literal, NamedTuple, Optional, Tuple, TypeVar, Union
 
+from ._workers import resolve as _resolve_workers
 from . import _columns
 from . import _heatkit
 from ._heatkit import (
@@ -206,6 +207,7 @@ def normalise_postcodes(
     fix: bool = False,
     errors: Literal["raise", "null", "report"] = "null",
     level: _Level = "district",
+    workers: Optional[int] = None,
 ) -> Any:
     """Normalise a column of postcodes to ``"SW1A 1AA"`` form in one call (the GIL is released).
 
@@ -230,11 +232,11 @@ def normalise_postcodes(
         # distinct value is read once and the result is a dictionary too. Should any be refused
         # where errors are wanted, the rows are read one by one below for their row numbers.
         chunked, dictionary = shared
-        result, issues = _normalise_postcodes(dictionary, level=level, fix=fix, report=errors != "null")
+        result, issues = _normalise_postcodes(dictionary, level=level, fix=fix, report=errors != "null", workers=_resolve_workers(workers))
         if not issues:
             out = _columns.column_like(_columns.expand_dictionary(result, chunked), values, kind)
             return (out, []) if errors == "report" else out
-    result, issues = _normalise_postcodes(data, level=level, fix=fix, report=errors != "null")
+    result, issues = _normalise_postcodes(data, level=level, fix=fix, report=errors != "null", workers=_resolve_workers(workers))
     _raise_or_report(issues, errors, InvalidPostcodeError)
     out = _columns.column_like(result, values, kind)
     if errors == "report":
@@ -243,7 +245,7 @@ def normalise_postcodes(
 
 
 @_guard
-def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
+def check_postcodes(values: Any, *, level: _Level = "district", workers: Optional[int] = None) -> Any:
     """Check a column of postcodes in one call (the GIL is released).
 
     For a list, returns a list of PostcodeCheck. For a pandas or polars Series or a pyarrow array,
@@ -258,7 +260,7 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
     shared = _columns.text_dictionary(data) if kind != "list" else None
     result: Any
     if shared is None:
-        result = _check_postcodes(data, level=level)
+        result = _check_postcodes(data, level=level, workers=_resolve_workers(workers))
     else:
         # A dictionary column: each distinct value is checked once (one more entry stands for a
         # missing row, which reads as it does row by row), then the rows take their value's.
@@ -266,7 +268,7 @@ def check_postcodes(values: Any, *, level: _Level = "district") -> Any:
         pa = _columns._pyarrow()
         import pyarrow.compute as pc
 
-        per_value = _check_postcodes(pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)]), level=level)  # type: ignore[union-attr]
+        per_value = _check_postcodes(pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)]), level=level, workers=_resolve_workers(workers))  # type: ignore[union-attr]
         rows = pc.fill_null(pa.chunked_array([c.indices.cast(pa.int32()) for c in chunked.chunks]),  # type: ignore[union-attr]
                             len(dictionary))
         result = {name: pa.chunked_array(column).take(rows) for name, column in per_value.items()}  # type: ignore[union-attr]
@@ -311,6 +313,7 @@ def year_groups(
     on: Any = None,
     nation: str = "england",
     errors: Literal["raise", "null", "report"] = "null",
+    workers: Optional[int] = None,
 ) -> Any:
     """Year-group labels for a column of dates of birth in one call (the GIL is released).
 
@@ -331,11 +334,11 @@ def year_groups(
         # each distinct text is read once and the labels come back as a dictionary. Should any
         # be unreadable where errors are wanted, the rows are read one by one for their numbers.
         chunked, dictionary = shared
-        result, issues = _year_groups(dictionary, academic_year=academic_year, on=on, nation=nation)
+        result, issues = _year_groups(dictionary, academic_year=academic_year, on=on, nation=nation, workers=_resolve_workers(workers))
         if errors == "null" or not issues:
             out = _columns.column_like(_columns.expand_dictionary(result, chunked), dobs, kind)
             return (out, []) if errors == "report" else out
-    result, issues = _year_groups(data, academic_year=academic_year, on=on, nation=nation)
+    result, issues = _year_groups(data, academic_year=academic_year, on=on, nation=nation, workers=_resolve_workers(workers))
     _raise_or_report(issues, errors)
     out = _columns.column_like(result, dobs, kind)
     if errors == "report":
@@ -350,6 +353,7 @@ def track_cohorts(
     nation: str = "england",
     phase_adjustment: Union[int, None] = None,
     errors: Literal["raise", "null", "report"] = "null",
+    workers: Optional[int] = None,
 ) -> Any:
     """Exam, HE-ready and tracking years for a column of dates of birth in one call.
 
@@ -369,12 +373,12 @@ def track_cohorts(
         # row of years given to every row that has it (text columns stay dictionaries). Should any
         # be unreadable where errors are wanted, the rows are read one by one for their numbers.
         chunked, dictionary = shared
-        result, issues = _track_cohorts(dictionary, nation=nation, phase_adjustment=phase_adjustment)
+        result, issues = _track_cohorts(dictionary, nation=nation, phase_adjustment=phase_adjustment, workers=_resolve_workers(workers))
         if errors == "null" or not issues:
             rows = {name: _columns.expand_by_dictionary(column, chunked) for name, column in result.items()}
             out = _columns.table_like(rows, dobs, kind)
             return (out, []) if errors == "report" else out
-    result, issues = _track_cohorts(data, nation=nation, phase_adjustment=phase_adjustment)
+    result, issues = _track_cohorts(data, nation=nation, phase_adjustment=phase_adjustment, workers=_resolve_workers(workers))
     _raise_or_report(issues, errors)
     if kind == "list":
         out = result

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
+from ._workers import resolve as _resolve_workers
 from . import _columns
 from ._heatkit import (
     _bad_argument,
@@ -134,6 +135,7 @@ def validate_activities(
     *,
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    workers: Optional[int] = None,
 ) -> Any:
     """Violations of every activity in a table: ``row`` (the spreadsheet row: the first activity
     is row 2), ``position`` (0-based), ``id``, ``rule_id, field, code, severity, message``,
@@ -149,7 +151,7 @@ def validate_activities(
     table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
-    out = _validate_activities(names, columns, n, options=_options(members, settings))
+    out = _validate_activities(names, columns, n, options=_options(members, settings), workers=_resolve_workers(workers))
     return _columns.new_table(out, _out_kind(kind))
 
 
@@ -166,7 +168,7 @@ def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[
     return ShareDecision(*_can_share(names, columns, recipient, options=_options(members, None)))
 
 
-def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england") -> Any:
+def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england", workers: Optional[int] = None) -> Any:
     """Per student (one row per input row, same kind): ``complete, ks4_eligible, ks5_eligible,
     hesa_eligible``, ``problems`` (fields missing or invalid, ``|``-separated) and ``reasons`` (one
     line per reason, ``; ``-separated). ``on`` (a date or date text; default today) decides the
@@ -184,14 +186,14 @@ def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None,
     table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
-    statuses, _ = _student_tracking_status(names, columns, n, on=on, nation=nation)
+    statuses, _ = _student_tracking_status(names, columns, n, on=on, nation=nation, workers=_resolve_workers(workers))
     out = _columns.new_table(statuses, _out_kind(kind))
     if kind == "pandas":
         out.index = table.index
     return out
 
 
-def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england") -> Dict[str, Any]:
+def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england", workers: Optional[int] = None) -> Dict[str, Any]:
     """Dashboard counts: ``students, complete, ks4_eligible, ks5_eligible, hesa_eligible``,
     ``extract_year`` and ``not_hesa_because`` (reason → students, most common first; each
     student counted once).
@@ -205,7 +207,7 @@ def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation
     """
     table = _columns.as_table(table)
     names, columns, n = _columns.table_columns(table)
-    _, summary = _student_tracking_status(names, columns, n, on=on, nation=nation)
+    _, summary = _student_tracking_status(names, columns, n, on=on, nation=nation, workers=_resolve_workers(workers))
     return dict(summary)
 
 
@@ -221,6 +223,7 @@ def validate_import(
     check_duplicates: bool = True,
     kind: Optional[str] = None,
     sheet: Optional[str] = None,
+    workers: Optional[int] = None,
 ) -> ImportResult:
     """Validates a bulk upload of ``template`` (``"students"``, ``"activities"``, ``"schools"``): a
     CSV path (UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252), an Excel or
@@ -249,15 +252,15 @@ def validate_import(
                                 sheet=sheet)
     if isinstance(path_or_table, (str, Path)):
         out_kind = kind or "pyarrow"
-        rows, errors, summary = _validate_import(path=Path(path_or_table), **call)
+        rows, errors, summary = _validate_import(path=Path(path_or_table), **call, workers=_resolve_workers(workers))
     elif isinstance(path_or_table, (bytes, bytearray, memoryview)):
         out_kind = kind or "pyarrow"
-        rows, errors, summary = _validate_import(data=bytes(path_or_table), **call)
+        rows, errors, summary = _validate_import(data=bytes(path_or_table), **call, workers=_resolve_workers(workers))
     else:
         path_or_table = _columns.as_table(path_or_table)
         in_kind = _columns.table_kind(path_or_table)
         out_kind = kind or _out_kind(in_kind)
         names, columns, n = _columns.table_columns(path_or_table)
-        rows, errors, summary = _validate_import(names=names, columns=columns, n=n, **call)
+        rows, errors, summary = _validate_import(names=names, columns=columns, n=n, **call, workers=_resolve_workers(workers))
     out_kind = _columns.check_kind(out_kind)
     return ImportResult(_columns.new_table(rows, out_kind), _columns.new_table(errors, out_kind), dict(summary))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Optional
 
+from ._workers import resolve as _resolve_workers
 from . import _columns
 from ._heatkit import AreaIndex, _enrich_postcodes
 
@@ -24,7 +25,7 @@ ENRICH_COLUMNS = (
 )  # fmt: skip
 
 
-def enrich_postcodes(values: Any, index: AreaIndex) -> Any:
+def enrich_postcodes(values: Any, index: AreaIndex, *, workers: Optional[int] = None) -> Any:
     """Look up a column of postcodes in an :class:`AreaIndex` (the GIL is released).
 
     Returns one row per value, in :data:`ENRICH_COLUMNS` order: the postcode as normalised, its
@@ -46,7 +47,7 @@ def enrich_postcodes(values: Any, index: AreaIndex) -> Any:
     ('2009-12', 'deprivation: no England ranks file loaded (IMD 2025 or IMD 2019); OfS measures: no OfS look-up loaded')
     """
     data, kind = _columns.to_kernel_input(values)
-    columns = _enrich_postcodes(data, index)
+    columns = _enrich_postcodes(data, index, workers=_resolve_workers(workers))
     _LOG.debug("enriched %d postcodes with %r", len(columns["status"]), index)
     if kind == "list":
         return _columns.new_table(columns, "records")

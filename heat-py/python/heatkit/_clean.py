@@ -10,6 +10,7 @@ import html
 import logging
 from typing import Any, Dict, List, Optional, Tuple, Union
 
+from ._workers import resolve as _resolve_workers
 from . import _columns
 from ._heatkit import _clean, _CleanOutcome
 
@@ -105,6 +106,7 @@ def clean(
     tidy_names: bool = False,
     areas: Any = None,
     kind: str = "pyarrow",
+    workers: Optional[int] = None,
 ) -> CleanResult:
     """Cleans a students upload: a CSV (any encoding heatkit reads) or a workbook (``.xlsx``,
     ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``; the ``sheet`` named, else the first whose header
@@ -144,7 +146,7 @@ def clean(
     outcome = _clean(**source, on=on, academic_year=academic_year, nation=nation, sheet=sheet,
                      schools=None if schools is None else Path(schools),
                      heat_institutions=None if heat_institutions is None else Path(heat_institutions),
-                     tidy_names=tidy_names, areas=areas)
+                     tidy_names=tidy_names, areas=areas, workers=_resolve_workers(workers))
     title = "upload" if isinstance(path_or_bytes, (bytes, bytearray, memoryview)) else Path(path_or_bytes).name
     result = CleanResult(outcome, kind, title)
     _LOG.info("cleaned %s: %s", title, repr(result)[len("CleanResult("):-1])

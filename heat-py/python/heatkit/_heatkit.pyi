@@ -86,9 +86,9 @@ def load_live_postcodes(
 _RowIssue = Tuple[int, int, str, str]
 
 def _normalise_postcodes(
-    values: Any, *, level: str = "district", fix: bool = False, report: bool = True
+    values: Any, *, level: str = "district", fix: bool = False, report: bool = True, workers: Optional[int] = None
 ) -> Tuple[Any, List[_RowIssue]]: ...
-def _check_postcodes(values: Any, *, level: str = "district") -> Union[List[PostcodeCheck], Dict[str, Any]]: ...
+def _check_postcodes(values: Any, *, level: str = "district", workers: Optional[int] = None) -> Union[List[PostcodeCheck], Dict[str, Any]]: ...
 
 _DateLike = Union[date, str]
 
@@ -153,10 +153,10 @@ def heat_track_deadline(year: int) -> date: ...
 def next_heat_track_deadline(d: _DateLike) -> date: ...
 def bank_holidays(year: int, *, nation: str = "england") -> List[date]: ...
 def _year_groups(
-    dobs: Any, *, academic_year: Optional[str] = None, on: Any = None, nation: str = "england"
+    dobs: Any, *, academic_year: Optional[str] = None, on: Any = None, nation: str = "england", workers: Optional[int] = None
 ) -> Tuple[Any, List[_RowIssue]]: ...
 def _track_cohorts(
-    dobs: Any, *, nation: str = "england", phase_adjustment: Optional[int] = None
+    dobs: Any, *, nation: str = "england", phase_adjustment: Optional[int] = None, workers: Optional[int] = None
 ) -> Tuple[Any, List[_RowIssue]]: ...
 
 _Columns = Dict[str, Any]
@@ -197,9 +197,10 @@ def _match_context(
     settings: Optional[str] = None,
     model: Optional[str] = None,
     errors: str = "raise",
+    workers: Optional[int] = None,
 ) -> Tuple[str, List[_Issue]]: ...
 def _text_keys(
-    n: int, columns: Sequence[Any], *, settings: Optional[str] = None
+    n: int, columns: Sequence[Any], *, settings: Optional[str] = None, workers: Optional[int] = None
 ) -> Tuple[List[Tuple[str, int, bool, List[int]]], List[Any], List[Tuple[str, Any]]]: ...
 def _score_pairs(
     n: int,
@@ -211,6 +212,7 @@ def _score_pairs(
     settings: Optional[str] = None,
     min_probability: Optional[float] = None,
     errors: str = "raise",
+    workers: Optional[int] = None,
 ) -> _Columns: ...
 def _finish_pairs(
     context: str,
@@ -225,6 +227,7 @@ def _finish_pairs(
     *,
     settings: Optional[str] = None,
     min_probability: Optional[float] = None,
+    workers: Optional[int] = None,
 ) -> Tuple[_Columns, str, str, int, List[_Issue]]: ...
 def _default_match_settings() -> str: ...
 def _check_ids(ids: Any) -> None: ...
@@ -235,13 +238,13 @@ def _model_parameters(
 def _typology_columns() -> Dict[str, List[Any]]: ...
 def load_typology(path: Optional[Union[str, PathLike[str]]] = None, *, version: Optional[str] = None) -> Tuple[str, int]: ...
 def _validate_activities(
-    names: Sequence[str], columns: Sequence[Any], n: int, *, options: Optional[Dict[str, Any]] = None
+    names: Sequence[str], columns: Sequence[Any], n: int, *, options: Optional[Dict[str, Any]] = None, workers: Optional[int] = None
 ) -> Dict[str, Any]: ...
 def _can_share(
     names: Sequence[str], columns: Sequence[Any], recipient: str, *, options: Optional[Dict[str, Any]] = None
 ) -> Tuple[bool, Optional[str], Optional[str]]: ...
 def _student_tracking_status(
-    names: Sequence[str], columns: Sequence[Any], n: int, *, on: Optional[_DateLike] = None, nation: str = "england"
+    names: Sequence[str], columns: Sequence[Any], n: int, *, on: Optional[_DateLike] = None, nation: str = "england", workers: Optional[int] = None
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def _validate_import(
     *,
@@ -257,6 +260,7 @@ def _validate_import(
     options: Optional[Dict[str, Any]] = None,
     check_duplicates: bool = True,
     sheet: Optional[str] = None,
+    workers: Optional[int] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any]]: ...
 
 @final
@@ -281,6 +285,7 @@ def _clean(
     heat_institutions: Optional[Union[str, PathLike[str]]] = None,
     tidy_names: bool = False,
     areas: Optional[Union[AreaIndex, str, PathLike[str]]] = None,
+    workers: Optional[int] = None,
 ) -> _CleanOutcome: ...
 def _upload_updates(
     *,
@@ -292,6 +297,7 @@ def _upload_updates(
     nation: str = "england",
     sheet: Optional[str] = None,
     export_sheet: Optional[str] = None,
+    workers: Optional[int] = None,
 ) -> Tuple[
     List[str],
     List[Tuple[int, List[str]]],
@@ -334,4 +340,4 @@ class SchoolDirectory:
     ) -> List[Dict[str, Any]]: ...
     def __len__(self) -> int: ...
 
-def _enrich_postcodes(values: Any, index: AreaIndex) -> Dict[str, Any]: ...
+def _enrich_postcodes(values: Any, index: AreaIndex, *, workers: Optional[int] = None) -> Dict[str, Any]: ...

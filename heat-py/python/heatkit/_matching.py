@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 
+from ._workers import resolve as _resolve_workers
 from ._columns import as_table, encodable, new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
 from ._heatkit import _finish_pairs, _link_students, _match_context, _model_parameters, _score_pairs
@@ -250,7 +251,7 @@ def _options(
 ) -> Dict[str, Any]:
     """The keyword arguments every compiled matching call takes."""
     return dict(settings=_settings_json(settings, threshold=threshold), model=_model_arg(model),
-                min_probability=min_probability, workers=workers, progress=progress)
+                min_probability=min_probability, workers=_resolve_workers(workers), progress=progress)
 
 
 def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, str, str]]],
@@ -412,6 +413,7 @@ def match_context(
     model: Union[None, str, Path, Mapping[str, Any]] = None,
     settings: Optional[Mapping[str, Any]] = None,
     errors: Literal["raise", "null"] = "raise",
+    workers: Optional[int] = None,
 ) -> MatchContext:
     """The :class:`MatchContext` of a whole file: its value counts, and the model trained on it
     (or ``model``), with the settings every part is then scored with. Keywords as in
@@ -427,7 +429,7 @@ def match_context(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     settings_json = _settings_json(settings, threshold=threshold)
-    context, _issues = _match_context(n, cols, settings=settings_json, model=_model_arg(model), errors=errors)
+    context, _issues = _match_context(n, cols, settings=settings_json, model=_model_arg(model), errors=errors, workers=_resolve_workers(workers))
     return MatchContext(context, settings_json, min_probability)
 
 
@@ -456,6 +458,7 @@ def score_pairs(
     school: Optional[str] = "school_id",
     postcode: Optional[str] = "postcode",
     errors: Literal["raise", "null"] = "raise",
+    workers: Optional[int] = None,
 ) -> Any:
     """Scores ``pairs`` of rows of ``table`` (any part of the file ``context`` was made from) as
     a run over the whole file would, and returns the pairs a run keeps as a pyarrow Table of plain
@@ -480,11 +483,11 @@ def score_pairs(
     n, cols = _columns(table, kind, names)
     left, right = _pair_rows(pairs)
     columns = _score_pairs(n, cols, left, right, context._context, settings=context._settings,
-                           min_probability=context._min_probability, errors=errors)
+                           min_probability=context._min_probability, errors=errors, workers=_resolve_workers(workers))
     return new_table(columns, "pyarrow")
 
 
-def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary: bool = False) -> Any:
+def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary: bool = False, workers: Optional[int] = None) -> Any:
     """The result of :func:`find_duplicates` (as a pyarrow Table) from pairs scored apart by
     :func:`score_pairs`, with ``row_l``/``row_r`` the whole file's positions: the twin guards are
     settled over all of them and the kept pairs come strongest first. ``scored`` is one table or
@@ -514,7 +517,7 @@ def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary
         context._context, col("row_l"), col("row_r"), col("match_weight"),
         [col(f"{f}_level") for f in _FIELD_NAMES], [col(f"{f}_weight") for f in _FIELD_NAMES],
         col("household_weight"), col("guard"), col("guard_weight"),
-        settings=context._settings, min_probability=context._min_probability)
+        settings=context._settings, min_probability=context._min_probability, workers=_resolve_workers(workers))
     columns, run = _finish(result, None)
     id_values: Any = pa.array(range(context.records), pa.int64()) if ids is None else pa.array(
         ids.to_pylist() if hasattr(ids, "to_pylist") else list(ids))

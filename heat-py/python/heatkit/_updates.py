@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
+from ._workers import resolve as _resolve_workers
 from . import _columns
 from ._csv_out import write_csv
 from ._heatkit import _upload_updates
@@ -104,6 +105,7 @@ def upload_updates(
     sheet: Optional[str] = None,
     export_sheet: Optional[str] = None,
     kind: str = "pyarrow",
+    workers: Optional[int] = None,
 ) -> UpdatesResult:
     """Splits a students upload against the team's HEAT students export (each a path or bytes, CSV
     or workbook, headers matched as for uploads; the export's ``Student HEAT ID`` is read as the
@@ -122,5 +124,5 @@ def upload_updates(
     """
     kind = _columns.check_kind(kind)
     raw = _upload_updates(**_source("upload", upload), **_source("export", export), on=on, nation=nation,
-                          sheet=sheet, export_sheet=export_sheet)
+                          sheet=sheet, export_sheet=export_sheet, workers=_resolve_workers(workers))
     return UpdatesResult(raw, kind)
