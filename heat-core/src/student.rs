@@ -172,6 +172,32 @@ pub struct TrackingStatus {
     /// Why the student is not complete or not eligible, one line each (`field: reason` or
     /// `track: reason`).
     pub reasons: Vec<String>,
+    /// The fields given but not readable, each with its reader's error code and message (a
+    /// missing field is not here: it is only in `problems`).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A field of a student given but not readable: the field, its reader's error code and message.
+///
+/// ```
+/// use heat_core::student::{student_tracking_status, StudentInput, TrackingSettings};
+/// let s = StudentInput { dob: Some("31/02/2011".into()), ..Default::default() };
+/// let t = student_tracking_status(&s, &TrackingSettings::on("2026-12-01".parse().unwrap()));
+/// assert_eq!((t.unreadable[0].field, t.unreadable[0].code), ("dob", "bad_date"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+pub struct Unreadable {
+    /// The field (`dob`, `postcode`, `gender`, `consent`, `phase_adjustment`).
+    pub field: &'static str,
+    /// The reader's stable code (`bad_date`, `too_short`, `not_yes_no`, ...).
+    pub code: &'static str,
+    /// What the reader's error is about.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub kind: crate::ErrorKind,
+    /// The reader's message.
+    pub message: String,
 }
 
 fn text(v: &Option<String>) -> Option<&str> {
@@ -189,57 +215,59 @@ fn text(v: &Option<String>) -> Option<&str> {
 /// assert!(t.hesa_eligible && !t.complete && !t.ks5_eligible); // KS5 needs school and gender
 /// ```
 pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) -> TrackingStatus {
-    let mut problems: Vec<&'static str> = Vec::new();
-    let mut reasons: Vec<String> = Vec::new();
-    let mut missing = |field: &'static str, why: String| {
-        problems.push(field);
-        reasons.push(format!("{field}: {why}"));
-    };
+    let mut found = Findings::default();
     if text(&s.first_name).is_none() {
-        missing("first_name", "missing".into());
+        found.missing("first_name", "missing".into());
     }
     if text(&s.last_name).is_none() {
-        missing("last_name", "missing".into());
+        found.missing("last_name", "missing".into());
     }
     let dob = match s.dob.as_deref().map(fields::date) {
         None | Some(Ok(None)) => {
-            missing("dob", "missing".into());
+            found.missing("dob", "missing".into());
             None
         }
         Some(Ok(Some(d))) => Some(d),
         Some(Err(e)) => {
-            missing("dob", e.to_string());
+            found.wrong("dob", &e);
             None
         }
     };
     match s.postcode.as_deref().map(fields::postcode) {
-        None | Some(Ok(None)) => missing("postcode", "missing".into()),
+        None | Some(Ok(None)) => found.missing("postcode", "missing".into()),
         Some(Ok(Some(_))) => {}
-        Some(Err(e)) => missing("postcode", e.to_string()),
+        Some(Err(e)) => found.wrong("postcode", &e),
     }
     if text(&s.school).is_none() {
-        missing("school", "missing".into());
+        found.missing("school", "missing".into());
     }
     match s.gender.as_deref().map(fields::gender) {
         Some(Ok(Some(g))) if g.known().is_some() => {}
-        Some(Ok(Some(Gender::NotKnown))) => missing("gender", "not known".into()),
-        Some(Err(e)) => missing("gender", e.to_string()),
-        _ => missing("gender", "missing".into()),
+        Some(Ok(Some(Gender::NotKnown))) => found.missing("gender", "not known".into()),
+        Some(Err(e)) => found.wrong("gender", &e),
+        _ => found.missing("gender", "missing".into()),
     }
     match s.consent.as_deref().map(fields::yes_no) {
         Some(Ok(Some(true))) => {}
-        Some(Ok(Some(false))) => missing("consent", "has not seen the tracking statement".into()),
-        Some(Err(e)) => missing("consent", e.to_string()),
-        None | Some(Ok(None)) => missing("consent", "not recorded".into()),
+        Some(Ok(Some(false))) => {
+            found.missing("consent", "has not seen the tracking statement".into())
+        }
+        Some(Err(e)) => found.wrong("consent", &e),
+        None | Some(Ok(None)) => found.missing("consent", "not recorded".into()),
     }
     let phase = match s.phase_adjustment.as_deref().map(fields::phase_adjustment) {
         None => PhaseAdjustment::NONE,
         Some(Ok(p)) => p,
         Some(Err(e)) => {
-            missing("phase_adjustment", e.to_string());
+            found.wrong("phase_adjustment", &e);
             PhaseAdjustment::NONE
         }
     };
+    let Findings {
+        problems,
+        mut reasons,
+        unreadable,
+    } = found;
     let complete = problems.is_empty();
     let has = |f: &str| !problems.contains(&f);
     let extract = settings.extract_year();
@@ -290,6 +318,33 @@ pub fn student_tracking_status(s: &StudentInput, settings: &TrackingSettings) ->
         hesa_eligible: hesa,
         problems,
         reasons,
+        unreadable,
+    }
+}
+
+/// What is missing or wrong in a student's fields, as [`student_tracking_status`] finds it.
+#[derive(Default)]
+struct Findings {
+    problems: Vec<&'static str>,
+    reasons: Vec<String>,
+    unreadable: Vec<Unreadable>,
+}
+
+impl Findings {
+    fn missing(&mut self, field: &'static str, why: String) {
+        self.problems.push(field);
+        self.reasons.push(format!("{field}: {why}"));
+    }
+
+    fn wrong(&mut self, field: &'static str, e: &dyn crate::HeatError) {
+        let message = e.to_string();
+        self.missing(field, message.clone());
+        self.unreadable.push(Unreadable {
+            field,
+            code: e.code(),
+            kind: e.kind(),
+            message,
+        });
     }
 }
 

@@ -270,8 +270,13 @@ fn _can_share(
     })
 }
 
+/// An unreadable field of a student: (row, position, code, message, exception class).
+type StudentIssue = (usize, usize, &'static str, String, &'static str);
+type TrackingOutput<'py> = (Bound<'py, PyDict>, Bound<'py, PyDict>, Vec<StudentIssue>);
+
 /// Tracking status per student (columns `complete, ks4_eligible, ks5_eligible, hesa_eligible,
-/// problems, reasons`) and the summary (a dict).
+/// problems, reasons`), the summary (a dict) and the fields given but unreadable as issues
+/// (row, position, code, message, exception class).
 #[pyfunction]
 #[pyo3(signature = (names, columns, n, *, on=None, nation="england", workers=None))]
 fn _student_tracking_status<'py>(
@@ -282,7 +287,7 @@ fn _student_tracking_status<'py>(
     on: Option<&Bound<'py, PyAny>>,
     nation: &str,
     workers: Option<i64>,
-) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+) -> PyResult<TrackingOutput<'py>> {
     let table = TextTable::from_py(py, names, columns, n)?;
     let on = match on {
         Some(d) if !d.is_none() => required_date(py, d, "on")?,
@@ -299,6 +304,22 @@ fn _student_tracking_status<'py>(
         (statuses, summary)
     })?;
     let out = PyDict::new(py);
+    let issues: Vec<StudentIssue> = statuses
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.unreadable.iter().map(move |u| {
+                let row = heat_core::rows::of_position(i);
+                (
+                    row,
+                    i,
+                    u.code,
+                    format!("row {row}, {}: {}", u.field, u.message),
+                    u.kind.exception(),
+                )
+            })
+        })
+        .collect();
     let problems: Vec<String> = statuses.iter().map(|s| s.problems.join("|")).collect();
     let reasons: Vec<String> = statuses.iter().map(|s| s.reasons.join("; ")).collect();
     out.set_item(
@@ -337,7 +358,7 @@ fn _student_tracking_status<'py>(
     }
     sum.set_item("not_hesa_because", why)?;
     sum.set_item("extract_year", settings.extract_year())?;
-    Ok((out, sum))
+    Ok((out, sum, issues))
 }
 
 /// The outcome as (row columns, issue columns, summary dict).

@@ -336,9 +336,11 @@ fn run_job(py: Python<'_>, job: Job<'_>, options: JobOptions<'_>) -> PyResult<Ma
 }
 
 /// With `errors="raise"`, the first unreadable date of birth as a `CohortError` naming its row;
-/// with `errors="null"`, nothing (those dates are compared as missing).
+/// with `errors="null"` or `"report"`, nothing (those dates are compared as missing, and the
+/// issues go back to Python).
 pub(crate) fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) -> PyResult<()> {
     match errors {
+        // The issues go back to Python, which warns ("null") or returns them ("report").
         "null" => Ok(()),
         "raise" => match issues.first() {
             None => Ok(()),
@@ -356,7 +358,13 @@ pub(crate) fn check_issues(py: Python<'_>, errors: &str, issues: &[FieldIssue]) 
                 ))
             }
         },
-        other => Err(unknown_value(py, "errors", other, "'raise' or 'null'")),
+        "report" => Ok(()),
+        other => Err(unknown_value(
+            py,
+            "errors",
+            other,
+            "'raise', 'null' or 'report'",
+        )),
     }
 }
 
@@ -379,7 +387,7 @@ pub(crate) fn run_output<'py>(
 /// Scored duplicate pairs within one table. Returns (columns, model JSON, run summary JSON,
 /// candidate pairs, issues).
 #[pyfunction]
-#[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="raise"))]
+#[pyo3(signature = (n, columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="null"))]
 #[allow(clippy::too_many_arguments)]
 fn _find_duplicates<'py>(
     py: Python<'py>,
@@ -407,7 +415,7 @@ fn _find_duplicates<'py>(
 
 /// Scored pairs between a new table (left) and an existing one (right).
 #[pyfunction]
-#[pyo3(signature = (n_new, new_columns, n_existing, existing_columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="raise", best_only=true))]
+#[pyo3(signature = (n_new, new_columns, n_existing, existing_columns, *, settings=None, model=None, min_probability=None, workers=None, progress=None, errors="null", best_only=true))]
 #[allow(clippy::too_many_arguments)]
 fn _link_students<'py>(
     py: Python<'py>,

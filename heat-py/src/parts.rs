@@ -35,7 +35,7 @@ fn matcher(
 
 /// The file's match context as JSON, and the rows whose dates of birth did not read.
 #[pyfunction]
-#[pyo3(signature = (n, columns, *, settings=None, model=None, errors="raise", workers=None))]
+#[pyo3(signature = (n, columns, *, settings=None, model=None, errors="null", workers=None))]
 fn _match_context(
     py: Python<'_>,
     n: usize,
@@ -106,7 +106,7 @@ type TextKeysOutput = (
 /// Scores pairs of rows of this table (positions from 0) with a file's context. Returns the kept
 /// pairs as plain Arrow columns (see `raw_columns`).
 #[pyfunction]
-#[pyo3(signature = (n, columns, left, right, context, *, settings=None, min_probability=None, errors="raise", workers=None))]
+#[pyo3(signature = (n, columns, left, right, context, *, settings=None, min_probability=None, errors="null", workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _score_pairs<'py>(
     py: Python<'py>,
@@ -119,7 +119,7 @@ fn _score_pairs<'py>(
     min_probability: Option<f64>,
     errors: &str,
     workers: Option<i64>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<(Bound<'py, PyDict>, Vec<FieldIssue>)> {
     if left.len() != right.len() {
         return Err(crate::matching::column_length(
             left.len(),
@@ -136,7 +136,7 @@ fn _score_pairs<'py>(
     let pairs: Vec<(u32, u32)> = left.into_iter().zip(right).collect();
     let scored = crate::workers::detach(py, workers, || m.score_pairs(&context, &recs, &pairs))?
         .map_err(|e| raise(py, &e))?;
-    raw_columns(py, &scored)
+    Ok((raw_columns(py, &scored)?, issues))
 }
 
 /// Scored pairs as plain columns (no dictionaries, so Spark's Arrow exchange takes them):

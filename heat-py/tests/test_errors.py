@@ -105,7 +105,7 @@ def test_one_row_numbering_across_entry_points(tmp_path):
     assert [(i.row, i.position) for i in issues] == [(3, 1)]
     with pytest.raises(heatkit.CohortError) as e:
         heatkit.find_duplicates({"record_id": [1, 2], "dob": ["2010-01-01", "bad"]}, first_name=None,
-                                last_name=None, gender=None, school=None, postcode=None)
+                                last_name=None, gender=None, school=None, postcode=None, errors="raise")
     assert e.value.row == 3
     v = heatkit.validate_activities({"title": ["A", None], "activity_type": ["HE talk", "HE talk"],
                                      "start_date": ["2025-11-03"] * 2, "unknown_beneficiary_headcount": [5, 5]})

@@ -103,13 +103,14 @@ def test_dates_of_birth_as_dates_and_bad_dates():
     bad = dict(STUDENTS)
     bad["dob"] = ["2009-03-04", "31/02/2009", "2009-03-04", "2010-02-07", "not a date"]
     with pytest.raises(heatkit.CohortError) as e:
-        heatkit.find_duplicates(bad)
+        heatkit.find_duplicates(bad, errors="raise")
     # The second student is spreadsheet row 3 (header row 1); the message never says "compared
     # as missing" when it raises, and never starts with a space.
     assert e.value.row == 3 and e.value.code == "bad_date"
     assert str(e.value).startswith("row 3, dob: not a date") and "1 more rows like it" in str(e.value)
     assert "missing" not in str(e.value)
-    pairs = heatkit.find_duplicates(bad, errors="null")
+    with pytest.warns(heatkit.MatchingWarning, match="^2 dates of birth could not be read"):
+        pairs = heatkit.find_duplicates(bad)  # errors="null", the default
     # Chioma (dob unreadable) is still found; her twin sister is not merged with her.
     assert sorted(zip(pairs["id_l"], pairs["id_r"])) == [(11, 12), (14, 15)]
 
@@ -130,7 +131,7 @@ def test_missing_columns_and_bad_settings():
     with pytest.raises(heatkit.ArgumentError):
         heatkit.find_duplicates([1, 2, 3])
     with pytest.raises(heatkit.ArgumentError, match="errors") as a:
-        heatkit.find_duplicates(STUDENTS, errors="report")  # type: ignore[arg-type]
+        heatkit.find_duplicates(STUDENTS, errors="ignore")  # type: ignore[arg-type]
     assert a.value.code == "unknown_value"
     # A model that is neither JSON nor a readable file, and one with absurd weights.
     with pytest.raises(heatkit.MatchingError) as e:

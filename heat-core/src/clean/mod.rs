@@ -537,6 +537,7 @@ fn unfilled_rows(n: usize) -> Vec<StudentRow> {
             hesa_eligible: false,
             problems: Vec::new(),
             reasons: Vec::new(),
+            unreadable: Vec::new(),
         },
         duplicate: None,
         problems: Vec::new(),

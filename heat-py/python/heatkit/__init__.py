@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, List, Literal, NamedTuple, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, List, Literal, Optional, Tuple, TypeVar, Union
 
 from ._workers import resolve as _resolve_workers
+from . import _batch
+from ._batch import RowIssue
 from . import _columns
 from . import _heatkit
 from ._heatkit import (
@@ -189,17 +191,6 @@ finish_pairs = _guard(_matching.finish_pairs)
 _Level = Literal["shape", "area", "district", "live"]
 
 
-class RowIssue(NamedTuple):
-    """A row of a batch input that gave no result: its spreadsheet ``row`` (the first item is
-    row 2, as if the column were saved under a header in row 1), its 0-based ``position``, a
-    stable ``code`` and a ``message`` naming the row and the reason."""
-
-    row: int
-    position: int
-    code: str
-    message: str
-
-
 @_guard
 def normalise_postcodes(
     values: Any,
@@ -245,17 +236,48 @@ def normalise_postcodes(
 
 
 @_guard
-def check_postcodes(values: Any, *, level: _Level = "district", workers: Optional[int] = None) -> Any:
+def check_postcodes(
+    values: Any,
+    *,
+    level: _Level = "district",
+    errors: Literal["raise", "null", "report"] = "null",
+    workers: Optional[int] = None,
+) -> Any:
     """Check a column of postcodes in one call (the GIL is released).
 
     For a list, returns a list of PostcodeCheck. For a pandas or polars Series or a pyarrow array,
     returns a DataFrame (pandas, polars) or Table (pyarrow) with columns ``input, postcode, status,
     code, message, substitutions`` (substitutions as ``"position:from>to"`` joined by ``;``), one
-    row per input row, a pandas index kept.
+    row per input row, a pandas index kept. ``errors``: ``"null"`` (default) gives an invalid
+    postcode its ``invalid`` check; ``"raise"`` raises InvalidPostcodeError for the first (naming
+    its row); ``"report"`` also returns the invalid ones as RowIssues (a missing value is not one).
 
     >>> [c.status for c in check_postcodes(["SW1A 1AA", "CRO 2YR", "BFPO 105", "MA1 1AA", None])]
     ['valid', 'fixed', 'special', 'invalid', 'invalid']
+    >>> check_postcodes(["LS1 4AP", "MA1 1AA", None], errors="report")[1]
+    [RowIssue(row=3, position=1, code='unknown_area', message='row 3: postcode area MA does not exist')]
     """
+    _check_errors(errors)
+    out = _check_postcodes_table(values, level, workers)
+    if errors == "null":
+        return out
+    if isinstance(out, list):
+        found = [(i, c.code if c.status == "invalid" and c.code != "empty" else None, c.message)
+                 for i, c in enumerate(out)]
+    else:
+        status, code, message = (_plain_list(out[name]) for name in ("status", "code", "message"))
+        found = [(i, c if s == "invalid" and c != "empty" else None, m)
+                 for i, (s, c, m) in enumerate(zip(status, code, message))]
+    return _batch.finish(out, _batch.issues_of(found), errors, InvalidPostcodeError)
+
+
+def _plain_list(column: Any) -> List[Any]:
+    """A pandas, polars or pyarrow column as a list."""
+    return list(column.to_list()) if hasattr(column, "to_list") else list(column.to_pylist())
+
+
+def _check_postcodes_table(values: Any, level: str, workers: Optional[int]) -> Any:
+    """The checks of :func:`check_postcodes`, in the input's kind."""
     data, kind = _columns.to_kernel_input(values)
     shared = _columns.text_dictionary(data) if kind != "list" else None
     result: Any
@@ -293,16 +315,11 @@ def check_postcodes(values: Any, *, level: _Level = "district", workers: Optiona
 def _raise_or_report(issues: List[Tuple[int, int, str, str]], errors: str, error: type = CohortError) -> None:
     """With ``errors="raise"``, raise for the first failed row (its code and message are the
     core's): ArgumentError for a value of the wrong type, else ``error``."""
-    if errors == "raise" and issues:
-        row, _position, code, message = issues[0]
-        if code == "wrong_type":
-            raise ArgumentError(message, code, detail="value", row=row)
-        raise error(message, code, row=row)
+    if errors == "raise":
+        _batch.finish(None, issues, errors, error)
 
 
-def _check_errors(errors: str) -> None:
-    if errors not in ("raise", "null", "report"):
-        raise _unknown_value("errors", str(errors), "'raise', 'null' or 'report'")
+_check_errors = _batch.check_errors
 
 
 @_guard

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Sequence, Union
 
 from ._workers import resolve as _resolve_workers
-from . import _columns
+from . import _batch, _columns
+from .errors import ActivityError, FieldError
 from ._heatkit import (
     _bad_argument,
     _can_share,
@@ -135,6 +136,7 @@ def validate_activities(
     *,
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    errors: Literal["raise", "null", "report"] = "null",
     workers: Optional[int] = None,
 ) -> Any:
     """Violations of every activity in a table: ``row`` (the spreadsheet row: the first activity
@@ -147,12 +149,23 @@ def validate_activities(
     ...     "sessions": [None, 3]})
     >>> list(zip(out["row"], out["code"]))
     [(3, 'missing_title'), (3, 'unknown_type')]
+
+    ``errors``: ``"null"`` (default) returns the violations; ``"raise"`` raises ActivityError for
+    the first error-level violation (naming its row); ``"report"`` also returns the error-level
+    violations as RowIssues.
     """
+    _batch.check_errors(errors)
     table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
     out = _validate_activities(names, columns, n, options=_options(members, settings), workers=_resolve_workers(workers))
-    return _columns.new_table(out, _out_kind(kind))
+    result = _columns.new_table(out, _out_kind(kind))
+    if errors == "null":
+        return result
+    lists = {k: _columns.to_list(out[k]) for k in ("row", "position", "code", "severity", "message")}
+    issues = [(r, p, c, f"row {r}: {m}") for r, p, c, s, m
+              in zip(lists["row"], lists["position"], lists["code"], lists["severity"], lists["message"]) if s == "error"]
+    return _batch.finish(result, issues, errors, ActivityError)
 
 
 def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[str]) -> ShareDecision:
@@ -168,7 +181,14 @@ def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[
     return ShareDecision(*_can_share(names, columns, recipient, options=_options(members, None)))
 
 
-def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england", workers: Optional[int] = None) -> Any:
+def student_tracking_status(
+    table: Any,
+    *,
+    on: Union[dt.date, str, None] = None,
+    nation: str = "england",
+    errors: Literal["raise", "null", "report"] = "null",
+    workers: Optional[int] = None,
+) -> Any:
     """Per student (one row per input row, same kind): ``complete, ks4_eligible, ks5_eligible,
     hesa_eligible``, ``problems`` (fields missing or invalid, ``|``-separated) and ``reasons`` (one
     line per reason, ``; ``-separated). ``on`` (a date or date text; default today) decides the
@@ -182,15 +202,25 @@ def student_tracking_status(table: Any, *, on: Union[dt.date, str, None] = None,
     >>> out = heatkit.student_tracking_status(s, on="23/11/2026")
     >>> out["complete"], out["ks5_eligible"], out["hesa_eligible"], out["reasons"]
     ([True], [True], [True], ['ks4: KS4 exams in 2024, not 2026'])
+
+    ``errors``: ``"null"`` (default) reports an unreadable field in ``problems`` and ``reasons``;
+    ``"raise"`` raises the first one's error (CohortError for a date, InvalidPostcodeError for a
+    postcode, FieldError for the rest), naming its row; ``"report"`` also returns them as
+    RowIssues (a missing field is not one).
+
+    >>> heatkit.student_tracking_status({"dob": ["31/02/2011"]}, on="23/11/2026", errors="report")[1]
+    [RowIssue(row=2, position=0, code='bad_date', message='row 2, dob: not a date (expected YYYY-MM-DD, DD/MM/YYYY, YYYYMMDD, 1 Sep 2010 or an Excel date number)')]
     """
+    _batch.check_errors(errors)
     table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
-    statuses, _ = _student_tracking_status(names, columns, n, on=on, nation=nation, workers=_resolve_workers(workers))
+    statuses, _, issues = _student_tracking_status(names, columns, n, on=on, nation=nation,
+                                                   workers=_resolve_workers(workers))
     out = _columns.new_table(statuses, _out_kind(kind))
     if kind == "pandas":
         out.index = table.index
-    return out
+    return _batch.finish(out, issues, errors, FieldError)
 
 
 def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation: str = "england", workers: Optional[int] = None) -> Dict[str, Any]:
@@ -207,7 +237,7 @@ def tracking_summary(table: Any, *, on: Union[dt.date, str, None] = None, nation
     """
     table = _columns.as_table(table)
     names, columns, n = _columns.table_columns(table)
-    _, summary = _student_tracking_status(names, columns, n, on=on, nation=nation, workers=_resolve_workers(workers))
+    _, summary, _ = _student_tracking_status(names, columns, n, on=on, nation=nation, workers=_resolve_workers(workers))
     return dict(summary)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, List, Literal, Optional
 
 from ._workers import resolve as _resolve_workers
-from . import _columns
-from ._heatkit import AreaIndex, _enrich_postcodes
+from . import _batch, _columns
+from ._heatkit import AreaIndex, PostcodeCheck, _check_postcodes, _enrich_postcodes
+from .errors import InvalidPostcodeError
 
 _LOG = logging.getLogger("heatkit")
 
@@ -25,7 +26,13 @@ ENRICH_COLUMNS = (
 )  # fmt: skip
 
 
-def enrich_postcodes(values: Any, index: AreaIndex, *, workers: Optional[int] = None) -> Any:
+def enrich_postcodes(
+    values: Any,
+    index: AreaIndex,
+    *,
+    errors: Literal["raise", "null", "report"] = "null",
+    workers: Optional[int] = None,
+) -> Any:
     """Look up a column of postcodes in an :class:`AreaIndex` (the GIL is released).
 
     Returns one row per value, in :data:`ENRICH_COLUMNS` order: the postcode as normalised, its
@@ -36,6 +43,9 @@ def enrich_postcodes(values: Any, index: AreaIndex, *, workers: Optional[int] = 
     OfS reasons where one is removed, the Uni Connect target ward flag, which file answered each
     part, and ``notes`` saying why anything is missing. A list gives a list of dicts; a pandas
     or polars Series gives a DataFrame (pandas index kept); a pyarrow array gives a Table.
+    ``errors``: ``"null"`` (default) gives a value that is not a postcode its ``invalid`` row;
+    ``"raise"`` raises InvalidPostcodeError for the first (naming its row); ``"report"`` also
+    returns them as RowIssues (a missing value is not one).
 
     >>> import heatkit
     >>> path = heatkit._areas._example_lookup()
@@ -46,12 +56,20 @@ def enrich_postcodes(values: Any, index: AreaIndex, *, workers: Optional[int] = 
     >>> rows[1]["terminated"], rows[0]["notes"]
     ('2009-12', 'deprivation: no England ranks file loaded (IMD 2025 or IMD 2019); OfS measures: no OfS look-up loaded')
     """
+    _batch.check_errors(errors)
     data, kind = _columns.to_kernel_input(values)
     columns = _enrich_postcodes(data, index, workers=_resolve_workers(workers))
     _LOG.debug("enriched %d postcodes with %r", len(columns["status"]), index)
-    if kind == "list":
-        return _columns.new_table(columns, "records")
-    return _columns.table_like(columns, values, kind)
+    out = _columns.new_table(columns, "records") if kind == "list" else _columns.table_like(columns, values, kind)
+    if errors == "null":
+        return out
+    status, problem = _columns.to_list(columns["status"]), _columns.to_list(columns["problem"])
+    bad = [i for i, (s, p) in enumerate(zip(status, problem)) if s == "invalid" and p not in (None, "empty")]
+    inputs = _columns.to_list(data)
+    # The look-up reads postcodes at the shape level: the same check gives each one's words.
+    checks: List[PostcodeCheck] = _check_postcodes([inputs[i] for i in bad], level="shape")  # type: ignore[assignment]
+    found = [(i, problem[i], c.message) for i, c in zip(bad, checks)]
+    return _batch.finish(out, _batch.issues_of(found), errors, InvalidPostcodeError)
 
 
 def _example_lookup() -> str:

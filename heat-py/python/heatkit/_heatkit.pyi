@@ -171,7 +171,7 @@ def _find_duplicates(
     min_probability: Optional[float] = None,
     workers: Optional[int] = None,
     progress: Optional[Callable[[str, int], None]] = None,
-    errors: str = "raise",
+    errors: str = "null",
 ) -> Tuple[_Columns, str, str, int, List[_Issue]]: ...
 def _link_students(
     n_new: int,
@@ -184,7 +184,7 @@ def _link_students(
     min_probability: Optional[float] = None,
     workers: Optional[int] = None,
     progress: Optional[Callable[[str, int], None]] = None,
-    errors: str = "raise",
+    errors: str = "null",
     best_only: bool = True,
 ) -> Tuple[_Columns, str, str, int, List[_Issue]]: ...
 def _cluster(
@@ -196,7 +196,7 @@ def _match_context(
     *,
     settings: Optional[str] = None,
     model: Optional[str] = None,
-    errors: str = "raise",
+    errors: str = "null",
     workers: Optional[int] = None,
 ) -> Tuple[str, List[_Issue]]: ...
 def _text_keys(
@@ -211,9 +211,9 @@ def _score_pairs(
     *,
     settings: Optional[str] = None,
     min_probability: Optional[float] = None,
-    errors: str = "raise",
+    errors: str = "null",
     workers: Optional[int] = None,
-) -> _Columns: ...
+) -> Tuple[_Columns, List[Tuple[int, str, str, str]]]: ...
 def _finish_pairs(
     context: str,
     left: Sequence[int],
@@ -245,7 +245,7 @@ def _can_share(
 ) -> Tuple[bool, Optional[str], Optional[str]]: ...
 def _student_tracking_status(
     names: Sequence[str], columns: Sequence[Any], n: int, *, on: Optional[_DateLike] = None, nation: str = "england", workers: Optional[int] = None
-) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+) -> Tuple[Dict[str, Any], Dict[str, Any], List[Tuple[int, int, str, str, str]]]: ...
 def _validate_import(
     *,
     template: str,

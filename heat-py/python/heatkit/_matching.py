@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 
 from ._workers import resolve as _resolve_workers
+from ._batch import RowIssue
 from ._columns import as_table, encodable, new_table, table_kind
 from ._heatkit import _bad_argument, _check_ids, _cluster, _default_match_settings, _find_duplicates
 from ._heatkit import _finish_pairs, _link_students, _match_context, _model_parameters, _score_pairs
@@ -255,11 +256,11 @@ def _options(
 
 
 def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, str, str]]],
-            save_model: Union[None, str, Path]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+            save_model: Union[None, str, Path]) -> Tuple[Dict[str, Any], Dict[str, Any], List[Tuple[int, str, str, str]]]:
     """Save the model when asked, warn when pairs were left uncompared, and return the pair
     columns and the run summary (row issues were raised or kept as missing by the compiled
     matcher, as ``errors`` said)."""
-    columns, model_json, summary_json, _candidates, _issues = result
+    columns, model_json, summary_json, _candidates, issues = result
     if save_model is not None:
         Path(save_model).write_text(model_json, encoding="utf-8")
     summary: Dict[str, Any] = json.loads(summary_json)
@@ -273,7 +274,23 @@ def _finish(result: Tuple[Dict[str, Any], str, str, int, List[Tuple[int, str, st
             f"were too many to compare under {', '.join(rules)} even after splitting the groups; "
             "other rules may still have found some of them (summary=True gives the counts per rule)"),
             stacklevel=4)
-    return columns, summary
+    return columns, summary, issues
+
+
+def _with_issues(result: Any, issues: List[Tuple[int, str, str, str]], errors: str) -> Any:
+    """The result as ``errors`` says (``"raise"`` raised in the compiled matcher already): with
+    ``"report"``, ``(result, issues)``; with ``"null"``, the result, and a MatchingWarning when
+    dates of birth could not be read (they were compared as missing, which lowers the scores)."""
+    found = [RowIssue(row, row - 2, code, message) for row, _field, code, message in issues]
+    if errors == "report":
+        return result, found
+    if found:
+        first = found[0]
+        warnings.warn(MatchingWarning(
+            f"{len(found):,} date{'s' if len(found) > 1 else ''} of birth could not be read and "
+            f"{'were' if len(found) > 1 else 'was'} compared as missing (the first: {first.message}); "
+            "errors='report' lists them, errors='raise' stops at the first"), stacklevel=4)
+    return result
 
 
 def find_duplicates(
@@ -292,7 +309,7 @@ def find_duplicates(
     model: Union[None, str, Path, Mapping[str, Any]] = None,
     save_model: Union[None, str, Path] = None,
     settings: Optional[Mapping[str, Any]] = None,
-    errors: Literal["raise", "null"] = "raise",
+    errors: Literal["raise", "null", "report"] = "null",
     progress: _Progress = None,
     summary: bool = False,
 ) -> Any:
@@ -346,13 +363,13 @@ def find_duplicates(
     callback, bar = _progress_callable(progress, "find_duplicates")
     options = _options(settings, threshold, model, min_probability, workers, callback)
     try:
-        columns, run = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
+        columns, run, issues = _finish(_find_duplicates(n, cols, errors=errors, **options), save_model)
     finally:
         if bar is not None:
             bar.close()
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     pairs = _result_table(columns, _take(ids, rows_l), _take(ids, rows_r), kind)
-    return (pairs, run) if summary else pairs
+    return _with_issues((pairs, run) if summary else pairs, issues, errors)
 
 
 _FIELD_NAMES = ("first_name", "last_name", "dob", "postcode", "school", "gender")
@@ -412,7 +429,7 @@ def match_context(
     min_probability: Optional[float] = None,
     model: Union[None, str, Path, Mapping[str, Any]] = None,
     settings: Optional[Mapping[str, Any]] = None,
-    errors: Literal["raise", "null"] = "raise",
+    errors: Literal["raise", "null", "report"] = "null",
     workers: Optional[int] = None,
 ) -> MatchContext:
     """The :class:`MatchContext` of a whole file: its value counts, and the model trained on it
@@ -429,8 +446,8 @@ def match_context(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     settings_json = _settings_json(settings, threshold=threshold)
-    context, _issues = _match_context(n, cols, settings=settings_json, model=_model_arg(model), errors=errors, workers=_resolve_workers(workers))
-    return MatchContext(context, settings_json, min_probability)
+    context, issues = _match_context(n, cols, settings=settings_json, model=_model_arg(model), errors=errors, workers=_resolve_workers(workers))
+    return _with_issues(MatchContext(context, settings_json, min_probability), issues, errors)
 
 
 def _pair_rows(pairs: Any) -> Tuple[List[int], List[int]]:
@@ -457,7 +474,7 @@ def score_pairs(
     gender: Optional[str] = "gender",
     school: Optional[str] = "school_id",
     postcode: Optional[str] = "postcode",
-    errors: Literal["raise", "null"] = "raise",
+    errors: Literal["raise", "null", "report"] = "null",
     workers: Optional[int] = None,
 ) -> Any:
     """Scores ``pairs`` of rows of ``table`` (any part of the file ``context`` was made from) as
@@ -482,9 +499,10 @@ def score_pairs(
     names = dict(zip(_FIELDS, (first_name, last_name, dob, gender, school, postcode)))
     n, cols = _columns(table, kind, names)
     left, right = _pair_rows(pairs)
-    columns = _score_pairs(n, cols, left, right, context._context, settings=context._settings,
-                           min_probability=context._min_probability, errors=errors, workers=_resolve_workers(workers))
-    return new_table(columns, "pyarrow")
+    columns, issues = _score_pairs(n, cols, left, right, context._context, settings=context._settings,
+                                   min_probability=context._min_probability, errors=errors,
+                                   workers=_resolve_workers(workers))
+    return _with_issues(new_table(columns, "pyarrow"), issues, errors)
 
 
 def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary: bool = False, workers: Optional[int] = None) -> Any:
@@ -518,7 +536,7 @@ def finish_pairs(scored: Any, context: MatchContext, *, ids: Any = None, summary
         [col(f"{f}_level") for f in _FIELD_NAMES], [col(f"{f}_weight") for f in _FIELD_NAMES],
         col("household_weight"), col("guard"), col("guard_weight"),
         settings=context._settings, min_probability=context._min_probability, workers=_resolve_workers(workers))
-    columns, run = _finish(result, None)
+    columns, run, _issues = _finish(result, None)
     id_values: Any = pa.array(range(context.records), pa.int64()) if ids is None else pa.array(
         ids.to_pylist() if hasattr(ids, "to_pylist") else list(ids))
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
@@ -546,7 +564,7 @@ def link_students(
     model: Union[None, str, Path, Mapping[str, Any]] = None,
     save_model: Union[None, str, Path] = None,
     settings: Optional[Mapping[str, Any]] = None,
-    errors: Literal["raise", "null"] = "raise",
+    errors: Literal["raise", "null", "report"] = "null",
     progress: _Progress = None,
     summary: bool = False,
 ) -> Any:
@@ -589,14 +607,14 @@ def link_students(
     finally:
         if bar is not None:
             bar.close()
-    columns, run = _finish(result, save_model)
+    columns, run, issues = _finish(result, save_model)
     rows_l, rows_r = columns.pop("row_l"), columns.pop("row_r")
     extra = None
     if existing_cluster is not None:
         clusters = _ids(existing, existing_kind, existing_cluster, n_existing)
         extra = {"cluster_id": _take(clusters, rows_r)}
     pairs = _result_table(columns, _take(ids_new, rows_l), _take(ids_existing, rows_r), kind, extra)
-    return (pairs, run) if summary else pairs
+    return _with_issues((pairs, run) if summary else pairs, issues, errors)
 
 
 def _plain_list(values: Any) -> List[Any]:

@@ -229,7 +229,7 @@ def find_duplicates(
     min_probability: Optional[float] = None,
     model: Any = None,
     settings: Optional[Dict[str, Any]] = None,
-    errors: Literal["raise", "null"] = "raise",
+    errors: Literal["raise", "null"] = "null",
 ) -> Any:
     """:func:`heatkit.find_duplicates` on a Spark DataFrame, with the same pairs and
     probabilities as one machine gives for the same rows in the same order.
