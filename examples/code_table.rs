@@ -5,5 +5,5 @@
 //! ```
 
 fn main() {
-    print!("{}", heat_core::error::code_table());
+    print!("{}", heat_core::codes::code_table());
 }

@@ -5,7 +5,7 @@
 fn the_codes_page_is_the_generated_table() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/codes.md");
     let page = std::fs::read_to_string(path).unwrap_or_default();
-    let made = heat_core::error::code_table();
+    let made = heat_core::codes::code_table();
     let differ = page
         .lines()
         .zip(made.lines())
@@ -23,7 +23,7 @@ fn the_codes_page_is_the_generated_table() {
 
 #[test]
 fn every_code_is_snake_case_and_listed_once_per_type() {
-    let lists = heat_core::error::code_lists();
+    let lists = heat_core::codes::code_lists();
     assert_eq!(lists.len(), 23);
     for list in lists {
         for (i, code) in list.codes.iter().enumerate() {

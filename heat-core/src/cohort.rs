@@ -465,7 +465,8 @@ pub fn dob_range(n: i32, year: AcademicYear, nation: Nation) -> Option<(NaiveDat
 /// the form's letters). Returns the number as `nation` counts it. A minus sign (`-1`, `Year -1`,
 /// `Y-1`) is never dropped: no nation has year −1. A form of just `O`, `I` or `L` after the digits
 /// (`Y1O`) is refused: it is more likely a mistyped digit than a form. A value holding a control
-/// character ([`crate::cells::control_character`]: binary data pasted in) is refused too.
+/// character ([`crate::cells::control_character`]: binary data pasted in) is refused too; white
+/// space at the ends, a vertical tab included, is trimmed first, as every reader trims it.
 ///
 /// ```
 /// use heat_core::cohort::{clean_year_group, Nation};
@@ -478,10 +479,12 @@ pub fn dob_range(n: i32, year: AcademicYear, nation: Nation) -> Option<(NaiveDat
 /// assert_eq!(clean_year_group("Year -1", Nation::England).unwrap_err().code(), "year_group_not_in_nation");
 /// assert_eq!(clean_year_group("FE Level 3", Nation::England).unwrap_err().code(), "unknown_year_group");
 /// assert_eq!(clean_year_group("11\u{7f}", Nation::England).unwrap_err().code(), "unknown_year_group");
+/// assert_eq!(clean_year_group("\u{b}10", Nation::England), Ok(10));
 /// ```
 pub fn clean_year_group(input: &str, nation: Nation) -> Result<i32, CohortError> {
-    // Binary data pasted into the cell is not a year group, whatever digits it holds.
-    if crate::cells::control_character(input).is_some() {
+    // Binary data pasted into the cell is not a year group, whatever digits it holds; white
+    // space at its ends (a vertical tab or form feed too) is trimmed, as every reader trims it.
+    if crate::cells::control_character(input.trim()).is_some() {
         return Err(CohortError::UnknownYearGroup);
     }
     // Drop anything in brackets, then keep letters, digits and a minus sign.

@@ -23,6 +23,7 @@ pub mod calendar;
 pub mod cells;
 #[cfg(feature = "report")]
 pub mod clean;
+pub mod codes;
 #[cfg(feature = "cohort")]
 pub mod cohort;
 pub mod error;

@@ -264,17 +264,8 @@ impl AreaIndex {
                 })
             })
             .collect::<Read<Vec<SourceInfo>>>()?;
-        let n = r.count(7)?;
-        let mut keys = Vec::with_capacity(n);
-        let mut last = 0u64;
-        for i in 0..n {
-            let delta = r.varint()?;
-            if i > 0 && delta == 0 {
-                return Err("postcodes out of order".into());
-            }
-            last = last.checked_add(delta).ok_or("a bad postcode key")?;
-            keys.push(last);
-        }
+        let keys = read_keys(&mut r)?;
+        let n = keys.len();
         let geo = (0..n).map(|_| r.u32()).collect::<Read<Vec<u32>>>()?;
         let terminated = (0..n).map(|_| r.u16()).collect::<Read<Vec<u16>>>()?;
         let m = r.count(4)?;
@@ -282,61 +273,9 @@ impl AreaIndex {
             return Err("the OfS table does not match the postcodes".into());
         }
         let ofs = (0..m).map(|_| r.u32()).collect::<Read<Vec<u32>>>()?;
-        let n = r.count(35)?;
-        let mut geos = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mut codes = [NONE; 7];
-            for c in &mut codes {
-                *c = r.u32()?;
-            }
-            geos.push(Geo {
-                codes,
-                country: r.u8()?,
-                imd_rank: r.u32()?,
-                imd_index: r.u8()?,
-                source: r.u8()?,
-            });
-        }
-        let n = r.count(QUINTILES + 4 * REASONS + 1 + 20 + 1)?;
-        let mut ofs_rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mut quintiles = [0u8; QUINTILES];
-            for q in &mut quintiles {
-                *q = r.u8()?;
-            }
-            let mut reasons = [NONE; REASONS];
-            for x in &mut reasons {
-                *x = r.u32()?;
-            }
-            let target_ward = r.u8()?;
-            let mut texts = [NONE; 5];
-            for t in &mut texts {
-                *t = r.u32()?;
-            }
-            ofs_rows.push(Ofs {
-                quintiles,
-                reasons,
-                target_ward,
-                texts,
-                source: r.u8()?,
-            });
-        }
-        let n = r.count(12)?;
-        let mut ranks = Vec::with_capacity(n);
-        for _ in 0..n {
-            let code = r.u32()?;
-            let index = r.u8()?;
-            ranks.push((
-                code,
-                index,
-                Ranked {
-                    rank: r.u32()?,
-                    decile: r.u8()?,
-                    idaci_decile: r.u8()?,
-                    source: r.u8()?,
-                },
-            ));
-        }
+        let geos = read_geos(&mut r)?;
+        let ofs_rows = read_ofs_rows(&mut r)?;
+        let ranks = read_ranks(&mut r)?;
         let n = r.count(8)?;
         let names = (0..n)
             .map(|_| Ok((r.u32()?, r.u32()?)))
@@ -371,6 +310,92 @@ impl AreaIndex {
         index.resolve();
         Ok(index)
     }
+}
+
+/// The postcodes' keys: ascending, each stored as the difference from the one before.
+fn read_keys(r: &mut Reader<'_>) -> Read<Vec<u64>> {
+    let n = r.count(7)?;
+    let mut keys = Vec::with_capacity(n);
+    let mut last = 0u64;
+    for i in 0..n {
+        let delta = r.varint()?;
+        if i > 0 && delta == 0 {
+            return Err("postcodes out of order".into());
+        }
+        last = last.checked_add(delta).ok_or("a bad postcode key")?;
+        keys.push(last);
+    }
+    Ok(keys)
+}
+
+/// The geography rows: seven area codes, the country, the deprivation rank and index, the source.
+fn read_geos(r: &mut Reader<'_>) -> Read<Vec<Geo>> {
+    let n = r.count(35)?;
+    let mut geos = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut codes = [NONE; 7];
+        for c in &mut codes {
+            *c = r.u32()?;
+        }
+        geos.push(Geo {
+            codes,
+            country: r.u8()?,
+            imd_rank: r.u32()?,
+            imd_index: r.u8()?,
+            source: r.u8()?,
+        });
+    }
+    Ok(geos)
+}
+
+/// The OfS rows: quintiles, reasons removed, the target-ward flag, texts and the source.
+fn read_ofs_rows(r: &mut Reader<'_>) -> Read<Vec<Ofs>> {
+    let n = r.count(QUINTILES + 4 * REASONS + 1 + 20 + 1)?;
+    let mut ofs_rows = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut quintiles = [0u8; QUINTILES];
+        for q in &mut quintiles {
+            *q = r.u8()?;
+        }
+        let mut reasons = [NONE; REASONS];
+        for x in &mut reasons {
+            *x = r.u32()?;
+        }
+        let target_ward = r.u8()?;
+        let mut texts = [NONE; 5];
+        for t in &mut texts {
+            *t = r.u32()?;
+        }
+        ofs_rows.push(Ofs {
+            quintiles,
+            reasons,
+            target_ward,
+            texts,
+            source: r.u8()?,
+        });
+    }
+    Ok(ofs_rows)
+}
+
+/// The deprivation ranks by (area code, index).
+fn read_ranks(r: &mut Reader<'_>) -> Read<Vec<(u32, u8, Ranked)>> {
+    let n = r.count(12)?;
+    let mut ranks = Vec::with_capacity(n);
+    for _ in 0..n {
+        let code = r.u32()?;
+        let index = r.u8()?;
+        ranks.push((
+            code,
+            index,
+            Ranked {
+                rank: r.u32()?,
+                decile: r.u8()?,
+                idaci_decile: r.u8()?,
+                source: r.u8()?,
+            },
+        ));
+    }
+    Ok(ranks)
 }
 
 #[cfg(test)]

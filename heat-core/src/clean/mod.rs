@@ -28,14 +28,19 @@
 //! ```
 
 mod plain;
+mod school_lookup;
 
 pub mod areas;
+mod duplicates;
 pub mod output;
 pub mod report;
 pub mod updates;
 mod view;
 
+use duplicates::find_duplicates;
+pub(crate) use duplicates::student_of;
 pub use plain::{column_label, plain_message};
+use school_lookup::{find_school, SchoolOutcome};
 
 use crate::error::codes;
 use serde::Serialize;
@@ -47,10 +52,8 @@ use crate::import::{
     validate_import_file, CleanRow, ImportFileError, ImportIssue, ImportOutcome, ImportSettings,
     ImportSummary, RowCode, Template,
 };
-use crate::matching::{
-    FieldExplanation, MatchError, MatchSettings, Matcher, RunSummary, ScoredPair, StudentRef,
-};
-use crate::schools::{NameMatch, Nearness, SchoolDirectory, SchoolMatch};
+use crate::matching::{FieldExplanation, MatchError, MatchSettings, RunSummary};
+use crate::schools::SchoolDirectory;
 use crate::student::{
     student_tracking_status, tracking_summary, StudentInput, TrackingSettings, TrackingStatus,
     TrackingSummary,
@@ -747,15 +750,6 @@ fn student_row(
 /// Rows worked out together by [`work_out`] (a run), their issues moved in.
 const ROW_CHUNK: usize = 1 << 16;
 
-/// The problem code for a school chosen by a name that is not certain (see
-/// [`NameMatch::is_certain`]).
-fn school_check_code(how: NameMatch) -> &'static str {
-    match how {
-        NameMatch::CloseSpelling => RowCode::SchoolNameClose.code(),
-        _ => RowCode::SchoolNameWithoutGenericWords.code(),
-    }
-}
-
 /// Tidies a row's first and last names; returns each change and flag as a problem.
 fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -793,137 +787,6 @@ fn tidy_names(row: &mut CleanRow) -> Vec<Problem> {
     problems
 }
 
-/// What a typed school becomes: the id to write in its place, and the row's problem.
-type SchoolOutcome = (Option<String>, Option<Problem>);
-
-/// Finds a typed school (not blank) in the directory, for a student living at `home`: a name
-/// found gives the school's id to write; a choice that is not certain, and what needs a person,
-/// is the row's problem.
-fn find_school(typed: &str, home: Option<&str>, directory: &SchoolDirectory) -> SchoolOutcome {
-    let typed = typed.to_string();
-    let list = |schools: &[&crate::schools::School]| -> String {
-        schools
-            .iter()
-            .take(5)
-            .map(|s| s.describe())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let warn = |code: &'static str, message: String| Problem {
-        column: "school_id".into(),
-        code,
-        severity: Severity::Warning,
-        message,
-        value: typed.clone(),
-    };
-    let digits = typed.trim_start_matches('#');
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let p = directory.by_id(&typed).is_none().then(|| {
-            warn(
-                RowCode::UnknownSchoolId.code(),
-                format!("School number {typed:?} is not in the schools list given: check it."),
-            )
-        });
-        return (None, p);
-    }
-    let problem = match directory.find_near(&typed, home) {
-        SchoolMatch::Found {
-            school,
-            how,
-            others,
-        } => {
-            let p = if !how.is_certain() {
-                warn(
-                    school_check_code(how),
-                    format!(
-                        "School {typed:?} was read as {}, the only school that fits by {}: check it.",
-                        school.describe(),
-                        how.describe()
-                    ),
-                )
-            } else if !others.is_empty() {
-                warn(
-                    RowCode::SchoolNameAlsoFits.code(),
-                    format!(
-                        "School {typed:?} was read as {} ({}), but {} other open school{} this name once words like \"School\" are left out: check it ({}).",
-                        school.describe(),
-                        how.describe(),
-                        others.len(),
-                        if others.len() == 1 { " has" } else { "s have" },
-                        list(&others)
-                    ),
-                )
-            } else {
-                warn(
-                    RowCode::SchoolFromName.code(),
-                    format!(
-                        "School {typed:?} was read as {}: {}.",
-                        school.describe(),
-                        how.describe()
-                    ),
-                )
-            };
-            return (Some(school.id().to_string()), Some(p));
-        }
-        SchoolMatch::Nearest {
-            school,
-            how,
-            by,
-            others,
-        } => {
-            let place = match by {
-                Nearness::HomeDistrict => "postcode district",
-                Nearness::HomeArea => "postcode area",
-            };
-            let p = warn(
-                RowCode::SchoolNearestHome.code(),
-                format!(
-                    "School {typed:?} fits {} open schools by {}; {} is the only one in the student's home {place}: check it (the others: {}).",
-                    others.len() + 1,
-                    how.describe(),
-                    school.describe(),
-                    list(&others)
-                ),
-            );
-            return (Some(school.id().to_string()), Some(p));
-        }
-        SchoolMatch::Closed { school, open } => Some(warn(
-            RowCode::SchoolClosed.code(),
-            if open.is_empty() {
-                format!("School {typed:?} is {}, which has closed: give the school the student attends now.", school.describe())
-            } else {
-                format!(
-                    "School {typed:?} is {}, which has closed; open schools of that name: {}. Give the one the student attends.",
-                    school.describe(),
-                    list(&open)
-                )
-            },
-        )),
-        SchoolMatch::Ambiguous { candidates } => Some(warn(
-            RowCode::SchoolAmbiguous.code(),
-            format!(
-                "School {typed:?} fits {} open schools: {}. Add the town (e.g. \"{}, {}\") or give its number.",
-                candidates.len(),
-                list(&candidates),
-                typed,
-                candidates[0].town.as_deref().unwrap_or("Town")
-            ),
-        )),
-        SchoolMatch::NotFound { nearest } => Some(warn(
-            RowCode::SchoolNotFound.code(),
-            if nearest.is_empty() {
-                format!("School {typed:?} is not in the schools list given.")
-            } else {
-                format!(
-                    "School {typed:?} is not in the schools list given; nearest names: {}.",
-                    list(&nearest)
-                )
-            },
-        )),
-    };
-    (None, problem)
-}
-
 /// An import issue as a problem: its wording made plain (`now`: the cell's value after
 /// cleaning), its column and the file's text moved over.
 fn problem(issue: ImportIssue, now: &str) -> Problem {
@@ -934,98 +797,6 @@ fn problem(issue: ImportIssue, now: &str) -> Problem {
         severity: issue.severity,
         value: issue.value,
     }
-}
-
-/// The template column a matching field is read from.
-fn template_column(field: &str) -> &'static str {
-    match field {
-        "first_name" => "first_name",
-        "last_name" => "last_name",
-        "dob" => "date_of_birth",
-        "postcode" => "postcode",
-        "gender" => "gender",
-        _ => "school_id",
-    }
-}
-
-/// A cleaned students row as the matcher reads it (a postcode that is not a postcode left out).
-pub(crate) fn student_of(r: &CleanRow) -> StudentRef<'_> {
-    let v = |column: &str| fields::text(r.get(column));
-    StudentRef {
-        first_name: v("first_name"),
-        last_name: v("last_name"),
-        dob: fields::date(r.get("date_of_birth")).ok().flatten(),
-        postcode: fields::postcode(r.get("postcode"))
-            .ok()
-            .flatten()
-            .map(|_| r.get("postcode")),
-        gender: v("gender"),
-        school: v("school_id"),
-    }
-}
-
-/// For each row (imported or not, rejected rows too: a rejected copy of a student is still a
-/// copy), the earlier row it likely duplicates, and what the matching run did.
-fn find_duplicates(
-    rows: &[(CleanRow, bool)],
-    settings: &CleanSettings,
-) -> Result<(Vec<Option<Duplicate>>, RunSummary), MatchError> {
-    let students: Vec<StudentRef> = {
-        use rayon::prelude::*;
-        rows.par_iter().map(|(r, _)| student_of(r)).collect()
-    };
-    let run = Matcher::new(settings.matching.clone()).dedupe(&students)?;
-    let clusters = run.clusters(students.len(), &settings.matching);
-    // The strongest pair joining each record to an earlier one (the first such, on a tie).
-    let mut best: Vec<Option<&ScoredPair>> = vec![None; rows.len()];
-    for p in run.matches() {
-        let later = &mut best[p.left.max(p.right) as usize];
-        if p.probability > later.map_or(0.0, |b| b.probability) {
-            *later = Some(p);
-        }
-    }
-    // Each record's cluster's first record.
-    let mut first_of: Vec<usize> = Vec::with_capacity(clusters.clusters as usize);
-    let heads: Vec<usize> = clusters
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, &label)| {
-            let label = label as usize;
-            if first_of.len() <= label {
-                first_of.resize(label + 1, usize::MAX);
-            }
-            if first_of[label] == usize::MAX {
-                first_of[label] = i;
-            }
-            first_of[label]
-        })
-        .collect();
-    let out: Vec<Option<Duplicate>> = {
-        use rayon::prelude::*;
-        heads
-            .par_iter()
-            .enumerate()
-            .map(|(i, &head)| {
-                (head != i).then(|| {
-                    let (probability, steps) =
-                        best[i].map_or((0.0, Vec::new()), |p| (p.probability, run.explain(p)));
-                    let agreed = steps
-                        .iter()
-                        .filter(|step| matches!(step.level, "exact" | "unit" | "same"))
-                        .map(|step| template_column(step.step))
-                        .collect();
-                    Duplicate {
-                        of_row: rows[head].0.row,
-                        probability,
-                        agreed,
-                        steps,
-                    }
-                })
-            })
-            .collect()
-    };
-    Ok((out, run.summary()))
 }
 
 #[cfg(test)]

@@ -221,8 +221,26 @@ pub fn html_report(out: &CleanOutcome, title: &str) -> String {
 /// [`html_report`] of rows held in runs.
 pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     let out = view.out;
-    let c = &out.counts;
     let mut html = String::new();
+    report_head(&mut html, out, title);
+    reconcile_section(&mut html, &out.counts);
+    status_chart(&mut html, &out.counts);
+    postcode_chart(&mut html, view);
+    if let Some(a) = &out.areas {
+        area_sections(&mut html, a);
+    }
+    year_group_grid(&mut html, view);
+    dob_chart(&mut html, view);
+    funnel_section(&mut html, view);
+    duplicates_section(&mut html, view);
+    problems_section(&mut html, view);
+    schools_section(&mut html, view);
+    html.push_str("</body></html>\n");
+    html
+}
+
+/// The page's head: title, style, and how the file was read.
+fn report_head(html: &mut String, out: &CleanOutcome, title: &str) {
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -241,7 +259,10 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
         hr = out.import.header_row,
         v = env!("CARGO_PKG_VERSION"),
     );
+}
 
+/// Rows in and out, and whether they add up.
+fn reconcile_section(html: &mut String, c: &super::StatusCounts) {
     let recon = vec![
         vec!["Rows read".into(), c.rows_in.to_string()],
         vec!["Ok".into(), c.ok.to_string()],
@@ -255,7 +276,7 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     ];
     let balanced = c.rows_in == c.ok + c.fixed + c.needs_attention + c.rejected;
     section(
-        &mut html,
+        html,
         "reconcile",
         "Rows in and out",
         &format!(
@@ -270,35 +291,40 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
             if balanced { "" } else { " (does not add up)" }
         ),
     );
+}
 
+/// Rows by status.
+fn status_chart(html: &mut String, c: &super::StatusCounts) {
     let labels: Vec<String> = RowStatus::ALL
         .iter()
         .map(|s| s.as_str().to_string())
         .collect();
     let values: Vec<f64> = RowStatus::ALL.iter().map(|s| c.of(*s) as f64).collect();
     section(
-        &mut html,
+        html,
         "chart-status",
         "Rows by status",
         &bars(&labels, &values, RGBColor(0x2b, 0x6c, 0xb0)),
     );
+}
 
+/// Postcodes by status.
+fn postcode_chart(html: &mut String, view: &View<'_>) {
     let postcodes = tally(view.rows().map(postcode_state));
     let (labels, values): (Vec<String>, Vec<f64>) = postcodes
         .iter()
         .map(|(k, v)| (k.clone(), *v as f64))
         .unzip();
     section(
-        &mut html,
+        html,
         "chart-postcodes",
         "Postcodes by status",
         &bars(&labels, &values, RGBColor(0x6b, 0x46, 0xc1)),
     );
+}
 
-    if let Some(a) = &out.areas {
-        area_sections(&mut html, a);
-    }
-
+/// Stated year group against the one the date of birth gives.
+fn year_group_grid(html: &mut String, view: &View<'_>) {
     // Stated year group (rows) against the date of birth's (columns).
     let grid = tally(view.rows().filter_map(|s| {
         let stated = s.value("year_group");
@@ -342,12 +368,15 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     }
     g.push_str("</tbody></table><p>Green: the stated year group is the one the date of birth gives; red: it is not (check either).</p>");
     section(
-        &mut html,
+        html,
         "grid-year-groups",
         "Year group: stated against date of birth",
         &g,
     );
+}
 
+/// Students by year group from their date of birth.
+fn dob_chart(html: &mut String, view: &View<'_>) {
     let mut by_year: Vec<(String, usize)> = tally(
         view.rows()
             .filter_map(|s| s.derived.as_ref().map(|d| d.year_group.clone())),
@@ -358,12 +387,16 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     let (labels, values): (Vec<String>, Vec<f64>) =
         by_year.into_iter().map(|(k, v)| (k, v as f64)).unzip();
     section(
-        &mut html,
+        html,
         "chart-dob",
         "Students by year group from their date of birth",
         &bars(&labels, &values, RGBColor(0x2f, 0x85, 0x5a)),
     );
+}
 
+/// Completeness and tracking eligibility, and why not.
+fn funnel_section(html: &mut String, view: &View<'_>) {
+    let (out, c) = (view.out, &view.out.counts);
     let t = &out.tracking;
     let imported = c.rows_in - c.rejected;
     let funnel_labels: Vec<String> = [
@@ -401,7 +434,7 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
         .map(|(f, n)| vec![f.replace('_', " "), n.to_string()])
         .collect();
     section(
-        &mut html,
+        html,
         "chart-funnel",
         "Completeness and tracking eligibility",
         &format!(
@@ -411,7 +444,11 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
             table(&["reason", "students"], &reasons)
         ),
     );
+}
 
+/// The likely duplicates, strongest first, each with its waterfall of evidence.
+fn duplicates_section(html: &mut String, view: &View<'_>) {
+    let (out, c) = (view.out, &view.out.counts);
     let mut dups: Vec<&StudentRow> = view.rows().filter(|s| s.duplicate.is_some()).collect();
     dups.sort_by(|a, b| {
         let p = |s: &StudentRow| s.duplicate.as_ref().map_or(0.0, |d| d.probability);
@@ -451,8 +488,11 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     if dups.is_empty() {
         d.push_str("<p class=\"ok\">No likely duplicates.</p>");
     }
-    section(&mut html, "chart-duplicates", "Likely duplicates", &d);
+    section(html, "chart-duplicates", "Likely duplicates", &d);
+}
 
+/// Problems by column and code.
+fn problems_section(html: &mut String, view: &View<'_>) {
     let problems = tally(
         view.rows()
             .flat_map(|s| s.problems.iter())
@@ -477,7 +517,7 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
     .map(|((col, code, sev), n)| vec![col, code.replace('_', " "), sev.to_string(), n.to_string()])
     .collect();
     section(
-        &mut html,
+        html,
         "chart-problems",
         "Problems by column",
         &format!(
@@ -486,7 +526,10 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
             table(&["column", "problem", "severity", "rows"], &by_code)
         ),
     );
+}
 
+/// Rows by school and status.
+fn schools_section(html: &mut String, view: &View<'_>) {
     let mut schools: BTreeMap<String, [usize; 5]> = BTreeMap::new();
     for s in view.rows() {
         let school = match s.value("school_id") {
@@ -506,7 +549,7 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
         })
         .collect();
     section(
-        &mut html,
+        html,
         "schools",
         "By school",
         &table(
@@ -521,8 +564,6 @@ pub(crate) fn html_report_of(view: &View<'_>, title: &str) -> String {
             &rows,
         ),
     );
-    html.push_str("</body></html>\n");
-    html
 }
 
 /// Sort key for year-group labels: Reception, Year 1 … Year 14, then anything else.

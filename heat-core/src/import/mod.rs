@@ -25,11 +25,13 @@ mod activities;
 #[cfg(feature = "excel")]
 mod compound_file;
 mod encoding;
+mod error;
 mod format;
 mod headers;
 mod limits;
 #[cfg(feature = "excel")]
 mod ods_span;
+mod record;
 mod row_code;
 mod schools;
 mod students;
@@ -49,13 +51,14 @@ use serde::Serialize;
 
 use crate::activity::{ActivitySettings, Severity};
 use crate::cohort::AcademicYear;
-use crate::error::{codes, ArgumentError, ErrorKind, HeatError};
+use crate::error::ArgumentError;
 use crate::fields::{self, TextRow};
 use crate::matching::{MatchSettings, Matcher, StudentRef};
 use crate::nation::Nation;
 use crate::rows::{self, CsvRows};
 
 pub use encoding::{decode, decode_prefix, Encoding};
+pub use error::ImportFileError;
 pub use format::{is_workbook, WORKBOOK_EXTENSIONS};
 #[cfg(any(feature = "areas", feature = "schools"))]
 pub(crate) use headers::header_key;
@@ -64,6 +67,9 @@ use headers::{Column, HeaderMap};
 pub use limits::{
     ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
 };
+pub(crate) use record::RowCheck;
+use record::{check_record, Checked};
+pub use record::{total_row_label, TOTAL_ROW_LABELS};
 pub use row_code::RowCode;
 pub use table::{read_table, read_table_file, SheetText};
 #[cfg(feature = "areas")]
@@ -153,184 +159,6 @@ impl Template {
     pub fn column_names(self) -> &'static [&'static str] {
         &COLUMN_NAMES[self as usize]
     }
-}
-
-/// Why a whole file cannot be imported (no row-level result is possible).
-///
-/// ```
-/// use heat_core::import::{validate_import, ImportSettings, Template};
-/// use heat_core::HeatError;
-/// let e = validate_import(b"", Template::Schools, &ImportSettings::default()).unwrap_err();
-/// assert_eq!((e.code(), e.to_string().as_str()), ("empty_file", "the file is empty"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImportFileError {
-    /// Nothing in the file, or only a header.
-    #[error("the file is empty")]
-    Empty,
-    /// Binary data (NUL bytes), neither a CSV nor a workbook.
-    #[error("the file is neither text nor a workbook (binary data at byte {0}); save it as CSV or .xlsx")]
-    Binary(usize),
-    /// A workbook saved with a password (its contents are encrypted).
-    #[error("the workbook is password-protected; open it in Excel, remove the password (File > Info > Protect Workbook) and save it again")]
-    ProtectedWorkbook,
-    /// A workbook that cannot be opened (damaged, or not really the format its name says).
-    #[error(
-        "the workbook cannot be read ({0}); open it in Excel and save it again as .xlsx or CSV"
-    )]
-    BadWorkbook(String),
-    /// The sheet asked for is not in the workbook.
-    #[error("the workbook has no sheet {sheet:?} (its sheets: {})", .sheets.join(", "))]
-    UnknownSheet {
-        /// The sheet asked for.
-        sheet: String,
-        /// The workbook's sheets.
-        sheets: Vec<String>,
-    },
-    /// No sheet of the workbook has a header row with the template's required columns.
-    #[error("no sheet has a header row with the {template} template's columns (sheets: {}); name the sheet to read", .sheets.join(", "))]
-    NoHeaderRow {
-        /// The template.
-        template: &'static str,
-        /// The sheets looked at.
-        sheets: Vec<String>,
-    },
-    /// Larger than the configured limit.
-    #[error("the file is {size} bytes, more than the {limit}-byte limit")]
-    TooLarge {
-        /// File size.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// The text could not be decoded.
-    #[error("the file's text cannot be read: {0}")]
-    BadEncoding(String),
-    /// The header row could not be read as CSV.
-    #[error("the header row cannot be read: {0}")]
-    BadHeader(String),
-    /// The file cannot be opened or read.
-    #[error("cannot read the file: {0}")]
-    Unreadable(String),
-    /// A zipped workbook that unpacks to more than a budget of [`ImportLimits`] allows.
-    #[error("the workbook's part {part} unpacks to {size} {what}, more than the limit of {limit}; save the sheet as CSV, or raise the limit in the import settings if the file is genuine")]
-    WorkbookTooLarge {
-        /// The zip part (`xl/worksheets/sheet1.xml`, say).
-        part: String,
-        /// What is counted (`bytes`, `bytes of shared strings`, `parts`).
-        what: &'static str,
-        /// What the file states.
-        size: u64,
-        /// The budget.
-        limit: u64,
-    },
-    /// A workbook part that declares a document type (entity definitions, as in "billion
-    /// laughs"), which spreadsheet programs never write.
-    #[error("the workbook's part {part} declares a document type (DTD) with entities of its own, which spreadsheet programs never write; it was refused unread")]
-    WorkbookDtd {
-        /// The zip part.
-        part: String,
-    },
-    /// A workbook part holding a run of text longer than any cell may hold.
-    #[error("the workbook's part {part} holds a run of text of over 1 MiB (from byte {at}), longer than any cell may hold (32,767 characters); it was not saved by a spreadsheet program")]
-    OversizedText {
-        /// The zip part.
-        part: String,
-        /// Where the run starts, in the unpacked part.
-        at: u64,
-    },
-    /// A cell outside a spreadsheet's grid (A1:XFD1048576).
-    #[error("sheet {sheet:?} has a cell at {cell}, outside the {grid}")]
-    CellOutOfGrid {
-        /// The sheet.
-        sheet: String,
-        /// The cell, as column letters and row number.
-        cell: String,
-        /// The format's grid, in words.
-        grid: &'static str,
-    },
-    /// An `.xls` sheet whose values span far more cells than they fill (the reader would fill
-    /// every cell between).
-    #[error("sheet {sheet:?} spans {span} cells to hold {values} values; copy the values to a new sheet, or save it as .xlsx or CSV")]
-    SparseSheet {
-        /// The sheet.
-        sheet: String,
-        /// Cells between its first and last value.
-        span: u64,
-        /// Values it holds.
-        values: u64,
-    },
-    /// An `.xls` workbook whose sheets, taken together, span far more cells than they hold
-    /// values (the `.xls` reader fills every sheet when it opens the file).
-    #[error("the workbook's {sheets} sheets span {span} cells to hold {values} values; copy the values to a new workbook, or save it as .xlsx or CSV")]
-    SparseWorkbook {
-        /// Its sheets.
-        sheets: usize,
-        /// Cells between each sheet's first and last value, summed.
-        span: u64,
-        /// Values the sheets hold.
-        values: u64,
-    },
-    /// A workbook, given to a build of heat-core without its `excel` feature.
-    #[error("this build of heatkit reads CSV only (built without its excel feature); save the sheet as CSV")]
-    WorkbookNotBuilt,
-    /// A header row with more columns than a spreadsheet has.
-    #[error("the header (row {row}) has {columns} columns, more than a spreadsheet's 16,384; is the file really a table?")]
-    TooManyColumns {
-        /// The header's row.
-        row: usize,
-        /// How many columns it has.
-        columns: usize,
-    },
-    /// Required columns are missing (with suggestions from the columns that are there).
-    #[error("{template} file is missing required columns: {}", describe_missing(.missing))]
-    MissingColumns {
-        /// The template.
-        template: &'static str,
-        /// Missing column and, where one is close, the file's column that looks like it.
-        missing: Vec<(String, Option<String>)>,
-    },
-}
-
-codes!(ImportFileError {
-    Self::Empty => "empty_file",
-    Self::Binary(_) => "binary_file",
-    Self::TooLarge { .. } => "file_too_large",
-    Self::BadEncoding(_) => "bad_encoding",
-    Self::BadHeader(_) => "bad_header",
-    Self::MissingColumns { .. } => "missing_columns",
-    Self::Unreadable(_) => "unreadable_file",
-    Self::ProtectedWorkbook => "protected_workbook",
-    Self::BadWorkbook(_) => "bad_workbook",
-    Self::UnknownSheet { .. } => "unknown_sheet",
-    Self::NoHeaderRow { .. } => "no_header_row",
-    Self::WorkbookTooLarge { .. } => "workbook_too_large",
-    Self::WorkbookDtd { .. } => "workbook_dtd",
-    Self::OversizedText { .. } => "oversized_text",
-    Self::CellOutOfGrid { .. } => "cell_out_of_grid",
-    Self::TooManyColumns { .. } => "too_many_columns",
-    Self::WorkbookNotBuilt => "workbook_not_built",
-    Self::SparseSheet { .. } | Self::SparseWorkbook { .. } => "workbook_too_large",
-});
-
-impl HeatError for ImportFileError {
-    fn code(&self) -> &'static str {
-        self.stable_code()
-    }
-    fn kind(&self) -> ErrorKind {
-        ErrorKind::Import
-    }
-}
-
-fn describe_missing(missing: &[(String, Option<String>)]) -> String {
-    missing
-        .iter()
-        .map(|(m, s)| match s {
-            Some(s) => format!("{m} (is {s:?} meant to be {m}?)"),
-            None => m.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One problem with one row (or, with `row` 1, with the header).
@@ -457,52 +285,6 @@ impl TextRow for CleanRow {
             .and_then(|i| self.values.get(i))
             .map(String::as_str)
     }
-}
-
-/// Words a spreadsheet's total or footer line starts with (case folded). A line is a total line
-/// when its first filled cell starts with one of them (followed by nothing, a space, `:` or a
-/// digit) and at most half of its cells are filled; INFERRED from common export layouts.
-pub const TOTAL_ROW_LABELS: [&str; 6] = [
-    "total",
-    "totals",
-    "grand total",
-    "sum",
-    "count",
-    "end of report",
-];
-
-/// The label of a total or footer line ([`TOTAL_ROW_LABELS`]), if `cells` is one.
-///
-/// ```
-/// use heat_core::import::total_row_label;
-/// assert_eq!(total_row_label(&["Total", "", "", "500"]), Some("Total"));
-/// assert_eq!(total_row_label(&["", "Grand total: 500", "", ""]), Some("Grand total: 500"));
-/// assert_eq!(total_row_label(&["Tot", "Lee", "2010-01-01", "LS1 4AP"]), None);
-/// assert_eq!(total_row_label(&["Totally", "", "", ""]), None);
-/// ```
-pub fn total_row_label<S: AsRef<str>>(cells: &[S]) -> Option<&str> {
-    let filled = cells
-        .iter()
-        .filter(|c| !c.as_ref().trim().is_empty())
-        .count();
-    if filled == 0 || filled * 2 > cells.len() {
-        return None;
-    }
-    let first = cells
-        .iter()
-        .map(|c| c.as_ref().trim())
-        .find(|c| !c.is_empty())?;
-    let folded = first.to_lowercase();
-    TOTAL_ROW_LABELS
-        .iter()
-        .any(|label| {
-            folded.strip_prefix(label).is_some_and(|rest| {
-                rest.chars()
-                    .next()
-                    .is_none_or(|c| c == ' ' || c == ':' || c.is_ascii_digit())
-            })
-        })
-        .then_some(first)
 }
 
 /// Counts that reconcile: `rows_in == rows_ok + rows_with_errors`, and every record of the file is
@@ -635,50 +417,6 @@ impl ImportSettings {
 impl Default for ImportSettings {
     fn default() -> Self {
         ImportSettings::on(crate::calendar::today())
-    }
-}
-
-/// Collects one row's issues.
-pub(crate) struct RowCheck<'a> {
-    row: usize,
-    issues: &'a mut Vec<ImportIssue>,
-}
-
-impl RowCheck<'_> {
-    pub(crate) fn push(
-        &mut self,
-        column: &str,
-        code: &'static str,
-        severity: Severity,
-        why: String,
-    ) {
-        self.issues.push(ImportIssue {
-            row: self.row,
-            column: column.to_string(),
-            code,
-            severity,
-            rule_id: None,
-            message: format!("row {}, {column}: {why}", self.row),
-            reason: why,
-            detail: None,
-            value: String::new(),
-        });
-    }
-    pub(crate) fn error(&mut self, column: &str, code: &'static str, why: String) {
-        self.push(column, code, Severity::Error, why);
-    }
-    pub(crate) fn warn(&mut self, column: &str, code: &'static str, why: String) {
-        self.push(column, code, Severity::Warning, why);
-    }
-    pub(crate) fn last_rule(&mut self, rule_id: &'static str) {
-        if let Some(last) = self.issues.last_mut() {
-            last.rule_id = Some(rule_id);
-        }
-    }
-    pub(crate) fn last_detail(&mut self, detail: &'static str) {
-        if let Some(last) = self.issues.last_mut() {
-            last.detail = Some(detail);
-        }
     }
 }
 
@@ -1009,15 +747,6 @@ pub(crate) fn validate_table_at(
 /// Records checked together on every core by [`validate_table_at`].
 const CHECK_BATCH: usize = 8192;
 
-/// What one record of a file became.
-enum Checked {
-    /// A blank line, a row of empty cells or a total line: not a row of data.
-    Skipped,
-    /// A row of data, checked (its issues beside it), and the positions of its filled cells
-    /// that have no header.
-    Row(CleanRow, Vec<usize>),
-}
-
 /// A column's spreadsheet letters from its 0-based position (`A`, `Z`, `AA`...).
 ///
 /// ```
@@ -1033,144 +762,6 @@ pub fn column_letter(position: usize) -> String {
         n = (n - 1) / 26;
     }
     letters.iter().rev().map(|&b| b as char).collect()
-}
-
-/// Checks one record against the template: what it became and its issues, in order.
-fn check_record(
-    row: usize,
-    cells: Result<Vec<String>, String>,
-    map: &HeaderMap,
-    headers: &[String],
-    layout: Layout,
-    template: Template,
-    settings: &ImportSettings,
-) -> (Checked, Vec<ImportIssue>) {
-    let mut issues = Vec::new();
-    let mut check = RowCheck {
-        row,
-        issues: &mut issues,
-    };
-    let n_cols = headers.len();
-    let mut cells = match cells {
-        Ok(c) => c,
-        Err(why) => {
-            // Still a row: it comes out refused, with why, so rows in = rows out.
-            check.error("-", RowCode::UnreadableRow.code(), why);
-            let blank = vec![String::new(); template.column_names().len()];
-            return (
-                Checked::Row(CleanRow::new(row, template, blank), Vec::new()),
-                issues,
-            );
-        }
-    };
-
-    if layout == Layout::Cells && cells.len() < n_cols {
-        cells.resize(n_cols, String::new());
-    }
-    if cells.iter().all(|v| v.trim().is_empty()) {
-        // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
-        return (Checked::Skipped, issues);
-    }
-    if let Some(label) = total_row_label(&cells) {
-        // Excel's total or footer line under the data ("Total", "Grand total: 500"): counted as
-        // skipped, with a warning saying why, never as a student with errors.
-        issues.push(ImportIssue {
-            row,
-            column: "-".into(),
-            code: RowCode::TotalRowSkipped.code(),
-            severity: Severity::Warning,
-            rule_id: None,
-            message: format!("looks like a total or footer line ({label:?}), not data: skipped"),
-            reason: format!("looks like a total or footer line ({label:?}), not data: skipped"),
-            detail: None,
-            value: label.to_string(),
-        });
-        return (Checked::Skipped, issues);
-    }
-    // Filled cells under a blank header, or (in a worksheet) past the last header.
-    let without_header: Vec<usize> = cells
-        .iter()
-        .enumerate()
-        .filter(|(i, v)| {
-            headers
-                .get(*i)
-                .map_or(layout == Layout::Cells, |h| h.trim().is_empty())
-                && !v.trim().is_empty()
-        })
-        .map(|(i, _)| i)
-        .collect();
-    if layout == Layout::Fields && cells.len() != n_cols {
-        check.error(
-            "-",
-            RowCode::WrongFieldCount.code(),
-            format!(
-                "has {} fields, the header has {n_cols} (a truncated or shifted line?)",
-                cells.len()
-            ),
-        );
-    }
-    let typed = |i: usize| {
-        map.position
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|p| cells.get(p))
-            .map_or("", |v| v.trim())
-    };
-    let values: Vec<String> = (0..map.position.len())
-        .map(|i| typed(i).to_string())
-        .collect();
-    for (value, column) in values.iter().zip(template.column_names()) {
-        if value.len() > MAX_CELL_CHARS {
-            let n = value.chars().count();
-            if n > MAX_CELL_CHARS {
-                let over = if n >= settings.limits.kept_chars() {
-                    "over "
-                } else {
-                    ""
-                };
-                check.error(
-                    column,
-                    "too_long",
-                    format!("is {over}{n} characters long, more than a spreadsheet cell holds ({MAX_CELL_CHARS}); two columns run together, or a quote left open?"),
-                );
-            }
-        }
-    }
-    let mut clean = CleanRow::new(row, template, values);
-    match template {
-        Template::Students => students::clean(&mut clean, &mut check, settings),
-        Template::Activities => activities::clean(&mut clean, &mut check, settings),
-        Template::Schools => schools::clean(&mut clean, &mut check),
-    }
-    // A NUL or other control character that no field reader refused already: binary data
-    // pasted into a cell, never a value.
-    for (i, column) in template.column_names().iter().enumerate() {
-        let value = typed(i);
-        if let Some(c) = crate::cells::control_character(value) {
-            if !check.issues.iter().any(|e| e.column == *column) {
-                check.error(
-                    column,
-                    "control_character",
-                    format!(
-                        "holds a control character (U+{:04X}) that no value has; was it pasted from another program?",
-                        u32::from(c)
-                    ),
-                );
-            }
-        }
-    }
-    // Each of the row's issues keeps the file's text of its cell.
-    for issue in &mut issues {
-        if let Some(i) = template
-            .column_names()
-            .iter()
-            .position(|c| *c == issue.column)
-        {
-            issue.value = limits::preview(typed(i));
-        }
-    }
-    (Checked::Row(clean, without_header), issues)
 }
 
 /// Bytes read first from a file, to refuse binary or header-less files before reading the rest.

@@ -57,6 +57,12 @@ pub enum RowCode {
     SchoolNotFound,
     /// A school number that is not in the list.
     UnknownSchoolId,
+    /// A school's institution id that is not a HEAT id, URN, LAESTAB or UKPRN.
+    BadInstitutionId,
+    /// A cell longer than a spreadsheet cell holds (two columns run together, a quote left open).
+    TooLong,
+    /// A control character no value has (binary data pasted into a cell).
+    ControlCharacter,
 }
 
 codes!(unit RowCode {
@@ -80,6 +86,9 @@ codes!(unit RowCode {
     SchoolAmbiguous => "school_ambiguous",
     SchoolNotFound => "school_not_found",
     UnknownSchoolId => "unknown_school_id",
+    BadInstitutionId => "bad_institution_id",
+    TooLong => "too_long",
+    ControlCharacter => "control_character",
 });
 
 impl RowCode {

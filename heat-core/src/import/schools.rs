@@ -38,7 +38,7 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>) {
         Some(id) if id.bytes().all(|b| b.is_ascii_digit()) && (6..=8).contains(&id.len()) => {}
         Some(_) => c.error(
             "institution_id",
-            "bad_institution_id",
+            RowCode::BadInstitutionId.code(),
             format!(
                 "{:?} is not a HEAT id, URN (6 digits), LAESTAB (7) or UKPRN (8)",
                 row.get("institution_id")
