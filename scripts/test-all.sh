@@ -29,6 +29,9 @@ bash scripts/check-features.sh
 step "cargo test --doc (doctests, README included; debug: each doctest links quickly)"
 cargo test -p heat-core --doc
 
+step "cargo doc (heat-core's API docs: every intra-doc link resolves, -D warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p heat-core --no-deps
+
 step "cargo package -p heat-core (the published crate builds on its own)"
 cargo package -p heat-core --allow-dirty -q 2>&1 | grep -v "^warning: ignoring" || true
 test -f target/package/heat-core-0.1.0.crate

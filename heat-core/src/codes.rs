@@ -36,6 +36,7 @@ pub fn code_lists() -> Vec<CodeList> {
     use crate::*;
     #[allow(unused_imports)]
     use ErrorKind::{Activity, Area, Argument, Cohort, Field, Import, Matching, Postcode};
+    #[allow(unused_imports)]
     use Place::{Error as E, Output as O};
     #[rustfmt::skip]
     let lists: &[(&str, Place, &[&str])] = &[
@@ -112,6 +113,8 @@ pub fn code_lists() -> Vec<CodeList> {
 #[derive(Clone, Copy)]
 enum Place {
     Error(ErrorKind),
+    // A build without features declares no output codes.
+    #[allow(dead_code)]
     Output(&'static str),
 }
 

@@ -337,6 +337,15 @@ impl Nation {
 }
 
 /// A nation's cohort year for each day from 1900 to 2099 (see [`Nation::cohort_years`]).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use heat_core::cohort::Nation;
+/// let years = Nation::England.cohort_years();
+/// let days = |d: NaiveDate| (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
+/// assert_eq!(years.get(days(NaiveDate::from_ymd_opt(2011, 8, 31).unwrap())), Some(2010));
+/// assert_eq!(years.get(days(NaiveDate::from_ymd_opt(2011, 9, 1).unwrap())), Some(2011));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CohortYears {
     nation: Nation,
@@ -458,6 +467,24 @@ pub fn dob_range(n: i32, year: AcademicYear, nation: Nation) -> Option<(NaiveDat
     let first = NaiveDate::from_ymd_opt(cohort, m, d)?;
     let next = NaiveDate::from_ymd_opt(cohort + 1, m, d)?;
     Some((first, next.pred_opt()?))
+}
+
+/// A year group given as a number, as `nation` counts it: refused (`year_group_not_in_nation`)
+/// outside the nation's years.
+///
+/// ```
+/// use heat_core::cohort::{year_group_in_nation, Nation};
+/// use heat_core::HeatError;
+/// assert_eq!(year_group_in_nation(14, Nation::NorthernIreland), Ok(14));
+/// let e = year_group_in_nation(14, Nation::England).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()), ("year_group_not_in_nation", "year 14 is not a year group in england"));
+/// assert!(year_group_in_nation(i64::MAX, Nation::England).is_err());
+/// ```
+pub fn year_group_in_nation(number: i64, nation: Nation) -> Result<i32, CohortError> {
+    i32::try_from(number)
+        .ok()
+        .filter(|n| (nation.first_year()..=nation.last_year()).contains(n))
+        .ok_or_else(|| CohortError::YearGroupNotInNation(format!("year {number}"), nation))
 }
 
 /// Read a year group as people type it: `Y10`, `yr 10`, `Year 10`, `10`, `R`, `Rec`,
@@ -733,13 +760,62 @@ pub fn track_cohort_of_year(y: i32, nation: Nation) -> TrackCohort {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum LeapDayBirthday {
     /// 28 February.
+    #[cfg_attr(feature = "serde", serde(rename = "february_28"))]
     February28,
     /// 1 March (the convention Scots law states; the default).
     #[default]
+    #[cfg_attr(feature = "serde", serde(rename = "march_1"))]
     March1,
+}
+
+impl LeapDayBirthday {
+    /// Every choice, in the order the docs list them.
+    pub const ALL: [LeapDayBirthday; 2] = [LeapDayBirthday::March1, LeapDayBirthday::February28];
+
+    /// Its name in settings and in the bindings (the serde name too).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::cohort::LeapDayBirthday::February28.name(), "february_28");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            LeapDayBirthday::February28 => "february_28",
+            LeapDayBirthday::March1 => "march_1",
+        }
+    }
+}
+
+impl FromStr for LeapDayBirthday {
+    type Err = crate::ArgumentError;
+
+    /// `march_1` or `february_28`.
+    ///
+    /// ```
+    /// use heat_core::cohort::LeapDayBirthday;
+    /// use heat_core::HeatError;
+    /// assert_eq!("february_28".parse::<LeapDayBirthday>().unwrap(), LeapDayBirthday::February28);
+    /// let e = "feb_29".parse::<LeapDayBirthday>().unwrap_err();
+    /// assert_eq!((e.code(), e.to_string().as_str()),
+    ///            ("unknown_value", "leap_day must be one of 'march_1' or 'february_28', not \"feb_29\""));
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        choice("leap_day", s, &Self::ALL, |c| c.name())
+    }
+}
+
+/// The choice in `all` whose name is `s`, or an `unknown_value` error for `argument` listing them.
+fn choice<T: Copy>(
+    argument: &str,
+    s: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Result<T, crate::ArgumentError> {
+    all.iter().copied().find(|c| name(*c) == s).ok_or_else(|| {
+        let names: Vec<String> = all.iter().map(|c| format!("'{}'", name(*c))).collect();
+        crate::ArgumentError::unknown_value(argument, s, &names.join(" or "))
+    })
 }
 
 /// The date a person born on `dob` turns `age`.
@@ -767,13 +843,51 @@ pub fn birthday(dob: NaiveDate, age: i32, leap: LeapDayBirthday) -> Option<Naive
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum EhcpRule {
     /// Until the day before the 25th birthday (KCC wording; the default).
     #[default]
+    #[cfg_attr(feature = "serde", serde(rename = "until_25th_birthday"))]
     Until25thBirthday,
     /// To the end of the academic year in which they turn 25.
+    #[cfg_attr(feature = "serde", serde(rename = "end_of_academic_year_turning_25"))]
     EndOfAcademicYearTurning25,
+}
+
+impl EhcpRule {
+    /// Every choice, in the order the docs list them.
+    pub const ALL: [EhcpRule; 2] = [
+        EhcpRule::Until25thBirthday,
+        EhcpRule::EndOfAcademicYearTurning25,
+    ];
+
+    /// Its name in settings and in the bindings (the serde name too).
+    ///
+    /// ```
+    /// assert_eq!(heat_core::cohort::EhcpRule::default().name(), "until_25th_birthday");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            EhcpRule::Until25thBirthday => "until_25th_birthday",
+            EhcpRule::EndOfAcademicYearTurning25 => "end_of_academic_year_turning_25",
+        }
+    }
+}
+
+impl FromStr for EhcpRule {
+    type Err = crate::ArgumentError;
+
+    /// `until_25th_birthday` or `end_of_academic_year_turning_25`.
+    ///
+    /// ```
+    /// use heat_core::cohort::EhcpRule;
+    /// use heat_core::HeatError;
+    /// assert_eq!("end_of_academic_year_turning_25".parse::<EhcpRule>().unwrap(),
+    ///            EhcpRule::EndOfAcademicYearTurning25);
+    /// assert_eq!("25".parse::<EhcpRule>().unwrap_err().code(), "unknown_value");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        choice("ehcp_rule", s, &Self::ALL, |c| c.name())
+    }
 }
 
 /// Whether a young person born on `dob` is in the DfE/local-authority participation-tracking
@@ -1034,6 +1148,35 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, CohortError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn tracking_rule_names_are_their_serde_names_and_parse_back() {
+        for rule in EhcpRule::ALL {
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(json, format!("\"{}\"", rule.name()));
+            assert_eq!(rule.name().parse::<EhcpRule>(), Ok(rule));
+        }
+        for leap in LeapDayBirthday::ALL {
+            let json = serde_json::to_string(&leap).unwrap();
+            assert_eq!(json, format!("\"{}\"", leap.name()));
+            assert_eq!(leap.name().parse::<LeapDayBirthday>(), Ok(leap));
+        }
+        assert_eq!(
+            serde_json::from_str::<EhcpRule>("\"end_of_academic_year_turning_25\"").unwrap(),
+            EhcpRule::EndOfAcademicYearTurning25
+        );
+    }
+
+    #[test]
+    fn a_year_group_number_is_held_to_its_nation() {
+        assert_eq!(year_group_in_nation(0, Nation::England), Ok(0));
+        assert_eq!(year_group_in_nation(13, Nation::Wales), Ok(13));
+        assert!(year_group_in_nation(0, Nation::Scotland).is_err());
+        assert!(year_group_in_nation(-1, Nation::England).is_err());
+        assert!(year_group_in_nation(i64::from(i32::MAX) + 1, Nation::England).is_err());
+    }
+
     use super::*;
     use crate::HeatError;
 

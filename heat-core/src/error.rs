@@ -87,10 +87,26 @@ impl ErrorKind {
 /// ```
 pub trait HeatError: std::error::Error + Send + Sync + 'static {
     /// The stable snake_case code (never changes between releases).
+    ///
+    /// ```
+    /// use heat_core::HeatError;
+    /// assert_eq!(heat_core::postcode::Postcode::parse("LS1").unwrap_err().code(), "too_short");
+    /// ```
     fn code(&self) -> &'static str;
     /// What the error is about.
+    ///
+    /// ```
+    /// use heat_core::{ErrorKind, HeatError};
+    /// assert_eq!(heat_core::postcode::Postcode::parse("LS1").unwrap_err().kind(), ErrorKind::Postcode);
+    /// ```
     fn kind(&self) -> ErrorKind;
     /// Machine-readable detail (the character, length, rule, row ...), where there is one.
+    ///
+    /// ```
+    /// use heat_core::{ArgumentError, HeatError};
+    /// assert_eq!(ArgumentError::unknown_value("nation", "mars", "england").detail().as_deref(), Some("nation"));
+    /// assert_eq!(heat_core::postcode::Postcode::parse("LS1").unwrap_err().detail().as_deref(), Some("3")); // its length
+    /// ```
     fn detail(&self) -> Option<String> {
         None
     }
@@ -101,9 +117,9 @@ pub trait HeatError: std::error::Error + Send + Sync + 'static {
 /// from these lists) and a private `stable_code` that the type's `code()` returns. Variants that
 /// wrap another heatkit error take that error's code (`delegate`). The match is exhaustive, so a
 /// new variant cannot be added without its code. A `unit` enum (no data in its variants) also
-/// gets `ALL` and `from_code`.
+/// gets `ALL` and `from_code` (`unit T in "path" {...}`: the path names `T` in its doctest).
 macro_rules! codes {
-    (unit $ty:ident { $($variant:ident => $code:literal),* $(,)? }) => {
+    (unit $ty:ident in $path:literal { $($variant:ident => $code:literal),* $(,)? }) => {
         impl $ty {
             #[doc = concat!("Every stable code a `", stringify!($ty), "` can have, in declaration order.")]
             pub const CODES: &'static [&'static str] = &[$($code),*];
@@ -117,6 +133,10 @@ macro_rules! codes {
             }
 
             #[doc = concat!("The `", stringify!($ty), "` whose code this is, if any.")]
+            ///
+            #[doc = concat!("```\nuse ", $path, "::", stringify!($ty), ";\nfor c in ", stringify!($ty),
+                "::ALL {\n    assert_eq!(", stringify!($ty), "::from_code(c.code()), Some(*c));\n}\nassert_eq!(",
+                stringify!($ty), "::from_code(\"no_such_code\"), None);\n```")]
             pub fn from_code(code: &str) -> Option<$ty> {
                 match code {
                     $($code => Some($ty::$variant),)*
@@ -140,6 +160,8 @@ macro_rules! codes {
         }
     };
 }
+// A build without features uses it only in this file.
+#[allow(unused_imports)]
 pub(crate) use codes;
 
 /// An argument that cannot be used: the wrong type, out of range, or not one of the values

@@ -98,6 +98,11 @@ impl HeatError for FieldError {
 /// ```
 pub trait TextRow {
     /// The cell of `column`, if the row has that column.
+    ///
+    /// ```
+    /// use heat_core::fields::TextRow;
+    /// assert_eq!([("dob", "2011-01-02")].cell("dob"), Some("2011-01-02"));
+    /// ```
     fn cell(&self, column: &str) -> Option<&str>;
 }
 
@@ -573,7 +578,7 @@ pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
     }
 }
 
-/// A postcode read by [`postcode`]: the postcode, and the slips repaired to get it.
+/// A postcode read by [`postcode()`]: the postcode, and the slips repaired to get it.
 ///
 /// ```
 /// let p = heat_core::fields::postcode("ls1 4ap").unwrap().unwrap();

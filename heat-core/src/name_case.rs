@@ -20,6 +20,11 @@ use once_cell::sync::Lazy;
 use serde::Serialize;
 
 /// Something about a name a person should look at.
+///
+/// ```
+/// use heat_core::name_case::{tidy_name, NameFlag};
+/// assert_eq!(tidy_name("Sam/Sammy").flags, vec![NameFlag::Punctuation]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -47,6 +52,11 @@ impl NameFlag {
 }
 
 /// A name after tidying.
+///
+/// ```
+/// let t = heat_core::name_case::tidy_name("  ANNE-MARIE ");
+/// assert_eq!((t.text.as_str(), t.changed, t.flags.len()), ("Anne-Marie", true, 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct TidiedName {
@@ -59,6 +69,11 @@ pub struct TidiedName {
 }
 
 /// How names typed in one case are written: the embedded exceptions, to which a team may add.
+///
+/// ```
+/// use heat_core::name_case::NameCase;
+/// assert_eq!(NameCase::embedded().tidy("mcdonald").text, "McDonald");
+/// ```
 #[derive(Debug, Clone)]
 pub struct NameCase {
     exceptions: HashMap<String, String>,

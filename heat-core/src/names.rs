@@ -413,6 +413,12 @@ pub struct NicknameTable {
 }
 
 /// A problem reading a nickname table.
+///
+/// ```
+/// use heat_core::{names::NicknameTable, HeatError};
+/// let e = NicknameTable::from_csv_reader("a,b,c\nWilliam,Bill\n".as_bytes()).unwrap_err();
+/// assert_eq!(e.code(), "bad_nickname_row");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum NicknameTableError {
     /// The CSV could not be read or a row has fewer than three columns.

@@ -97,6 +97,17 @@ impl CsvRows {
 
     /// The row of the next `record` read from `text` (the bytes the reader reads), and the rows
     /// of the blank lines just before it.
+    ///
+    /// ```
+    /// let text = "h\nx\n\n\ny\n";
+    /// let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    /// let mut record = csv::StringRecord::new();
+    /// let mut counter = heat_core::rows::CsvRows::default();
+    /// rdr.read_record(&mut record).unwrap();
+    /// assert_eq!(counter.row_of(&record, text.as_bytes()), (2, 2..2));
+    /// rdr.read_record(&mut record).unwrap();
+    /// assert_eq!(counter.row_of(&record, text.as_bytes()), (5, 3..5)); // rows 3 and 4 blank
+    /// ```
     pub fn row_of(
         &mut self,
         record: &csv::StringRecord,
@@ -121,6 +132,11 @@ impl CsvRows {
     }
 
     /// The row of a record that could not be read.
+    ///
+    /// ```
+    /// let mut counter = heat_core::rows::CsvRows::default();
+    /// assert_eq!((counter.row_of_unreadable(), counter.row_of_unreadable()), (2, 3));
+    /// ```
     pub fn row_of_unreadable(&mut self) -> usize {
         self.last_row += 1;
         self.last_row
@@ -158,6 +174,12 @@ pub fn of_record(record: &csv::StringRecord, index: usize) -> usize {
 }
 
 /// The spreadsheet row a CSV reading error is on (at 0-based record `index` when it says none).
+///
+/// ```
+/// let mut rdr = csv::Reader::from_reader("a,b\n1,2\n3\n".as_bytes());
+/// let e = rdr.records().nth(1).unwrap().unwrap_err();
+/// assert_eq!(heat_core::rows::of_csv_error(&e, 1), 3);
+/// ```
 pub fn of_csv_error(error: &csv::Error, index: usize) -> usize {
     error
         .position()

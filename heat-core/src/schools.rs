@@ -38,6 +38,15 @@ use crate::names::{jaro_winkler, normalise_name};
 use crate::postcode::Postcode;
 
 /// One school or college.
+///
+/// ```
+/// use heat_core::schools::SchoolDirectory;
+/// let d = SchoolDirectory::from_gias(
+///     b"URN,EstablishmentName,Town,Postcode\n107983,Leeds Grammar School,Leeds,LS17 8GS\n",
+/// ).unwrap();
+/// let school = d.by_id("107983").unwrap();
+/// assert_eq!((school.town.as_deref(), school.postcode.as_deref(), school.open), (Some("Leeds"), Some("LS17 8GS"), true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct School {
     /// Its URN (GIAS), blank for an institution known only to HEAT.
@@ -95,6 +104,14 @@ impl School {
 /// How a name reached its school: the reason written beside every school found by name. Only
 /// [`NameMatch::Id`], [`NameMatch::Exact`] and [`NameMatch::Tidied`] are certain; the others
 /// are a choice a person should check.
+///
+/// ```
+/// use heat_core::schools::{NameMatch, SchoolDirectory, SchoolMatch};
+/// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName,Town,Postcode\n1,Leeds High,Leeds,LS6 2AB\n2,Leeds High,Otley,LS21 1AA\n3,St Mary's School,Leeds,LS1 4AP\n").unwrap();
+/// let how = |typed: &str| match d.find(typed) { SchoolMatch::Found { how, .. } => Some(how), _ => None };
+/// assert_eq!((how("St Mary's School"), how("st marys school"), how("St Mary's")),
+///            (Some(NameMatch::Exact), Some(NameMatch::Tidied), Some(NameMatch::WithoutGenericWords)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameMatch {
@@ -131,6 +148,11 @@ impl NameMatch {
     }
 
     /// Whether a school reached this way can be written without a person checking it.
+    ///
+    /// ```
+    /// use heat_core::schools::NameMatch;
+    /// assert!(NameMatch::Exact.is_certain() && !NameMatch::WithoutGenericWords.is_certain());
+    /// ```
     pub fn is_certain(self) -> bool {
         matches!(self, NameMatch::Id | NameMatch::Exact | NameMatch::Tidied)
     }
@@ -152,6 +174,13 @@ impl NameMatch {
 }
 
 /// What made one school the nearest of several that fit a name equally.
+///
+/// ```
+/// use heat_core::schools::{Nearness, SchoolDirectory, SchoolMatch};
+/// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName,Town,Postcode\n1,Leeds High,Leeds,LS6 2AB\n2,Leeds High,Otley,LS21 1AA\n3,St Mary's School,Leeds,LS1 4AP\n").unwrap();
+/// let SchoolMatch::Nearest { by, .. } = d.find_near("Leeds High", Some("LS6 3QS")) else { panic!() };
+/// assert_eq!(by, Nearness::HomeDistrict);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Nearness {
@@ -178,6 +207,13 @@ impl Nearness {
 }
 
 /// What a typed school became.
+///
+/// ```
+/// use heat_core::schools::{SchoolDirectory, SchoolMatch};
+/// let d = SchoolDirectory::from_gias(b"URN,EstablishmentName,Town,Postcode\n1,Leeds High,Leeds,LS6 2AB\n2,Leeds High,Otley,LS21 1AA\n3,St Mary's School,Leeds,LS1 4AP\n").unwrap();
+/// assert!(matches!(d.find("Leeds High"), SchoolMatch::Ambiguous { ref candidates } if candidates.len() == 2));
+/// assert!(matches!(d.find("Hogwarts"), SchoolMatch::NotFound { .. }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SchoolMatch<'a> {
@@ -224,6 +260,11 @@ pub enum SchoolMatch<'a> {
 }
 
 /// Why a schools file could not be read.
+///
+/// ```
+/// use heat_core::{schools::SchoolDirectory, HeatError};
+/// assert_eq!(SchoolDirectory::from_gias(b"Name,Town\nX,Y\n").unwrap_err().code(), "no_header_row");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum SchoolsError {
     /// The file cannot be read.
@@ -258,6 +299,15 @@ impl crate::HeatError for SchoolsError {
 }
 
 /// The schools a team's files know, indexed for finding by name or id.
+///
+/// ```
+/// use heat_core::schools::{SchoolDirectory, SchoolMatch};
+/// let d = SchoolDirectory::from_gias(
+///     b"URN,EstablishmentName,Town,Postcode\n107983,Leeds Grammar School,Leeds,LS17 8GS\n",
+/// ).unwrap();
+/// assert_eq!(d.by_id("107983").map(|s| s.name.as_str()), Some("Leeds Grammar School"));
+/// assert!(matches!(d.find("leeds grammar school"), SchoolMatch::Found { .. }));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SchoolDirectory {
     schools: Vec<School>,

@@ -2,7 +2,7 @@
 //! `heat_core::calendar`.
 
 use crate::dates::{required_date, DateCell, DateColumn};
-use crate::errors::{int_arg, raise, unknown_value, wrong_type};
+use crate::errors::{int_arg, raise, wrong_type};
 use arrow_array::types::{Date32Type, Int32Type, Int8Type};
 use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, Int8Array, StringArray};
 use arrow_schema::DataType;
@@ -131,13 +131,7 @@ fn year_group_arg(py: Python<'_>, value: &Bound<'_, PyAny>, n: Nation) -> PyResu
         && !value.is_instance_of::<pyo3::types::PyBool>()
     {
         let number = value.extract::<i64>().unwrap_or(i64::MAX);
-        if number < i64::from(n.first_year()) || number > i64::from(n.last_year()) {
-            return Err(raise(
-                py,
-                &CohortError::YearGroupNotInNation(format!("year {number}"), n),
-            ));
-        }
-        return Ok(number as i32);
+        return core::year_group_in_nation(number, n).map_err(|e| raise(py, &e));
     }
     let text = value.cast::<PyString>().map_err(|_| {
         wrong_type(
@@ -296,30 +290,8 @@ fn in_tracking_age(
     ehcp_rule: &str,
     leap_day: &str,
 ) -> PyResult<bool> {
-    let rule = match ehcp_rule {
-        "until_25th_birthday" => EhcpRule::Until25thBirthday,
-        "end_of_academic_year_turning_25" => EhcpRule::EndOfAcademicYearTurning25,
-        other => {
-            return Err(unknown_value(
-                py,
-                "ehcp_rule",
-                other,
-                "'until_25th_birthday' or 'end_of_academic_year_turning_25'",
-            ))
-        }
-    };
-    let leap = match leap_day {
-        "march_1" => LeapDayBirthday::March1,
-        "february_28" => LeapDayBirthday::February28,
-        other => {
-            return Err(unknown_value(
-                py,
-                "leap_day",
-                other,
-                "'march_1' or 'february_28'",
-            ))
-        }
-    };
+    let rule: EhcpRule = ehcp_rule.parse().map_err(|e| raise(py, &e))?;
+    let leap: LeapDayBirthday = leap_day.parse().map_err(|e| raise(py, &e))?;
     Ok(core::in_tracking_age(
         date(py, dob)?,
         date(py, on)?,

@@ -91,8 +91,15 @@ def test_tracking_age():
     assert heatkit.in_tracking_age("2008-03-15", "2033-08-31", ehcp=True, ehcp_rule="end_of_academic_year_turning_25")
     assert heatkit.in_tracking_age("2008-02-29", "2033-02-28", ehcp=True)
     assert not heatkit.in_tracking_age("2008-02-29", "2033-02-28", ehcp=True, leap_day="february_28")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as e:
         heatkit.in_tracking_age("2008-02-29", "2033-02-28", ehcp_rule="forever")
+    assert (e.value.code, str(e.value)) == (
+        "unknown_value",
+        "ehcp_rule must be one of 'until_25th_birthday' or 'end_of_academic_year_turning_25', not \"forever\"")
+    with pytest.raises(ValueError) as e:
+        heatkit.in_tracking_age("2008-02-29", "2033-02-28", leap_day="feb_29")
+    assert (e.value.code, str(e.value)) == (
+        "unknown_value", "leap_day must be one of 'march_1' or 'february_28', not \"feb_29\"")
 
 
 def test_check_year_group():

@@ -62,26 +62,52 @@ macro_rules! activity_rules {
             pub const CODES: &'static [&'static str] = &[$($code),*];
 
             /// The stable rule id (`ACT001`…).
+            ///
+            /// ```
+            /// assert_eq!(heat_core::activity::Rule::MissingTitle.id(), "ACT001");
+            /// ```
             pub fn id(self) -> &'static str {
                 match self { $(Rule::$variant => $id,)* }
             }
             /// The field the rule is about.
+            ///
+            /// ```
+            /// assert_eq!(heat_core::activity::Rule::MissingType.field(), "activity_type");
+            /// ```
             pub fn field(self) -> &'static str {
                 match self { $(Rule::$variant => $field,)* }
             }
             /// The stable snake_case code.
+            ///
+            /// ```
+            /// assert_eq!(heat_core::activity::Rule::MissingTitle.code(), "missing_title");
+            /// ```
             pub fn code(self) -> &'static str {
                 match self { $(Rule::$variant => $code,)* }
             }
             /// Error (the activity cannot be uploaded) or warning.
+            ///
+            /// ```
+            /// use heat_core::activity::{Rule, Severity};
+            /// assert_eq!(Rule::MissingTitle.severity(), Severity::Error);
+            /// ```
             pub fn severity(self) -> Severity {
                 match self { $(Rule::$variant => Severity::$severity,)* }
             }
             /// What the rule checks, in words.
+            ///
+            /// ```
+            /// assert_eq!(heat_core::activity::Rule::MissingTitle.checks(), "the activity has a title");
+            /// ```
             pub fn checks(self) -> &'static str {
                 match self { $(Rule::$variant => $checks,)* }
             }
             /// The rule with this id, if any.
+            ///
+            /// ```
+            /// use heat_core::activity::Rule;
+            /// assert_eq!((Rule::from_id("ACT002"), Rule::from_id("ACT999")), (Some(Rule::MissingType), None));
+            /// ```
             pub fn from_id(id: &str) -> Option<Rule> {
                 match id { $($id => Some(Rule::$variant),)* _ => None }
             }

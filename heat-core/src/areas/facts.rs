@@ -51,6 +51,15 @@ impl YearMonth {
 }
 
 /// Where a postcode stands in the loaded look-ups.
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource, AreaStatus};
+/// let csv = b"pcds,doterm,ladcd\nLS1 4AP,,E08000035\nLS1 9ZZ,200912,E08000035\n";
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", csv.to_vec())]).unwrap();
+/// let status = |p: &str| i.lookup(p).status;
+/// assert_eq!((status("LS1 4AP"), status("LS1 9ZZ"), status("M1 1AE"), status("M1")),
+///            (AreaStatus::Live, AreaStatus::Terminated, AreaStatus::Unknown, AreaStatus::Invalid));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AreaStatus {
     /// In a look-up and not terminated.
@@ -80,6 +89,12 @@ impl AreaStatus {
 }
 
 /// A nation's own deprivation index for one postcode's area.
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+/// assert_eq!(i.lookup("LS1 4AP").deprivation, None); // no ranks file loaded
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deprivation<'a> {
     /// The index (`IMD 2019`, `SIMD 2020v2`, ...).
@@ -110,6 +125,12 @@ impl Deprivation<'_> {
 
 /// The OfS measures of one postcode: quintiles 1–5 (1 = lowest participation), `None` where the
 /// look-up gives none, with the look-up's reason.
+///
+/// ```
+/// use heat_core::areas::OfsMeasures;
+/// let none = OfsMeasures::default();
+/// assert_eq!((none.polar4, none.polar3), (None, None));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OfsMeasures<'a> {
     /// POLAR4 quintile.
@@ -151,6 +172,13 @@ pub struct OfsMeasures<'a> {
 }
 
 /// Everything the loaded files say about one postcode.
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+/// let f = i.lookup("ls14ap");
+/// assert_eq!((f.postcode.map(|p| p.to_string()), f.lad), (Some("LS1 4AP".to_string()), Some("E08000035")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaFacts<'a> {
     /// The postcode as normalised (`None` when it is not one).

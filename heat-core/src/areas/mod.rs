@@ -60,6 +60,11 @@ enum SourceData {
 
 impl AreaSource {
     /// A file on disk (CSV, workbook or zip), named in results by its file name.
+    ///
+    /// ```
+    /// use heat_core::areas::AreaSource;
+    /// assert_eq!(AreaSource::file("downloads/NSPL_MAY_2022_UK.csv").name(), "NSPL_MAY_2022_UK.csv");
+    /// ```
     pub fn file(path: impl AsRef<Path>) -> AreaSource {
         let path = path.as_ref().to_path_buf();
         let name = path.file_name().map_or_else(
@@ -99,12 +104,23 @@ impl AreaSource {
     }
 
     /// The name results report for this file.
+    ///
+    /// ```
+    /// use heat_core::areas::AreaSource;
+    /// assert_eq!(AreaSource::bytes("l.csv", Vec::new()).name(), "l.csv");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 }
 
 /// A row of a look-up file that was not loaded, and why.
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// let (_, r) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\nnot a postcode,E08000035\n".to_vec())]).unwrap();
+/// assert_eq!((r[0].rejected[0].row, r[0].rejected[0].reason.as_str()), (3, "\"not a postcode\" is not a postcode"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedRow {
     /// The row number, as a spreadsheet shows it.
@@ -162,6 +178,12 @@ impl LoadReport {
 }
 
 /// A loaded file as results name it.
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+/// assert_eq!((i.sources()[0].name.as_str(), i.sources()[0].kind.as_str()), ("l.csv", "postcodes"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceInfo {
     /// The file.
@@ -304,6 +326,12 @@ fn unpack(key: u64) -> String {
 /// Postcodes and their areas and measures, built from a team's look-up files. Build once with
 /// [`AreaIndex::build`], [`save`](AreaIndex::save) it, [`load`](AreaIndex::load) it where it is
 /// used, and [`lookup`](AreaIndex::lookup) or [`enrich_postcodes`].
+///
+/// ```
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+/// assert_eq!(i.lookup("ls1 4ap").lad, Some("E08000035"));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct AreaIndex {
     strings: Texts,
@@ -453,6 +481,13 @@ impl AreaIndex {
     }
 
     /// [`AreaIndex::build`] reading columns by the formats given (a user's `columns.csv`).
+    ///
+    /// ```
+    /// use heat_core::areas::{AreaIndex, AreaSource, FileFormats};
+    /// let source = AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec());
+    /// let (i, _) = AreaIndex::build_with(&[source], FileFormats::embedded()).unwrap();
+    /// assert_eq!(i.len(), 1);
+    /// ```
     pub fn build_with(
         sources: &[AreaSource],
         formats: &FileFormats,
@@ -473,11 +508,21 @@ impl AreaIndex {
     }
 
     /// Whether the index holds no postcodes (it may still hold ranks).
+    ///
+    /// ```
+    /// assert!(heat_core::areas::AreaIndex::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
     /// The files the index was built from.
+    ///
+    /// ```
+    /// use heat_core::areas::{AreaIndex, AreaSource};
+    /// let (i, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,ladcd\nLS1 4AP,E08000035\n".to_vec())]).unwrap();
+    /// assert_eq!(i.sources().len(), 1);
+    /// ```
     pub fn sources(&self) -> &[SourceInfo] {
         &self.sources
     }

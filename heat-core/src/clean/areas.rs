@@ -22,6 +22,20 @@ pub const AREA_COLUMNS: [&str; 10] = [
 ];
 
 /// What the area index says about one student's home postcode.
+///
+/// ```
+/// use std::sync::Arc;
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// use heat_core::clean::{clean_students, CleanSettings};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let (index, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,doterm,lsoa11cd\nLS1 4AP,,E01033010\nLS1 9ZZ,200912,E01033010\n".to_vec())]).unwrap();
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,LS1 4AP\nBen,Ng,2011-02-03,LS1 9ZZ\nCai,Li,2011-03-04,M1 1AE\n";
+/// let upload = validate_import(csv, Template::Students, &ImportSettings::default()).unwrap();
+/// let settings = CleanSettings { areas: Some(Arc::new(index)), ..CleanSettings::on("2026-12-01".parse().unwrap()) };
+/// let out = clean_students(upload, &settings).unwrap();
+/// let status: Vec<&str> = out.students.iter().map(|s| s.area.as_ref().unwrap().status).collect();
+/// assert_eq!(status, ["live", "terminated", "unknown"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StudentArea {
     /// `live`, `terminated`, `unknown` or `invalid` (blank postcodes are `invalid`).
@@ -71,6 +85,20 @@ impl StudentArea {
 }
 
 /// Students by quintile of one measure.
+///
+/// ```
+/// use std::sync::Arc;
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// use heat_core::clean::{clean_students, CleanSettings};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let (index, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,doterm,lsoa11cd\nLS1 4AP,,E01033010\nLS1 9ZZ,200912,E01033010\n".to_vec())]).unwrap();
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,LS1 4AP\nBen,Ng,2011-02-03,LS1 9ZZ\nCai,Li,2011-03-04,M1 1AE\n";
+/// let upload = validate_import(csv, Template::Students, &ImportSettings::default()).unwrap();
+/// let settings = CleanSettings { areas: Some(Arc::new(index)), ..CleanSettings::on("2026-12-01".parse().unwrap()) };
+/// let out = clean_students(upload, &settings).unwrap();
+/// let polar4 = &out.areas.unwrap().polar4;
+/// assert_eq!((polar4.counts, polar4.missing), ([0; 5], 3)); // no OfS look-up loaded
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuintileCounts {
     /// Students in quintiles 1 to 5.
@@ -93,6 +121,20 @@ impl QuintileCounts {
 }
 
 /// What the area step found over the whole upload (counts only, never a student's values).
+///
+/// ```
+/// use std::sync::Arc;
+/// use heat_core::areas::{AreaIndex, AreaSource};
+/// use heat_core::clean::{clean_students, CleanSettings};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let (index, _) = AreaIndex::build(&[AreaSource::bytes("l.csv", b"pcds,doterm,lsoa11cd\nLS1 4AP,,E01033010\nLS1 9ZZ,200912,E01033010\n".to_vec())]).unwrap();
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,LS1 4AP\nBen,Ng,2011-02-03,LS1 9ZZ\nCai,Li,2011-03-04,M1 1AE\n";
+/// let upload = validate_import(csv, Template::Students, &ImportSettings::default()).unwrap();
+/// let settings = CleanSettings { areas: Some(Arc::new(index)), ..CleanSettings::on("2026-12-01".parse().unwrap()) };
+/// let out = clean_students(upload, &settings).unwrap();
+/// let summary = out.areas.unwrap();
+/// assert_eq!((summary.unknown, summary.terminated), (1, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AreaSummary {
     /// The index used, in words.

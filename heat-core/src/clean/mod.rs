@@ -157,6 +157,18 @@ impl RowStatus {
 }
 
 /// One problem with one cell (or row), in plain English beside its stable code.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let p = &out.students[1].problems[0];
+/// assert_eq!((p.column.as_str(), p.code), ("-", "likely_duplicate"));
+/// assert!(p.message.starts_with("Probably the same student as row 2"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// The template column (`-` for the whole row).
@@ -172,6 +184,17 @@ pub struct Problem {
 }
 
 /// The years a date of birth gives.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let d = out.students[0].derived.as_ref().unwrap();
+/// assert_eq!((d.year_group.as_str(), d.ks4_exam_year, d.he_ready_year.as_str()), ("Year 11", 2027, "2029/30"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Derived {
     /// The school year group in the upload's academic year (`Year 10`, `Reception`...).
@@ -187,6 +210,18 @@ pub struct Derived {
 }
 
 /// A likely duplicate: this row is probably the same student as an earlier one.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let d = out.students[1].duplicate.as_ref().unwrap();
+/// assert_eq!((d.of_row, d.agreed.clone()), (2, vec!["first_name", "last_name", "date_of_birth", "postcode"]));
+/// assert!(d.probability > 0.99);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Duplicate {
     /// The earlier row (the first of the student's rows).
@@ -201,6 +236,17 @@ pub struct Duplicate {
 }
 
 /// One row of the upload, as the clean job leaves it.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let rows: Vec<(usize, RowStatus)> = out.students.iter().map(|s| (s.row, s.status)).collect();
+/// assert_eq!(rows, vec![(2, RowStatus::Ok), (3, RowStatus::NeedsAttention), (4, RowStatus::Ok)]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudentRow {
     /// The spreadsheet row.
@@ -244,6 +290,17 @@ impl StudentRow {
 
 /// Rows by status, reconciling with the rows read: `rows_in = ok + fixed + needs_attention +
 /// rejected`.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let c = &out.counts;
+/// assert_eq!((c.rows_in, c.ok, c.fixed, c.needs_attention, c.rejected, c.duplicates), (3, 2, 0, 1, 0, 1));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCounts {
     /// Data rows read.
@@ -281,6 +338,17 @@ impl StatusCounts {
 }
 
 /// What the clean job returns.
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings, RowStatus};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nAnn,Lee,2011-01-02,m11ae\nBen,Ng,2011-02-03,M1 1AE\n";
+/// let import = ImportSettings { check_duplicates: false, ..ImportSettings::default() };
+/// let upload = validate_import(csv, Template::Students, &import).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// assert_eq!((out.students.len(), out.file_problems.len()), (3, 0));
+/// assert_eq!(out.columns[..3], ["student_ref", "first_name", "last_name"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CleanOutcome {
     /// Template columns, the order of [`StudentRow::values`].
@@ -303,6 +371,12 @@ pub struct CleanOutcome {
 }
 
 /// Why the clean job could not run at all.
+///
+/// ```
+/// use heat_core::{clean::{clean_students_file, CleanSettings}, HeatError};
+/// let e = clean_students_file("/no/such/upload.csv".as_ref(), &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap_err();
+/// assert_eq!(e.code(), "unreadable_file");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum CleanError {
     /// The upload cannot be read.
@@ -360,6 +434,15 @@ fn read_students(
 }
 
 /// The clean job on an upload already read (see the module docs).
+///
+/// ```
+/// use heat_core::clean::{clean_students, CleanSettings};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let csv = b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\nBen,Ng,2011-13-40,M1 1AE\n";
+/// let upload = validate_import(csv, Template::Students, &ImportSettings::default()).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// assert_eq!((out.students.len(), out.counts.ok), (2, 1));
+/// ```
 pub fn clean_students(
     upload: ImportOutcome,
     settings: &CleanSettings,

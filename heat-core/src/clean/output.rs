@@ -732,6 +732,11 @@ fn write_book<'a, W: Write + std::io::Seek + Send, T>(
 pub const FAST_ZIP_ROWS: usize = 200_000;
 
 /// The files [`write_files`] writes into a folder.
+///
+/// ```
+/// let files = heat_core::clean::output::Files { csv: true, ..Default::default() };
+/// assert!(!files.xlsx && files.report.is_none() && !files.bom);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Files {
     /// `students_cleaned.csv` and `students_problems.csv`.
@@ -745,6 +750,16 @@ pub struct Files {
 }
 
 /// What [`write_files`] wrote.
+///
+/// ```
+/// use heat_core::clean::{clean_students, output, CleanSettings};
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let upload = validate_import(b"first,last,dob,postcode\nAnn,Lee,2011-01-02,M1 1AE\n", Template::Students, &ImportSettings::default()).unwrap();
+/// let out = clean_students(upload, &CleanSettings::on("2026-12-01".parse().unwrap())).unwrap();
+/// let dir = std::env::temp_dir().join("heatkit_doc_written");
+/// let written = output::write_files(&out, &dir, &output::Files { csv: true, ..Default::default() }).unwrap();
+/// assert_eq!((written.paths.len(), written.neutralised_csv), (2, 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Written {
     /// The files, in the order CSV, workbook, report.

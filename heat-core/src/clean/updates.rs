@@ -32,6 +32,19 @@ use crate::import::{CleanRow, ImportOutcome, Template};
 use crate::matching::{MatchError, MatchSettings, Matcher, StudentRef};
 
 /// One field of a student HEAT holds whose value the upload changes.
+///
+/// ```
+/// use heat_core::clean::updates::split_upload;
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let s = ImportSettings::on("2026-12-01".parse().unwrap());
+/// let export = validate_import(b"Student HEAT ID,Forename,Surname,DOB,Postcode\n\
+///     4001,Ruby,Hall,2011-06-07,M1 1AE\n".as_slice(), Template::Students, &s).unwrap();
+/// let upload = validate_import(b"Forename,Surname,DOB,Postcode\n\
+///     Ruby,Hall,2011-06-07,LS1 4AP\nAmir,Khan,2011-01-01,\n".as_slice(), Template::Students, &s).unwrap();
+/// let split = split_upload(&upload, &export, &Default::default()).unwrap();
+/// let c = &split.existing[0].changes[0];
+/// assert_eq!((c.column, c.old.as_str(), c.new.as_str()), ("postcode", "M1 1AE", "LS1 4AP"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     /// The template column (`postcode`, `school_id`...).
@@ -43,6 +56,19 @@ pub struct FieldChange {
 }
 
 /// An upload row found in the export.
+///
+/// ```
+/// use heat_core::clean::updates::split_upload;
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let s = ImportSettings::on("2026-12-01".parse().unwrap());
+/// let export = validate_import(b"Student HEAT ID,Forename,Surname,DOB,Postcode\n\
+///     4001,Ruby,Hall,2011-06-07,M1 1AE\n".as_slice(), Template::Students, &s).unwrap();
+/// let upload = validate_import(b"Forename,Surname,DOB,Postcode\n\
+///     Ruby,Hall,2011-06-07,LS1 4AP\nAmir,Khan,2011-01-01,\n".as_slice(), Template::Students, &s).unwrap();
+/// let split = split_upload(&upload, &export, &Default::default()).unwrap();
+/// let m = &split.existing[0];
+/// assert_eq!((m.row, m.export_row, m.export_ref.as_str(), m.unreadable.len()), (2, 2, "4001", 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExistingStudent {
     /// The upload's spreadsheet row.
@@ -61,6 +87,18 @@ pub struct ExistingStudent {
 }
 
 /// An upload split against an export.
+///
+/// ```
+/// use heat_core::clean::updates::split_upload;
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let s = ImportSettings::on("2026-12-01".parse().unwrap());
+/// let export = validate_import(b"Student HEAT ID,Forename,Surname,DOB,Postcode\n\
+///     4001,Ruby,Hall,2011-06-07,M1 1AE\n".as_slice(), Template::Students, &s).unwrap();
+/// let upload = validate_import(b"Forename,Surname,DOB,Postcode\n\
+///     Ruby,Hall,2011-06-07,LS1 4AP\nAmir,Khan,2011-01-01,\n".as_slice(), Template::Students, &s).unwrap();
+/// let split = split_upload(&upload, &export, &Default::default()).unwrap();
+/// assert_eq!((split.new_rows.clone(), split.existing.len(), split.matched_twice.len()), (vec![3], 1, 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadSplit {
     /// Upload rows not in the export: new students, in file order.
@@ -93,6 +131,18 @@ fn all_rows(o: &ImportOutcome) -> Vec<&CleanRow> {
 /// Links every upload row (rejected rows too: a student with an unreadable date is still
 /// someone HEAT may hold) to the export, each to its strongest match at the threshold, and
 /// lists what changed.
+///
+/// ```
+/// use heat_core::clean::updates::split_upload;
+/// use heat_core::import::{validate_import, ImportSettings, Template};
+/// let s = ImportSettings::on("2026-12-01".parse().unwrap());
+/// let export = validate_import(b"Student HEAT ID,Forename,Surname,DOB,Postcode\n\
+///     4001,Ruby,Hall,2011-06-07,M1 1AE\n".as_slice(), Template::Students, &s).unwrap();
+/// let upload = validate_import(b"Forename,Surname,DOB,Postcode\n\
+///     Ruby,Hall,2011-06-07,LS1 4AP\nAmir,Khan,2011-01-01,\n".as_slice(), Template::Students, &s).unwrap();
+/// let split = split_upload(&upload, &export, &Default::default()).unwrap();
+/// assert_eq!(split.updates().count(), 1);
+/// ```
 pub fn split_upload(
     upload: &ImportOutcome,
     export: &ImportOutcome,

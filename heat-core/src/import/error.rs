@@ -59,7 +59,7 @@ pub enum ImportFileError {
     /// The file cannot be opened or read.
     #[error("cannot read the file: {0}")]
     Unreadable(String),
-    /// A zipped workbook that unpacks to more than a budget of [`ImportLimits`] allows.
+    /// A zipped workbook that unpacks to more than a budget of [`ImportLimits`](crate::import::ImportLimits) allows.
     #[error("the workbook's part {part} unpacks to {size} {what}, more than the limit of {limit}; save the sheet as CSV, or raise the limit in the import settings if the file is genuine")]
     WorkbookTooLarge {
         /// The zip part (`xl/worksheets/sheet1.xml`, say).

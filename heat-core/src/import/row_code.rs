@@ -65,7 +65,7 @@ pub enum RowCode {
     ControlCharacter,
 }
 
-codes!(unit RowCode {
+codes!(unit RowCode in "heat_core::import" {
     Missing => "missing",
     Fixed => "fixed",
     UnknownColumn => "unknown_column",

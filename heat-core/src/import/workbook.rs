@@ -144,8 +144,8 @@ pub(crate) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportFileError> 
 
 /// Reads one sheet of a workbook (the one named, else the first) as text, cells read as
 /// [`validate_workbook`] reads them: for look-up tables that follow no upload template. Rows
-/// start at the sheet's first filled column and are all as wide as the widest (to column
-/// [`READ_COLUMNS`] at most), as a spreadsheet's used range is.
+/// start at the sheet's first filled column and are all as wide as the widest
+/// (256 columns at most), as a spreadsheet's used range is.
 ///
 /// ```
 /// use heat_core::import::read_sheet;
@@ -200,7 +200,7 @@ pub fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, Import
 ///
 /// Cells are placed by their column from `A`; a header cell left blank is no column (values under
 /// it, or past the last header, are reported as `unnamed_column`; values past column
-/// [`READ_COLUMNS`] are not read, and reported). A sheet is read on a thread of its own while the
+/// `IV` (the 256th) are not read, and reported). A sheet is read on a thread of its own while the
 /// rows already read are checked, so the whole sheet is never held.
 ///
 /// ```

@@ -125,6 +125,15 @@ impl BlockingRecall {
 
 /// Checks blocking rules against known duplicate pairs (row positions): how many would be
 /// compared at all. Pairs outside the rows are counted as not found.
+///
+/// ```
+/// use heat_core::matching::{blocking_recall, BlockingRule, StudentRecord};
+/// let recs = vec![
+///     StudentRecord::new("1").first_name("Ann").last_name("Lee"),
+///     StudentRecord::new("2").first_name("Ann").last_name("Lee"),
+/// ];
+/// assert_eq!(blocking_recall(&recs, &BlockingRule::defaults(), &[(0, 1), (0, 9)], 5_000).found, 1);
+/// ```
 pub fn blocking_recall<R: StudentFields>(
     records: &[R],
     rules: &[BlockingRule],

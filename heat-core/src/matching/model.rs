@@ -134,6 +134,11 @@ pub struct Model {
 }
 
 /// A problem with a saved model.
+///
+/// ```
+/// use heat_core::{matching::Model, HeatError};
+/// assert_eq!(Model::from_json("{}").unwrap_err().code(), "bad_model");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// The text is not a model (bad JSON or missing parts).

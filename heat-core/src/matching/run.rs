@@ -75,7 +75,7 @@ impl std::fmt::Display for FieldExplanation {
     }
 }
 
-/// The outcome of a [`dedupe`] or [`link`] run.
+/// The outcome of a [`dedupe`](crate::matching::dedupe) or [`link`](crate::matching::link) run.
 ///
 /// ```
 /// use heat_core::matching::{dedupe, StudentRecord};
@@ -105,7 +105,7 @@ pub struct MatchRun {
     /// How the model was obtained: `trained` (EM on this file; see its sessions for any that
     /// fell back to the embedded model), `embedded` (a file too small to train) or `supplied`.
     pub model_source: &'static str,
-    /// Records matched (both files' in a [`link`]).
+    /// Records matched (both files' in a [`link`](crate::matching::link)).
     pub records: u64,
 }
 
@@ -203,7 +203,7 @@ impl MatchRun {
         self.pairs.iter().filter(move |p| p.probability >= t)
     }
 
-    /// Keeps only each left row's strongest pair (pairs are strongest first): in a [`link`] run,
+    /// Keeps only each left row's strongest pair (pairs are strongest first): in a [`link`](crate::matching::link) run,
     /// each new student's best match in the existing records.
     ///
     /// ```
@@ -267,7 +267,7 @@ impl MatchRun {
         out
     }
 
-    /// Clusters the records of a [`dedupe`] run at the settings' cluster threshold.
+    /// Clusters the records of a [`dedupe`](crate::matching::dedupe) run at the settings' cluster threshold.
     ///
     /// ```
     /// use heat_core::matching::{dedupe, MatchSettings, StudentRecord};

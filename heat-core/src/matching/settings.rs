@@ -87,10 +87,10 @@ pub struct MatchSettings {
     /// as ten patterns' worth.
     pub twin_opposite_sex_share: f64,
     /// Correct for last name, postcode and school agreeing together among different students
-    /// (siblings, neighbours) by measuring how often they do ([`Interaction`]).
+    /// (siblings, neighbours) by measuring how often they do ([`Interaction`](crate::matching::Interaction)).
     pub household_adjustment: bool,
     /// Files with fewer records than this are matched with the embedded default model
-    /// ([`Model::default_trained`]) instead of training one, and without term-frequency
+    /// ([`Model::default_trained`](crate::matching::Model::default_trained)) instead of training one, and without term-frequency
     /// adjustment.
     pub min_training_records: usize,
     /// Seed of the random-pair sampler (results are reproducible for a seed).
@@ -136,6 +136,13 @@ impl Default for MatchSettings {
 }
 
 /// A problem that stops a matching run.
+///
+/// ```
+/// use heat_core::{matching::{dedupe, StudentRecord}, HeatError};
+/// let e = dedupe(&[StudentRecord::new("7"), StudentRecord::new("7")]).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().as_str()),
+///            ("duplicate_id", "row 3: the record id is the same as row 2's (every record needs its own id)"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
     /// A setting is out of range.
