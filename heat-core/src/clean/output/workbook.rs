@@ -180,7 +180,7 @@ fn duplicates_sheet(
     sheet_rows(ws, &header, dups, bold)
 }
 
-/// Writes the workbook: **Cleaned** (every row, as [`write_cleaned_csv`], with cells that were
+/// Writes the workbook: **Cleaned** (every row, as [`write_cleaned_csv`](super::write_cleaned_csv), with cells that were
 /// corrected in green, cells to check in amber and cells that stop the row in red; years, row
 /// numbers and probabilities as numbers), **Problems** (one line per problem), **Duplicates**
 /// (each likely duplicate, its probability and the fields that agreed) and **Summary**. The
