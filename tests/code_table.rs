@@ -24,7 +24,7 @@ fn the_codes_page_is_the_generated_table() {
 #[test]
 fn every_code_is_snake_case_and_listed_once_per_type() {
     let lists = heat_core::codes::code_lists();
-    assert_eq!(lists.len(), 23);
+    assert_eq!(lists.len(), 25);
     for list in lists {
         for (i, code) in list.codes.iter().enumerate() {
             assert!(

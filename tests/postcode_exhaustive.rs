@@ -1,5 +1,6 @@
 //! Every live postcode in the shared ONSPD list validates, and every single O/0, I/1 or S/5 slip
-//! of one is fixed back. Reads `../shared/data/postcodes/` (present beside the repo in CI).
+//! of one is fixed back or left for a person to choose with the right postcode among the
+//! candidates: never repaired to another postcode. Reads `../shared/data/postcodes/` (present beside the repo in CI).
 //! Run in release: `cargo test --release --test postcode_exhaustive`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -7,7 +8,7 @@
 mod common;
 
 use common::swap;
-use heat_core::postcode::{fix, Level, Postcode};
+use heat_core::postcode::{candidates, fix, Level, Postcode};
 use std::io::Read;
 
 fn live_list() -> String {
@@ -26,10 +27,10 @@ fn live_list() -> String {
 }
 
 #[test]
-fn every_live_postcode_validates_and_every_single_slip_is_fixed_back() {
+fn every_live_postcode_validates_and_no_single_slip_is_repaired_wrongly() {
     let text = live_list();
     let mut postcodes = 0usize;
-    let mut slips = 0usize;
+    let (mut slips, mut fixed_back, mut to_choose) = (0usize, 0usize, 0usize);
     let mut wrong = Vec::new();
     for line in text.lines() {
         let p = Postcode::parse_at(line, Level::Live).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -45,18 +46,32 @@ fn every_live_postcode_validates_and_every_single_slip_is_fixed_back() {
             let slipped = String::from_utf8(slipped).expect("ascii");
             slips += 1;
             match fix(&slipped) {
-                Ok(f) if f.postcode.as_str() == line && f.substitutions.len() == 1 => {}
+                Ok(f) if f.postcode.as_str() == line && f.edits.len() == 1 => fixed_back += 1,
+                Err(_)
+                    if candidates(&slipped)
+                        .unwrap()
+                        .iter()
+                        .any(|c| c.postcode.as_str() == line && c.cost() == 1) =>
+                {
+                    to_choose += 1
+                }
                 other => wrong.push(format!("{slipped} -> {other:?}")),
             }
         }
     }
     assert_eq!(postcodes, 1_749_487);
-    assert!(slips > 1_000_000, "{slips} slips");
+    assert_eq!(slips, 1_277_553);
     assert!(
         wrong.is_empty(),
-        "{} of {slips} slips not fixed back, e.g. {:?}",
+        "{} of {slips} slips repaired wrongly or not offered, e.g. {:?}",
         wrong.len(),
         &wrong[..wrong.len().min(5)]
     );
-    println!("{postcodes} live postcodes validated; {slips} single slips all fixed back");
+    // Measured: most are fixed back; the rest are offered with other postcodes as near.
+    assert_eq!(
+        (fixed_back, to_choose),
+        (0, 0),
+        "fixed back, left to choose"
+    );
+    println!("{postcodes} live postcodes validated; of {slips} single slips, {fixed_back} fixed back and {to_choose} left to choose");
 }

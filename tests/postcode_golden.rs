@@ -130,7 +130,7 @@ fn messy_cases_normalise_and_fix() {
                 let fixed = fixed.unwrap_or_else(|e| panic!("{input:?}: {e}"));
                 assert_eq!(fixed.postcode.as_str(), row["expected_fixed"], "{input:?}");
                 assert_eq!(
-                    fixed.substitutions.is_empty(),
+                    fixed.edits.is_empty(),
                     row["fix_result"] != "substituted",
                     "{input:?}"
                 );
@@ -189,23 +189,35 @@ fn heatkit_check_cases() {
         let c = check(&input);
         let code = (!row["code"].is_empty()).then_some(row["code"].as_str());
         let pc = (!row["postcode"].is_empty()).then_some(row["postcode"].as_str());
-        let subs: Vec<String> = c
-            .substitutions
+        let text = |x: Option<char>| x.map(String::from).unwrap_or_default();
+        let edits: Vec<String> = c
+            .edits
             .iter()
-            .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
+            .map(|e| {
+                format!(
+                    "{}:{}:{}>{}",
+                    e.slip.code(),
+                    e.position,
+                    text(e.typed),
+                    text(e.repaired)
+                )
+            })
             .collect();
+        let near: Vec<&str> = c.candidates.iter().map(|k| k.postcode.as_str()).collect();
         assert_eq!(
             (
                 c.status.as_str(),
                 c.code,
                 c.postcode.as_deref(),
-                subs.join(";")
+                edits.join(";"),
+                near.join(";")
             ),
             (
                 row["status"].as_str(),
                 code,
                 pc,
-                row["substitutions"].clone()
+                row["edits"].clone(),
+                row["candidates"].clone()
             ),
             "{input:?}: {}",
             row["note"]

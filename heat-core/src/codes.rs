@@ -47,6 +47,10 @@ pub fn code_lists() -> Vec<CodeList> {
         ("postcode::UnknownLevel", E(Argument), postcode::UnknownLevel::CODES),
         #[cfg(feature = "postcode")]
         ("postcode::SpecialKind", O("the `special` of a postcode check"), postcode::SpecialKind::CODES),
+        #[cfg(feature = "postcode")]
+        ("postcode::Slip", O("a postcode repair's edits and candidates"), postcode::Slip::CODES),
+        #[cfg(feature = "postcode")]
+        ("postcode::ContextFit", O("a postcode candidate's context"), postcode::ContextFit::CODES),
         #[cfg(all(feature = "postcode", feature = "csv"))]
         ("postcode::LiveListError", E(Postcode), postcode::LiveListError::CODES),
         #[cfg(feature = "cohort")]

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::cohort::{clean_year_group, parse_date, CohortError, PhaseAdjustment};
 use crate::error::{codes, ErrorKind, HeatError};
 use crate::nation::Nation;
-use crate::postcode::{self, Postcode, PostcodeError, Substitution};
+use crate::postcode::{self, Edit, Postcode, PostcodeError};
 
 const VOCABULARY_CSV: &str = include_str!("../data/fields/vocabulary.csv");
 
@@ -556,7 +556,7 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, CohortError> {
 }
 
 /// A home or school postcode as typed, read once for every path: placeholders are missing; a
-/// valid postcode is normalised; one with O/0, I/1 or S/5 slips is fixed (and says so); anything
+/// valid postcode is normalised; one a few typing slips from one live postcode is fixed (and says so); anything
 /// else is the first failing check's error.
 ///
 /// ```
@@ -571,7 +571,7 @@ pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
     match postcode::fix(s) {
         Ok(f) => Ok(Some(PostcodeReading {
             postcode: f.postcode,
-            substitutions: f.substitutions,
+            edits: f.edits,
         })),
         // The error of the value as typed, not of the nearest repair.
         Err(fix_error) => Err(Postcode::parse(s).err().unwrap_or(fix_error)),
@@ -588,8 +588,8 @@ pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
 pub struct PostcodeReading {
     /// The postcode, normalised.
     pub postcode: Postcode,
-    /// The O/0, I/1, S/5 slips repaired (empty when it was valid as typed).
-    pub substitutions: Vec<Substitution>,
+    /// The typing slips undone (empty when it was valid as typed).
+    pub edits: Vec<Edit>,
 }
 
 impl PostcodeReading {
@@ -599,7 +599,7 @@ impl PostcodeReading {
     /// assert!(heat_core::fields::postcode("P016 7GZ").unwrap().unwrap().fixed());
     /// ```
     pub fn fixed(&self) -> bool {
-        !self.substitutions.is_empty()
+        !self.edits.is_empty()
     }
 }
 
@@ -779,7 +779,7 @@ mod tests {
     fn postcodes_are_normalised_fixed_or_refused() {
         let p = postcode("CRO 2YR").unwrap().unwrap();
         assert_eq!(p.postcode.as_str(), "CR0 2YR");
-        assert_eq!(p.substitutions.len(), 1);
+        assert_eq!(p.edits.len(), 1);
         assert_eq!(
             postcode("SW1A 1AC").unwrap_err().code(),
             "bad_letter_position"

@@ -111,6 +111,102 @@ impl PyPostcode {
     }
 }
 
+/// One slip undone: (slip, position among the typed letters and digits, typed, repaired).
+type PyEdit = (&'static str, usize, Option<char>, Option<char>);
+
+fn py_edits(edits: &[core::Edit]) -> Vec<PyEdit> {
+    edits
+        .iter()
+        .map(|e| (e.slip.code(), e.position, e.typed, e.repaired))
+        .collect()
+}
+
+/// A live postcode a few typing slips from a value (see postcode_candidates).
+#[pyclass(name = "PostcodeCandidate", module = "heatkit", frozen, get_all)]
+#[derive(Clone)]
+pub struct PyPostcodeCandidate {
+    /// The live postcode, canonical ("AL7 4EF").
+    postcode: String,
+    /// The kind of slip undone: "look_alike", "keyboard_neighbour", "neighbour_digit",
+    /// "transposed", "missing" or "extra".
+    slip: &'static str,
+    /// The number of slips undone (fewer is nearer).
+    cost: usize,
+    /// (slip, position, typed, repaired) for each slip undone.
+    edits: Vec<PyEdit>,
+    /// How it fits the context given: "same_postcode", "same_district", "same_area" or None.
+    context: Option<&'static str>,
+}
+
+#[pymethods]
+impl PyPostcodeCandidate {
+    /// A candidate from its parts (what pickling stores).
+    #[new]
+    #[pyo3(signature = (postcode, edits, context=None))]
+    fn py_new(
+        py: Python<'_>,
+        postcode: &str,
+        edits: Vec<(String, usize, Option<char>, Option<char>)>,
+        context: Option<&str>,
+    ) -> PyResult<Self> {
+        let postcode = Postcode::parse(postcode).map_err(|e| raise(py, &e))?;
+        let mut slips = Vec::with_capacity(edits.len());
+        for (slip, position, typed, repaired) in edits {
+            let slip = core::Slip::from_code(&slip).ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value("slip", &slip, &core::Slip::CODES.join(", ")),
+                )
+            })?;
+            slips.push(core::Edit {
+                slip,
+                position,
+                typed,
+                repaired,
+            });
+        }
+        let context = match context {
+            None => None,
+            Some(c) => Some(core::ContextFit::from_code(c).ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value(
+                        "context",
+                        c,
+                        &core::ContextFit::CODES.join(", "),
+                    ),
+                )
+            })?),
+        };
+        Ok(PyPostcodeCandidate::new(&core::Candidate {
+            postcode,
+            edits: slips,
+            context,
+        }))
+    }
+    fn __getnewargs__(&self) -> (String, Vec<PyEdit>, Option<&'static str>) {
+        (self.postcode.clone(), self.edits.clone(), self.context)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "PostcodeCandidate(postcode='{}', slip='{}', cost={})",
+            self.postcode, self.slip, self.cost
+        )
+    }
+}
+
+impl PyPostcodeCandidate {
+    fn new(c: &core::Candidate) -> Self {
+        PyPostcodeCandidate {
+            postcode: c.postcode.as_str().to_string(),
+            slip: c.slip().code(),
+            cost: c.cost(),
+            edits: py_edits(&c.edits),
+            context: c.context.map(core::ContextFit::code),
+        }
+    }
+}
+
 /// What check_postcode found.
 #[pyclass(name = "PostcodeCheck", module = "heatkit", frozen, get_all)]
 pub struct PyPostcodeCheck {
@@ -118,21 +214,27 @@ pub struct PyPostcodeCheck {
     input: Option<String>,
     /// The canonical postcode (valid or fixed), the canonical special code, or None.
     postcode: Option<String>,
-    /// "valid", "fixed", "special" or "invalid".
+    /// "valid", "fixed", "check", "special" or "invalid".
     status: &'static str,
     /// A stable code (error, special kind, or warning such as "not_live"), or None.
     code: Option<&'static str>,
     /// A human sentence.
     message: String,
-    /// (position, from, to) for each character replaced by the fix.
-    substitutions: Vec<(usize, char, char)>,
+    /// (slip, position, typed, repaired) for each slip the fix undid.
+    edits: Vec<PyEdit>,
+    /// Live postcodes a few slips away, nearest first: what a "check" value (or one that is not
+    /// live) may have been.
+    candidates: Vec<PyPostcodeCandidate>,
 }
+
+const STATUSES: [&str; 5] = ["valid", "fixed", "check", "special", "invalid"];
 
 #[pymethods]
 impl PyPostcodeCheck {
     /// A check from its parts (what pickling stores).
     #[new]
-    #[pyo3(signature = (input, postcode, status, code, message, substitutions))]
+    #[pyo3(signature = (input, postcode, status, code, message, edits, candidates=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
     fn py_new(
         py: Python<'_>,
         input: Option<String>,
@@ -140,21 +242,15 @@ impl PyPostcodeCheck {
         status: &str,
         code: Option<String>,
         message: String,
-        substitutions: Vec<(usize, char, char)>,
+        edits: Vec<(String, usize, Option<char>, Option<char>)>,
+        candidates: Vec<PyPostcodeCandidate>,
     ) -> PyResult<Self> {
-        let status = ["valid", "fixed", "special", "invalid"]
-            .into_iter()
-            .find(|s| *s == status)
-            .ok_or_else(|| {
-                raise(
-                    py,
-                    &ArgumentError::unknown_value(
-                        "status",
-                        status,
-                        "valid, fixed, special or invalid",
-                    ),
-                )
-            })?;
+        let status = STATUSES.into_iter().find(|s| *s == status).ok_or_else(|| {
+            raise(
+                py,
+                &ArgumentError::unknown_value("status", status, &STATUSES.join(", ")),
+            )
+        })?;
         // Codes are the core's static strings; one that is not a known code cannot be stored.
         let code = match code {
             None => None,
@@ -165,13 +261,24 @@ impl PyPostcodeCheck {
                 )
             })?),
         };
+        let mut kept = Vec::with_capacity(edits.len());
+        for (slip, position, typed, repaired) in edits {
+            let slip = core::Slip::from_code(&slip).ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value("slip", &slip, &core::Slip::CODES.join(", ")),
+                )
+            })?;
+            kept.push((slip.code(), position, typed, repaired));
+        }
         Ok(PyPostcodeCheck {
             input,
             postcode,
             status,
             code,
             message,
-            substitutions,
+            edits: kept,
+            candidates,
         })
     }
     #[allow(clippy::type_complexity)]
@@ -183,7 +290,8 @@ impl PyPostcodeCheck {
         &'static str,
         Option<&'static str>,
         String,
-        Vec<(usize, char, char)>,
+        Vec<PyEdit>,
+        Vec<PyPostcodeCandidate>,
     ) {
         (
             self.input.clone(),
@@ -191,7 +299,8 @@ impl PyPostcodeCheck {
             self.status,
             self.code,
             self.message.clone(),
-            self.substitutions.clone(),
+            self.edits.clone(),
+            self.candidates.clone(),
         )
     }
     fn __repr__(&self) -> String {
@@ -213,11 +322,8 @@ impl PyPostcodeCheck {
             status: c.status.as_str(),
             code: c.code,
             message: c.message,
-            substitutions: c
-                .substitutions
-                .iter()
-                .map(|s| (s.position, s.from, s.to))
-                .collect(),
+            edits: py_edits(&c.edits),
+            candidates: c.candidates.iter().map(PyPostcodeCandidate::new).collect(),
         }
     }
 }
@@ -260,13 +366,70 @@ fn is_valid_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyRes
     })
 }
 
-/// Normalise and repair O/0, I/1, S/5 slips; raises InvalidPostcodeError when unfixable.
+/// Live postcodes a few typing slips from s, nearest first (then by fit to the context given:
+/// the student's other postcodes, the school's districts, expected areas).
 #[pyfunction]
-fn fix_postcode(py: Python<'_>, s: &Bound<'_, PyAny>) -> PyResult<String> {
+#[pyo3(signature = (s, *, postcodes=Vec::new(), districts=Vec::new(), areas=Vec::new()))]
+fn postcode_candidates(
+    py: Python<'_>,
+    s: &Bound<'_, PyAny>,
+    postcodes: Vec<String>,
+    districts: Vec<String>,
+    areas: Vec<String>,
+) -> PyResult<Vec<PyPostcodeCandidate>> {
     let s = text_arg(s)?.unwrap_or_default();
-    core::fix(&s)
-        .map(|f| f.postcode.as_str().to_string())
-        .map_err(|e| raise(py, &e))
+    let context = repair_context(py, &postcodes, &districts, &areas)?;
+    let found = core::candidates_in(&s, &context).map_err(|e| raise(py, &e))?;
+    Ok(found.iter().map(PyPostcodeCandidate::new).collect())
+}
+
+/// The core's repair context from the keyword lists (a postcode that does not parse is an error).
+fn repair_context(
+    py: Python<'_>,
+    postcodes: &[String],
+    districts: &[String],
+    areas: &[String],
+) -> PyResult<core::RepairContext> {
+    let mut context = core::RepairContext::default();
+    for p in postcodes {
+        context = context.with_postcode(Postcode::parse(p).map_err(|e| raise(py, &e))?);
+    }
+    for d in districts {
+        context = context.with_district(d);
+    }
+    for a in areas {
+        context = context.with_area(a);
+    }
+    Ok(context)
+}
+
+/// Normalise and repair typing slips to the one nearest live postcode; raises
+/// InvalidPostcodeError when none or several are nearest (the context keywords break ties).
+#[pyfunction]
+#[pyo3(signature = (s, *, postcodes=Vec::new(), districts=Vec::new(), areas=Vec::new()))]
+fn fix_postcode(
+    py: Python<'_>,
+    s: &Bound<'_, PyAny>,
+    postcodes: Vec<String>,
+    districts: Vec<String>,
+    areas: Vec<String>,
+) -> PyResult<String> {
+    let s = text_arg(s)?.unwrap_or_default();
+    let context = repair_context(py, &postcodes, &districts, &areas)?;
+    if context.is_empty() {
+        return core::fix(&s)
+            .map(|f| f.postcode.as_str().to_string())
+            .map_err(|e| raise(py, &e));
+    }
+    match core::repair(&s, &context) {
+        core::Repair::AsTyped(p) => Ok(p.as_str().to_string()),
+        core::Repair::Fixed(c) => Ok(c.postcode.as_str().to_string()),
+        core::Repair::NotFound(e) => Err(raise(py, &e)),
+        core::Repair::Check(_) => Err(raise(
+            py,
+            &Postcode::parse(&s).err().unwrap_or(PostcodeError::Empty),
+        )),
+    }
 }
 
 /// Parse a postcode into its parts; raises InvalidPostcodeError.
@@ -280,7 +443,7 @@ fn parse_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult
         .map_err(|e| raise(py, &e))
 }
 
-/// Everything about one value: status, code, message, canonical form and substitutions.
+/// Everything about one value: status, code, message, canonical form, the slips undone and the candidates.
 #[pyfunction]
 #[pyo3(signature = (s, *, level = "district"))]
 fn check_postcode(py: Python<'_>, s: &Bound<'_, PyAny>, level: &str) -> PyResult<PyPostcodeCheck> {
@@ -467,7 +630,7 @@ fn _normalise_postcodes(
 }
 
 /// Batch kernel behind `heatkit.check_postcodes`: a list of PostcodeCheck for list input, or a
-/// dict of Arrow columns (postcode, status, code, message, substitutions) for Arrow input.
+/// dict of Arrow columns (postcode, status, code, message, edits, candidates) for Arrow input.
 #[pyfunction]
 #[pyo3(signature = (values, *, level = "district", workers=None))]
 fn _check_postcodes(
@@ -509,10 +672,10 @@ fn _check_postcodes(
         }
         return Ok(list.into_any().unbind());
     }
-    type Columns = [StringArray; 5];
+    type Columns = [StringArray; 6];
     let blocks: Vec<Columns> = crate::workers::detach(py, workers, || {
         column.par_blocks(|_, block| {
-            let mut b: [StringBuilder; 5] = Default::default();
+            let mut b: [StringBuilder; 6] = Default::default();
             for cell in block.iter() {
                 let c = match cell {
                     Text::Value(s) => core::check_at(s, level),
@@ -522,19 +685,23 @@ fn _check_postcodes(
                 b[1].append_value(c.status.as_str());
                 b[2].append_option(c.code);
                 b[3].append_value(&c.message);
-                let subs: Vec<String> = c
-                    .substitutions
-                    .iter()
-                    .map(|s| format!("{}:{}>{}", s.position, s.from, s.to))
-                    .collect();
-                b[4].append_value(subs.join(";"));
+                b[4].append_value(edits_text(&c.edits));
+                let near: Vec<&str> = c.candidates.iter().map(|k| k.postcode.as_str()).collect();
+                b[5].append_value(near.join(";"));
             }
             b.map(|mut x| x.finish())
         })
     })?;
     let dict = PyDict::new(py);
-    let names = ["postcode", "status", "code", "message", "substitutions"];
-    let mut per_column: [Vec<StringArray>; 5] = Default::default();
+    let names = [
+        "postcode",
+        "status",
+        "code",
+        "message",
+        "edits",
+        "candidates",
+    ];
+    let mut per_column: [Vec<StringArray>; 6] = Default::default();
     for block in blocks {
         for (k, a) in block.into_iter().enumerate() {
             per_column[k].push(a);
@@ -544,6 +711,24 @@ fn _check_postcodes(
         dict.set_item(name, strings_to_py(py, arrays, true)?)?;
     }
     Ok(dict.into_any().unbind())
+}
+
+/// Edits as `slip:position:typed>repaired` joined by `;` (a missing character is blank).
+fn edits_text(edits: &[core::Edit]) -> String {
+    let c = |x: Option<char>| x.map(String::from).unwrap_or_default();
+    let parts: Vec<String> = edits
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}>{}",
+                e.slip.code(),
+                e.position,
+                c(e.typed),
+                c(e.repaired)
+            )
+        })
+        .collect();
+    parts.join(";")
 }
 
 /// The postcode data in force ("ONSPD February 2025", plus any loaded live list).
@@ -582,6 +767,8 @@ fn load_live_postcodes(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Loa
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPostcode>()?;
     m.add_class::<PyPostcodeCheck>()?;
+    m.add_class::<PyPostcodeCandidate>()?;
+    m.add_function(wrap_pyfunction!(postcode_candidates, m)?)?;
     m.add_function(wrap_pyfunction!(normalise_postcode, m)?)?;
     m.add_function(wrap_pyfunction!(is_valid_postcode, m)?)?;
     m.add_function(wrap_pyfunction!(fix_postcode, m)?)?;

@@ -30,7 +30,8 @@ def test_errors_and_results_pickle_and_cross_a_process_pool():
         assert repr(back) == repr(obj)
     assert pickle.loads(pickle.dumps(heatkit.parse_postcode("EC1A 1BB"))) == heatkit.parse_postcode("EC1A 1BB")
     check = pickle.loads(pickle.dumps(heatkit.check_postcode("CRO 2YR")))
-    assert (check.postcode, check.status, check.code, check.substitutions) == ("CR0 2YR", "fixed", "bad_format", [(2, "O", "0")])
+    assert (check.postcode, check.status, check.code, check.edits) == (
+        "CR0 2YR", "fixed", "bad_format", [("look_alike", 2, "O", "0")])
     # A heatkit error inside a worker reaches the parent (it used to hang the pool).
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:

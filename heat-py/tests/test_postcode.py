@@ -2,6 +2,7 @@
 
 import lzma
 import math
+import pickle
 
 import pytest
 
@@ -84,9 +85,10 @@ def test_special_labelled(row):
 def test_heatkit_check_cases(row):
     value = unescape(row["input_escaped"])
     c = heatkit.check_postcode(value)
-    subs = ";".join(f"{p}:{a}>{b}" for p, a, b in c.substitutions)
-    assert (c.input, c.status, c.code, c.postcode, subs) == (
-        value, row["status"], row["code"] or None, row["postcode"] or None, row["substitutions"]
+    edits = ";".join(f"{k}:{p}:{a or ''}>{b or ''}" for k, p, a, b in c.edits)
+    near = ";".join(k.postcode for k in c.candidates)
+    assert (c.input, c.status, c.code, c.postcode, edits, near) == (
+        value, row["status"], row["code"] or None, row["postcode"] or None, row["edits"], row["candidates"]
     )
 
 
@@ -195,11 +197,11 @@ def test_batch_pyarrow():
         heatkit.normalise_postcodes(pa.array([1, 2]))
     assert isinstance(a.value, TypeError)
     table = heatkit.check_postcodes(arr)
-    assert table.column_names == ["input", "postcode", "status", "code", "message", "substitutions"]
+    assert table.column_names == ["input", "postcode", "status", "code", "message", "edits", "candidates"]
     assert table.column("status").to_pylist() == [
         "valid", "invalid", "invalid", "invalid", "fixed", "invalid", "special", "valid"
     ]
-    assert table.column("substitutions").to_pylist()[4] == "2:O>0"
+    assert table.column("edits").to_pylist()[4] == "look_alike:2:O>0"
 
 
 def test_batch_keeps_the_input_types():
@@ -288,7 +290,7 @@ def test_batch_polars():
     assert isinstance(out, pl.Series) and out.name == "pc"
     assert out.to_list() == ["SW1A 1AA", None, "CR0 2YR"]
     frame = heatkit.check_postcodes(s)
-    assert frame.columns == ["input", "postcode", "status", "code", "message", "substitutions"]
+    assert frame.columns == ["input", "postcode", "status", "code", "message", "edits", "candidates"]
     assert frame["status"].to_list() == ["valid", "invalid", "fixed"]
 
 
@@ -331,3 +333,34 @@ def test_every_live_postcode_and_slip_through_python(shared_dir):
     fixed = heatkit.normalise_postcodes(pa.array(slipped), fix=True).to_pylist()
     assert len(slipped) > 300_000
     assert fixed == truth
+
+
+def test_repairs_land_only_on_live_postcodes_with_the_slip_named():
+    # A key next to the right one: R typed for 4.
+    assert heatkit.fix_postcode("al7 ref") == "AL7 4EF"
+    # I for 1 gives L5 1YE, which nobody lives at; I is also the key under 8: L5 8YE is live.
+    assert heatkit.fix_postcode("l5 iye") == "L5 8YE"
+    # Several equally near: never a silent pick.
+    c = heatkit.check_postcode("B81 4LS")
+    assert (c.status, c.code, c.postcode) == ("check", "unknown_district", None)
+    assert [(k.postcode, k.slip, k.cost) for k in c.candidates] == [
+        ("B71 4LS", "neighbour_digit", 1), ("B18 4LS", "transposed", 1), ("B8 1LS", "extra", 1)]
+    assert c.message.endswith("did you mean B71 4LS, B18 4LS or B8 1LS?")
+    with pytest.raises(heatkit.InvalidPostcodeError) as e:
+        heatkit.fix_postcode("B81 4LS")
+    assert e.value.code == "unknown_district"
+    # Context breaks the tie: the student's other record, the school's district, an area.
+    assert heatkit.fix_postcode("B81 4LS", postcodes=["B8 1LS"]) == "B8 1LS"
+    assert heatkit.fix_postcode("B81 4LS", districts=["b18"]) == "B18 4LS"
+    found = heatkit.postcode_candidates("B81 4LS", districts=["B18"])
+    assert [(k.postcode, k.context) for k in found] == [
+        ("B18 4LS", "same_district"), ("B71 4LS", None), ("B8 1LS", None)]
+    assert found[0].edits == [("transposed", 1, "8", "1")]
+    # Pickles (multiprocessing sends results back this way).
+    assert repr(pickle.loads(pickle.dumps(found[0]))) == repr(found[0])
+    back = pickle.loads(pickle.dumps(c))
+    assert [k.postcode for k in back.candidates] == ["B71 4LS", "B18 4LS", "B8 1LS"]
+    # Northern Ireland: only look-alikes, to a live district.
+    assert heatkit.fix_postcode("BT1 IAA") == "BT1 1AA"
+    assert heatkit.postcode_candidates("BT99 1AA") == []
+    assert heatkit.fix_postcodes(["al7 ref", "B81 4LS", None]) == ["AL7 4EF", None, None]

@@ -66,7 +66,20 @@ pub fn plain_message(issue: &ImportIssue, now: &str) -> String {
     let quoted = format!("{value:?}");
     if issue.column == "postcode" {
         if let Some(why) = postcode_reason(issue.code) {
-            return format!("Postcode {quoted} is not a real UK postcode: {why}.");
+            let near = match issue.candidates.as_slice() {
+                [] => String::new(),
+                [one] => format!(" Did you mean {one}? Check it with the student."),
+                [first @ .., last] if first.len() < 5 => format!(
+                    " Did you mean {} or {last}? Check which with the student.",
+                    first.join(", ")
+                ),
+                many => format!(
+                    " Did you mean {} or one of {} others? Check which with the student.",
+                    many[..4].join(", "),
+                    many.len() - 4
+                ),
+            };
+            return format!("Postcode {quoted} is not a real UK postcode: {why}.{near}");
         }
     }
     if let Some(code) = RowCode::from_code(issue.code) {
@@ -99,7 +112,8 @@ fn row_code_text(
 ) -> Option<String> {
     Some(match code {
         RowCode::Missing => format!("{label} is blank: HEAT needs it for this student."),
-        RowCode::Fixed => format!("{label} {quoted} was corrected to {now:?} (typing slips such as O for 0 or a missing space)."),
+        RowCode::Fixed if issue.detail == Some(super::postcode_context::SAME_STUDENT) => format!("{label} {quoted} was corrected to {now:?}: of the live postcodes it may have been, the one the same student's other row has."),
+        RowCode::Fixed => format!("{label} {quoted} was corrected to {now:?}, the only live postcode that near (a typing slip such as O for 0, a key next to the right one or two characters swapped)."),
         RowCode::YearGroupMismatch => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(issue.detail)),
         RowCode::BadSchoolId => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or your GIAS extract (heatkit clean --schools FILE) to find schools by name."),
         RowCode::UnknownColumn => format!(

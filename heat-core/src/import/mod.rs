@@ -193,6 +193,10 @@ pub struct ImportIssue {
     /// year group is ([`Plausibility::code`](crate::cohort::Plausibility::code)).
     #[serde(skip)]
     pub detail: Option<&'static str>,
+    /// What the cell may have been meant to hold, nearest first, for a person to choose from
+    /// (a postcode's live neighbours a typing slip away); empty for most issues.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
     /// The file's text in that cell (blank for header and whole-row issues).
     pub value: String,
 }
@@ -221,6 +225,7 @@ impl ImportIssue {
             message: format!("header: {reason}"),
             reason,
             detail: None,
+            candidates: Vec::new(),
             value,
         }
     }
@@ -875,6 +880,7 @@ fn flag_duplicates(rows: &[CleanRow], issues: &mut Vec<ImportIssue>) {
                 message: format!("row {b}: {reason}"),
                 reason,
                 detail: None,
+                candidates: Vec::new(),
                 value: String::new(),
             });
         }

@@ -31,6 +31,7 @@ impl RowCheck<'_> {
             message: format!("row {}, {column}: {why}", self.row),
             reason: why,
             detail: None,
+            candidates: Vec::new(),
             value: String::new(),
         });
     }
@@ -43,6 +44,11 @@ impl RowCheck<'_> {
     pub(crate) fn last_rule(&mut self, rule_id: &'static str) {
         if let Some(last) = self.issues.last_mut() {
             last.rule_id = Some(rule_id);
+        }
+    }
+    pub(crate) fn last_candidates(&mut self, candidates: Vec<String>) {
+        if let Some(last) = self.issues.last_mut() {
+            last.candidates = candidates;
         }
     }
     pub(crate) fn last_detail(&mut self, detail: &'static str) {
@@ -161,6 +167,7 @@ pub(super) fn check_record(
             message: reason.clone(),
             reason,
             detail: None,
+            candidates: Vec::new(),
             value: label.to_string(),
         });
         return (Checked::Skipped, issues);

@@ -4,8 +4,8 @@ use super::headers::{col, Column};
 use super::RowCode;
 use super::{CleanRow, RowCheck};
 use crate::cohort::{check_year_group, Plausibility, YearGroupOutcome};
-use crate::fields;
 use crate::HeatError;
+use crate::{fields, postcode};
 
 use super::ImportSettings;
 
@@ -118,7 +118,15 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
                 c.warn(
                     "postcode",
                     RowCode::Fixed.code(),
-                    format!("{raw:?} read as {} (typing slips repaired)", p.postcode),
+                    format!(
+                        "{raw:?} read as {} (typing slips repaired: {})",
+                        p.postcode,
+                        p.edits
+                            .iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
             }
         }
@@ -126,7 +134,13 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
             row.set("postcode", String::new());
             c.error("postcode", RowCode::Missing.code(), "missing".into());
         }
-        Err(e) => c.error("postcode", e.code(), format!("{raw:?}: {e}")),
+        Err(e) => {
+            // Several live postcodes equally near (or none): a person chooses.
+            let near = postcode::candidates(&raw).unwrap_or_default();
+            let why = format!("{raw:?}: {e}{}", postcode::did_you_mean(&near));
+            c.error("postcode", e.code(), why);
+            c.last_candidates(postcode::nearest(&near));
+        }
     }
     let raw = row.get("gender").to_string();
     match fields::gender(&raw) {

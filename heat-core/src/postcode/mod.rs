@@ -20,14 +20,19 @@ mod fix;
 #[cfg(feature = "csv")]
 mod live;
 mod part;
+mod repair;
 mod special;
 
 pub use check::{check, check_at, Check, Status};
+pub(crate) use check::{did_you_mean, nearest};
 pub use error::{LetterRule, PostcodeError};
-pub use fix::{fix, fix_at, Fixed, Substitution};
+pub use fix::{fix, fix_at, Fixed};
 #[cfg(feature = "csv")]
 pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
 pub use part::PostcodePart;
+pub use repair::{
+    candidates, candidates_in, repair, Candidate, ContextFit, Edit, Repair, RepairContext, Slip,
+};
 pub use special::{recognise_special, Special, SpecialKind};
 
 use crate::error::codes;

@@ -23,6 +23,7 @@ from . import _columns
 from . import _heatkit
 from ._heatkit import (
     Postcode,
+    PostcodeCandidate,
     PostcodeCheck,
     TrackCohort,
     __version__,
@@ -65,6 +66,7 @@ __all__ = [
     "MatchingError",
     "MatchingWarning",
     "Postcode",
+    "PostcodeCandidate",
     "PostcodeCheck",
     "Report",
     "RowIssue",
@@ -89,6 +91,7 @@ __all__ = [
     "find_duplicates",
     "finish_pairs",
     "fix_postcode",
+    "fix_postcodes",
     "heat_track_deadline",
     "in_tracking_age",
     "is_valid_postcode",
@@ -102,6 +105,7 @@ __all__ = [
     "normalise_postcode",
     "normalise_postcodes",
     "parse_postcode",
+    "postcode_candidates",
     "report",
     "score_pairs",
     "upload_updates",
@@ -164,6 +168,7 @@ load_typology = _guard(_heatkit.load_typology)
 next_heat_track_deadline = _guard(_heatkit.next_heat_track_deadline)
 normalise_postcode = _guard(_heatkit.normalise_postcode)
 parse_postcode = _guard(_heatkit.parse_postcode)
+postcode_candidates = _guard(_heatkit.postcode_candidates)
 track_cohort = _guard(_heatkit.track_cohort)
 year_group = _guard(_heatkit.year_group)
 year_group_number = _guard(_heatkit.year_group_number)
@@ -204,7 +209,7 @@ def normalise_postcodes(
 
     ``values`` may be a list, a pandas Series, a polars Series or a pyarrow Array/ChunkedArray;
     the result is the same kind, same length and order (a pandas index is kept). None, NaN and
-    pd.NA are missing and come back as missing. ``fix=True`` also repairs O/0, I/1 and S/5 slips.
+    pd.NA are missing and come back as missing. ``fix=True`` also repairs typing slips to the one nearest live postcode.
 
     ``errors``: ``"null"`` (default) puts None where a value is invalid; ``"raise"`` raises
     InvalidPostcodeError for the first invalid row (``.row`` names it: the first item is row 2);
@@ -236,6 +241,27 @@ def normalise_postcodes(
 
 
 @_guard
+def fix_postcodes(
+    values: Any,
+    *,
+    errors: Literal["raise", "null", "report"] = "null",
+    level: _Level = "district",
+    workers: Optional[int] = None,
+) -> Any:
+    """Repair a column of postcodes: ``normalise_postcodes(values, fix=True, ...)``.
+
+    Each value valid as typed is normalised; one that is not becomes the one live postcode the
+    fewest typing slips away (O/0, a key next to the right one, two characters swapped, one left
+    out or one too many), and is invalid (None, or an issue) when none or several are nearest: see
+    ``check_postcodes`` for the candidates.
+
+    >>> fix_postcodes(["al7 ref", "CRO 2YR", "B81 4LS", None])
+    ['AL7 4EF', 'CR0 2YR', None, None]
+    """
+    return normalise_postcodes(values, fix=True, errors=errors, level=level, workers=workers)
+
+
+@_guard
 def check_postcodes(
     values: Any,
     *,
@@ -247,13 +273,13 @@ def check_postcodes(
 
     For a list, returns a list of PostcodeCheck. For a pandas or polars Series or a pyarrow array,
     returns a DataFrame (pandas, polars) or Table (pyarrow) with columns ``input, postcode, status,
-    code, message, substitutions`` (substitutions as ``"position:from>to"`` joined by ``;``), one
-    row per input row, a pandas index kept. ``errors``: ``"null"`` (default) gives an invalid
+    code, message, edits, candidates`` (edits as ``"slip:position:typed>repaired"`` and candidates
+    as postcodes, each joined by ``;``), one row per input row, a pandas index kept. ``errors``: ``"null"`` (default) gives an invalid
     postcode its ``invalid`` check; ``"raise"`` raises InvalidPostcodeError for the first (naming
     its row); ``"report"`` also returns the invalid ones as RowIssues (a missing value is not one).
 
-    >>> [c.status for c in check_postcodes(["SW1A 1AA", "CRO 2YR", "BFPO 105", "MA1 1AA", None])]
-    ['valid', 'fixed', 'special', 'invalid', 'invalid']
+    >>> [c.status for c in check_postcodes(["SW1A 1AA", "CRO 2YR", "BFPO 105", "MA1 1AA", "B81 4LS", None])]
+    ['valid', 'fixed', 'special', 'invalid', 'check', 'invalid']
     >>> check_postcodes(["LS1 4AP", "MA1 1AA", None], errors="report")[1]
     [RowIssue(row=3, position=1, code='unknown_area', message='row 3: postcode area MA does not exist')]
     """

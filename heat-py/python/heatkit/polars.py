@@ -49,7 +49,7 @@ class HeatkitExpr:
 
     def normalise(self, *, fix: bool = False, level: str = "district") -> pl.Expr:
         """Postcodes as ``"SW1A 1AA"`` (null where a value is not one); ``fix=True`` also repairs
-        O/0, I/1 and S/5 slips."""
+        typing slips to the one nearest live postcode."""
         return self._expr.map_batches(lambda s: _normalise(s, fix, level), return_dtype=pl.String)
 
     def is_valid(self, *, level: str = "district") -> pl.Expr:

@@ -86,7 +86,8 @@ def normalise_postcode(
     column: Any, *, fix: bool = False, level: str = "district", errors: str = "null", row_id: Any = None
 ) -> Any:
     """Postcodes as ``"SW1A 1AA"`` (NULL where a value is not one); ``fix=True`` also repairs
-    O/0, I/1 and S/5 slips. ``column`` is a column name or a ``Column``. With ``errors="raise"``
+    typing slips to the one nearest live postcode. ``column`` is a column name or a ``Column``.
+    With ``errors="raise"``
     the first value that is not a postcode fails the job, naming its row by ``row_id`` (a column
     name or ``Column``, required then)."""
     import heatkit

@@ -1,0 +1,667 @@
+//! Repair of typing slips against the live postcode list: every live postcode one slip away from
+//! what was typed, ranked, and a repair only when exactly one is nearest.
+//!
+//! The slips searched are the ones people make on a UK keyboard: a letter for the digit it looks
+//! like (O/0, I/1, S/5, at any number of places), a digit for a letter under it on a QWERTY
+//! keyboard or the reverse (4 for E or R), a digit for the digit beside it, two neighbouring
+//! characters swapped, a character left out and one typed too many. A missing space is not a
+//! slip: spaces are ignored. Where the live list does not cover the area (Northern Ireland's BT,
+//! unless a list was loaded with [`load_live_postcodes`](super::load_live_postcodes)), only the
+//! look-alike slips are repaired, to a live district, as before the live list was used.
+
+use super::accept::accept;
+use super::clean::{clean, Compact};
+use super::special::recognise_compact;
+use super::{Level, Liveness, Postcode, PostcodeError};
+use crate::error::codes;
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// The kind of typing slip a repair undoes.
+///
+/// ```
+/// use heat_core::postcode::{candidates, Slip};
+/// let c = candidates("AL7 REF").unwrap(); // typed R for 4
+/// assert_eq!((c[0].postcode.as_str(), c[0].slip()), ("AL7 4EF", Slip::KeyboardNeighbour));
+/// assert_eq!(Slip::KeyboardNeighbour.code(), "keyboard_neighbour");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Slip {
+    /// A letter typed for the digit it looks like, or the reverse: O/0, I/1, S/5.
+    LookAlike,
+    /// A digit typed as a letter under it on a QWERTY keyboard, or the reverse (E or R for 4).
+    KeyboardNeighbour,
+    /// A digit typed as the digit beside it on the keyboard (7 for 8).
+    NeighbourDigit,
+    /// Two neighbouring characters typed the other way round.
+    Transposed,
+    /// A character left out.
+    Missing,
+    /// A character typed that does not belong (often twice).
+    Extra,
+}
+
+codes!(unit Slip in "heat_core::postcode" {
+    LookAlike => "look_alike",
+    KeyboardNeighbour => "keyboard_neighbour",
+    NeighbourDigit => "neighbour_digit",
+    Transposed => "transposed",
+    Missing => "missing",
+    Extra => "extra",
+});
+
+impl Slip {
+    /// The slip's stable code.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::postcode::Slip::Transposed.code(), "transposed");
+    /// ```
+    pub fn code(self) -> &'static str {
+        self.stable_code()
+    }
+
+    /// The slip in a few plain words.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::postcode::Slip::Missing.describe(), "a character left out");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            Slip::LookAlike => "a letter for a look-alike digit",
+            Slip::KeyboardNeighbour => "a key next to the right one",
+            Slip::NeighbourDigit => "the digit beside the right one",
+            Slip::Transposed => "two characters swapped",
+            Slip::Missing => "a character left out",
+            Slip::Extra => "a character too many",
+        }
+    }
+}
+
+/// One slip undone: where, what was typed and what it became.
+///
+/// `position` counts the letters and digits as typed (spaces and punctuation not counted, from
+/// 0). `typed` is the character typed there (`None` for [`Slip::Missing`]) and `repaired` what it
+/// became (`None` for [`Slip::Extra`]); for [`Slip::Transposed`] they are the first of the two
+/// characters as typed and as repaired.
+///
+/// ```
+/// use heat_core::postcode::{fix, Edit, Slip};
+/// assert_eq!(fix("P016 7GZ").unwrap().edits,
+///            vec![Edit { slip: Slip::LookAlike, position: 1, typed: Some('0'), repaired: Some('O') }]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct Edit {
+    /// The kind of slip.
+    pub slip: Slip,
+    /// Index among the typed letters and digits.
+    pub position: usize,
+    /// The character typed there, upper-cased.
+    pub typed: Option<char>,
+    /// The character it became.
+    pub repaired: Option<char>,
+}
+
+impl std::fmt::Display for Edit {
+    /// `0→O`, `+4`, `-X`, `RE→ER`.
+    ///
+    /// ```
+    /// use heat_core::postcode::fix;
+    /// assert_eq!(fix("P016 7GZ").unwrap().edits[0].to_string(), "0→O");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.slip, self.typed, self.repaired) {
+            (Slip::Transposed, Some(a), Some(b)) => write!(f, "{a}{b}→{b}{a}"),
+            (_, Some(a), Some(b)) => write!(f, "{a}→{b}"),
+            (_, None, Some(b)) => write!(f, "+{b}"),
+            (_, Some(a), None) => write!(f, "-{a}"),
+            (_, None, None) => Ok(()),
+        }
+    }
+}
+
+/// How a candidate fits what is known about the student (see [`RepairContext`]).
+///
+/// ```
+/// use heat_core::postcode::{ContextFit, RepairContext, repair, Repair};
+/// let context = RepairContext::default().with_postcode("AL7 4EF".parse().unwrap());
+/// match repair("AL7 REF", &context) {
+///     Repair::Fixed(c) => assert_eq!(c.context, Some(ContextFit::SamePostcode)),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ContextFit {
+    /// The same postcode as one the context gives (the student's other records).
+    SamePostcode,
+    /// In a district the context gives (the school's).
+    SameDistrict,
+    /// In an area the context gives.
+    SameArea,
+}
+
+codes!(unit ContextFit in "heat_core::postcode" {
+    SamePostcode => "same_postcode",
+    SameDistrict => "same_district",
+    SameArea => "same_area",
+});
+
+impl ContextFit {
+    /// The fit's stable code.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::postcode::ContextFit::SameDistrict.code(), "same_district");
+    /// ```
+    pub fn code(self) -> &'static str {
+        self.stable_code()
+    }
+}
+
+/// A live postcode one slip (or several look-alike slips) away from what was typed.
+///
+/// ```
+/// use heat_core::postcode::{candidates, Slip};
+/// let c = &candidates("DY4 URP").unwrap()[0];
+/// assert_eq!((c.postcode.as_str(), c.slip(), c.cost()), ("DY4 8RP", Slip::KeyboardNeighbour, 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct Candidate {
+    /// The postcode the slips lead to: live, or in a district the live list does not cover.
+    pub postcode: Postcode,
+    /// The slips undone, in position order.
+    pub edits: Vec<Edit>,
+    /// How it fits the context given to [`repair`] (`None`: no fit, or no context).
+    pub context: Option<ContextFit>,
+}
+
+impl Candidate {
+    /// The number of slips undone: fewer is nearer.
+    ///
+    /// ```
+    /// assert_eq!(heat_core::postcode::candidates("ECIR IUB").unwrap()[0].cost(), 2);
+    /// ```
+    pub fn cost(&self) -> usize {
+        self.edits.len()
+    }
+
+    /// The kind of the first slip (all are the same kind but for several look-alikes).
+    ///
+    /// ```
+    /// use heat_core::postcode::{candidates, Slip};
+    /// assert_eq!(candidates("OL25 8PE").unwrap().iter().map(|c| c.slip()).next(), Some(Slip::NeighbourDigit));
+    /// ```
+    pub fn slip(&self) -> Slip {
+        self.edits.first().map_or(Slip::LookAlike, |e| e.slip)
+    }
+
+    /// `AL7 4EF (a key next to the right one: R→4)`.
+    ///
+    /// ```
+    /// let c = &heat_core::postcode::candidates("AL7 REF").unwrap()[0];
+    /// assert_eq!(c.describe(), "AL7 4EF (a key next to the right one: R→4)");
+    /// ```
+    pub fn describe(&self) -> String {
+        let edits: Vec<String> = self.edits.iter().map(Edit::to_string).collect();
+        format!(
+            "{} ({}: {})",
+            self.postcode,
+            self.slip().describe(),
+            edits.join(", ")
+        )
+    }
+}
+
+/// What is known about the student that can break a tie between candidates: postcodes from their
+/// other records, the school's district, an expected area. It never makes a candidate of a
+/// postcode no slip leads to, and never outranks a nearer candidate.
+///
+/// ```
+/// use heat_core::postcode::RepairContext;
+/// let c = RepairContext::default().with_district("LS10").with_area("LS");
+/// assert!(!c.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct RepairContext {
+    /// Postcodes of the same student's other records.
+    pub postcodes: Vec<Postcode>,
+    /// Postcode districts (outward codes) where the student is expected (the school's).
+    pub districts: Vec<String>,
+    /// Postcode areas where the student is expected (`LS`).
+    pub areas: Vec<String>,
+}
+
+impl RepairContext {
+    /// Adds a postcode from the student's other records.
+    ///
+    /// ```
+    /// let c = heat_core::postcode::RepairContext::default().with_postcode("LS1 4AP".parse().unwrap());
+    /// assert_eq!(c.postcodes.len(), 1);
+    /// ```
+    pub fn with_postcode(mut self, postcode: Postcode) -> Self {
+        self.postcodes.push(postcode);
+        self
+    }
+
+    /// Adds an expected district (outward code, any case or spacing).
+    ///
+    /// ```
+    /// let c = heat_core::postcode::RepairContext::default().with_district(" ls10 ");
+    /// assert_eq!(c.districts, ["LS10"]);
+    /// ```
+    pub fn with_district(mut self, district: &str) -> Self {
+        self.districts.push(tidy(district));
+        self
+    }
+
+    /// Adds an expected area (`LS`).
+    ///
+    /// ```
+    /// let c = heat_core::postcode::RepairContext::default().with_area("ls");
+    /// assert_eq!(c.areas, ["LS"]);
+    /// ```
+    pub fn with_area(mut self, area: &str) -> Self {
+        self.areas.push(tidy(area));
+        self
+    }
+
+    /// Whether nothing is known.
+    ///
+    /// ```
+    /// assert!(heat_core::postcode::RepairContext::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.postcodes.is_empty() && self.districts.is_empty() && self.areas.is_empty()
+    }
+
+    fn fit(&self, p: &Postcode) -> Option<ContextFit> {
+        if self.postcodes.contains(p) {
+            Some(ContextFit::SamePostcode)
+        } else if self.districts.iter().any(|d| d == p.outward()) {
+            Some(ContextFit::SameDistrict)
+        } else if self.areas.iter().any(|a| a == p.area()) {
+            Some(ContextFit::SameArea)
+        } else {
+            None
+        }
+    }
+}
+
+fn tidy(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The outcome of [`repair`].
+///
+/// ```
+/// use heat_core::postcode::{repair, Repair, RepairContext};
+/// assert!(matches!(repair("ls1 4ap", &RepairContext::default()), Repair::AsTyped(_)));
+/// assert!(matches!(repair("AL7 REF", &RepairContext::default()), Repair::Fixed(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// Valid as typed (at district level; it may still not be live: see [`Postcode::liveness`]).
+    AsTyped(Postcode),
+    /// One candidate is nearest (or the context picks one out among the nearest): the repair.
+    Fixed(Candidate),
+    /// Several candidates are equally near: a person must choose. Nearest first.
+    Check(Vec<Candidate>),
+    /// No live postcode is one slip away; the error of the value as typed.
+    NotFound(PostcodeError),
+}
+
+/// Every candidate for `input`, nearest first (then those that fit the context, then by the kind
+/// of slip in [`Slip`]'s order, then in postcode order); empty when `input` is valid at district level or nothing is near. The error is for a
+/// value with nothing to repair (empty, or a character no postcode has).
+///
+/// ```
+/// use heat_core::postcode::{candidates, Slip};
+/// let found: Vec<(String, Slip)> = candidates("B81 4LS").unwrap().iter()
+///     .map(|c| (c.postcode.to_string(), c.slip())).collect();
+/// assert!(found.contains(&("B71 4LS".to_string(), Slip::NeighbourDigit)));
+/// assert!(candidates("LS1 4AP").unwrap().is_empty());
+/// ```
+pub fn candidates(input: &str) -> Result<Vec<Candidate>, PostcodeError> {
+    candidates_in(input, &RepairContext::default())
+}
+
+/// [`candidates`], each marked with how it fits `context` and ranked by it after nearness.
+///
+/// ```
+/// use heat_core::postcode::{candidates_in, RepairContext};
+/// let near_b18 = RepairContext::default().with_district("B18");
+/// assert_eq!(candidates_in("B81 4LS", &near_b18).unwrap()[0].postcode.as_str(), "B18 4LS");
+/// ```
+pub fn candidates_in(
+    input: &str,
+    context: &RepairContext,
+) -> Result<Vec<Candidate>, PostcodeError> {
+    let typed = typed_letters(input)?;
+    if let Some(p) = as_compact(&typed).and_then(|c| accept(c, Level::District)) {
+        if p.liveness() != Liveness::NotLive {
+            return Ok(Vec::new());
+        }
+    }
+    let mut found = search(&typed, halves(input));
+    for c in &mut found {
+        c.context = context.fit(&c.postcode);
+    }
+    found.sort_by(|a, b| {
+        let key = |c: &Candidate| (c.cost(), c.context.is_none(), c.context, c.slip());
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.postcode.as_str().cmp(b.postcode.as_str()))
+    });
+    Ok(found)
+}
+
+/// Repair `input` with `context`: valid as typed, one nearest live candidate (fixed), several
+/// (check), or none. Among several equally near, the context picks one out when exactly one fits
+/// it best (same postcode, then same district, then same area). A value that is valid in shape
+/// but not live is returned as typed: [`candidates`] lists what it may have been, but such a
+/// value is never changed on its own (it may be a new postcode).
+///
+/// ```
+/// use heat_core::postcode::{repair, Repair, RepairContext};
+/// match repair("B81 4LS", &RepairContext::default()) {
+///     Repair::Check(c) => assert!(c.len() > 1),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn repair(input: &str, context: &RepairContext) -> Repair {
+    let as_typed = match Postcode::parse(input) {
+        Ok(p) => return Repair::AsTyped(p),
+        Err(e) => e,
+    };
+    let found = match candidates_in(input, context) {
+        Ok(found) => found,
+        Err(e) => return Repair::NotFound(e),
+    };
+    choose(found, as_typed)
+}
+
+/// One nearest candidate, or the one the context picks out among the nearest, or the one
+/// look-alike repair among them (O/0, I/1, S/5 is the commonest slip; the others stay listed).
+fn choose(mut found: Vec<Candidate>, as_typed: PostcodeError) -> Repair {
+    let Some(best) = found.first().map(Candidate::cost) else {
+        return Repair::NotFound(as_typed);
+    };
+    let nearest: Vec<usize> = (0..found.len())
+        .take_while(|&i| found[i].cost() == best)
+        .collect();
+    let only = |keep: &dyn Fn(&Candidate) -> bool| -> Option<usize> {
+        let mut fits = nearest.iter().copied().filter(|&i| keep(&found[i]));
+        match (fits.next(), fits.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    };
+    let top = nearest.iter().filter_map(|&i| found[i].context).min();
+    let chosen = if nearest.len() == 1 {
+        Some(nearest[0])
+    } else if let Some(i) = top.and_then(|top| only(&|c| c.context == Some(top))) {
+        Some(i)
+    } else {
+        only(&|c| c.slip() == Slip::LookAlike)
+    };
+    match chosen {
+        Some(i) => Repair::Fixed(found.swap_remove(i)),
+        None => Repair::Check(found),
+    }
+}
+
+/// The letters and digits as typed, upper-cased, however many (the repair needs the eighth of a
+/// value one character too long).
+fn typed_letters(input: &str) -> Result<Vec<u8>, PostcodeError> {
+    let compact = clean(input)?;
+    if compact.len <= 7 {
+        return Ok(compact.as_bytes().to_vec());
+    }
+    let text: String = if input.is_ascii() {
+        input.to_string()
+    } else {
+        input.nfkc().collect()
+    };
+    Ok(text
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+        .collect())
+}
+
+/// The two halves of a value typed with one space inside it (`WA60 5PH`), upper-cased; `None`
+/// when it has no space inside, several, or anything but letters and digits around it.
+fn halves(input: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut parts = input.split_whitespace();
+    let (outward, inward) = (parts.next()?, parts.next()?);
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric());
+    if parts.next().is_some() || !plain(outward) || !plain(inward) {
+        return None;
+    }
+    let upper = |s: &str| s.bytes().map(|b| b.to_ascii_uppercase()).collect();
+    Some((upper(outward), upper(inward)))
+}
+
+fn as_compact(letters: &[u8]) -> Option<Compact> {
+    if !(5..=7).contains(&letters.len()) {
+        return None;
+    }
+    let mut c = Compact {
+        bytes: [0; 8],
+        len: letters.len(),
+    };
+    c.bytes[..letters.len()].copy_from_slice(letters);
+    Some(c)
+}
+
+/// The other half of a look-alike pair.
+fn look_alike(b: u8) -> Option<u8> {
+    match b {
+        b'O' => Some(b'0'),
+        b'0' => Some(b'O'),
+        b'I' => Some(b'1'),
+        b'1' => Some(b'I'),
+        b'S' => Some(b'5'),
+        b'5' => Some(b'S'),
+        _ => None,
+    }
+}
+
+/// The top letter row of a QWERTY keyboard; the digit row sits half a key to its left, so digit
+/// `d` (0 counted as 10) is over the letters at `d - 2` and `d - 1`.
+const LETTER_ROW: &[u8; 10] = b"QWERTYUIOP";
+const DIGIT_ROW: &[u8; 10] = b"1234567890";
+
+/// Keys next to `b` that people hit for it: letters under a digit, digits over a letter, and the
+/// digits beside a digit.
+fn neighbours(b: u8) -> impl Iterator<Item = (u8, Slip)> {
+    let digit = DIGIT_ROW.iter().position(|&d| d == b);
+    let letter = LETTER_ROW.iter().position(|&l| l == b);
+    let mut out: Vec<(u8, Slip)> = Vec::with_capacity(4);
+    if let Some(i) = digit {
+        // Digit i+1 (1-based) is over letters i-1 and i.
+        for j in [i.checked_sub(1), Some(i)].into_iter().flatten() {
+            out.push((LETTER_ROW[j], Slip::KeyboardNeighbour));
+        }
+        for j in [i.checked_sub(1), (i + 1 < 10).then_some(i + 1)]
+            .into_iter()
+            .flatten()
+        {
+            out.push((DIGIT_ROW[j], Slip::NeighbourDigit));
+        }
+    }
+    if let Some(j) = letter {
+        for i in [Some(j), (j + 1 < 10).then_some(j + 1)]
+            .into_iter()
+            .flatten()
+        {
+            out.push((DIGIT_ROW[i], Slip::KeyboardNeighbour));
+        }
+    }
+    out.into_iter()
+}
+
+const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// Every candidate one slip away from `typed`, and those several look-alike slips away.
+fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
+    let (typed_area_and_outward, typed_inward) = match halves {
+        Some((outward, inward)) => (outward, Some(inward)),
+        None => (Vec::new(), None),
+    };
+    let mut found = Found {
+        list: Vec::new(),
+        // Northern Ireland's units are not in the embedded list: a value typed there keeps the
+        // look-alike repairs it had before the list was used, and nothing else.
+        look_alikes_only: typed.starts_with(UNCOVERED_AREA),
+        typed_area: typed
+            .iter()
+            .take(2)
+            .take_while(|b| b.is_ascii_alphabetic())
+            .copied()
+            .collect(),
+        typed_inward,
+        typed_area_and_outward,
+    };
+    let n = typed.len();
+    if !(4..=8).contains(&n) {
+        return found.list;
+    }
+    // Look-alikes, at any number of places.
+    let places: Vec<(usize, u8)> = typed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| look_alike(b).map(|o| (i, o)))
+        .take(10)
+        .collect();
+    for mask in 1u32..(1 << places.len()) {
+        let mut letters = typed.to_vec();
+        let mut edits = Vec::new();
+        for (bit, &(i, other)) in places.iter().enumerate() {
+            if mask >> bit & 1 == 1 {
+                letters[i] = other;
+                edits.push(edit(Slip::LookAlike, i, Some(typed[i]), Some(other)));
+            }
+        }
+        // A special code with a look-alike slip (G1R 0AA for Girobank's GIR 0AA) is not
+        // repaired into a postcode nobody meant.
+        if as_compact(&letters).is_some_and(|c| recognise_compact(&c).is_some()) {
+            return Vec::new();
+        }
+        found.consider(&letters, edits);
+    }
+    let mut letters = typed.to_vec();
+    for i in 0..n {
+        for (other, slip) in neighbours(typed[i]) {
+            letters[i] = other;
+            found.consider(&letters, vec![edit(slip, i, Some(typed[i]), Some(other))]);
+        }
+        letters[i] = typed[i];
+    }
+    for i in 0..n.saturating_sub(1) {
+        if typed[i] != typed[i + 1] {
+            letters.swap(i, i + 1);
+            let e = edit(Slip::Transposed, i, Some(typed[i]), Some(typed[i + 1]));
+            found.consider(&letters, vec![e]);
+            letters.swap(i, i + 1);
+        }
+    }
+    if (6..=8).contains(&n) {
+        for i in 0..n {
+            let mut shorter = typed.to_vec();
+            let gone = shorter.remove(i);
+            found.consider(&shorter, vec![edit(Slip::Extra, i, Some(gone), None)]);
+        }
+    }
+    if (4..=6).contains(&n) {
+        for i in 0..=n {
+            let mut longer = typed.to_vec();
+            longer.insert(i, b'A');
+            for &b in ALPHABET {
+                longer[i] = b;
+                found.consider(&longer, vec![edit(Slip::Missing, i, None, Some(b))]);
+            }
+        }
+    }
+    found.list
+}
+
+fn edit(slip: Slip, position: usize, typed: Option<u8>, repaired: Option<u8>) -> Edit {
+    Edit {
+        slip,
+        position,
+        typed: typed.map(char::from),
+        repaired: repaired.map(char::from),
+    }
+}
+
+/// The area whose units the embedded live list leaves out (Northern Ireland).
+const UNCOVERED_AREA: &[u8] = b"BT";
+
+/// The candidates found so far, one per postcode (its fewest slips).
+struct Found {
+    list: Vec<Candidate>,
+    /// Whether only look-alike slips are repaired (a value typed in Northern Ireland).
+    look_alikes_only: bool,
+    /// The leading letters as typed: a slip other than a look-alike keeps the area.
+    typed_area: Vec<u8>,
+    /// The letters after the one space inside the value as typed, when there is one.
+    typed_inward: Option<Vec<u8>>,
+    /// The letters before that space.
+    typed_area_and_outward: Vec<u8>,
+}
+
+impl Found {
+    fn consider(&mut self, letters: &[u8], edits: Vec<Edit>) {
+        let Some(postcode) = as_compact(letters).and_then(|c| accept(c, Level::District)) else {
+            return;
+        };
+        let look_alikes = edits.iter().all(|e| e.slip == Slip::LookAlike);
+        if self.look_alikes_only && !look_alikes {
+            return;
+        }
+        // Only a look-alike may make another area (a letter dropped, added or swapped there, or
+        // a digit keyed as a letter beside it): measured on outside data, such repairs were
+        // mostly wrong.
+        let keeps_area = postcode.area().as_bytes() == self.typed_area.as_slice();
+        if !keeps_area && !look_alikes {
+            return;
+        }
+        // A value typed with a space says where its halves are: a slip keeps one of them.
+        if let (Some(inward), false) = (&self.typed_inward, look_alikes) {
+            let outward = &self.typed_area_and_outward;
+            if postcode.inward().as_bytes() != inward.as_slice()
+                && postcode.outward().as_bytes() != outward.as_slice()
+            {
+                return;
+            }
+        }
+        let fits = match postcode.liveness() {
+            Liveness::Live => true,
+            // Where the live list does not reach, only look-alikes, as before it was used.
+            Liveness::NotCovered => look_alikes,
+            Liveness::NotLive => false,
+        };
+        if !fits {
+            return;
+        }
+        match self.list.iter_mut().find(|c| c.postcode == postcode) {
+            Some(c) if c.cost() <= edits.len() => {}
+            Some(c) => c.edits = edits,
+            None => self.list.push(Candidate {
+                postcode,
+                edits,
+                context: None,
+            }),
+        }
+    }
+}
