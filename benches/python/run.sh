@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Python benchmarks in a separate venv: `run.sh` runs postcodes and cohorts against their Python peers;
+# Python benchmarks in a separate venv: `run.sh` runs postcodes and cohorts against their Python peers
+# (`run.sh postcodes` the postcodes alone, with the repair of every kind of slip);
 # `run.sh matching` runs duplicate matching beside Splink and recordlinkage; `run.sh excel` reads a
 # 100k-row workbook beside python-calamine, fastexcel, openpyxl and pandas, and times the main job at 1M;
 # `run.sh hostile` times hostile files through `heatkit clean`; `run.sh schools` finds typed school
@@ -44,6 +45,10 @@ case "${1:-all}" in
     # the spelling step.
     "$VENV/bin/python" -m pip install -q "rapidfuzz>=3"
     "$VENV/bin/python" benches/python/bench_schools.py "$@"
+    ;;
+  postcodes)
+    shift
+    "$VENV/bin/python" benches/python/bench_postcodes.py "$@"
     ;;
   hostile)
     shift

@@ -243,8 +243,9 @@ impl PyPostcodeCheck {
         code: Option<String>,
         message: String,
         edits: Vec<(String, usize, Option<char>, Option<char>)>,
-        candidates: Vec<PyPostcodeCandidate>,
+        candidates: Vec<Bound<'_, PyPostcodeCandidate>>,
     ) -> PyResult<Self> {
+        let candidates = candidates.iter().map(|c| c.get().clone()).collect();
         let status = STATUSES.into_iter().find(|s| *s == status).ok_or_else(|| {
             raise(
                 py,
@@ -416,20 +417,9 @@ fn fix_postcode(
 ) -> PyResult<String> {
     let s = text_arg(s)?.unwrap_or_default();
     let context = repair_context(py, &postcodes, &districts, &areas)?;
-    if context.is_empty() {
-        return core::fix(&s)
-            .map(|f| f.postcode.as_str().to_string())
-            .map_err(|e| raise(py, &e));
-    }
-    match core::repair(&s, &context) {
-        core::Repair::AsTyped(p) => Ok(p.as_str().to_string()),
-        core::Repair::Fixed(c) => Ok(c.postcode.as_str().to_string()),
-        core::Repair::NotFound(e) => Err(raise(py, &e)),
-        core::Repair::Check(_) => Err(raise(
-            py,
-            &Postcode::parse(&s).err().unwrap_or(PostcodeError::Empty),
-        )),
-    }
+    core::fix_in(&s, &context)
+        .map(|f| f.postcode.as_str().to_string())
+        .map_err(|e| raise(py, &e))
 }
 
 /// Parse a postcode into its parts; raises InvalidPostcodeError.

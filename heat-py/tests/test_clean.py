@@ -208,11 +208,14 @@ def test_postcodes_dedupe_and_link_commands(tmp_path):
         w.writerow(["Amelia", "Khan", "01/09/2011", "LS1 4AP", "107956"])
         w.writerow(["Jack", "Reid", "2011-02-03", "CRO 2YR", "107956"])
         w.writerow(["Ola", "Nowak", "2012-03-04", "MA1 1AA", "107956"])
+        w.writerow(["Zac", "Dunn", "2012-04-05", "B81 4LS", "107956"])
     done = heatkit_command("postcodes", str(src), "--column", "home postcode", "--out", str(tmp_path / "pc.csv"))
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(open(tmp_path / "pc.csv", encoding="utf-8-sig")))
     assert [(r["row"], r["postcode"], r["status"]) for r in rows] == [
-        ("2", "LS1 4AP", "valid"), ("3", "LS1 4AP", "valid"), ("4", "CR0 2YR", "fixed"), ("5", "", "invalid")]
+        ("2", "LS1 4AP", "valid"), ("3", "LS1 4AP", "valid"), ("4", "CR0 2YR", "fixed"), ("5", "", "invalid"),
+        ("6", "", "check")]
+    assert rows[4]["candidates"] == "B71 4LS (neighbour_digit); B18 4LS (transposed)"
     done = heatkit_command("postcodes", str(src), "--column", "Postcode")
     assert done.returncode == 1 and "no column 'Postcode'" in done.stderr
 

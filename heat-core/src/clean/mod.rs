@@ -594,7 +594,12 @@ fn prepare(upload: ImportOutcome, settings: &CleanSettings) -> Result<Prepared, 
         issues.retain(|i| i.code != RowCode::BadSchoolId.code());
     }
     let (duplicates, matching) = find_duplicates(&all, settings)?;
-    postcode_context::settle_by_duplicates(&mut all, &mut issues, &duplicates);
+    postcode_context::settle_postcodes(
+        &mut all,
+        &mut issues,
+        &duplicates,
+        settings.schools.as_deref(),
+    );
     // Issues in row order (the import leaves them so): each row's are one run.
     if !issues.is_sorted_by_key(|i| i.row) {
         issues.sort_by_key(|i| i.row);

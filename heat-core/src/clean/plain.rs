@@ -113,6 +113,7 @@ fn row_code_text(
     Some(match code {
         RowCode::Missing => format!("{label} is blank: HEAT needs it for this student."),
         RowCode::Fixed if issue.detail == Some(super::postcode_context::SAME_STUDENT) => format!("{label} {quoted} was corrected to {now:?}: of the live postcodes it may have been, the one the same student's other row has."),
+        RowCode::PostcodeNearSchool => format!("{label} {quoted} was changed to {now:?}: of the live postcodes it may have been, the one in the district of the student's school. Check it with the student."),
         RowCode::Fixed => format!("{label} {quoted} was corrected to {now:?}, the only live postcode that near (a typing slip such as O for 0, a key next to the right one or two characters swapped)."),
         RowCode::YearGroupMismatch => format!("Year group {quoted} does not match the date of birth: {}.", year_group_hint(issue.detail)),
         RowCode::BadSchoolId => format!("School {quoted} is a name, not a HEAT id, URN or LAESTAB number: give the school's number, or your GIAS extract (heatkit clean --schools FILE) to find schools by name."),

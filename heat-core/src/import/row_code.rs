@@ -21,6 +21,8 @@ pub enum RowCode {
     Missing,
     /// A value heatkit corrected (a postcode's typing slips).
     Fixed,
+    /// A postcode's typing slip settled by the district of the student's school: check it.
+    PostcodeNearSchool,
     /// A header that is not in the template: its column is left out.
     UnknownColumn,
     /// Values under a blank header, or past the last header of a worksheet.
@@ -68,6 +70,7 @@ pub enum RowCode {
 codes!(unit RowCode in "heat_core::import" {
     Missing => "missing",
     Fixed => "fixed",
+    PostcodeNearSchool => "postcode_near_school",
     UnknownColumn => "unknown_column",
     UnnamedColumn => "unnamed_column",
     UnreadableRow => "unreadable_row",

@@ -26,7 +26,7 @@ mod special;
 pub use check::{check, check_at, Check, Status};
 pub(crate) use check::{did_you_mean, nearest};
 pub use error::{LetterRule, PostcodeError};
-pub use fix::{fix, fix_at, Fixed};
+pub use fix::{fix, fix_at, fix_in, Fixed};
 #[cfg(feature = "csv")]
 pub use live::{load_live_postcodes, LiveListError, LiveListSummary};
 pub use part::PostcodePart;

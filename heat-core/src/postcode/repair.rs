@@ -320,8 +320,9 @@ pub enum Repair {
 }
 
 /// Every candidate for `input`, nearest first (then those that fit the context, then by the kind
-/// of slip in [`Slip`]'s order, then in postcode order); empty when `input` is valid at district level or nothing is near. The error is for a
-/// value with nothing to repair (empty, or a character no postcode has).
+/// of slip in [`Slip`]'s order, then in postcode order); empty when `input` is valid at district
+/// level or nothing is near. The error is for a value with nothing to repair (empty, or a
+/// character no postcode has).
 ///
 /// ```
 /// use heat_core::postcode::{candidates, Slip};
@@ -464,7 +465,7 @@ fn as_compact(letters: &[u8]) -> Option<Compact> {
 }
 
 /// The other half of a look-alike pair.
-fn look_alike(b: u8) -> Option<u8> {
+pub(super) fn look_alike(b: u8) -> Option<u8> {
     match b {
         b'O' => Some(b'0'),
         b'0' => Some(b'O'),
@@ -543,6 +544,7 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
         .filter_map(|(i, &b)| look_alike(b).map(|o| (i, o)))
         .take(10)
         .collect();
+    let mut near_special = false;
     for mask in 1u32..(1 << places.len()) {
         let mut letters = typed.to_vec();
         let mut edits = Vec::new();
@@ -552,18 +554,19 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
                 edits.push(edit(Slip::LookAlike, i, Some(typed[i]), Some(other)));
             }
         }
-        // A special code with a look-alike slip (G1R 0AA for Girobank's GIR 0AA) is not
-        // repaired into a postcode nobody meant.
-        if as_compact(&letters).is_some_and(|c| recognise_compact(&c).is_some()) {
-            return Vec::new();
-        }
-        found.consider(&letters, edits);
+        near_special |= as_compact(&letters).is_some_and(|c| recognise_compact(&c).is_some());
+        found.consider(&letters, &edits);
+    }
+    // A special code with a look-alike slip (G1R 0AA for Girobank's GIR 0AA), and no postcode
+    // with one, is not repaired into a postcode nobody meant.
+    if near_special && found.list.is_empty() {
+        return Vec::new();
     }
     let mut letters = typed.to_vec();
     for i in 0..n {
         for (other, slip) in neighbours(typed[i]) {
             letters[i] = other;
-            found.consider(&letters, vec![edit(slip, i, Some(typed[i]), Some(other))]);
+            found.consider(&letters, &[edit(slip, i, Some(typed[i]), Some(other))]);
         }
         letters[i] = typed[i];
     }
@@ -571,7 +574,7 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
         if typed[i] != typed[i + 1] {
             letters.swap(i, i + 1);
             let e = edit(Slip::Transposed, i, Some(typed[i]), Some(typed[i + 1]));
-            found.consider(&letters, vec![e]);
+            found.consider(&letters, &[e]);
             letters.swap(i, i + 1);
         }
     }
@@ -579,7 +582,7 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
         for i in 0..n {
             let mut shorter = typed.to_vec();
             let gone = shorter.remove(i);
-            found.consider(&shorter, vec![edit(Slip::Extra, i, Some(gone), None)]);
+            found.consider(&shorter, &[edit(Slip::Extra, i, Some(gone), None)]);
         }
     }
     if (4..=6).contains(&n) {
@@ -588,7 +591,7 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
             longer.insert(i, b'A');
             for &b in ALPHABET {
                 longer[i] = b;
-                found.consider(&longer, vec![edit(Slip::Missing, i, None, Some(b))]);
+                found.consider(&longer, &[edit(Slip::Missing, i, None, Some(b))]);
             }
         }
     }
@@ -621,7 +624,7 @@ struct Found {
 }
 
 impl Found {
-    fn consider(&mut self, letters: &[u8], edits: Vec<Edit>) {
+    fn consider(&mut self, letters: &[u8], edits: &[Edit]) {
         let Some(postcode) = as_compact(letters).and_then(|c| accept(c, Level::District)) else {
             return;
         };
@@ -656,12 +659,173 @@ impl Found {
         }
         match self.list.iter_mut().find(|c| c.postcode == postcode) {
             Some(c) if c.cost() <= edits.len() => {}
-            Some(c) => c.edits = edits,
+            Some(c) => c.edits = edits.to_vec(),
             None => self.list.push(Candidate {
                 postcode,
-                edits,
+                edits: edits.to_vec(),
                 context: None,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HeatError;
+
+    fn nearest(input: &str) -> Vec<(String, Slip)> {
+        let found = candidates(input).unwrap();
+        let best = found.first().map_or(0, Candidate::cost);
+        found
+            .iter()
+            .take_while(|c| c.cost() == best)
+            .map(|c| (c.postcode.to_string(), c.slip()))
+            .collect()
+    }
+
+    fn fixed(input: &str) -> Option<String> {
+        match repair(input, &RepairContext::default()) {
+            Repair::Fixed(c) => Some(c.postcode.to_string()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_kind_of_slip_is_repaired_to_the_live_postcode() {
+        let cases = [
+            ("CRO 2YR", "CR0 2YR", Slip::LookAlike, "O→0"),
+            ("AL7 REF", "AL7 4EF", Slip::KeyboardNeighbour, "R→4"),
+            ("TQ1W 8DF", "TQ13 8DF", Slip::KeyboardNeighbour, "W→3"),
+            ("SW1A1AAA", "SW1A 1AA", Slip::Extra, "-A"),
+            ("LS1 A4P", "LS1 4AP", Slip::Transposed, "A4→4A"),
+        ];
+        for (typed, right, slip, edit) in cases {
+            match repair(typed, &RepairContext::default()) {
+                Repair::Fixed(c) => {
+                    assert_eq!(
+                        (
+                            c.postcode.as_str(),
+                            c.slip(),
+                            c.edits[0].to_string().as_str()
+                        ),
+                        (right, slip, edit),
+                        "{typed}"
+                    );
+                }
+                other => panic!("{typed}: {other:?}"),
+            }
+        }
+        // A digit keyed as its neighbour, and a character left out: listed with the others as near.
+        assert!(nearest("OL25 8PE").contains(&("OL15 8PE".into(), Slip::NeighbourDigit)));
+        assert!(nearest("SW1A1A").contains(&("SW1A 1AA".into(), Slip::Missing)));
+    }
+
+    #[test]
+    fn a_repair_never_lands_on_a_postcode_nobody_lives_at() {
+        // I for 1 gives L5 1YE, not live; I is the key under 8: L5 8YE is.
+        assert_eq!(fixed("L5 IYE").as_deref(), Some("L5 8YE"));
+        assert_eq!(
+            Postcode::parse("L5 1YE").unwrap().liveness(),
+            Liveness::NotLive
+        );
+        // O for 0 gives W10 1AA, not live, and nothing else one slip away is.
+        assert_eq!(fixed("W1O 1AA"), None);
+        assert!(candidates("W1O 1AA")
+            .unwrap()
+            .iter()
+            .all(|c| c.postcode.liveness() == Liveness::Live));
+    }
+
+    #[test]
+    fn ties_are_left_to_a_person_with_the_candidates_ranked() {
+        assert_eq!(
+            nearest("B81 4LS"),
+            [
+                ("B71 4LS".to_string(), Slip::NeighbourDigit),
+                ("B18 4LS".to_string(), Slip::Transposed),
+            ]
+        );
+        assert!(
+            matches!(repair("B81 4LS", &RepairContext::default()), Repair::Check(c) if c.len() == 2)
+        );
+        assert_eq!(
+            nearest("DY4 URP"),
+            [
+                ("DY4 7RP".to_string(), Slip::KeyboardNeighbour),
+                ("DY4 8RP".to_string(), Slip::KeyboardNeighbour),
+            ]
+        );
+        // 5 for S; an extra 5 before W1A 1AA would make another area, which only a look-alike may.
+        assert_eq!(nearest("5W1A 1AA"), [("SW1A 1AA".to_string(), Slip::LookAlike)]);
+        assert_eq!(fixed("5W1A 1AA").as_deref(), Some("SW1A 1AA"));
+    }
+
+    #[test]
+    fn context_breaks_ties_and_never_outranks_a_nearer_candidate() {
+        let by = |context: RepairContext| match repair("B81 4LS", &context) {
+            Repair::Fixed(c) => Some((c.postcode.to_string(), c.context)),
+            _ => None,
+        };
+        let d = RepairContext::default();
+        assert_eq!(
+            by(d.clone().with_postcode(Postcode::parse("B71 4LS").unwrap())),
+            Some(("B71 4LS".into(), Some(ContextFit::SamePostcode)))
+        );
+        assert_eq!(
+            by(d.clone().with_district("B18")),
+            Some(("B18 4LS".into(), Some(ContextFit::SameDistrict)))
+        );
+        // Every candidate is in area B: the area does not pick one out.
+        assert_eq!(by(d.clone().with_area("B")), None);
+        // A context postcode no slip leads to is never made a candidate.
+        assert_eq!(
+            by(d.clone().with_postcode(Postcode::parse("LS1 4AP").unwrap())),
+            None
+        );
+        // The same postcode outranks the same district.
+        assert_eq!(
+            by(d.with_district("B18")
+                .with_postcode(Postcode::parse("B71 4LS").unwrap())),
+            Some(("B71 4LS".into(), Some(ContextFit::SamePostcode)))
+        );
+    }
+
+    #[test]
+    fn northern_ireland_keeps_look_alikes_only_and_specials_are_left_alone() {
+        assert_eq!(fixed("BT1 IAA").as_deref(), Some("BT1 1AA"));
+        assert!(candidates("BT99 1AA").unwrap().is_empty());
+        // G1R 0AA is Girobank's GIR 0AA with a look-alike: not repaired into G14 0AA.
+        assert!(candidates("G1R 0AA").unwrap().is_empty());
+        // KY10 3SS is live though a look-alike of it reads as a Cayman code.
+        assert_eq!(fixed("KYI0 3SS").as_deref(), Some("KY10 3SS"));
+    }
+
+    #[test]
+    fn the_area_and_the_typed_halves_are_kept_by_slips_other_than_look_alikes() {
+        // Dropping the T of BT or the J of BJ4 makes another area: not offered.
+        assert!(nearest("BJ4 7BJ")
+            .iter()
+            .all(|(p, _)| !p.starts_with("B4 ")));
+        // WA60 5PH: deleting the 5 gives WA6 0PH, whose halves are both unlike those typed.
+        assert!(nearest("WA60 5PH").iter().all(|(p, _)| p != "WA6 0PH"));
+        // Without the space the split is unknown, and the same deletion is offered.
+        assert!(candidates("WA605PH")
+            .unwrap()
+            .iter()
+            .any(|c| c.postcode.as_str() == "WA6 0PH"));
+    }
+
+    #[test]
+    fn nothing_to_repair() {
+        assert!(candidates("LS1 4AP").unwrap().is_empty());
+        assert_eq!(candidates("").unwrap_err().code(), "empty");
+        assert!(candidates("SW1A 1AA SW1A 1AA").unwrap().is_empty());
+        assert!(matches!(
+            repair("nope", &RepairContext::default()),
+            Repair::NotFound(_)
+        ));
+        // A long value costs what its first characters cost: nothing is searched past 8.
+        assert!(candidates(&"A".repeat(100_000)).unwrap().is_empty());
     }
 }

@@ -150,9 +150,11 @@ def _postcodes(a: argparse.Namespace, progress: _Progress) -> int:
     counts: Dict[str, int] = {}
     for n, value, c in zip(numbers, values, checks):
         counts[c.status] = counts.get(c.status, 0) + 1
-        out_rows.append([n, value, c.postcode or "", c.status, c.code or "", c.message or ""])
+        near = "; ".join(f"{k.postcode} ({k.slip})" for k in c.candidates)
+        out_rows.append([n, value, c.postcode or "", c.status, c.code or "", c.message or "", near])
     out = Path(a.out) if a.out else path.with_name(path.stem + "_postcodes.csv")
-    n = _write_csv(out, ["row", "input", "postcode", "status", "code", "message"], iter(out_rows), not a.no_bom)
+    columns = ["row", "input", "postcode", "status", "code", "message", "candidates"]
+    n = _write_csv(out, columns, iter(out_rows), not a.no_bom)
     _say(f"{path}: {len(values)} postcodes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     _say(f"  formula-like cells written as text: {n}")
     _say(f"  -> {out}")
