@@ -236,7 +236,7 @@ def test_postcodes_dedupe_and_link_commands(tmp_path):
     assert sorted((p["row_l"], p["row_r"]) for p in links) == [("2", "3"), ("3", "3")]
     stem = src.stem
     new = list(csv.DictReader(open(tmp_path / f"{stem}_new_students.csv", encoding="utf-8-sig")))
-    assert [(n["row"], n["first_name"]) for n in new] == [("4", "Jack")]
+    assert [(n["row"], n["first_name"]) for n in new] == [("4", "Jack"), ("6", "Zac")]
     assert "export rows two upload rows matched (duplicates in the upload): 3" in done.stdout
 
 

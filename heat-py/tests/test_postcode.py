@@ -369,7 +369,8 @@ def test_repairs_land_only_on_live_postcodes_with_the_slip_named():
     assert repr(pickle.loads(pickle.dumps(found[0]))) == repr(found[0])
     back = pickle.loads(pickle.dumps(c))
     assert [k.postcode for k in back.candidates] == ["B71 4LS", "B18 4LS"]
-    # Northern Ireland: only look-alikes, to a live district.
-    assert heatkit.fix_postcode("BT1 IAA") == "BT1 1AA"
+    # Northern Ireland: only look-alikes, to a live district (BT1 1ZZ is also in the list that
+    # test_load_live_postcodes loads, so the answer is the same whichever runs first).
+    assert heatkit.fix_postcode("BT1 IZZ") == "BT1 1ZZ"
     assert heatkit.postcode_candidates("BT99 1AA") == []
     assert heatkit.fix_postcodes(["al7 ref", "B81 4LS", None]) == ["AL7 4EF", None, None]
