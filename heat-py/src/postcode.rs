@@ -136,18 +136,22 @@ pub struct PyPostcodeCandidate {
     edits: Vec<PyEdit>,
     /// How it fits the context given: "same_postcode", "same_district", "same_area" or None.
     context: Option<&'static str>,
+    /// Whether a repair may choose it on its own (False: a slip other than a look-alike that
+    /// makes another area or moves the space typed; only a person may pick it).
+    repairable: bool,
 }
 
 #[pymethods]
 impl PyPostcodeCandidate {
     /// A candidate from its parts (what pickling stores).
     #[new]
-    #[pyo3(signature = (postcode, edits, context=None))]
+    #[pyo3(signature = (postcode, edits, context=None, repairable=true))]
     fn py_new(
         py: Python<'_>,
         postcode: &str,
         edits: Vec<(String, usize, Option<char>, Option<char>)>,
         context: Option<&str>,
+        repairable: bool,
     ) -> PyResult<Self> {
         let postcode = Postcode::parse(postcode).map_err(|e| raise(py, &e))?;
         let mut slips = Vec::with_capacity(edits.len());
@@ -182,10 +186,16 @@ impl PyPostcodeCandidate {
             postcode,
             edits: slips,
             context,
+            repairable,
         }))
     }
-    fn __getnewargs__(&self) -> (String, Vec<PyEdit>, Option<&'static str>) {
-        (self.postcode.clone(), self.edits.clone(), self.context)
+    fn __getnewargs__(&self) -> (String, Vec<PyEdit>, Option<&'static str>, bool) {
+        (
+            self.postcode.clone(),
+            self.edits.clone(),
+            self.context,
+            self.repairable,
+        )
     }
     fn __repr__(&self) -> String {
         format!(
@@ -203,6 +213,7 @@ impl PyPostcodeCandidate {
             cost: c.cost(),
             edits: py_edits(&c.edits),
             context: c.context.map(core::ContextFit::code),
+            repairable: c.repairable,
         }
     }
 }

@@ -215,7 +215,7 @@ def test_postcodes_dedupe_and_link_commands(tmp_path):
     assert [(r["row"], r["postcode"], r["status"]) for r in rows] == [
         ("2", "LS1 4AP", "valid"), ("3", "LS1 4AP", "valid"), ("4", "CR0 2YR", "fixed"), ("5", "", "invalid"),
         ("6", "", "check")]
-    assert rows[4]["candidates"] == "B71 4LS (neighbour_digit); B18 4LS (transposed)"
+    assert rows[4]["candidates"] == "B71 4LS (neighbour_digit); B18 4LS (transposed); B8 1LS (extra)"
     done = heatkit_command("postcodes", str(src), "--column", "Postcode")
     assert done.returncode == 1 and "no column 'Postcode'" in done.stderr
 

@@ -352,9 +352,12 @@ def test_repairs_land_only_on_live_postcodes_with_the_slip_named():
     c = heatkit.check_postcode("B81 4LS")
     assert (c.status, c.code, c.postcode) == ("check", "unknown_district", None)
     assert [(k.postcode, k.slip, k.cost) for k in c.candidates] == [
-        ("B71 4LS", "neighbour_digit", 1), ("B18 4LS", "transposed", 1)]
-    # Deleting the 4 would give B8 1LS, but a slip keeps one of the halves typed with a space.
-    assert c.message.endswith("did you mean B71 4LS or B18 4LS?")
+        ("B71 4LS", "neighbour_digit", 1), ("B18 4LS", "transposed", 1), ("B8 1LS", "extra", 1)]
+    # Deleting the 4 moves the space typed: B8 1LS is listed for a person, never chosen.
+    assert [k.repairable for k in c.candidates] == [True, True, False]
+    assert c.message.endswith("did you mean B71 4LS, B18 4LS or B8 1LS?")
+    with pytest.raises(heatkit.InvalidPostcodeError):
+        heatkit.fix_postcode("B81 4LS", postcodes=["B8 1LS"])
     with pytest.raises(heatkit.InvalidPostcodeError) as e:
         heatkit.fix_postcode("B81 4LS")
     assert e.value.code == "unknown_district"
@@ -363,12 +366,13 @@ def test_repairs_land_only_on_live_postcodes_with_the_slip_named():
     assert heatkit.fix_postcode("B81 4LS", districts=["b18"]) == "B18 4LS"
     found = heatkit.postcode_candidates("B81 4LS", districts=["B18"])
     assert [(k.postcode, k.context) for k in found] == [
-        ("B18 4LS", "same_district"), ("B71 4LS", None)]
+        ("B18 4LS", "same_district"), ("B71 4LS", None), ("B8 1LS", None)]
     assert found[0].edits == [("transposed", 1, "8", "1")]
     # Pickles (multiprocessing sends results back this way).
     assert repr(pickle.loads(pickle.dumps(found[0]))) == repr(found[0])
     back = pickle.loads(pickle.dumps(c))
-    assert [k.postcode for k in back.candidates] == ["B71 4LS", "B18 4LS"]
+    assert [(k.postcode, k.repairable) for k in back.candidates] == [
+        ("B71 4LS", True), ("B18 4LS", True), ("B8 1LS", False)]
     # Northern Ireland: only look-alikes, to a live district (BT1 1ZZ is also in the list that
     # test_load_live_postcodes loads, so the answer is the same whichever runs first).
     assert heatkit.fix_postcode("BT1 IZZ") == "BT1 1ZZ"

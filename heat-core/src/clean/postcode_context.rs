@@ -149,7 +149,7 @@ mod tests {
              Amy,Hart,2011-02-03,B81 4LS\n",
         );
         let row = |n: usize| &out.students[n];
-        // Row 3: B81 4LS is B71 4LS or B18 4LS; row 2, the same student, has B71 4LS. (The
+        // Row 3: B81 4LS is B71 4LS, B18 4LS or B8 1LS; row 2, the same student, has B71 4LS. (The
         // row needs attention for the likely duplicate, not for its postcode.)
         assert_eq!(row(1).value("postcode"), "B71 4LS");
         assert_eq!(row(1).status, RowStatus::NeedsAttention);
@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(p.code, "unknown_district");
         assert!(
             p.message
-                .ends_with("Did you mean B71 4LS or B18 4LS? Check which with the student."),
+                .ends_with("Did you mean B71 4LS, B18 4LS or B8 1LS? Check which with the student."),
             "{}",
             p.message
         );

@@ -84,7 +84,7 @@ pub struct Check {
 /// assert_eq!(check("BFPO 105").status, Status::Special);
 /// assert_eq!(check("CRO 2YR").postcode.as_deref(), Some("CR0 2YR"));
 /// assert_eq!(check("MA1 1AA").code, Some("unknown_area"));
-/// assert_eq!((check("B81 4LS").status, check("B81 4LS").candidates.len()), (Status::Check, 2));
+/// assert_eq!((check("B81 4LS").status, check("B81 4LS").candidates.len()), (Status::Check, 3));
 /// ```
 pub fn check(input: &str) -> Check {
     check_at(input, Level::District)

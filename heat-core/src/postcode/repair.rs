@@ -11,6 +11,7 @@
 
 use super::accept::accept;
 use super::clean::{clean, Compact};
+use super::data::INWARD_LETTERS;
 use super::special::recognise_compact;
 use super::{Level, Liveness, Postcode, PostcodeError};
 use crate::error::codes;
@@ -178,6 +179,12 @@ pub struct Candidate {
     pub edits: Vec<Edit>,
     /// How it fits the context given to [`repair`] (`None`: no fit, or no context).
     pub context: Option<ContextFit>,
+    /// Whether [`repair`] may choose it: false for a slip other than a look-alike that makes
+    /// another area (a letter dropped from, added to or swapped in `BT`, `TL`), or that moves the
+    /// space typed (`WA60 5PH` read as WA6 0PH). Such a candidate is listed and counts as a rival
+    /// (no nearer-looking repair is made beside it), but only a person may pick it: on outside data,
+    /// such repairs were mostly wrong.
+    pub repairable: bool,
 }
 
 impl Candidate {
@@ -357,7 +364,16 @@ pub fn candidates_in(
         c.context = context.fit(&c.postcode);
     }
     found.sort_by(|a, b| {
-        let key = |c: &Candidate| (c.cost(), c.context.is_none(), c.context, c.slip());
+        let key = |c: &Candidate| {
+            let unrepairable = !c.repairable;
+            (
+                c.cost(),
+                c.context.is_none(),
+                c.context,
+                unrepairable,
+                c.slip(),
+            )
+        };
         key(a)
             .cmp(&key(b))
             .then_with(|| a.postcode.as_str().cmp(b.postcode.as_str()))
@@ -415,8 +431,8 @@ fn choose(mut found: Vec<Candidate>, as_typed: PostcodeError) -> Repair {
         only(&|c| c.slip() == Slip::LookAlike)
     };
     match chosen {
-        Some(i) => Repair::Fixed(found.swap_remove(i)),
-        None => Repair::Check(found),
+        Some(i) if found[i].repairable => Repair::Fixed(found.swap_remove(i)),
+        _ => Repair::Check(found),
     }
 }
 
@@ -512,6 +528,33 @@ fn neighbours(b: u8) -> impl Iterator<Item = (u8, Slip)> {
 }
 
 const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const LETTERS: &[u8] = ALPHABET.split_at(26).0;
+const DIGITS: &[u8] = ALPHABET.split_at(26).1;
+
+/// The characters that may be inserted at `at` in `longer` (a value with a placeholder there), or
+/// `None` when the characters already in place cannot make a postcode's ends whatever goes in.
+fn insertable(longer: &[u8], at: usize) -> Option<&'static [u8]> {
+    let m = longer.len();
+    let fits = |p: usize| match p {
+        _ if p == at => true,
+        _ if p == m - 3 => longer[p].is_ascii_digit(),
+        _ if p > m - 3 => INWARD_LETTERS.contains(&longer[p]),
+        0 => longer[p].is_ascii_uppercase(),
+        _ => true,
+    };
+    if !(fits(0) && (m - 3..m).all(fits)) {
+        return None;
+    }
+    Some(if at > m - 3 {
+        INWARD_LETTERS
+    } else if at == m - 3 {
+        DIGITS
+    } else if at == 0 {
+        LETTERS
+    } else {
+        ALPHABET
+    })
+}
 
 /// Every candidate one slip away from `typed`, and those several look-alike slips away.
 fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
@@ -589,7 +632,12 @@ fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
         for i in 0..=n {
             let mut longer = typed.to_vec();
             longer.insert(i, b'A');
-            for &b in ALPHABET {
+            // What may go in at i: the inward code is a digit and two letters, and a postcode
+            // starts with a letter; the characters around it must already fit their places.
+            let Some(choices) = insertable(&longer, i) else {
+                continue;
+            };
+            for &b in choices {
                 longer[i] = b;
                 found.consider(&longer, &[edit(Slip::Missing, i, None, Some(b))]);
             }
@@ -632,22 +680,14 @@ impl Found {
         if self.look_alikes_only && !look_alikes {
             return;
         }
-        // Only a look-alike may make another area (a letter dropped, added or swapped there, or
-        // a digit keyed as a letter beside it): measured on outside data, such repairs were
-        // mostly wrong.
+        // Only a look-alike is repaired into another area, and a value typed with a space says
+        // where its halves are: a slip keeps one of them. Others are listed, not chosen.
         let keeps_area = postcode.area().as_bytes() == self.typed_area.as_slice();
-        if !keeps_area && !look_alikes {
-            return;
-        }
-        // A value typed with a space says where its halves are: a slip keeps one of them.
-        if let (Some(inward), false) = (&self.typed_inward, look_alikes) {
-            let outward = &self.typed_area_and_outward;
-            if postcode.inward().as_bytes() != inward.as_slice()
-                && postcode.outward().as_bytes() != outward.as_slice()
-            {
-                return;
-            }
-        }
+        let keeps_a_half = self.typed_inward.as_ref().is_none_or(|inward| {
+            postcode.inward().as_bytes() == inward.as_slice()
+                || postcode.outward().as_bytes() == self.typed_area_and_outward.as_slice()
+        });
+        let repairable = look_alikes || (keeps_area && keeps_a_half);
         let fits = match postcode.liveness() {
             Liveness::Live => true,
             // Where the live list does not reach, only look-alikes, as before it was used.
@@ -658,12 +698,16 @@ impl Found {
             return;
         }
         match self.list.iter_mut().find(|c| c.postcode == postcode) {
-            Some(c) if c.cost() <= edits.len() => {}
-            Some(c) => c.edits = edits.to_vec(),
+            Some(c) if (c.cost(), !c.repairable) <= (edits.len(), !repairable) => {}
+            Some(c) => {
+                c.edits = edits.to_vec();
+                c.repairable = repairable;
+            }
             None => self.list.push(Candidate {
                 postcode,
                 edits: edits.to_vec(),
                 context: None,
+                repairable,
             }),
         }
     }
@@ -744,10 +788,12 @@ mod tests {
             [
                 ("B71 4LS".to_string(), Slip::NeighbourDigit),
                 ("B18 4LS".to_string(), Slip::Transposed),
+                // Deleting the 4 moves the space typed: listed, never chosen.
+                ("B8 1LS".to_string(), Slip::Extra),
             ]
         );
         assert!(
-            matches!(repair("B81 4LS", &RepairContext::default()), Repair::Check(c) if c.len() == 2)
+            matches!(repair("B81 4LS", &RepairContext::default()), Repair::Check(c) if c.len() == 3)
         );
         assert_eq!(
             nearest("DY4 URP"),
@@ -756,10 +802,13 @@ mod tests {
                 ("DY4 8RP".to_string(), Slip::KeyboardNeighbour),
             ]
         );
-        // 5 for S; an extra 5 before W1A 1AA would make another area, which only a look-alike may.
+        // 5 for S, or an extra 5 before W1A 1AA (another area: listed, not chosen).
         assert_eq!(
             nearest("5W1A 1AA"),
-            [("SW1A 1AA".to_string(), Slip::LookAlike)]
+            [
+                ("SW1A 1AA".to_string(), Slip::LookAlike),
+                ("W1A 1AA".to_string(), Slip::Extra)
+            ]
         );
         assert_eq!(fixed("5W1A 1AA").as_deref(), Some("SW1A 1AA"));
     }
@@ -806,17 +855,26 @@ mod tests {
 
     #[test]
     fn the_area_and_the_typed_halves_are_kept_by_slips_other_than_look_alikes() {
-        // Dropping the T of BT or the J of BJ4 makes another area: not offered.
-        assert!(nearest("BJ4 7BJ")
-            .iter()
-            .all(|(p, _)| !p.starts_with("B4 ")));
+        let listed = |typed: &str, postcode: &str| {
+            candidates(typed)
+                .unwrap()
+                .into_iter()
+                .find(|c| c.postcode.as_str() == postcode)
+                .map(|c| c.repairable)
+        };
+        // Dropping the T of TL9 makes area L: listed for a person, never repaired into.
+        assert_eq!(listed("TL9 7AQ", "L9 7AQ"), Some(false));
+        assert!(
+            matches!(repair("TL9 7AQ", &RepairContext::default()), Repair::Check(c) if c.len() == 1)
+        );
         // WA60 5PH: deleting the 5 gives WA6 0PH, whose halves are both unlike those typed.
-        assert!(nearest("WA60 5PH").iter().all(|(p, _)| p != "WA6 0PH"));
-        // Without the space the split is unknown, and the same deletion is offered.
-        assert!(candidates("WA605PH")
-            .unwrap()
-            .iter()
-            .any(|c| c.postcode.as_str() == "WA6 0PH"));
+        assert_eq!(listed("WA60 5PH", "WA6 0PH"), Some(false));
+        // Without the space the split is unknown, and the same deletion may be repaired.
+        assert_eq!(listed("WA605PH", "WA6 0PH"), Some(true));
+        // A rival that may not be chosen still stops a repair beside it: 5W1A 1AA has the
+        // look-alike SW1A 1AA and the extra 5 of W1A 1AA; the look-alike is preferred.
+        assert_eq!(listed("5W1A 1AA", "W1A 1AA"), Some(false));
+        assert_eq!(fixed("5W1A 1AA").as_deref(), Some("SW1A 1AA"));
     }
 
     #[test]
