@@ -175,8 +175,9 @@ mod tests {
             .unwrap();
         assert_eq!(p.code, "unknown_district");
         assert!(
-            p.message
-                .ends_with("Did you mean B71 4LS, B18 4LS or B8 1LS? Check which with the student."),
+            p.message.ends_with(
+                "Did you mean B71 4LS, B18 4LS or B8 1LS? Check which with the student."
+            ),
             "{}",
             p.message
         );

@@ -1,4 +1,4 @@
-//! Repair of typing slips to the one nearest live postcode (see [`repair`](super::repair)).
+//! Repair of typing slips to the one nearest live postcode (see [`repair`](super::repair())).
 
 use super::clean::clean;
 use super::repair::{look_alike, repair, Edit, Repair, RepairContext};
@@ -24,11 +24,11 @@ pub struct Fixed {
 }
 
 /// Normalise `input` and, when it is not a postcode, repair it to the one live postcode the
-/// fewest typing slips away (see [`repair`](super::repair) for the slips). The identity on a
+/// fewest typing slips away (see [`repair`](super::repair()) for the slips). The identity on a
 /// value valid at district level; never a postcode nobody lives at (where the live list covers
 /// the area); an error when no live postcode or several are equally near. The error is that of the
 /// nearest look-alike reading (`unknown_area` for `0W1 OAA`, whose reading `OW1 0AA` has no area
-/// `OW`); [`candidates`](super::candidates) lists what a value may have been.
+/// `OW`); [`candidates`](super::candidates()) lists what a value may have been.
 ///
 /// ```
 /// use heat_core::HeatError;
