@@ -207,20 +207,7 @@ fn heatkit_check_cases() {
         let c = check(&input);
         let code = (!row["code"].is_empty()).then_some(row["code"].as_str());
         let pc = (!row["postcode"].is_empty()).then_some(row["postcode"].as_str());
-        let text = |x: Option<char>| x.map(String::from).unwrap_or_default();
-        let edits: Vec<String> = c
-            .edits
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{}:{}>{}",
-                    e.slip.code(),
-                    e.position,
-                    text(e.typed),
-                    text(e.repaired)
-                )
-            })
-            .collect();
+        let edits: Vec<String> = c.edits.iter().map(|e| e.tagged()).collect();
         let near: Vec<&str> = c.candidates.iter().map(|k| k.postcode.as_str()).collect();
         assert_eq!(
             (

@@ -114,6 +114,30 @@ impl PyPostcode {
 /// One slip undone: (slip, position among the typed letters and digits, typed, repaired).
 type PyEdit = (&'static str, usize, Option<char>, Option<char>);
 
+/// Edits from their Python form (what pickling stores); a slip that is not one is an error.
+fn edits_from_py(
+    py: Python<'_>,
+    edits: Vec<(String, usize, Option<char>, Option<char>)>,
+) -> PyResult<Vec<core::Edit>> {
+    edits
+        .into_iter()
+        .map(|(slip, position, typed, repaired)| {
+            let slip = core::Slip::from_code(&slip).ok_or_else(|| {
+                raise(
+                    py,
+                    &ArgumentError::unknown_value("slip", &slip, &core::Slip::CODES.join(", ")),
+                )
+            })?;
+            Ok(core::Edit {
+                slip,
+                position,
+                typed,
+                repaired,
+            })
+        })
+        .collect()
+}
+
 fn py_edits(edits: &[core::Edit]) -> Vec<PyEdit> {
     edits
         .iter()
@@ -154,21 +178,7 @@ impl PyPostcodeCandidate {
         repairable: bool,
     ) -> PyResult<Self> {
         let postcode = Postcode::parse(postcode).map_err(|e| raise(py, &e))?;
-        let mut slips = Vec::with_capacity(edits.len());
-        for (slip, position, typed, repaired) in edits {
-            let slip = core::Slip::from_code(&slip).ok_or_else(|| {
-                raise(
-                    py,
-                    &ArgumentError::unknown_value("slip", &slip, &core::Slip::CODES.join(", ")),
-                )
-            })?;
-            slips.push(core::Edit {
-                slip,
-                position,
-                typed,
-                repaired,
-            });
-        }
+        let slips = edits_from_py(py, edits)?;
         let context = match context {
             None => None,
             Some(c) => Some(core::ContextFit::from_code(c).ok_or_else(|| {
@@ -273,16 +283,7 @@ impl PyPostcodeCheck {
                 )
             })?),
         };
-        let mut kept = Vec::with_capacity(edits.len());
-        for (slip, position, typed, repaired) in edits {
-            let slip = core::Slip::from_code(&slip).ok_or_else(|| {
-                raise(
-                    py,
-                    &ArgumentError::unknown_value("slip", &slip, &core::Slip::CODES.join(", ")),
-                )
-            })?;
-            kept.push((slip.code(), position, typed, repaired));
-        }
+        let kept = py_edits(&edits_from_py(py, edits)?);
         Ok(PyPostcodeCheck {
             input,
             postcode,
@@ -714,21 +715,9 @@ fn _check_postcodes(
     Ok(dict.into_any().unbind())
 }
 
-/// Edits as `slip:position:typed>repaired` joined by `;` (a missing character is blank).
+/// Edits as [`core::Edit::tagged`] joined by `;`.
 fn edits_text(edits: &[core::Edit]) -> String {
-    let c = |x: Option<char>| x.map(String::from).unwrap_or_default();
-    let parts: Vec<String> = edits
-        .iter()
-        .map(|e| {
-            format!(
-                "{}:{}:{}>{}",
-                e.slip.code(),
-                e.position,
-                c(e.typed),
-                c(e.repaired)
-            )
-        })
-        .collect();
+    let parts: Vec<String> = edits.iter().map(core::Edit::tagged).collect();
     parts.join(";")
 }
 

@@ -201,6 +201,7 @@ pub fn check_at(input: &str, level: Level) -> Check {
 }
 
 /// The nearest candidates' postcodes (all of the fewest slips), nearest first.
+#[cfg(feature = "import")]
 pub(crate) fn nearest(found: &[Candidate]) -> Vec<String> {
     let best = found.first().map_or(0, Candidate::cost);
     found

@@ -24,6 +24,7 @@ mod repair;
 mod special;
 
 pub use check::{check, check_at, Check, Status};
+#[cfg(feature = "import")]
 pub(crate) use check::{did_you_mean, nearest};
 pub use error::{LetterRule, PostcodeError};
 pub use fix::{fix, fix_at, fix_in, Fixed};

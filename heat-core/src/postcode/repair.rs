@@ -106,6 +106,26 @@ pub struct Edit {
     pub repaired: Option<char>,
 }
 
+impl Edit {
+    /// The edit as `slip:position:typed>repaired` (a missing character blank): the form of the
+    /// `edits` column in tables and the golden cases.
+    ///
+    /// ```
+    /// use heat_core::postcode::fix;
+    /// assert_eq!(fix("SW1A1AAA").unwrap().edits[0].tagged(), "extra:5:A>");
+    /// ```
+    pub fn tagged(&self) -> String {
+        let c = |x: Option<char>| x.map(String::from).unwrap_or_default();
+        format!(
+            "{}:{}:{}>{}",
+            self.slip.code(),
+            self.position,
+            c(self.typed),
+            c(self.repaired)
+        )
+    }
+}
+
 impl std::fmt::Display for Edit {
     /// `0→O`, `+4`, `-X`, `RE→ER`.
     ///
