@@ -14,7 +14,8 @@ about 20k values/s and is timed on the first 100k.
 Repair: live postcodes corrupted by the slips people make (a generator of our own, seed 2026:
 look-alikes, a digit keyed as a letter under it or the reverse, a digit keyed as its neighbour, two
 neighbours swapped, a character left out, a character doubled), each value repaired by heatkit and
-the peers. "Decidable" slips are those with one nearest live candidate (heatkit's candidates: the
+the peers (and heatkit on the shared students_100k records, whose own generator corrupts postcodes).
+"Decidable" slips are those with one nearest live candidate (heatkit's candidates: the
 issue's measure); right and wrong repairs are counted over all slips, and the time to list the
 candidates of 1M unreadable values is taken on an Arrow column (check_postcodes).
 
@@ -260,6 +261,31 @@ def main() -> None:
     repairs(live, found, args.repairs, rng)
 
 
+def outside_data() -> None:
+    """Repairs on data nobody here wrote: the shared students_100k records, whose generator corrupts
+    postcodes its own way. The truth for a record is the live postcode of its entity's original."""
+    import csv
+
+    folder = ROOT.parent / "shared/data/students"
+    with open(folder / "students_100k_truth.csv", newline="") as f:
+        entity = {r["record_id"]: (r["entity_id"], r["is_original"] == "1") for r in csv.DictReader(f)}
+    with open(folder / "students_100k_records.csv", newline="") as f:
+        records = [(r["record_id"], r["postcode"]) for r in csv.DictReader(f)]
+    original = {}
+    for rid, pc in records:
+        e, is_original = entity[rid]
+        if is_original and heatkit.is_valid_postcode(pc, level="live"):
+            original[e] = heatkit.normalise_postcode(pc)
+    unreadable = [(rid, pc) for rid, pc in records if pc.strip() and not heatkit.is_valid_postcode(pc)]
+    known = [(pc, original[entity[rid][0]]) for rid, pc in unreadable if entity[rid][0] in original]
+    checks = heatkit.check_postcodes([pc for pc, _ in known])
+    right = sum(1 for c, (_, t) in zip(checks, known) if c.status == "fixed" and c.postcode == t)
+    wrong = sum(1 for c, (_, t) in zip(checks, known) if c.status == "fixed" and c.postcode != t)
+    left = sum(1 for c in checks if c.status == "check")
+    print(f"  outside data (shared students_100k): {len(unreadable):,} unreadable, {len(known):,} whose "
+          f"entity's original is live: repaired right {right}, wrong {wrong}, left to a person {left}")
+
+
 def repairs(live: List[str], found: dict, n: int, rng: random.Random) -> None:
     """Every kind of slip: right and wrong repairs, heatkit beside the peers; the candidate time."""
     truth, slipped, kinds = [], [], []
@@ -310,6 +336,7 @@ def repairs(live: List[str], found: dict, n: int, rng: random.Random) -> None:
         right = sum(1 for f, t in zip(out, truth) if f == t)
         print(f"  {'uk-postcodes-parsing [' + format(cut, ',') + ' rows]':<34} repairs {made:7,}  "
               f"right {right / cut:7.2%} of slips  wrong {made - right:6,} ({(made - right) / max(made, 1):6.2%} of repairs)")
+    outside_data()
     # Candidates for 1M unreadable values (goal: <= 2 s), on an Arrow column.
     million = pa.array([slipped[i % len(slipped)] for i in range(1_000_000)])
     t = best_of(lambda: heatkit.check_postcodes(million), 3)
