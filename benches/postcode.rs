@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use heat_core::postcode::{self, check, fix, Level, Postcode};
+use heat_core::postcode::{self, candidates, check, fix, Level, Postcode};
 use std::hint::black_box;
 
 const UNIT_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
@@ -34,6 +34,64 @@ fn inputs(n: usize) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Values one slip away from a valid postcode and not valid themselves: each kind of slip in
+/// turn (a look-alike, a digit keyed as a letter under it, a neighbour digit, a swap, a character
+/// left out, one doubled), at a position that moves through the value.
+fn slipped(n: usize) -> Vec<String> {
+    let look_alike = |b: u8| match b {
+        b'O' => Some(b'0'),
+        b'0' => Some(b'O'),
+        b'I' => Some(b'1'),
+        b'1' => Some(b'I'),
+        b'S' => Some(b'5'),
+        b'5' => Some(b'S'),
+        _ => None,
+    };
+    // The letter under a digit (0 counted as the tenth key).
+    let key_under = |b: u8| {
+        b.is_ascii_digit()
+            .then(|| b"QWERTYUIOP"[(usize::from(b - b'0') + 9) % 10])
+    };
+    let digit_beside = |b: u8| {
+        b.is_ascii_digit()
+            .then(|| if b == b'9' { b'8' } else { b + 1 })
+    };
+    let mut out = Vec::with_capacity(n);
+    for (i, pc) in inputs(4 * n).iter().enumerate() {
+        let Ok(p) = Postcode::parse(pc) else { continue };
+        let mut v = p.as_str().as_bytes().to_vec();
+        let at = (i / 6) % v.len();
+        let typed = v[at];
+        let replace = |v: &mut Vec<u8>, b: Option<u8>| b.map(|b| v[at] = b).is_some();
+        let changed = match i % 6 {
+            0 => replace(&mut v, look_alike(typed)),
+            1 => replace(&mut v, key_under(typed)),
+            2 => replace(&mut v, digit_beside(typed)),
+            3 if at + 1 < v.len() => {
+                v.swap(at, at + 1);
+                true
+            }
+            3 => false,
+            4 => {
+                v.remove(at);
+                true
+            }
+            _ => {
+                v.insert(at, typed);
+                true
+            }
+        };
+        let s = String::from_utf8(v).unwrap();
+        if changed && !postcode::is_valid(&s, Level::District) {
+            out.push(s);
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
 }
 
 fn bench(c: &mut Criterion) {
@@ -86,6 +144,26 @@ fn bench(c: &mut Criterion) {
     g.bench_function("check", |b| {
         b.iter(|| {
             data.iter()
+                .map(|s| check(black_box(s)).status as u8 as usize)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+    let slips = slipped(20_000);
+    let mut g = c.benchmark_group("postcode_repair");
+    g.throughput(Throughput::Elements(slips.len() as u64));
+    g.bench_function("candidates", |b| {
+        b.iter(|| {
+            slips
+                .iter()
+                .map(|s| candidates(black_box(s)).map_or(0, |c| c.len()))
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            slips
+                .iter()
                 .map(|s| check(black_box(s)).status as u8 as usize)
                 .sum::<usize>()
         })

@@ -67,10 +67,11 @@ fn every_live_postcode_validates_and_no_single_slip_is_repaired_wrongly() {
         wrong.len(),
         &wrong[..wrong.len().min(5)]
     );
-    // Measured: every one is fixed back (a look-alike is preferred to other slips as near).
+    // Measured: 82.5% are fixed back; the others have a live rival as near, mostly the key beside
+    // (O is under 9 and 0, I under 8 and 9), and are left to a person with both listed.
     assert_eq!(
         (fixed_back, to_choose),
-        (2_243_249, 0),
+        (1_851_247, 392_002),
         "fixed back, left to choose"
     );
     println!("{postcodes} live postcodes validated; of {slips} single slips, {fixed_back} fixed back and {to_choose} left to choose");

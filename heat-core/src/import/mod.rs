@@ -258,6 +258,11 @@ impl CleanRow {
         }
     }
 
+    /// Where template column `column` is in [`values`](Self::values), if it is in the template.
+    pub(crate) fn column_index(&self, column: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == column)
+    }
+
     /// The value of template column `column` (blank when the column is not in the template).
     ///
     /// ```

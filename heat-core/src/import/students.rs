@@ -110,7 +110,7 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
         }
     };
     let raw = row.get("postcode").to_string();
-    match fields::postcode(&raw) {
+    match fields::read_postcode(&raw) {
         Ok(Some(p)) => {
             let fixed = p.fixed();
             row.set("postcode", p.postcode.as_str().to_string());
@@ -134,9 +134,8 @@ pub(crate) fn clean(row: &mut CleanRow, c: &mut RowCheck<'_>, s: &ImportSettings
             row.set("postcode", String::new());
             c.error("postcode", RowCode::Missing.code(), "missing".into());
         }
-        Err(e) => {
+        Err((e, near)) => {
             // Several live postcodes equally near (or none): a person chooses.
-            let near = postcode::candidates(&raw).unwrap_or_default();
             let why = format!("{raw:?}: {e}{}", postcode::did_you_mean(&near));
             c.error("postcode", e.code(), why);
             c.last_candidates(postcode::nearest(&near));

@@ -70,6 +70,24 @@ fn in_set(set: u32, b: u64) -> bool {
     (set >> (b.wrapping_sub(u64::from(b'A')) & 31)) & 1 == 1
 }
 
+/// Whether some postcode has the letters-and-digits pattern of `compact` (the first test of
+/// [`accept`], alone: letters where letters go, digits where digits go, a length of 5 to 7).
+#[inline(always)]
+pub(super) fn has_shape(compact: &Compact) -> bool {
+    let n = compact.len;
+    (5..=MAX_LEN).contains(&n) && SHAPES[((n - 5) << 7) | letter_mask(compact)] != 0
+}
+
+/// Bit `i` set when byte `i` of `compact` is a letter.
+#[inline(always)]
+fn letter_mask(compact: &Compact) -> usize {
+    let word = u64::from_le_bytes(compact.bytes);
+    // Letters have bit 6 set, digits do not (and the bytes after `n` are zero); the multiply
+    // gathers bit 6 of each byte into the top byte.
+    ((((word >> 6) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080) >> 56) & 0x7F)
+        as usize
+}
+
 /// The canonical postcode when `compact` passes every check of `level` (at [`Level::Live`], every
 /// check but the live list); `None` otherwise.
 #[inline(always)]
@@ -80,12 +98,7 @@ pub(super) fn accept(compact: Compact, level: Level) -> Option<Postcode> {
     }
     let word = u64::from_le_bytes(compact.bytes);
     let byte = |i: usize| (word >> (8 * i)) & 0xFF;
-    // Letters have bit 6 set, digits do not (and the bytes after `n` are zero); the multiply
-    // gathers bit 6 of each byte into the top byte.
-    let letters = ((((word >> 6) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080)
-        >> 56)
-        & 0x7F) as usize;
-    let shape = SHAPES[((n - 5) << 7) | letters];
+    let shape = SHAPES[((n - 5) << 7) | letter_mask(&compact)];
     if shape == 0 {
         return None;
     }

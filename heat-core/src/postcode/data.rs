@@ -116,9 +116,23 @@ fn slot_of(key: u32, mask: usize) -> usize {
     (key.wrapping_mul(0x9E37_79B1) >> 16) as usize & mask
 }
 
+/// [`INWARD_LETTERS`]' index of each byte, or `u8::MAX` (built once, at compile time: the live
+/// check looks up two letters per postcode).
+static INWARD_INDEX: [u8; 256] = {
+    let mut table = [u8::MAX; 256];
+    let mut i = 0;
+    while i < INWARD_LETTERS.len() {
+        table[INWARD_LETTERS[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// Index 0..20 of an inward unit letter, or `None` for C, I, K, M, O, V and non-letters.
+#[inline]
 pub(crate) fn inward_letter_index(b: u8) -> Option<usize> {
-    INWARD_LETTERS.iter().position(|l| *l == b)
+    let i = INWARD_INDEX[usize::from(b)];
+    (i != u8::MAX).then_some(usize::from(i))
 }
 
 struct BitReader<'a> {
@@ -337,10 +351,11 @@ pub(crate) fn extra_live_count() -> usize {
 }
 
 /// Whether a user-loaded live list holds this compact postcode.
-pub(crate) fn in_extra_live(compact: [u8; 7]) -> Option<bool> {
+pub(crate) fn in_extra_live(compact: impl FnOnce() -> [u8; 7]) -> Option<bool> {
     if !HAS_EXTRA_LIVE.load(Ordering::Acquire) {
         return None;
     }
+    let compact = compact();
     let guard = match EXTRA_LIVE.read() {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),

@@ -9,9 +9,9 @@
 //! unless a list was loaded with [`load_live_postcodes`](super::load_live_postcodes)), only the
 //! look-alike slips are repaired, to a live district, as before the live list was used.
 
-use super::accept::accept;
+use super::accept::{accept, has_shape};
 use super::clean::{clean, Compact};
-use super::data::INWARD_LETTERS;
+use super::data::{DATA, INWARD_LETTERS};
 use super::special::recognise_compact;
 use super::{Level, Liveness, Postcode, PostcodeError};
 use crate::error::codes;
@@ -200,10 +200,11 @@ pub struct Candidate {
     /// How it fits the context given to [`repair`] (`None`: no fit, or no context).
     pub context: Option<ContextFit>,
     /// Whether [`repair`] may choose it: false for a slip other than a look-alike that makes
-    /// another area (a letter dropped from, added to or swapped in `BT`, `TL`), or that moves the
-    /// space typed (`WA60 5PH` read as WA6 0PH). Such a candidate is listed and counts as a rival
-    /// (no nearer-looking repair is made beside it), but only a person may pick it: on outside data,
-    /// such repairs were mostly wrong.
+    /// another area when the area typed is one (`LS`), or that adds or drops a letter of an area
+    /// typed that is none (`TL9 7AQ` read as L9 7AQ: the letters may be wrong in ways not
+    /// searched), or that moves the space typed (`WA60 5PH` read as WA6 0PH). Such a candidate is
+    /// listed and counts as a rival (no repair is made beside it), but only a person may pick it:
+    /// on outside data, such repairs were mostly wrong.
     pub repairable: bool,
 }
 
@@ -373,13 +374,15 @@ pub fn candidates_in(
     input: &str,
     context: &RepairContext,
 ) -> Result<Vec<Candidate>, PostcodeError> {
-    let typed = typed_letters(input)?;
-    if let Some(p) = as_compact(&typed).and_then(|c| accept(c, Level::District)) {
+    let Some(typed) = typed_letters(input)? else {
+        return Ok(Vec::new());
+    };
+    if let Some(p) = typed.compact().and_then(|c| accept(c, Level::District)) {
         if p.liveness() != Liveness::NotLive {
             return Ok(Vec::new());
         }
     }
-    let mut found = search(&typed, halves(input));
+    let mut found = search(typed, typed_split(input));
     for c in &mut found {
         c.context = context.fit(&c.postcode);
     }
@@ -403,9 +406,11 @@ pub fn candidates_in(
 
 /// Repair `input` with `context`: valid as typed, one nearest live candidate (fixed), several
 /// (check), or none. Among several equally near, the context picks one out when exactly one fits
-/// it best (same postcode, then same district, then same area). A value that is valid in shape
-/// but not live is returned as typed: [`candidates`] lists what it may have been, but such a
-/// value is never changed on its own (it may be a new postcode).
+/// it best (same postcode, then same district, then same area); without context, one look-alike
+/// is chosen over readings that add or drop a character (`NR1O 3EZ` is NR10 3EZ, not NR1 3EZ),
+/// never over another key or a swap (`SW10 OAA`: SW10 0AA or SW10 9AA, O being under 9). A value
+/// that is valid in shape but not live is returned as typed: [`candidates`] lists what it may
+/// have been, but such a value is never changed on its own (it may be a new postcode).
 ///
 /// ```
 /// use heat_core::postcode::{repair, Repair, RepairContext};
@@ -426,8 +431,9 @@ pub fn repair(input: &str, context: &RepairContext) -> Repair {
     choose(found, as_typed)
 }
 
-/// One nearest candidate, or the one the context picks out among the nearest, or the one
-/// look-alike repair among them (O/0, I/1, S/5 is the commonest slip; the others stay listed).
+/// The one nearest candidate, or the one the context picks out among the nearest, or the one
+/// look-alike among them when every other adds or drops a character; a tie otherwise (a
+/// candidate only a person may choose is never chosen, and ties as any other).
 fn choose(mut found: Vec<Candidate>, as_typed: PostcodeError) -> Repair {
     let Some(best) = found.first().map(Candidate::cost) else {
         return Repair::NotFound(as_typed);
@@ -443,12 +449,16 @@ fn choose(mut found: Vec<Candidate>, as_typed: PostcodeError) -> Repair {
         }
     };
     let top = nearest.iter().filter_map(|&i| found[i].context).min();
-    let chosen = if nearest.len() == 1 {
-        Some(nearest[0])
-    } else if let Some(i) = top.and_then(|top| only(&|c| c.context == Some(top))) {
-        Some(i)
-    } else {
-        only(&|c| c.slip() == Slip::LookAlike)
+    let changes_length = |c: &Candidate| {
+        c.edits
+            .iter()
+            .any(|e| matches!(e.slip, Slip::Missing | Slip::Extra))
+    };
+    let chosen = match top {
+        Some(top) => only(&|c| c.context == Some(top)),
+        None => only(&|_| true).or_else(|| {
+            only(&|c| !changes_length(c)).filter(|&i| found[i].slip() == Slip::LookAlike)
+        }),
     };
     match chosen {
         Some(i) if found[i].repairable => Repair::Fixed(found.swap_remove(i)),
@@ -456,48 +466,90 @@ fn choose(mut found: Vec<Candidate>, as_typed: PostcodeError) -> Repair {
     }
 }
 
-/// The letters and digits as typed, upper-cased, however many (the repair needs the eighth of a
-/// value one character too long).
-fn typed_letters(input: &str) -> Result<Vec<u8>, PostcodeError> {
-    let compact = clean(input)?;
-    if compact.len <= 7 {
-        return Ok(compact.as_bytes().to_vec());
-    }
-    let text: String = if input.is_ascii() {
-        input.to_string()
-    } else {
-        input.nfkc().collect()
-    };
-    Ok(text
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_uppercase())
-        .collect())
+/// One reading of what was typed: up to eight upper-case letters and digits, on the stack (the
+/// search tries about a hundred and fifty of them per value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Letters {
+    bytes: [u8; 8],
+    len: usize,
 }
 
-/// The two halves of a value typed with one space inside it (`WA60 5PH`), upper-cased; `None`
-/// when it has no space inside, several, or anything but letters and digits around it.
-fn halves(input: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+impl Letters {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn replaced(mut self, i: usize, b: u8) -> Letters {
+        self.bytes[i] = b;
+        self
+    }
+
+    fn swapped(mut self, i: usize) -> Letters {
+        self.bytes.swap(i, i + 1);
+        self
+    }
+
+    fn removed(mut self, i: usize) -> Letters {
+        self.bytes.copy_within(i + 1..self.len, i);
+        self.len -= 1;
+        self.bytes[self.len] = 0;
+        self
+    }
+
+    /// `b` inserted at `i`; only called on a reading shorter than eight.
+    fn inserted(mut self, i: usize, b: u8) -> Letters {
+        self.bytes.copy_within(i..self.len, i + 1);
+        self.bytes[i] = b;
+        self.len += 1;
+        self
+    }
+
+    /// The reading as a compact postcode form, when it has a postcode's length.
+    fn compact(&self) -> Option<Compact> {
+        (5..=7).contains(&self.len).then(|| {
+            let mut bytes = self.bytes;
+            bytes[7] = 0;
+            Compact {
+                bytes,
+                len: self.len,
+            }
+        })
+    }
+}
+
+/// The letters and digits as typed, upper-cased; `None` when there are more than eight (nothing
+/// one slip away is a postcode).
+fn typed_letters(input: &str) -> Result<Option<Letters>, PostcodeError> {
+    let compact = clean(input)?;
+    let mut letters = Letters {
+        bytes: compact.bytes,
+        len: compact.len.min(7),
+    };
+    match compact.len {
+        0..=7 => Ok(Some(letters)),
+        8 => {
+            // `clean` keeps seven: the eighth is the last letter or digit of the value.
+            let text: String = if input.is_ascii() {
+                input.to_string()
+            } else {
+                input.nfkc().collect()
+            };
+            let last = text.bytes().rev().find(u8::is_ascii_alphanumeric);
+            letters.bytes[7] = last.map_or(0, |b| b.to_ascii_uppercase());
+            letters.len = 8;
+            Ok(Some(letters))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// How many letters and digits come before the one space inside a value typed with one space
+/// and only letters and digits around it (`WA60 5PH`: 4); `None` otherwise.
+fn typed_split(input: &str) -> Option<usize> {
     let mut parts = input.split_whitespace();
     let (outward, inward) = (parts.next()?, parts.next()?);
     let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric());
-    if parts.next().is_some() || !plain(outward) || !plain(inward) {
-        return None;
-    }
-    let upper = |s: &str| s.bytes().map(|b| b.to_ascii_uppercase()).collect();
-    Some((upper(outward), upper(inward)))
-}
-
-fn as_compact(letters: &[u8]) -> Option<Compact> {
-    if !(5..=7).contains(&letters.len()) {
-        return None;
-    }
-    let mut c = Compact {
-        bytes: [0; 8],
-        len: letters.len(),
-    };
-    c.bytes[..letters.len()].copy_from_slice(letters);
-    Some(c)
+    (parts.next().is_none() && plain(outward) && plain(inward)).then_some(outward.len())
 }
 
 /// The other half of a look-alike pair.
@@ -519,50 +571,58 @@ const LETTER_ROW: &[u8; 10] = b"QWERTYUIOP";
 const DIGIT_ROW: &[u8; 10] = b"1234567890";
 
 /// Keys next to `b` that people hit for it: letters under a digit, digits over a letter, and the
-/// digits beside a digit.
+/// digits beside a digit (at most four).
 fn neighbours(b: u8) -> impl Iterator<Item = (u8, Slip)> {
-    let digit = DIGIT_ROW.iter().position(|&d| d == b);
-    let letter = LETTER_ROW.iter().position(|&l| l == b);
-    let mut out: Vec<(u8, Slip)> = Vec::with_capacity(4);
-    if let Some(i) = digit {
-        // Digit i+1 (1-based) is over letters i-1 and i.
-        for j in [i.checked_sub(1), Some(i)].into_iter().flatten() {
-            out.push((LETTER_ROW[j], Slip::KeyboardNeighbour));
+    let mut out = [(0u8, Slip::KeyboardNeighbour); 4];
+    let mut count = 0;
+    let mut push = |key: u8, slip: Slip| {
+        out[count] = (key, slip);
+        count += 1;
+    };
+    if let Some(i) = DIGIT_ROW.iter().position(|&d| d == b) {
+        // Digit i+1 (1-based) is over letters i-1 and i, and beside digits i-1 and i+1.
+        if i > 0 {
+            push(LETTER_ROW[i - 1], Slip::KeyboardNeighbour);
         }
-        for j in [i.checked_sub(1), (i + 1 < 10).then_some(i + 1)]
-            .into_iter()
-            .flatten()
-        {
-            out.push((DIGIT_ROW[j], Slip::NeighbourDigit));
+        push(LETTER_ROW[i], Slip::KeyboardNeighbour);
+        if i > 0 {
+            push(DIGIT_ROW[i - 1], Slip::NeighbourDigit);
+        }
+        if i + 1 < 10 {
+            push(DIGIT_ROW[i + 1], Slip::NeighbourDigit);
+        }
+    } else if let Some(j) = LETTER_ROW.iter().position(|&l| l == b) {
+        push(DIGIT_ROW[j], Slip::KeyboardNeighbour);
+        if j + 1 < 10 {
+            push(DIGIT_ROW[j + 1], Slip::KeyboardNeighbour);
         }
     }
-    if let Some(j) = letter {
-        for i in [Some(j), (j + 1 < 10).then_some(j + 1)]
-            .into_iter()
-            .flatten()
-        {
-            out.push((DIGIT_ROW[i], Slip::KeyboardNeighbour));
-        }
-    }
-    out.into_iter()
+    out.into_iter().take(count)
 }
 
 const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const LETTERS: &[u8] = ALPHABET.split_at(26).0;
 const DIGITS: &[u8] = ALPHABET.split_at(26).1;
 
-/// The characters that may be inserted at `at` in `longer` (a value with a placeholder there), or
-/// `None` when the characters already in place cannot make a postcode's ends whatever goes in.
-fn insertable(longer: &[u8], at: usize) -> Option<&'static [u8]> {
-    let m = longer.len();
+/// The characters that may be inserted at `at` into `shorter` to make a postcode, or `None` when
+/// the characters already in place cannot make a postcode's ends whatever goes in: the inward
+/// code is a digit and two letters, a postcode starts with a letter, and an insertion in the
+/// inward code or at its digit needs the outward code before it to be a live district.
+fn insertable(shorter: &[u8], at: usize) -> Option<&'static [u8]> {
+    let m = shorter.len() + 1;
+    // The character at `p` of the longer reading.
+    let at_longer = |p: usize| if p < at { shorter[p] } else { shorter[p - 1] };
     let fits = |p: usize| match p {
         _ if p == at => true,
-        _ if p == m - 3 => longer[p].is_ascii_digit(),
-        _ if p > m - 3 => INWARD_LETTERS.contains(&longer[p]),
-        0 => longer[p].is_ascii_uppercase(),
+        _ if p == m - 3 => at_longer(p).is_ascii_digit(),
+        _ if p > m - 3 => INWARD_LETTERS.contains(&at_longer(p)),
+        0 => at_longer(p).is_ascii_uppercase(),
         _ => true,
     };
     if !(fits(0) && (m - 3..m).all(fits)) {
+        return None;
+    }
+    if at >= m - 3 && DATA.outcode_index(&shorter[..m - 3]).is_none() {
         return None;
     }
     Some(if at > m - 3 {
@@ -577,89 +637,94 @@ fn insertable(longer: &[u8], at: usize) -> Option<&'static [u8]> {
 }
 
 /// Every candidate one slip away from `typed`, and those several look-alike slips away.
-fn search(typed: &[u8], halves: Option<(Vec<u8>, Vec<u8>)>) -> Vec<Candidate> {
-    let (typed_area_and_outward, typed_inward) = match halves {
-        Some((outward, inward)) => (outward, Some(inward)),
-        None => (Vec::new(), None),
-    };
+fn search(typed: Letters, split: Option<usize>) -> Vec<Candidate> {
+    let letters = typed.as_slice();
+    let n = letters.len();
+    let area: Vec<u8> = letters
+        .iter()
+        .take(2)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .copied()
+        .collect();
     let mut found = Found {
         list: Vec::new(),
+        typed,
         // Northern Ireland's units are not in the embedded list: a value typed there keeps the
         // look-alike repairs it had before the list was used, and nothing else.
-        look_alikes_only: typed.starts_with(UNCOVERED_AREA),
-        typed_area: typed
-            .iter()
-            .take(2)
-            .take_while(|b| b.is_ascii_alphabetic())
-            .copied()
-            .collect(),
-        typed_inward,
-        typed_area_and_outward,
+        look_alikes_only: letters.starts_with(UNCOVERED_AREA),
+        typed_area: DATA.area_name(&area).is_some().then_some(area),
+        split,
     };
-    let n = typed.len();
     if !(4..=8).contains(&n) {
         return found.list;
     }
     // Look-alikes, at any number of places.
-    let places: Vec<(usize, u8)> = typed
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| look_alike(b).map(|o| (i, o)))
-        .take(10)
-        .collect();
+    let mut places = [(0usize, 0u8); 8];
+    let mut count = 0;
+    for (i, &b) in letters.iter().enumerate() {
+        if let Some(other) = look_alike(b) {
+            places[count] = (i, other);
+            count += 1;
+        }
+    }
     let mut near_special = false;
-    for mask in 1u32..(1 << places.len()) {
-        let mut letters = typed.to_vec();
-        let mut edits = Vec::new();
-        for (bit, &(i, other)) in places.iter().enumerate() {
+    let mut edits = Vec::with_capacity(count);
+    for mask in 1u32..(1 << count) {
+        let mut reading = typed;
+        edits.clear();
+        for (bit, &(i, other)) in places[..count].iter().enumerate() {
             if mask >> bit & 1 == 1 {
-                letters[i] = other;
-                edits.push(edit(Slip::LookAlike, i, Some(typed[i]), Some(other)));
+                reading.bytes[i] = other;
+                edits.push(edit(Slip::LookAlike, i, Some(letters[i]), Some(other)));
             }
         }
-        near_special |= as_compact(&letters).is_some_and(|c| recognise_compact(&c).is_some());
-        found.consider(&letters, &edits);
+        near_special |= reading
+            .compact()
+            .is_some_and(|c| recognise_compact(&c).is_some());
+        found.consider(reading, &edits);
     }
     // A special code with a look-alike slip (G1R 0AA for Girobank's GIR 0AA), and no postcode
     // with one, is not repaired into a postcode nobody meant.
     if near_special && found.list.is_empty() {
         return Vec::new();
     }
-    let mut letters = typed.to_vec();
-    for i in 0..n {
-        for (other, slip) in neighbours(typed[i]) {
-            letters[i] = other;
-            found.consider(&letters, &[edit(slip, i, Some(typed[i]), Some(other))]);
-        }
-        letters[i] = typed[i];
-    }
-    for i in 0..n.saturating_sub(1) {
-        if typed[i] != typed[i + 1] {
-            letters.swap(i, i + 1);
-            let e = edit(Slip::Transposed, i, Some(typed[i]), Some(typed[i + 1]));
-            found.consider(&letters, &[e]);
-            letters.swap(i, i + 1);
+    for (i, &b) in letters.iter().enumerate() {
+        for (other, slip) in neighbours(b) {
+            found.consider(
+                typed.replaced(i, other),
+                &[edit(slip, i, Some(b), Some(other))],
+            );
         }
     }
-    if (6..=8).contains(&n) {
-        for i in 0..n {
-            let mut shorter = typed.to_vec();
-            let gone = shorter.remove(i);
-            found.consider(&shorter, &[edit(Slip::Extra, i, Some(gone), None)]);
+    for i in 0..n - 1 {
+        if letters[i] != letters[i + 1] {
+            let e = edit(Slip::Transposed, i, Some(letters[i]), Some(letters[i + 1]));
+            found.consider(typed.swapped(i), &[e]);
         }
     }
-    if (4..=6).contains(&n) {
+    if n >= 6 {
+        for (i, &b) in letters.iter().enumerate() {
+            found.consider(typed.removed(i), &[edit(Slip::Extra, i, Some(b), None)]);
+        }
+    }
+    if n <= 6 {
         for i in 0..=n {
-            let mut longer = typed.to_vec();
-            longer.insert(i, b'A');
-            // What may go in at i: the inward code is a digit and two letters, and a postcode
-            // starts with a letter; the characters around it must already fit their places.
-            let Some(choices) = insertable(&longer, i) else {
+            let Some(choices) = insertable(letters, i) else {
                 continue;
             };
+            // A letter, or a digit, in that place may make no postcode's pattern at all.
+            let fits = |b: u8| {
+                typed
+                    .inserted(i, b)
+                    .compact()
+                    .is_some_and(|c| has_shape(&c))
+            };
+            let (letter, digit) = (fits(b'A'), fits(b'0'));
             for &b in choices {
-                longer[i] = b;
-                found.consider(&longer, &[edit(Slip::Missing, i, None, Some(b))]);
+                if (b.is_ascii_digit() && digit) || (b.is_ascii_uppercase() && letter) {
+                    let e = edit(Slip::Missing, i, None, Some(b));
+                    found.consider(typed.inserted(i, b), &[e]);
+                }
             }
         }
     }
@@ -681,33 +746,25 @@ const UNCOVERED_AREA: &[u8] = b"BT";
 /// The candidates found so far, one per postcode (its fewest slips).
 struct Found {
     list: Vec<Candidate>,
+    /// What was typed.
+    typed: Letters,
     /// Whether only look-alike slips are repaired (a value typed in Northern Ireland).
     look_alikes_only: bool,
-    /// The leading letters as typed: a slip other than a look-alike keeps the area.
-    typed_area: Vec<u8>,
-    /// The letters after the one space inside the value as typed, when there is one.
-    typed_inward: Option<Vec<u8>>,
-    /// The letters before that space.
-    typed_area_and_outward: Vec<u8>,
+    /// The leading letters as typed, when they are a postcode area.
+    typed_area: Option<Vec<u8>>,
+    /// How many letters and digits were typed before the one space inside the value, if any.
+    split: Option<usize>,
 }
 
 impl Found {
-    fn consider(&mut self, letters: &[u8], edits: &[Edit]) {
-        let Some(postcode) = as_compact(letters).and_then(|c| accept(c, Level::District)) else {
+    fn consider(&mut self, reading: Letters, edits: &[Edit]) {
+        let Some(postcode) = reading.compact().and_then(|c| accept(c, Level::District)) else {
             return;
         };
         let look_alikes = edits.iter().all(|e| e.slip == Slip::LookAlike);
         if self.look_alikes_only && !look_alikes {
             return;
         }
-        // Only a look-alike is repaired into another area, and a value typed with a space says
-        // where its halves are: a slip keeps one of them. Others are listed, not chosen.
-        let keeps_area = postcode.area().as_bytes() == self.typed_area.as_slice();
-        let keeps_a_half = self.typed_inward.as_ref().is_none_or(|inward| {
-            postcode.inward().as_bytes() == inward.as_slice()
-                || postcode.outward().as_bytes() == self.typed_area_and_outward.as_slice()
-        });
-        let repairable = look_alikes || (keeps_area && keeps_a_half);
         let fits = match postcode.liveness() {
             Liveness::Live => true,
             // Where the live list does not reach, only look-alikes, as before it was used.
@@ -717,6 +774,8 @@ impl Found {
         if !fits {
             return;
         }
+        let repairable =
+            look_alikes || (self.keeps_area(&postcode, edits) && self.keeps_a_half(&postcode));
         match self.list.iter_mut().find(|c| c.postcode == postcode) {
             Some(c) if (c.cost(), !c.repairable) <= (edits.len(), !repairable) => {}
             Some(c) => {
@@ -730,6 +789,38 @@ impl Found {
                 repairable,
             }),
         }
+    }
+
+    /// Whether a slip other than a look-alike may lead to `postcode`'s area: the area typed is
+    /// kept, or it is no postcode area and the slip is one that keeps the number of characters
+    /// (a swap, a key beside the right one) or a character typed twice. Adding or dropping
+    /// another letter is not chosen into another area: the area letters may be wrong in ways not
+    /// searched (on outside data, such repairs were mostly wrong).
+    fn keeps_area(&self, postcode: &Postcode, edits: &[Edit]) -> bool {
+        let Some(area) = &self.typed_area else {
+            return edits.iter().all(|e| match e.slip {
+                Slip::Missing => false,
+                Slip::Extra => self.doubled(e.position),
+                _ => true,
+            });
+        };
+        postcode.area().as_bytes() == area.as_slice()
+    }
+
+    /// Whether the character typed at `i` repeats one beside it.
+    fn doubled(&self, i: usize) -> bool {
+        let typed = self.typed.as_slice();
+        let at = |j: usize| typed.get(j).copied();
+        at(i).is_some() && (at(i + 1) == at(i) || (i > 0 && at(i - 1) == at(i)))
+    }
+
+    /// A value typed with a space says where its halves are: a slip keeps one of them.
+    fn keeps_a_half(&self, postcode: &Postcode) -> bool {
+        let Some(split) = self.split else {
+            return true;
+        };
+        let (outward, inward) = self.typed.as_slice().split_at(split.min(self.typed.len));
+        postcode.outward().as_bytes() == outward || postcode.inward().as_bytes() == inward
     }
 }
 
@@ -891,10 +982,62 @@ mod tests {
         assert_eq!(listed("WA60 5PH", "WA6 0PH"), Some(false));
         // Without the space the split is unknown, and the same deletion may be repaired.
         assert_eq!(listed("WA605PH", "WA6 0PH"), Some(true));
-        // A rival that may not be chosen still stops a repair beside it: 5W1A 1AA has the
-        // look-alike SW1A 1AA and the extra 5 of W1A 1AA; the look-alike is preferred.
+        // A rival that may not be chosen ties as any other: 5W1A 1AA is the look-alike SW1A 1AA
+        // or W1A 1AA with a 5 too many; the look-alike, keeping every character, is chosen.
         assert_eq!(listed("5W1A 1AA", "W1A 1AA"), Some(false));
         assert_eq!(fixed("5W1A 1AA").as_deref(), Some("SW1A 1AA"));
+    }
+
+    #[test]
+    fn a_look_alike_is_chosen_over_a_character_added_or_dropped_but_not_over_another_key() {
+        // NR10 3EZ (O for 0) or NR1 3EZ (an O too many): the look-alike keeps every character.
+        assert_eq!(
+            nearest("NR1O 3EZ"),
+            [
+                ("NR10 3EZ".to_string(), Slip::LookAlike),
+                ("NR1 3EZ".to_string(), Slip::Extra)
+            ]
+        );
+        assert_eq!(fixed("NR1O 3EZ").as_deref(), Some("NR10 3EZ"));
+        // O is also the key under 9, and I the key under 8: both readings live, a person chooses.
+        for (typed, look, key) in [
+            ("SW10 OAA", "SW10 0AA", "SW10 9AA"),
+            ("LSI 4AP", "LS1 4AP", "LS8 4AP"),
+        ] {
+            assert_eq!(
+                nearest(typed),
+                [
+                    (look.to_string(), Slip::LookAlike),
+                    (key.to_string(), Slip::KeyboardNeighbour)
+                ],
+                "{typed}"
+            );
+            assert_eq!(fixed(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn an_area_typed_that_is_no_area_may_be_mended_by_a_swap_a_key_or_a_doubled_letter() {
+        for (typed, right) in [
+            ("TC15 7PJ", "CT15 7PJ"),  // swapped: TC is no area
+            ("H02 7PB", "HP2 7PB"),    // 0 for the P under it
+            ("CCF15 7JP", "CF15 7JP"), // C typed twice
+        ] {
+            assert_eq!(fixed(typed).as_deref(), Some(right), "{typed}");
+        }
+        // A letter dropped from the area, or another added, may be any letter: listed, not chosen.
+        let only = |typed: &str| {
+            candidates(typed)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.postcode.to_string(), c.repairable))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(only("V37 8RY"), [("CV37 8RY".to_string(), false)]);
+        assert_eq!(only("BJ4 7BJ"), [("B4 7BJ".to_string(), false)]);
+        assert_eq!(fixed("BJ4 7BJ"), None);
+        // E is an area: no slip but a look-alike moves a value typed in it to NE61.
+        assert_eq!(fixed("E61 9TJ"), None);
     }
 
     #[test]
