@@ -161,7 +161,8 @@ pub struct PyPostcodeCandidate {
     /// How it fits the context given: "same_postcode", "same_district", "same_area" or None.
     context: Option<&'static str>,
     /// Whether a repair may choose it on its own (False: a slip other than a look-alike that
-    /// makes another area or moves the space typed; only a person may pick it).
+    /// leaves the area typed, or adds or drops a letter of an area typed that is none, or moves
+    /// the space typed; only a person may pick it).
     repairable: bool,
 }
 

@@ -131,10 +131,10 @@ def clean(
     report count students by IMD and POLAR4 quintile with the share from quintiles 1–2.
 
     >>> import heatkit
-    >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,LSI 4AP\\n"
+    >>> csv = "Forename,Surname,Date of Birth,Home Postcode\\nZoë,Lee,31/08/2011,ls1 4ap\\nAnn,,2011-09-01,M1 IAE\\n"
     >>> out = heatkit.clean(csv.encode(), on="2026-12-01", kind="dict")
     >>> out.students["status"], out.students["postcode"]
-    (['ok', 'rejected'], ['LS1 4AP', 'LS1 4AP'])
+    (['ok', 'rejected'], ['LS1 4AP', 'M1 1AE'])
     >>> out.problems["problem"][0]
     'Surname is blank: HEAT needs it for this student.'
     """
