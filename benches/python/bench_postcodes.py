@@ -207,6 +207,12 @@ def main() -> None:
     rows.append(("heatkit (list)", len(values) / t))
     t = best_of(lambda: heatkit.normalise_postcodes(arrow, fix=True), 20)
     rows.append(("heatkit fix=True (Arrow)", len(values) / t))
+    # Valid values alone: fix is the identity on them and searches nothing.
+    valid = pa.array([v for v in values if v is not None and heatkit.is_valid_postcode(v)])
+    t = best_of(lambda: heatkit.normalise_postcodes(valid, fix=True), 20)
+    rows.append((f"heatkit fix=True, valid only ({len(valid):,})", len(valid) / t))
+    t = best_of(lambda: heatkit.normalise_postcodes(valid), 20)
+    rows.append((f"heatkit normalise, valid only ({len(valid):,})", len(valid) / t))
     found = peers()
     for name, (norm, fix) in found.items():
         subset = values[: min(peer_rows, PEER_ROW_CAP.get(name, peer_rows))]

@@ -605,7 +605,10 @@ fn _normalise_postcodes(
                     }
                     Text::Value(s) => {
                         let result = if fix {
-                            core::fix_at(s, level).map(|f| f.postcode)
+                            // A valid value is its own repair: the table test first, the
+                            // candidate search only for the others.
+                            Postcode::try_parse_at(s, level)
+                                .map_or_else(|| core::fix_at(s, level).map(|f| f.postcode), Ok)
                         } else {
                             Postcode::parse_at(s, level)
                         };
