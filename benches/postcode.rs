@@ -40,14 +40,10 @@ fn inputs(n: usize) -> Vec<String> {
 /// turn (a look-alike, a digit keyed as a letter under it, a neighbour digit, a swap, a character
 /// left out, one doubled), at a position that moves through the value.
 fn slipped(n: usize) -> Vec<String> {
-    let look_alike = |b: u8| match b {
-        b'O' => Some(b'0'),
-        b'0' => Some(b'O'),
-        b'I' => Some(b'1'),
-        b'1' => Some(b'I'),
-        b'S' => Some(b'5'),
-        b'5' => Some(b'S'),
-        _ => None,
+    let look_alike = |b: u8| {
+        let pairs = b"O0I1S5";
+        let i = pairs.iter().position(|&c| c == b)?;
+        Some(pairs[i ^ 1])
     };
     // The letter under a digit (0 counted as the tenth key).
     let key_under = |b: u8| {
