@@ -259,6 +259,7 @@ impl CleanRow {
     }
 
     /// Where template column `column` is in [`values`](Self::values), if it is in the template.
+    #[cfg(feature = "report")]
     pub(crate) fn column_index(&self, column: &str) -> Option<usize> {
         self.columns.iter().position(|c| *c == column)
     }
