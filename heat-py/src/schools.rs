@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use heat_core::schools::{School, SchoolDirectory, SchoolMatch};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::clean::school_directory;
 
@@ -87,16 +88,59 @@ impl Found {
         }
     }
 
-    fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    fn into_dict<'py>(
+        self,
+        py: Python<'py>,
+        texts: &mut FixedTexts<'py>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        // The keys and the few fixed values are made once, not once a row.
         let d = PyDict::new(py);
-        d.set_item("outcome", self.outcome)?;
-        d.set_item("school_id", self.school_id)?;
-        d.set_item("name", self.name)?;
-        d.set_item("reason", self.reason)?;
-        d.set_item("nearness", self.nearness)?;
-        d.set_item("certain", self.certain)?;
-        d.set_item("candidates", self.candidates)?;
+        d.set_item(intern!(py, "outcome"), texts.get(py, self.outcome))?;
+        d.set_item(intern!(py, "school_id"), self.school_id)?;
+        d.set_item(intern!(py, "name"), self.name)?;
+        d.set_item(intern!(py, "reason"), self.reason.map(|r| texts.get(py, r)))?;
+        d.set_item(
+            intern!(py, "nearness"),
+            self.nearness.map(|n| texts.get(py, n)),
+        )?;
+        d.set_item(intern!(py, "certain"), self.certain)?;
+        d.set_item(intern!(py, "candidates"), self.candidates)?;
         Ok(d)
+    }
+}
+
+/// Runs `make` with Python's cyclic garbage collector paused, when it was running: making a
+/// dict and a list per result would otherwise start collections over the caller's whole heap
+/// (a notebook's data frames) every few hundred results, though none of these can be garbage
+/// while they are made. Nothing else runs meanwhile: the GIL is held throughout.
+fn without_gc_passes<'py, T>(py: Python<'py>, make: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    let gc = py.import("gc")?;
+    let was_on = gc.call_method0("isenabled")?.is_truthy()?;
+    if was_on {
+        gc.call_method0("disable")?;
+    }
+    let made = make();
+    if was_on {
+        gc.call_method0("enable")?;
+    }
+    made
+}
+
+/// The few fixed texts of the results (outcomes, reasons, nearness), each made into a Python
+/// string once for a batch.
+#[derive(Default)]
+struct FixedTexts<'py> {
+    made: Vec<(&'static str, Bound<'py, PyString>)>,
+}
+
+impl<'py> FixedTexts<'py> {
+    fn get(&mut self, py: Python<'py>, text: &'static str) -> Bound<'py, PyString> {
+        if let Some((_, s)) = self.made.iter().find(|(t, _)| std::ptr::eq(*t, text)) {
+            return s.clone();
+        }
+        let s = PyString::new(py, text);
+        self.made.push((text, s.clone()));
+        s
     }
 }
 
@@ -123,7 +167,7 @@ impl PySchoolDirectory {
         typed: &str,
         home: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        Found::of(self.inner.find_near(typed, home)).into_dict(py)
+        Found::of(self.inner.find_near(typed, home)).into_dict(py, &mut FixedTexts::default())
     }
 
     /// [`find`] for each name, with each student's home postcode when given (the GIL is
@@ -155,7 +199,13 @@ impl PySchoolDirectory {
                 })
                 .collect()
         });
-        found.into_iter().map(|f| f.into_dict(py)).collect()
+        let mut texts = FixedTexts::default();
+        without_gc_passes(py, || {
+            found
+                .into_iter()
+                .map(|f| f.into_dict(py, &mut texts))
+                .collect()
+        })
     }
 
     fn __len__(&self) -> usize {

@@ -1003,6 +1003,58 @@ mod tests {
         let Ok(d) = SchoolDirectory::from_gias_file(path.as_ref()) else {
             panic!("{path}")
         };
+        let mut keys: Vec<String> = vec!["".into(), "zzzz".into(), "saint".into(), "ŵyr".into()];
+        for name in d.core.keys() {
+            let chars: Vec<char> = name.chars().collect();
+            for cut in [1, chars.len() / 2, chars.len().saturating_sub(2)] {
+                let mut typo = chars.clone();
+                if cut < typo.len() {
+                    typo.remove(cut);
+                }
+                keys.push(typo.into_iter().collect());
+            }
+            keys.push(format!("{name} leeds"));
+            keys.push(name.replace('a', "e"));
+        }
+        spelling_answers_are_those_of_every_name(&d, &keys);
+    }
+
+    #[test]
+    fn on_the_real_register_the_spelling_bound_gives_the_answers_of_comparing_every_name() {
+        // The register of English schools (benches/data, OGL): 26,235 names, many alike.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../benches/data/gias_openregister_2015.csv.gz"
+        );
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(f), &mut bytes)
+        });
+        assert!(read.is_ok(), "{path}");
+        let Ok(d) = SchoolDirectory::from_gias(&bytes) else {
+            panic!("{path}")
+        };
+        let mut names: Vec<&String> = d.core.keys().collect();
+        names.sort();
+        let mut keys = Vec::new();
+        for (n, name) in names.iter().step_by(500).enumerate() {
+            let chars: Vec<char> = name.chars().collect();
+            let at = 1 + n % chars.len().saturating_sub(2).max(1);
+            let mut dropped = chars.clone();
+            let mut swapped = chars.clone();
+            if at + 1 < chars.len() {
+                dropped.remove(at);
+                swapped.swap(at, at + 1);
+            }
+            keys.push(dropped.into_iter().collect());
+            keys.push(swapped.into_iter().collect());
+            keys.push(name.split(' ').rev().collect::<Vec<_>>().join(" "));
+            keys.push(chars[..chars.len() / 2].iter().collect());
+        }
+        spelling_answers_are_those_of_every_name(&d, &keys);
+    }
+
+    fn spelling_answers_are_those_of_every_name(d: &SchoolDirectory, keys: &[String]) {
         let brute_best = |key: &str, at_least: f64| -> Vec<usize> {
             let mut best = at_least;
             let mut found = Vec::new();
@@ -1030,20 +1082,7 @@ mod tests {
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             scored.into_iter().take(3).map(|(_, i)| i).collect()
         };
-        let mut keys: Vec<String> = vec!["".into(), "zzzz".into(), "saint".into(), "ŵyr".into()];
-        for name in d.core.keys() {
-            let chars: Vec<char> = name.chars().collect();
-            for cut in [1, chars.len() / 2, chars.len().saturating_sub(2)] {
-                let mut typo = chars.clone();
-                if cut < typo.len() {
-                    typo.remove(cut);
-                }
-                keys.push(typo.into_iter().collect());
-            }
-            keys.push(format!("{name} leeds"));
-            keys.push(name.replace('a', "e"));
-        }
-        for key in &keys {
+        for key in keys {
             let mut best = d.spellings().best(key, CLOSE_NAME);
             best.sort_unstable();
             assert_eq!(best, brute_best(key, CLOSE_NAME), "{key}");
