@@ -43,6 +43,22 @@ def test_home_breaks_a_tie_and_says_so(register):
         register.find_all([name, name], homes=["WA1 1AA"])
 
 
+def test_find_all_leaves_the_garbage_collector_as_it_found_it(register):
+    import gc
+
+    names = ["St Joseph's Catholic Primary School", "Rosary RC Primary", "Nowhere", ""] * 50
+    one_by_one = [register.find(n) for n in names]
+    assert gc.isenabled()
+    assert register.find_all(names) == one_by_one
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert register.find_all(names) == one_by_one
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_an_empty_directory_and_a_bad_file():
     assert len(heatkit.SchoolDirectory()) == 0
     assert heatkit.SchoolDirectory().find("Anything")["outcome"] == "not_found"
