@@ -171,13 +171,14 @@ impl PySchoolDirectory {
     }
 
     /// [`find`] for each name, with each student's home postcode when given (the GIL is
-    /// released; names are found on every core).
-    #[pyo3(signature = (typed, *, homes = None))]
+    /// released; names are found on `workers` threads, as every batch function's `workers=`).
+    #[pyo3(signature = (typed, *, homes = None, workers = None))]
     fn find_all<'py>(
         &self,
         py: Python<'py>,
         typed: Vec<String>,
         homes: Option<Vec<Option<String>>>,
+        workers: Option<i64>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         if let Some(h) = &homes {
             if h.len() != typed.len() {
@@ -188,7 +189,16 @@ impl PySchoolDirectory {
                 )));
             }
         }
-        let found: Vec<Found> = py.detach(|| {
+        // A method has no Python wrapper to settle the default: ask the one the wrappers use
+        // (1 inside a Spark, Dask or pool worker).
+        let workers = match workers {
+            Some(w) => Some(w),
+            None => py
+                .import("heatkit._workers")?
+                .call_method1("resolve", (py.None(),))?
+                .extract()?,
+        };
+        let found: Vec<Found> = crate::workers::detach(py, workers, || {
             use rayon::prelude::*;
             typed
                 .par_iter()
@@ -198,7 +208,7 @@ impl PySchoolDirectory {
                     Found::of(self.inner.find_near(t, home))
                 })
                 .collect()
-        });
+        })?;
         let mut texts = FixedTexts::default();
         without_gc_passes(py, || {
             found

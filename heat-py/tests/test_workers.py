@@ -14,6 +14,7 @@ from heatkit._workers import resolve, worker_framework
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = ROOT / "examples" / "data" / "students.csv"
+SCHOOLS = ROOT / "tests" / "cases" / "schools" / "register_names.csv"
 
 POSTCODES = ["sw1a1aa", None, "nope", "CRO 2YR", "", "EH9 1SF", "Zoë", "bt1 1aa"] * 50
 DOBS = ["2010-09-01", "2010-08-31", None, "29/02/2012", "nonsense"] * 50
@@ -48,6 +49,8 @@ def _calls():
         "find_duplicates": lambda w: heatkit.find_duplicates(TABLE, workers=w),
         "link_students": lambda w: heatkit.link_students(TABLE, TABLE, workers=w),
         "match_context": lambda w: heatkit.match_context(TABLE, workers=w)._context,
+        "SchoolDirectory.find_all": lambda w: heatkit.SchoolDirectory(SCHOOLS).find_all(
+            ["Rosary RC Primary", "St Joseph's Catholic Primary School", "Nowhere"] * 40, workers=w),
     }
 
 
