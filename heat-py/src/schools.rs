@@ -114,16 +114,24 @@ impl Found {
 /// (a notebook's data frames) every few hundred results, though none of these can be garbage
 /// while they are made. Nothing else runs meanwhile: the GIL is held throughout.
 fn without_gc_passes<'py, T>(py: Python<'py>, make: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    /// Turns the collector back on when dropped, however `make` ends.
+    struct Resume<'py>(Option<Bound<'py, PyModule>>);
+    impl Drop for Resume<'_> {
+        fn drop(&mut self) {
+            if let Some(gc) = &self.0 {
+                // Nothing can be raised from a drop; `enable` does not fail.
+                let _ = gc.call_method0("enable");
+            }
+        }
+    }
     let gc = py.import("gc")?;
-    let was_on = gc.call_method0("isenabled")?.is_truthy()?;
-    if was_on {
+    let _resume = if gc.call_method0("isenabled")?.is_truthy()? {
         gc.call_method0("disable")?;
-    }
-    let made = make();
-    if was_on {
-        gc.call_method0("enable")?;
-    }
-    made
+        Resume(Some(gc))
+    } else {
+        Resume(None)
+    };
+    make()
 }
 
 /// The few fixed texts of the results (outcomes, reasons, nearness), each made into a Python
