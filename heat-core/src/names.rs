@@ -190,7 +190,11 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
 }
 
 fn jaro_winkler_slices<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
-    let jaro = jaro(a, b);
+    with_prefix(jaro(a, b), a, b)
+}
+
+/// Jaro-Winkler from Jaro: the prefix the two share (at most four characters) scaled by 0.1.
+fn with_prefix<T: PartialEq>(jaro: f64, a: &[T], b: &[T]) -> f64 {
     let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
     jaro + prefix as f64 * 0.1 * (1.0 - jaro)
 }
@@ -278,8 +282,7 @@ impl<'k> JaroWinklerOf<'k> {
             a.len(),
             b.len(),
         );
-        let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
-        jaro + prefix as f64 * 0.1 * (1.0 - jaro)
+        with_prefix(jaro, a, b)
     }
 }
 

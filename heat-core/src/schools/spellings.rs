@@ -162,7 +162,11 @@ impl Spellings {
                 continue;
             }
             if typed.len == 0 || len == 0 {
-                out.extend(run.map(|i| (1.0, i)));
+                // Jaro-Winkler is 1 for two empty names and 0 for an empty one beside another.
+                let bound = if typed.len == len { 1.0 } else { 0.0 };
+                if bound >= at_least - SAME_SCORE {
+                    out.extend(run.map(|i| (bound, i)));
+                }
                 continue;
             }
             let per = 1.0 / typed.len as f64 + 1.0 / len as f64;
