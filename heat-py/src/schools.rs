@@ -172,10 +172,14 @@ impl PySchoolDirectory {
     fn find<'py>(
         &self,
         py: Python<'py>,
-        typed: &str,
-        home: Option<&str>,
+        typed: &Bound<'py, PyString>,
+        home: Option<&Bound<'py, PyString>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        Found::of(self.inner.find_near(typed, home)).into_dict(py, &mut FixedTexts::default())
+        let home = home.map(|h| h.to_string_lossy());
+        let found = self
+            .inner
+            .find_near(&typed.to_string_lossy(), home.as_deref());
+        Found::of(found).into_dict(py, &mut FixedTexts::default())
     }
 
     /// [`find`] for each name, with each student's home postcode when given (the GIL is
@@ -184,8 +188,8 @@ impl PySchoolDirectory {
     fn find_all<'py>(
         &self,
         py: Python<'py>,
-        typed: Vec<String>,
-        homes: Option<Vec<Option<String>>>,
+        typed: Vec<Bound<'py, PyString>>,
+        homes: Option<Vec<Option<Bound<'py, PyString>>>>,
         workers: Option<i64>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         if let Some(h) = &homes {
@@ -197,6 +201,14 @@ impl PySchoolDirectory {
                 )));
             }
         }
+        // Text as Rust holds it: a lone surrogate (a bad value from a file) becomes U+FFFD, so it
+        // is one name not found, not an error for the whole list.
+        let typed: Vec<String> = typed.iter().map(|t| t.to_string_lossy().into()).collect();
+        let homes: Option<Vec<Option<String>>> = homes.map(|h| {
+            h.iter()
+                .map(|x| x.as_ref().map(|s| s.to_string_lossy().into()))
+                .collect()
+        });
         // A method has no Python wrapper to settle the default: ask the one the wrappers use
         // (1 inside a Spark, Dask or pool worker).
         let workers = match workers {

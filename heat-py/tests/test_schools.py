@@ -59,6 +59,13 @@ def test_find_all_leaves_the_garbage_collector_as_it_found_it(register):
         gc.enable()
 
 
+def test_a_lone_surrogate_is_one_name_not_found_not_an_error(register):
+    bad = "St Mar\udc80y"
+    assert register.find(bad, home="LS1\udc80")["outcome"] == "not_found"
+    many = register.find_all([bad, "Rosary RC Primary"], homes=["LS1\udc80", None])
+    assert [m["outcome"] for m in many] == ["not_found", "found"]
+
+
 def test_an_empty_directory_and_a_bad_file():
     assert len(heatkit.SchoolDirectory()) == 0
     assert heatkit.SchoolDirectory().find("Anything")["outcome"] == "not_found"
