@@ -1,9 +1,10 @@
 //! Activities, student tracking status and bulk imports. Tables cross as columns (Arrow or
 //! Python lists, [`TextTable`]); each row is read by the core's record readers
 //! (`ActivityInput::from_row`, `StudentInput::from_row`, the import pipeline) with the GIL
-//! released, and results come back as columns. The typology in force lives here.
+//! released, and results come back as columns. A typology crosses as a
+//! [`PyTypology`] handle, passed explicitly.
 
-use std::sync::RwLock;
+use std::sync::Arc;
 
 use heat_core::activity::{self, validate_activity, ActivityInput, ActivitySettings, Typology};
 use heat_core::import::{
@@ -25,19 +26,50 @@ use crate::dates::required_date;
 use crate::errors::{raise, unknown_value, wrong_type};
 use crate::table::TextTable;
 
-static TYPOLOGY: Lazy<RwLock<Typology>> = Lazy::new(|| RwLock::new(activity::typology().clone()));
+/// An activity typology: the activity types a team records against, with their hours, sessions,
+/// year groups and beneficiaries. Passed to the activity functions as `typology=`; None there is
+/// the embedded default. Nothing is held process-wide.
+#[pyclass(name = "Typology", module = "heatkit", frozen)]
+#[derive(Clone)]
+pub struct PyTypology(Arc<Typology>);
 
-fn current_typology() -> Typology {
-    match TYPOLOGY.read() {
-        Ok(t) => t.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
+#[pymethods]
+impl PyTypology {
+    /// The typology's version label (the file's stem unless given).
+    #[getter]
+    fn version(&self) -> &str {
+        &self.0.version
+    }
+    fn __len__(&self) -> usize {
+        self.0.types.len()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Typology(version={:?}, types={})",
+            self.0.version,
+            self.0.types.len()
+        )
     }
 }
 
-/// The typology in force, as columns (lists).
+/// The typology asked for: the one given, else the embedded default.
+fn chosen(typology: Option<&PyTypology>) -> Arc<Typology> {
+    match typology {
+        Some(t) => Arc::clone(&t.0),
+        None => Arc::clone(&EMBEDDED),
+    }
+}
+
+static EMBEDDED: Lazy<Arc<Typology>> = Lazy::new(|| Arc::new(activity::typology().clone()));
+
+/// A typology as columns (lists): the one given, else the embedded default.
 #[pyfunction]
-fn _typology_columns(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let t = current_typology();
+#[pyo3(signature = (typology=None))]
+fn _typology_columns<'py>(
+    py: Python<'py>,
+    typology: Option<&PyTypology>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let t = chosen(typology);
     let out = PyDict::new(py);
     let col = |f: &dyn Fn(&activity::ActivityType) -> Py<PyAny>| -> PyResult<Bound<'_, PyList>> {
         PyList::new(py, t.types.iter().map(f))
@@ -91,48 +123,43 @@ fn _typology_columns(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(out)
 }
 
-/// Loads a typology CSV and puts it in force; returns (version, number of types). `path=None`
-/// restores the embedded default.
+/// Reads a typology CSV (`path=None`: the embedded default) and returns it; it is used where it
+/// is passed as `typology=`.
 #[pyfunction]
 #[pyo3(signature = (path=None, *, version=None))]
 fn load_typology(
     py: Python<'_>,
     path: Option<std::path::PathBuf>,
     version: Option<String>,
-) -> PyResult<(String, usize)> {
-    let typology = match &path {
-        None => activity::typology().clone(),
-        Some(p) => {
-            let text = std::fs::read(p).map_err(|e| {
-                raise(
-                    py,
-                    &ImportFileError::Unreadable(format!("{}: {e}", p.display())),
-                )
-            })?;
-            let label = version.unwrap_or_else(|| {
-                p.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
-            Typology::from_csv_reader(text.as_slice(), &label).map_err(|e| raise(py, &e))?
-        }
+) -> PyResult<PyTypology> {
+    let Some(p) = path else {
+        return Ok(PyTypology(Arc::clone(&EMBEDDED)));
     };
-    let out = (typology.version.clone(), typology.types.len());
-    match TYPOLOGY.write() {
-        Ok(mut slot) => *slot = typology,
-        Err(poisoned) => *poisoned.into_inner() = typology,
-    }
-    Ok(out)
+    let text = std::fs::read(&p).map_err(|e| {
+        raise(
+            py,
+            &ImportFileError::Unreadable(format!("{}: {e}", p.display())),
+        )
+    })?;
+    let label = version.unwrap_or_else(|| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    Typology::from_csv_reader(text.as_slice(), &label)
+        .map(|t| PyTypology(Arc::new(t)))
+        .map_err(|e| raise(py, &e))
 }
 
 /// Activity settings from a Python mapping (`members`, `unknown_beneficiary_ids`, `year_start`,
-/// `max_hours_per_day`, `uni_connect_funding`); the typology is the one in force.
+/// `max_hours_per_day`, `uni_connect_funding`) and the typology given (None: the embedded one).
 fn activity_settings(
     py: Python<'_>,
     options: Option<&Bound<'_, PyDict>>,
+    typology: Option<&PyTypology>,
 ) -> PyResult<ActivitySettings> {
     let mut s = ActivitySettings {
-        typology: current_typology(),
+        typology: Typology::clone(&chosen(typology)),
         ..ActivitySettings::default()
     };
     let Some(options) = options else {
@@ -186,17 +213,18 @@ fn activity_settings(
 /// (spreadsheet row), `position` (0-based), `id`, `rule_id` (None for a cell that could not be
 /// read), `field`, `code`, `severity`, `message`.
 #[pyfunction]
-#[pyo3(signature = (names, columns, n, *, options=None, workers=None))]
+#[pyo3(signature = (names, columns, n, *, options=None, typology=None, workers=None))]
 fn _validate_activities<'py>(
     py: Python<'py>,
     names: Vec<String>,
     columns: Vec<Bound<'py, PyAny>>,
     n: usize,
     options: Option<&Bound<'py, PyDict>>,
+    typology: Option<&PyTypology>,
     workers: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let table = TextTable::from_py(py, names, columns, n)?;
-    let settings = activity_settings(py, options)?;
+    let settings = activity_settings(py, options, typology)?;
     type Found = (
         usize,
         String,
@@ -253,17 +281,18 @@ fn _validate_activities<'py>(
 
 /// Whether the activity in the one-row table may be shared with a member: (allowed, code, reason).
 #[pyfunction]
-#[pyo3(signature = (names, columns, recipient, *, options=None))]
+#[pyo3(signature = (names, columns, recipient, *, options=None, typology=None))]
 fn _can_share(
     py: Python<'_>,
     names: Vec<String>,
     columns: Vec<Bound<'_, PyAny>>,
     recipient: &str,
     options: Option<&Bound<'_, PyDict>>,
+    typology: Option<&PyTypology>,
 ) -> PyResult<(bool, Option<&'static str>, Option<String>)> {
     let table = TextTable::from_py(py, names, columns, 1)?;
     let (a, _) = ActivityInput::from_row(&table.row(0));
-    let settings = activity_settings(py, options)?;
+    let settings = activity_settings(py, options, typology)?;
     Ok(match activity::can_share(&a, recipient, &settings) {
         Ok(()) => (true, None, None),
         Err(r) => (false, Some(r.code()), Some(r.to_string())),
@@ -414,7 +443,7 @@ fn outcome_columns<'py>(py: Python<'py>, o: &ImportOutcome) -> PyResult<ImportCo
 /// Bulk-import validation of a file (`path`), CSV bytes (`data`) or a table (`names`,
 /// `columns`, `n`); raises `ImportFileError` for a file that cannot be imported at all.
 #[pyfunction]
-#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, check_duplicates=true, sheet=None, workers=None))]
+#[pyo3(signature = (*, template, path=None, data=None, names=None, columns=None, n=0, academic_year=None, on=None, nation="england", options=None, typology=None, check_duplicates=true, sheet=None, workers=None))]
 #[allow(clippy::too_many_arguments)]
 fn _validate_import<'py>(
     py: Python<'py>,
@@ -428,6 +457,7 @@ fn _validate_import<'py>(
     on: Option<&Bound<'py, PyAny>>,
     nation: &str,
     options: Option<&Bound<'py, PyDict>>,
+    typology: Option<&PyTypology>,
     check_duplicates: bool,
     sheet: Option<String>,
     workers: Option<i64>,
@@ -439,7 +469,7 @@ fn _validate_import<'py>(
     };
     let settings = ImportSettings {
         nation: self::nation(py, nation)?,
-        activity: activity_settings(py, options)?,
+        activity: activity_settings(py, options, typology)?,
         check_duplicates,
         sheet,
         academic_year: academic_year
@@ -468,6 +498,7 @@ fn _validate_import<'py>(
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTypology>()?;
     m.add_function(wrap_pyfunction!(_typology_columns, m)?)?;
     m.add_function(wrap_pyfunction!(load_typology, m)?)?;
     m.add_function(wrap_pyfunction!(_validate_activities, m)?)?;

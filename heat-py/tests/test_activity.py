@@ -1,5 +1,6 @@
 """Activities, student tracking status and bulk imports from Python."""
 
+import csv
 import datetime as dt
 
 import pandas as pd
@@ -125,21 +126,48 @@ def test_typology_table_and_loading_your_own(tmp_path):
         "min_year_group,max_year_group,multi_intervention,beneficiaries\n"
         "Outreach,Quidditch workshop,in_person,true,1,3,false,7,9,false,students\n"
     )
-    try:
-        assert heatkit.load_typology(own) == ("our_typology", 1)
-        assert [v.code for v in heatkit.validate_activity(GOOD)] == ["unknown_type"]
-        quidditch = dict(GOOD, category=None, activity_type="Quidditch workshop", contact_hours=5)
-        assert [v.code for v in heatkit.validate_activity(quidditch)] == [
-            "implausible_hours", "implausible_year_group", "implausible_year_group"
-        ]
-    finally:
-        heatkit.load_typology()
+    ours = heatkit.load_typology(own)
+    assert (ours.version, len(ours), repr(ours)) == ("our_typology", 1, 'Typology(version="our_typology", types=1)')
+    assert heatkit.load_typology(own, version="2026-v2").version == "2026-v2"
+    assert [v.code for v in heatkit.validate_activity(GOOD, typology=ours)] == ["unknown_type"]
+    quidditch = dict(GOOD, category=None, activity_type="Quidditch workshop", contact_hours=5)
+    assert [v.code for v in heatkit.validate_activity(quidditch, typology=ours)] == [
+        "implausible_hours", "implausible_year_group", "implausible_year_group"
+    ]
+    # Explicit, never process-wide: a call without it uses the embedded default.
     assert heatkit.validate_activity(GOOD) == []
+    assert [v.code for v in heatkit.validate_activity(quidditch)] == ["unknown_type"]
+    assert list(heatkit.validate_activities([GOOD, quidditch], typology=ours)["code"]) == [
+        "unknown_type", "implausible_hours", "implausible_year_group", "implausible_year_group"
+    ]
+    assert heatkit.typology(kind="dict", typology=ours)["activity_type"] == ["Quidditch workshop"]
+    assert heatkit.load_typology().version == "heatkit-2026.11" and len(heatkit.load_typology()) == 20
+    assert heatkit.can_share(GOOD, "Leeds College", members=["Leeds College"], typology=ours).allowed
+    with pytest.raises(heatkit.ArgumentError) as e:
+        heatkit.validate_activities([GOOD], typology="our_typology.csv")
+    assert e.value.code == "bad_argument" and "load_typology" in str(e.value)
     bad = tmp_path / "bad.csv"
     bad.write_text("category,activity_type\nA,B\n")
     with pytest.raises(heatkit.ActivityError) as e:
         heatkit.load_typology(bad)
     assert e.value.code == "missing_column"
+
+
+def test_activities_upload_against_your_own_typology(tmp_path):
+    csv = (b"Activity ID,Title,Category,Activity Type,Start Date,Contact Hours,Students Registered\n"
+           b"A1,Quidditch,Outreach,Quidditch workshop,2025-10-14,2,20\n")
+    own = tmp_path / "ours.csv"
+    own.write_text(
+        "category,activity_type,delivery_modes,hours_expected,min_hours,max_hours,sessions_expected,"
+        "min_year_group,max_year_group,multi_intervention,beneficiaries\n"
+        "Outreach,Quidditch workshop,in_person,true,1,3,false,7,9,false,students\n"
+    )
+    default = heatkit.validate_import(csv, template="activities", on="2025-11-01", kind="dict")
+    ours = heatkit.validate_import(csv, template="activities", on="2025-11-01", kind="dict",
+                                   typology=heatkit.load_typology(own))
+    assert "unknown_type" in default.errors["code"]
+    assert "unknown_type" not in ours.errors["code"]
+    assert ours.summary["rows_in"] == default.summary["rows_in"] == 1
 
 
 def test_student_tracking_status_and_summary():
@@ -205,3 +233,29 @@ def test_validate_import_files_bytes_and_tables(tmp_path):
     with pytest.raises(heatkit.ImportFileError) as e:
         heatkit.validate_import(tmp_path / "missing.csv")
     assert e.value.code == "unreadable_file"
+
+
+def test_the_clean_command_checks_activities_against_your_typology(tmp_path):
+    from heatkit import cli
+
+    students = tmp_path / "students.csv"
+    students.write_text("First Name,Surname,DOB,Postcode\nAmelia,Khan,2010-03-15,LS1 4AP\n")
+    activities = tmp_path / "activities.csv"
+    activities.write_text("Activity ID,Title,Category,Activity Type,Start Date,Contact Hours,Students Registered\n"
+                          "A1,Quidditch,Outreach,Quidditch workshop,2025-10-14,2,20\n")
+    own = tmp_path / "ours.csv"
+    own.write_text(
+        "category,activity_type,delivery_modes,hours_expected,min_hours,max_hours,sessions_expected,"
+        "min_year_group,max_year_group,multi_intervention,beneficiaries\n"
+        "Outreach,Quidditch workshop,in_person,true,1,3,false,7,9,false,students\n"
+    )
+    codes = {}
+    for name, extra in (("default", []), ("ours", ["--typology", str(own)])):
+        out = tmp_path / name
+        assert cli.main(["-q", "clean", str(students), "--activities", str(activities), "--format", "csv",
+                         "--out", str(out), "--on", "2025-11-01", *extra]) == 0
+        with open(out / "activities_problems.csv", encoding="utf-8-sig") as f:
+            codes[name] = [r["code"] for r in csv.DictReader(f)]
+    assert "unknown_type" in codes["default"] and "unknown_type" not in codes["ours"]
+    assert cli.main(["-q", "clean", str(students), "--activities", str(activities),
+                     "--typology", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "x")]) == 1

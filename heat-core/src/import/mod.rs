@@ -22,6 +22,7 @@
 //! ```
 
 mod activities;
+mod check;
 #[cfg(feature = "excel")]
 mod compound_file;
 mod encoding;
@@ -43,8 +44,6 @@ mod xls_span;
 #[cfg(feature = "excel")]
 mod zip_parts;
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use once_cell::sync::Lazy;
 use serde::Serialize;
@@ -52,23 +51,22 @@ use serde::Serialize;
 use crate::activity::{ActivitySettings, Severity};
 use crate::cohort::AcademicYear;
 use crate::error::ArgumentError;
-use crate::fields::{self, TextRow};
-use crate::matching::{MatchSettings, Matcher, StudentRef};
+use crate::fields::TextRow;
 use crate::nation::Nation;
 use crate::rows::{self, CsvRows};
 
+pub(crate) use check::{validate_table_at, Layout};
 pub use encoding::{decode, decode_prefix, Encoding};
 pub use error::ImportFileError;
 pub use format::{is_workbook, WORKBOOK_EXTENSIONS};
 #[cfg(any(feature = "areas", feature = "schools"))]
 pub(crate) use headers::header_key;
+use headers::Column;
 pub use headers::MAX_TITLE_ROWS;
-use headers::{Column, HeaderMap};
 pub use limits::{
     ImportLimits, MAX_CELL_CHARS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XML_TEXT_RUN,
 };
 pub(crate) use record::RowCheck;
-use record::{check_record, Checked};
 pub use record::{total_row_label, TOTAL_ROW_LABELS};
 pub use row_code::RowCode;
 pub use table::{read_table, read_table_file, SheetText};
@@ -617,147 +615,6 @@ pub fn validate_table(
     )
 }
 
-/// How a table's records line up with its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Layout {
-    /// One field per header in every record (CSV): a record with more or fewer is an error.
-    Fields,
-    /// Records end at their last filled cell and may reach past the header (a worksheet): a
-    /// short one is read as blank up to the header's width.
-    Cells,
-}
-
-/// [`validate_table`] with the header in spreadsheet row `header_row` (below title rows).
-pub(crate) fn validate_table_at(
-    headers: &[String],
-    header_row: usize,
-    records: impl Iterator<Item = Record> + Send,
-    template: Template,
-    settings: &ImportSettings,
-    source: &'static str,
-    layout: Layout,
-) -> Result<ImportOutcome, ImportFileError> {
-    let columns = template.columns();
-    let map = HeaderMap::build(headers, columns);
-    let missing = map.missing(columns);
-    if !missing.is_empty() {
-        return Err(ImportFileError::MissingColumns {
-            template: template.name(),
-            missing,
-        });
-    }
-    let mut issues = Vec::new();
-    for (h, near) in map.ignored_with_suggestions(columns) {
-        let reason = match near {
-            Some(n) => format!(
-                "column {h:?} is not in the {} template and was ignored; did you mean {n}?",
-                template.name()
-            ),
-            None => format!(
-                "column {h:?} is not in the {} template and was ignored",
-                template.name()
-            ),
-        };
-        issues.push(ImportIssue::header(
-            header_row,
-            h,
-            RowCode::UnknownColumn,
-            reason,
-            String::new(),
-        ));
-    }
-    let mut rows_in = 0usize;
-    let mut rows_skipped = 0usize;
-    let mut cleaned: Vec<CleanRow> = Vec::new();
-    // Columns with no header that hold values: (rows, first row), by position.
-    let mut unnamed: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
-    // Rows are read in batches and each batch is checked on every core while the next one is
-    // read; a row's checks depend on that row alone, and results are kept in file order.
-    let mut records = records;
-    let mut batch: Vec<Record> = records.by_ref().take(CHECK_BATCH).collect();
-    while !batch.is_empty() {
-        let (checked, next): (Vec<(Checked, Vec<ImportIssue>)>, Vec<Record>) = rayon::join(
-            || {
-                use rayon::prelude::*;
-                batch
-                    .par_drain(..)
-                    .map(|(row, cells)| {
-                        check_record(row, cells, &map, headers, layout, template, settings)
-                    })
-                    .collect()
-            },
-            || records.by_ref().take(CHECK_BATCH).collect(),
-        );
-        batch = next;
-        for (outcome, found) in checked {
-            issues.extend(found);
-            match outcome {
-                Checked::Skipped => rows_skipped += 1,
-                Checked::Row(row, without_header) => {
-                    rows_in += 1;
-                    for c in without_header {
-                        unnamed.entry(c).or_insert((0, row.row)).0 += 1;
-                    }
-                    cleaned.push(row);
-                }
-            }
-        }
-    }
-    for (c, (rows, first)) in unnamed {
-        let letter = column_letter(c);
-        issues.push(ImportIssue::unnamed_column(
-            header_row,
-            format!(
-                "column {letter} has no header, so its values in {rows} row{} (the first on row {first}) were left out; give it a header if they matter",
-                if rows == 1 { "" } else { "s" }
-            ),
-            letter,
-        ));
-    }
-    if template == Template::Students && settings.check_duplicates {
-        flag_duplicates(&cleaned, &mut issues);
-    }
-    let error_rows: HashSet<usize> = issues
-        .iter()
-        .filter(|e| e.severity == Severity::Error && e.row > header_row)
-        .map(|e| e.row)
-        .collect();
-    let (rejected, rows): (Vec<CleanRow>, Vec<CleanRow>) = cleaned
-        .into_iter()
-        .partition(|r| error_rows.contains(&r.row));
-    issues.sort_by_key(|e| e.row);
-    let summary = ImportSummary {
-        template: template.name(),
-        encoding: source,
-        sheet: None,
-        header_row,
-        rows_in,
-        rows_ok: rows.len(),
-        rows_with_errors: error_rows.len(),
-        rows_skipped,
-        warnings: issues
-            .iter()
-            .filter(|e| e.severity == Severity::Warning)
-            .count(),
-        errors: issues
-            .iter()
-            .filter(|e| e.severity == Severity::Error)
-            .count(),
-        columns_matched: map.matched,
-        columns_ignored: map.ignored,
-    };
-    Ok(ImportOutcome {
-        columns: template.column_names(),
-        rows,
-        rejected,
-        issues,
-        summary,
-    })
-}
-
-/// Records checked together on every core by [`validate_table_at`].
-const CHECK_BATCH: usize = 8192;
-
 /// A column's spreadsheet letters from its 0-based position (`A`, `Z`, `AA`...).
 ///
 /// ```
@@ -848,49 +705,6 @@ pub fn validate_import_file(
         return Err(ImportFileError::Empty);
     }
     validate_text(encoding::decode_owned(head)?, template, settings)
-}
-
-/// Warnings for rows that are likely the same student as an earlier row (duplicate matcher).
-fn flag_duplicates(rows: &[CleanRow], issues: &mut Vec<ImportIssue>) {
-    fn text<'a>(r: &'a CleanRow, c: &str) -> Option<&'a str> {
-        fields::text(r.get(c))
-    }
-    let students: Vec<StudentRef<'_>> = rows
-        .iter()
-        .map(|r| StudentRef {
-            first_name: text(r, "first_name"),
-            last_name: text(r, "last_name"),
-            dob: fields::date(r.get("date_of_birth")).ok().flatten(),
-            postcode: text(r, "postcode"),
-            gender: text(r, "gender"),
-            school: text(r, "school_id"),
-        })
-        .collect();
-    let Ok(run) = Matcher::new(MatchSettings::default()).dedupe(&students) else {
-        return;
-    };
-    let mut seen = HashSet::new();
-    for p in run.matches() {
-        let (a, b) = (rows[p.left as usize].row, rows[p.right as usize].row);
-        if seen.insert(b) {
-            let reason = format!(
-                "likely the same student as row {a} (match probability {:.3})",
-                p.probability
-            );
-            issues.push(ImportIssue {
-                row: b,
-                column: "student".into(),
-                code: RowCode::LikelyDuplicate.code(),
-                severity: Severity::Warning,
-                rule_id: None,
-                message: format!("row {b}: {reason}"),
-                reason,
-                detail: None,
-                candidates: Vec::new(),
-                value: String::new(),
-            });
-        }
-    }
 }
 
 #[cfg(test)]

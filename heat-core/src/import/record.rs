@@ -147,12 +147,13 @@ pub(super) fn check_record(
         }
     };
 
+    if cells.iter().all(|v| v.trim().is_empty()) {
+        // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data. Checked
+        // before padding, so a sheet's million blank rows cost no cells.
+        return (Checked::Skipped, issues);
+    }
     if layout == Layout::Cells && cells.len() < n_cols {
         cells.resize(n_cols, String::new());
-    }
-    if cells.iter().all(|v| v.trim().is_empty()) {
-        // A blank line, or a row of empty cells (Excel's `,,,,`): not a row of data.
-        return (Checked::Skipped, issues);
     }
     if let Some(label) = total_row_label(&cells) {
         // Excel's total or footer line under the data ("Total", "Grand total: 500"): counted as

@@ -15,6 +15,7 @@ from ._workers import resolve as _resolve_workers
 from . import _batch, _columns
 from .errors import ActivityError, FieldError
 from ._heatkit import (
+    Typology,
     _bad_argument,
     _can_share,
     _student_tracking_status,
@@ -91,16 +92,23 @@ def _out_kind(kind: str) -> str:
     return "dict" if kind == "records" else kind
 
 
-def typology(*, kind: str = "pyarrow") -> Any:
-    """The activity typology in force as a table (``kind``: ``"pyarrow"``, ``"pandas"``,
-    ``"polars"`` or ``"dict"``); its version is in the ``version`` column.
+def typology(*, kind: str = "pyarrow", typology: Optional[Typology] = None) -> Any:
+    """An activity typology as a table (``kind``: ``"pyarrow"``, ``"pandas"``, ``"polars"`` or
+    ``"dict"``): ``typology`` (from :func:`load_typology`), else the embedded default; its
+    version is in the ``version`` column.
 
     >>> import heatkit
     >>> t = heatkit.typology(kind="dict")
     >>> t["category"][0], t["activity_type"][0], t["version"][0]
     ('Skills and Attainment', 'Tutoring', 'heatkit-2026.11')
     """
-    return _columns.new_table(_typology_columns(), _columns.check_kind(kind))
+    _check_typology(typology)
+    return _columns.new_table(_typology_columns(typology), _columns.check_kind(kind))
+
+
+def _check_typology(typology: Any) -> None:
+    if typology is not None and not isinstance(typology, Typology):
+        raise _bad_argument("typology", f"expected a Typology (from heatkit.load_typology) or None, got {type(typology).__name__}")
 
 
 def validate_activity(
@@ -108,6 +116,7 @@ def validate_activity(
     *,
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    typology: Optional[Typology] = None,
 ) -> List[Violation]:
     """Every rule an activity breaks (an empty list: clean), in rule order; cells that cannot be
     read come first, with ``rule_id`` None.
@@ -118,15 +127,17 @@ def validate_activity(
     ``institution`` and ``headcount``), ``students_registered, unknown_beneficiary_headcount,
     year_groups`` (lists or ``|``-separated text). ``members`` lists HEAT members for the sharing
     rules; ``settings`` may set ``year_start`` (``"august"`` or ``"september"``),
-    ``max_hours_per_day``, ``unknown_beneficiary_ids`` and ``uni_connect_funding``.
+    ``max_hours_per_day``, ``unknown_beneficiary_ids`` and ``uni_connect_funding``. Types are
+    those of ``typology`` (from :func:`load_typology`), else of the embedded default.
 
     >>> import heatkit
     >>> [v.code for v in heatkit.validate_activity({"title": "Taster", "activity_type": "Subject taster",
     ...     "start_date": "2025-10-14", "end_date": "2025-10-13", "contact_hours": 2, "students_registered": 30})]
     ['end_before_start']
     """
+    _check_typology(typology)
     names, columns, n = _columns.table_columns(_columns.one_row(activity))
-    out = _validate_activities(names, columns, n, options=_options(members, settings))
+    out = _validate_activities(names, columns, n, options=_options(members, settings), typology=typology)
     lists = {k: _columns.to_list(v) for k, v in out.items()}
     return [Violation(*v) for v in zip(lists["rule_id"], lists["field"], lists["code"], lists["severity"], lists["message"])]
 
@@ -136,6 +147,7 @@ def validate_activities(
     *,
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    typology: Optional[Typology] = None,
     errors: Literal["raise", "null", "report"] = "null",
     workers: Optional[int] = None,
 ) -> Any:
@@ -155,10 +167,12 @@ def validate_activities(
     violations as RowIssues.
     """
     _batch.check_errors(errors)
+    _check_typology(typology)
     table = _columns.as_table(table)
     kind = _columns.table_kind(table)
     names, columns, n = _columns.table_columns(table)
-    out = _validate_activities(names, columns, n, options=_options(members, settings), workers=_resolve_workers(workers))
+    out = _validate_activities(names, columns, n, options=_options(members, settings), typology=typology,
+                               workers=_resolve_workers(workers))
     result = _columns.new_table(out, _out_kind(kind))
     if errors == "null":
         return result
@@ -168,7 +182,8 @@ def validate_activities(
     return _batch.finish(result, issues, errors, ActivityError)
 
 
-def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[str]) -> ShareDecision:
+def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[str],
+              typology: Optional[Typology] = None) -> ShareDecision:
     """Whether an activity record may be shared with ``recipient`` under the HEAT membership rules:
     only with HEAT members, and a Uni Connect account's record only when Uni Connect-funded.
 
@@ -177,8 +192,9 @@ def can_share(activity: Mapping[str, Any], recipient: str, *, members: Sequence[
     >>> heatkit.can_share(a, "Leeds College", members=["UCP North", "University of Leeds"]).code
     'not_a_member'
     """
+    _check_typology(typology)
     names, columns, _ = _columns.table_columns(_columns.one_row(activity))
-    return ShareDecision(*_can_share(names, columns, recipient, options=_options(members, None)))
+    return ShareDecision(*_can_share(names, columns, recipient, options=_options(members, None), typology=typology))
 
 
 def student_tracking_status(
@@ -250,6 +266,7 @@ def validate_import(
     nation: str = "england",
     members: Optional[Sequence[str]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    typology: Optional[Typology] = None,
     check_duplicates: bool = True,
     kind: Optional[str] = None,
     sheet: Optional[str] = None,
@@ -267,7 +284,9 @@ def validate_import(
     spreadsheet shows them (the header is row 1). The year-group check uses ``academic_year``,
     else the school year containing ``on`` (default today). A file that cannot be read at all
     (empty, binary, too large, required columns missing) raises :class:`heatkit.ImportFileError`.
-    Tables come back as ``kind`` (default: the input's kind, or pyarrow for a path).
+    Tables come back as ``kind`` (default: the input's kind, or pyarrow for a path). An
+    activities upload is checked against ``typology`` (from :func:`load_typology`), else the
+    embedded default.
 
     >>> import heatkit
     >>> csv = b"First Name,Surname,DOB,Postcode\\nAmelia,Khan,45000,ls1 4ap\\n,Reid,2009-02-30,LS1 4AP\\n"
@@ -277,8 +296,10 @@ def validate_import(
     >>> out.rows["date_of_birth"], list(zip(out.errors["row"], out.errors["column"], out.errors["code"]))
     (['2023-03-15'], [(3, 'first_name', 'missing'), (3, 'date_of_birth', 'bad_date')])
     """
+    _check_typology(typology)
     call: Dict[str, Any] = dict(template=template, academic_year=academic_year, on=on, nation=nation,
-                                options=_options(members, settings), check_duplicates=check_duplicates,
+                                options=_options(members, settings), typology=typology,
+                                check_duplicates=check_duplicates,
                                 sheet=sheet)
     if isinstance(path_or_table, (str, Path)):
         out_kind = kind or "pyarrow"

@@ -270,13 +270,33 @@ def _model_parameters(
     model: str,
 ) -> Tuple[List[Tuple[str, str, float, float, float]], float, List[Tuple[str, float]]]: ...
 
-def _typology_columns() -> Dict[str, List[Any]]: ...
-def load_typology(path: Optional[Union[str, PathLike[str]]] = None, *, version: Optional[str] = None) -> Tuple[str, int]: ...
+@final
+class Typology:
+    """An activity typology (from :func:`load_typology`), passed to the activity functions as
+    ``typology=``."""
+
+    @property
+    def version(self) -> str: ...
+    def __len__(self) -> int: ...
+
+def _typology_columns(typology: Optional[Typology] = None) -> Dict[str, List[Any]]: ...
+def load_typology(path: Optional[Union[str, PathLike[str]]] = None, *, version: Optional[str] = None) -> Typology:
+    """Reads a typology CSV (``path=None``: the embedded default) and returns it; pass it as
+    ``typology=`` to :func:`validate_activities`, :func:`validate_activity`, :func:`can_share`,
+    :func:`validate_import` and :func:`typology`. Nothing is put in force process-wide.
+
+    >>> import heatkit
+    >>> t = heatkit.load_typology()
+    >>> t.version, len(t) > 10
+    ('heatkit-2026.11', True)
+    """
 def _validate_activities(
-    names: Sequence[str], columns: Sequence[Any], n: int, *, options: Optional[Dict[str, Any]] = None, workers: Optional[int] = None
+    names: Sequence[str], columns: Sequence[Any], n: int, *, options: Optional[Dict[str, Any]] = None,
+    typology: Optional[Typology] = None, workers: Optional[int] = None
 ) -> Dict[str, Any]: ...
 def _can_share(
-    names: Sequence[str], columns: Sequence[Any], recipient: str, *, options: Optional[Dict[str, Any]] = None
+    names: Sequence[str], columns: Sequence[Any], recipient: str, *, options: Optional[Dict[str, Any]] = None,
+    typology: Optional[Typology] = None
 ) -> Tuple[bool, Optional[str], Optional[str]]: ...
 def _student_tracking_status(
     names: Sequence[str], columns: Sequence[Any], n: int, *, on: Optional[_DateLike] = None, nation: str = "england", workers: Optional[int] = None
@@ -293,6 +313,7 @@ def _validate_import(
     on: Optional[_DateLike] = None,
     nation: str = "england",
     options: Optional[Dict[str, Any]] = None,
+    typology: Optional[Typology] = None,
     check_duplicates: bool = True,
     sheet: Optional[str] = None,
     workers: Optional[int] = None,

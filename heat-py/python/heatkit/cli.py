@@ -102,7 +102,7 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]],
 
 
 def _clean(a: argparse.Namespace, progress: _Progress) -> int:
-    from . import clean, validate_import
+    from . import clean, load_typology, validate_import
 
     with progress.step(f"cleaned {a.students}"):
         result = clean(Path(a.students), on=a.on, academic_year=a.academic_year, nation=a.nation, sheet=a.sheet,
@@ -119,8 +119,9 @@ def _clean(a: argparse.Namespace, progress: _Progress) -> int:
             _say(f"  {label}: {value}")
     neutralised = result.neutralised
     if a.activities:
+        own = load_typology(Path(a.typology)) if a.typology else None
         acts = validate_import(Path(a.activities), template="activities", on=a.on, academic_year=a.academic_year,
-                               nation=a.nation, kind="dict", sheet=a.sheet)
+                               nation=a.nation, kind="dict", sheet=a.sheet, typology=own)
         rows = acts.rows
         names = list(rows)
         cleaned = out / "activities_cleaned.csv"
@@ -301,6 +302,7 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("students", help="the students file")
     c.add_argument("--activities", help="an activities file to check as well")
+    c.add_argument("--typology", help="your activity typology CSV for --activities (default: the embedded one)")
     c.add_argument("--out", default="heatkit-out", help="output folder (default: heatkit-out)")
     c.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (default) or csv")
     def upload_options(q: argparse.ArgumentParser) -> None:
