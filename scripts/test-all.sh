@@ -18,7 +18,7 @@ step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets --release -- -D warnings
 
 step "cargo test (release: unit, golden, property, exhaustive, accuracy)"
-cargo test -p heat-core --release --lib --tests
+cargo test -p heat-core --release --lib --tests --features arrow
 
 step "no import cycles between heat-core's modules (scripts/check-cycles.py)"
 python3 scripts/check-cycles.py
@@ -27,10 +27,10 @@ step "heat-core's features: postcode alone is at most 12 crates; each feature bu
 bash scripts/check-features.sh
 
 step "cargo test --doc (doctests, README included; debug: each doctest links quickly)"
-cargo test -p heat-core --doc
+cargo test -p heat-core --doc --features arrow
 
 step "cargo doc (heat-core's API docs: every intra-doc link resolves, -D warnings)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p heat-core --no-deps
+RUSTDOCFLAGS="-D warnings" cargo doc -p heat-core --no-deps --features arrow
 
 step "cargo package -p heat-core (the published crate builds on its own)"
 cargo package -p heat-core --allow-dirty -q 2>&1 | grep -v "^warning: ignoring" || true

@@ -684,6 +684,29 @@ pub fn phase_adjustment(s: &str) -> Result<PhaseAdjustment, CohortError> {
     }
 }
 
+/// What [`list_cell`] writes between a list's items ([`list`] also reads `;`).
+pub const LIST_SEPARATOR: char = '|';
+
+/// The text of a list cell from its items, as [`list`] reads it back: what a list given as a
+/// list (Python, JSON) becomes before a record reader reads the row.
+///
+/// ```
+/// use heat_core::fields::{list, list_cell};
+/// assert_eq!(list_cell(["Year 10", "Year 11"]), "Year 10|Year 11");
+/// assert_eq!(list(&list_cell(["Year 10", "Year 11"])), ["Year 10", "Year 11"]);
+/// assert_eq!(list_cell(Vec::<String>::new()), "");
+/// ```
+pub fn list_cell<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(LIST_SEPARATOR);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
 /// The items of a list cell (`Year 10|Year 11`, `a; b`), trimmed, placeholders dropped.
 ///
 /// ```

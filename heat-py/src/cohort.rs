@@ -3,14 +3,13 @@
 
 use crate::dates::{required_date, DateCell, DateColumn};
 use crate::errors::{int_arg, raise, wrong_type};
-use arrow_array::types::{Date32Type, Int32Type, Int8Type};
-use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, Int8Array, StringArray};
+use arrow_array::{Array, ArrayRef, Date32Array, Int32Array, Int8Array};
 use arrow_schema::DataType;
 use chrono::{Datelike, NaiveDate};
 use heat_core::calendar::{self, CalendarError};
 use heat_core::cohort::{
-    self as core, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation, PhaseAdjustment,
-    Plausibility, TrackCohort, YearGroupOutcome,
+    self as core, columns, AcademicYear, CohortError, EhcpRule, LeapDayBirthday, Nation,
+    PhaseAdjustment, Plausibility, TrackCohort,
 };
 use heat_core::{rows, HeatError};
 use pyo3::prelude::*;
@@ -394,30 +393,24 @@ fn cell_issue(index: usize, cell: DateCell) -> Option<RowIssue> {
     Some((row, index, error.code(), format!("row {row}: {error}")))
 }
 
-/// Cohort year per row (after `phase_adjustment`), null where the date is missing or bad, in
-/// chunks (Arrow `date32` input is mapped chunk by chunk in place).
-fn cohort_years(column: &DateColumn, nation: Nation, phase: PhaseAdjustment) -> Vec<Int32Array> {
-    let year = |d: i32| {
-        nation
-            .cohort_year_of_epoch_day(d)
-            .map(|y| y + phase.years())
-    };
+/// The column's dates as `date32` chunks: Arrow `date32` input as it came (no copy), anything
+/// else read into one chunk (a missing or unreadable cell is null; its issue comes from the cell).
+fn date_chunks(column: &DateColumn) -> Vec<Date32Array> {
     match &column.date32 {
-        Some(chunks) => chunks
-            .par_iter()
-            .map(|c| c.unary_opt::<_, Int32Type>(year))
-            .collect(),
+        Some(chunks) => chunks.clone(),
         None => vec![column
             .cells
-            .par_iter()
-            .with_min_len(1 << 14)
+            .iter()
             .map(|c| match c {
-                DateCell::Day(d) => year(*d),
+                DateCell::Day(d) => Some(*d),
                 _ => None,
             })
-            .collect::<Vec<_>>()
-            .into()],
+            .collect()],
     }
+}
+
+fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(e.to_string())
 }
 
 /// Rows that gave no result and why: bad cells, and `date32` days outside the calendar.
@@ -472,46 +465,28 @@ fn _year_groups(
     let n = self::nation(py, nation)?;
     let year = which_year(py, academic_year, on, n)?;
     let column = DateColumn::from_py(dobs, "dobs")?;
-    // Dictionary: "Below school age", each school year's label, "Left school".
-    let (first, last) = (n.first_year(), n.last_year());
-    let mut labels = vec![YearGroupOutcome::BelowSchoolAge.label(n)];
-    labels.extend((first..=last).map(|g| n.label(g)));
-    labels.push(YearGroupOutcome::LeftSchool.label(n));
-    let key =
-        |y: i32| (n.year_group_of_cohort(y, year).clamp(first - 1, last + 1) - first + 1) as i8;
-    let keys: Vec<Int8Array> = crate::workers::detach(py, workers, || match &column.date32 {
-        // One pass from days to dictionary keys.
-        Some(chunks) => {
-            let table = n.cohort_years();
-            chunks
-                .par_iter()
-                .map(|c| c.unary_opt::<_, Int8Type>(|d| table.get(d).map(key)))
-                .collect()
-        }
-        None => cohort_years(&column, n, PhaseAdjustment::NONE)
-            .iter()
-            .map(|y| y.unary::<_, Int8Type>(key))
-            .collect(),
-    })?;
+    let chunks = date_chunks(&column);
+    let batches = crate::workers::detach(py, workers, || columns::year_groups(&chunks, n, year))?
+        .map_err(arrow_error)?;
+    let keys: Vec<&Int8Array> = batches
+        .iter()
+        .filter_map(columns::year_group_keys)
+        .collect();
     let issues = column_issues(&column, &keys);
     if !column.is_arrow {
+        let labels = columns::year_group_labels(n);
         let list = PyList::empty(py);
         for k in keys.iter().flat_map(|a| a.iter()) {
-            list.append(k.map(|k| labels[k as usize].as_str()))?;
+            list.append(k.and_then(|k| labels.get(k as usize)).map(String::as_str))?;
         }
         return Ok((list.into_any().unbind(), issues));
     }
-    let values = Arc::new(StringArray::from(labels)) as ArrayRef;
-    let dicts = keys
-        .into_iter()
-        .map(|k| {
-            DictionaryArray::<Int8Type>::try_new(k, values.clone())
-                .map(|d| Arc::new(d) as ArrayRef)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let data_type = DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
-    Ok((chunked_arrays(py, dicts, data_type)?, issues))
+    let field = columns::year_group_schema().field(0).clone();
+    let arrays = batches.iter().map(|b| b.column(0).clone()).collect();
+    Ok((
+        chunked_arrays(py, arrays, field.data_type().clone())?,
+        issues,
+    ))
 }
 
 /// Batch kernel behind `heatkit.track_cohorts`: (result, issues) where result is a list of
@@ -531,7 +506,13 @@ fn _track_cohorts(
         _ => PhaseAdjustment::NONE,
     };
     let column = DateColumn::from_py(dobs, "dobs")?;
-    let years = crate::workers::detach(py, workers, || cohort_years(&column, n, phase))?;
+    let chunks = date_chunks(&column);
+    let years: Vec<Int32Array> = crate::workers::detach(py, workers, || {
+        chunks
+            .par_iter()
+            .map(|c| columns::cohort_years(c, n, phase))
+            .collect()
+    })?;
     let issues = column_issues(&column, &years);
     if !column.is_arrow {
         let list = PyList::empty(py);
@@ -546,116 +527,16 @@ fn _track_cohorts(
         }
         return Ok((list.into_any().unbind(), issues));
     }
-    // Every column is a function of the cohort year: compute each distinct year once, then
-    // map rows through small per-column tables.
-    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    for a in &years {
-        let mut see = |y: i32| {
-            lo = lo.min(y);
-            hi = hi.max(y);
-        };
-        if a.null_count() == 0 {
-            a.values().iter().for_each(|y| see(*y));
-        } else {
-            a.iter().flatten().for_each(see);
-        }
-    }
-    let distinct: Vec<TrackCohort> = if lo <= hi {
-        (lo..=hi)
-            .map(|y| core::track_cohort_of_year(y, n))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let slot = move |y: i32| y.wrapping_sub(lo) as usize;
-    let ints = |f: fn(&TrackCohort) -> i32| -> Vec<ArrayRef> {
-        let table: Vec<i32> = distinct.iter().map(f).collect();
-        // Exam and tracking years are the cohort year plus a constant: add it (vectorised).
-        let offsets: Vec<i32> = distinct.iter().map(|t| f(t) - t.cohort_year).collect();
-        let constant = offsets
-            .first()
-            .filter(|o| offsets.iter().all(|x| x == *o))
-            .copied();
-        years
-            .par_iter()
-            .map(|a| {
-                let column = match constant {
-                    Some(offset) => a.unary::<_, Int32Type>(|y| y.wrapping_add(offset)),
-                    None => a.unary::<_, Int32Type>(|y| table.get(slot(y)).copied().unwrap_or(0)),
-                };
-                Arc::new(column) as ArrayRef
-            })
-            .collect()
-    };
-    let dates = |f: fn(&TrackCohort) -> Option<NaiveDate>| -> Vec<ArrayRef> {
-        let table: Vec<Option<i32>> = distinct
-            .iter()
-            .map(|t| f(t).map(core::epoch_days))
-            .collect();
-        years
-            .par_iter()
-            .map(|a| {
-                Arc::new(a.unary_opt::<_, Date32Type>(|y| table.get(slot(y)).copied().flatten()))
-                    as ArrayRef
-            })
-            .collect()
-    };
-    let he_values = Arc::new(StringArray::from(
-        distinct
-            .iter()
-            .map(|t| t.he_ready_year.to_string())
-            .collect::<Vec<_>>(),
-    )) as ArrayRef;
-    let he = years
-        .iter()
-        .map(|a| {
-            DictionaryArray::<Int32Type>::try_new(
-                a.unary(|y| y.wrapping_sub(lo)),
-                he_values.clone(),
-            )
-            .map(|d| Arc::new(d) as ArrayRef)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    // The six plain columns are built on both cores with the GIL released.
-    let ((cohort, ks4, ks5), (tracking, ks4_deadline, ks5_deadline)) =
-        crate::workers::detach(py, workers, || {
-            rayon::join(
-                || {
-                    (
-                        years
-                            .iter()
-                            .map(|a| Arc::new(a.clone()) as ArrayRef)
-                            .collect::<Vec<_>>(),
-                        ints(|t| t.ks4_exam_year),
-                        ints(|t| t.ks5_exam_year),
-                    )
-                },
-                || {
-                    (
-                        ints(|t| t.tracking_data_year),
-                        dates(|t| t.ks4_extract_deadline),
-                        dates(|t| t.ks5_extract_deadline),
-                    )
-                },
-            )
-        })?;
+    let batches = crate::workers::detach(py, workers, || columns::track_cohorts(&years, n))?
+        .map_err(arrow_error)?;
     let dict = PyDict::new(py);
-    let (int, date) = (DataType::Int32, DataType::Date32);
-    let he_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-    dict.set_item("cohort_year", chunked_arrays(py, cohort, int.clone())?)?;
-    dict.set_item("ks4_exam_year", chunked_arrays(py, ks4, int.clone())?)?;
-    dict.set_item("ks5_exam_year", chunked_arrays(py, ks5, int.clone())?)?;
-    dict.set_item("he_ready_year", chunked_arrays(py, he, he_type)?)?;
-    dict.set_item("tracking_data_year", chunked_arrays(py, tracking, int)?)?;
-    dict.set_item(
-        "ks4_extract_deadline",
-        chunked_arrays(py, ks4_deadline, date.clone())?,
-    )?;
-    dict.set_item(
-        "ks5_extract_deadline",
-        chunked_arrays(py, ks5_deadline, date)?,
-    )?;
+    for (i, field) in columns::track_cohort_schema().fields().iter().enumerate() {
+        let arrays = batches.iter().map(|b| b.column(i).clone()).collect();
+        dict.set_item(
+            field.name(),
+            chunked_arrays(py, arrays, field.data_type().clone())?,
+        )?;
+    }
     Ok((dict.into_any().unbind(), issues))
 }
 

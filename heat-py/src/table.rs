@@ -6,7 +6,8 @@
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
-use heat_core::fields::TextRow;
+use heat_core::activity::Beneficiary;
+use heat_core::fields::{list_cell, TextRow};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDate, PyDateTime, PyFloat, PyInt, PyString};
 use pyo3_arrow::input::AnyArray;
@@ -67,22 +68,20 @@ fn cell_text(obj: &Bound<'_, PyAny>) -> Option<String> {
         });
     }
     if let Ok(items) = obj.cast::<pyo3::types::PyList>() {
-        // A list cell (year groups, partners, beneficiaries): its items joined by `|`.
-        let parts: Vec<String> = items.iter().filter_map(|i| cell_text(&i)).collect();
-        return Some(parts.join("|"));
+        // A list cell (year groups, partners, beneficiaries): the core's list text.
+        return Some(list_cell(items.iter().filter_map(|i| cell_text(&i))));
     }
     if let Ok(items) = obj.cast::<pyo3::types::PyTuple>() {
-        let parts: Vec<String> = items.iter().filter_map(|i| cell_text(&i)).collect();
-        return Some(parts.join("|"));
+        return Some(list_cell(items.iter().filter_map(|i| cell_text(&i))));
     }
     if let Ok(d) = obj.cast::<pyo3::types::PyDict>() {
         // A beneficiary given as {"institution": ..., "headcount": ...}.
         let get = |k: &str| d.get_item(k).ok().flatten().and_then(|v| cell_text(&v));
         let institution = get("institution").unwrap_or_default();
-        return Some(match get("headcount") {
-            Some(h) => format!("{institution}:{h}"),
-            None => institution,
-        });
+        return Some(Beneficiary::cell_item(
+            &institution,
+            get("headcount").as_deref(),
+        ));
     }
     if obj.cast::<PyDateTime>().is_ok() || obj.cast::<PyDate>().is_ok() {
         // A datetime's own date, as written (a time-zone-aware one in its own zone).

@@ -204,6 +204,26 @@ pub struct Beneficiary {
     pub headcount: Option<u32>,
 }
 
+impl Beneficiary {
+    /// A beneficiary as an item of the `beneficiaries` cell (`"107956:30"`, or the institution
+    /// alone), as [`ActivityInput::from_row`] reads it: for a beneficiary given as a mapping.
+    ///
+    /// ```
+    /// use heat_core::activity::Beneficiary;
+    /// assert_eq!(Beneficiary::cell_item("107956", Some("30")), "107956:30");
+    /// assert_eq!(Beneficiary::cell_item("107956", None), "107956");
+    /// ```
+    pub fn cell_item(institution: &str, headcount: Option<&str>) -> String {
+        match headcount {
+            Some(h) => format!("{institution}{HEADCOUNT_SEPARATOR}{h}"),
+            None => institution.to_string(),
+        }
+    }
+}
+
+/// Between a beneficiary's institution and its headcount in the `beneficiaries` cell.
+const HEADCOUNT_SEPARATOR: char = ':';
+
 /// An activity record as it arrives (from a form, a bulk-import row or JSON): text fields, read
 /// and checked by [`validate_activity`]. Lists may also be given as `|`-separated text.
 ///
@@ -337,7 +357,7 @@ impl ActivityInput {
         let unknown_beneficiary_headcount = number("unknown_beneficiary_headcount", &mut problems);
         let mut beneficiaries = Vec::new();
         for b in fields::list(cell("beneficiaries")) {
-            let (institution, count) = match b.split_once(':') {
+            let (institution, count) = match b.split_once(HEADCOUNT_SEPARATOR) {
                 Some((i, n)) => (i.trim(), Some(n.trim())),
                 None => (b, None),
             };

@@ -77,6 +77,8 @@ impl HeatError for CohortError {
 
 pub use crate::nation::Nation;
 
+#[cfg(feature = "arrow")]
+pub mod columns;
 mod tracking_age;
 pub use tracking_age::{birthday, in_tracking_age, EhcpRule, LeapDayBirthday};
 
