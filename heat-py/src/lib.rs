@@ -13,7 +13,6 @@ mod cohort;
 mod columns;
 mod dates;
 mod errors;
-mod interned;
 mod matching;
 mod parts;
 mod postcode;

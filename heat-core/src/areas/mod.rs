@@ -22,9 +22,13 @@
 //! ```
 
 mod build;
+#[cfg(feature = "arrow")]
+pub mod columns;
 mod error;
 mod facts;
 mod formats;
+#[cfg(feature = "arrow")]
+mod interned;
 mod read;
 mod store;
 
